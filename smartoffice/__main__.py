@@ -1,0 +1,3 @@
+from smartoffice.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The GraphQL schema root and what every resolver shares (context, errors, ids)."""

@@ -1,0 +1,19 @@
+"""Relay global ids in inputs: decoded here so a malformed one is a typed ValidationError, not a crash."""
+
+from strawberry.relay import GlobalID
+
+from smartoffice.errors import InvalidInput
+
+
+def decode_id(value: str, type_name: str, field: str) -> int:
+    try:
+        global_id = GlobalID.from_id(value)
+        if global_id.type_name != type_name:
+            raise ValueError(f"a {global_id.type_name} id where a {type_name} id is expected")
+        return int(global_id.node_id)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(field, "INVALID_ID", f"{field} is not a valid {type_name} id") from exc
+
+
+def encode_id(type_name: str, ident: int) -> str:
+    return str(GlobalID(type_name, str(ident)))

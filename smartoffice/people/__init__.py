@@ -1,0 +1,1 @@
+"""People: organisations (instansi), their org-unit trees and employees."""

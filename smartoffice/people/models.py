@@ -1,0 +1,63 @@
+"""Organisations, org units and employees. NIPs are personal data (they encode birth date and gender)."""
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smartoffice.db import Base, str_enum
+
+
+class PositionKind(StrEnum):
+    MANAGERIAL = "managerial"  # jabatan manajerial
+    FUNCTIONAL = "functional"  # jabatan fungsional
+    EXECUTOR = "executor"  # jabatan pelaksana
+
+
+class EmploymentType(StrEnum):
+    PNS = "pns"
+    PPPK = "pppk"
+
+
+class Organisation(Base):
+    """An instansi (K/L): a ministry or agency."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class OrgUnit(Base):
+    """A node of an organisation's unit tree: Eselon I (level 1), Eselon II (level 2), teams below."""
+
+    __tablename__ = "org_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[int] = mapped_column(Integer)
+
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
+
+
+class Employee(Base):
+    __tablename__ = "employees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    position_kind: Mapped[PositionKind] = mapped_column(str_enum(PositionKind, 16))
+    position_level: Mapped[str | None] = mapped_column(String(64))
+    employment_type: Mapped[EmploymentType] = mapped_column(str_enum(EmploymentType, 8))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"), index=True)
+    placed_on: Mapped[date] = mapped_column(Date)
+    """The day this person took up the current post (tenure rules count from here)."""
+
+    org_unit: Mapped[OrgUnit] = relationship(lazy="raise")

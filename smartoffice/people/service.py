@@ -1,0 +1,35 @@
+"""Reading people. Accounts, roles and login come with the identity issue."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from smartoffice.errors import NotFound
+from smartoffice.people.models import Employee, OrgUnit
+
+
+async def get_employee(session: AsyncSession, employee_id: int) -> Employee:
+    query = (
+        select(Employee)
+        .where(Employee.id == employee_id)
+        .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
+    )
+    employee = await session.scalar(query)
+    if employee is None:
+        raise NotFound("Employee", employee_id)
+    return employee
+
+
+async def search_employees(session: AsyncSession, text: str, limit: int = 20) -> Sequence[Employee]:
+    """Employees whose name contains ``text`` (case-insensitive), for the demo's "who are you" picker."""
+    pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(Employee)
+        .where(Employee.name.ilike(pattern, escape="\\"))
+        .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
+        .order_by(Employee.name, Employee.id)
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()

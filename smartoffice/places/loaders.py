@@ -1,0 +1,62 @@
+"""Per-request DataLoaders for places: one ``IN (...)`` query per batch, each in its own short session."""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from sqlalchemy import select
+from strawberry.dataloader import DataLoader
+
+from smartoffice.db import Database
+from smartoffice.places.models import Building, Floor, Space
+
+
+class PlacesLoaders:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.building_by_id = DataLoader(self._buildings_by_id)
+        self.buildings_by_site_id = DataLoader(self._buildings_by_site_id)
+        self.floor_by_id = DataLoader(self._floors_by_id)
+        self.floors_by_building_id = DataLoader(self._floors_by_building_id)
+        self.space_by_id = DataLoader(self._spaces_by_id)
+        self.spaces_by_floor_id = DataLoader(self._spaces_by_floor_id)
+
+    async def _buildings_by_id(self, ids: Sequence[int]) -> list[Building | None]:
+        async with self.db.read() as session:
+            rows = {b.id: b for b in await session.scalars(select(Building).where(Building.id.in_(ids)))}
+        return [rows.get(i) for i in ids]
+
+    async def _buildings_by_site_id(self, ids: Sequence[int]) -> list[list[Building]]:
+        query = select(Building).where(Building.site_id.in_(ids)).order_by(Building.code)
+        async with self.db.read() as session:
+            return _group(await session.scalars(query), ids, lambda b: b.site_id)
+
+    async def _floors_by_id(self, ids: Sequence[int]) -> list[Floor | None]:
+        async with self.db.read() as session:
+            rows = {f.id: f for f in await session.scalars(select(Floor).where(Floor.id.in_(ids)))}
+        return [rows.get(i) for i in ids]
+
+    async def _floors_by_building_id(self, ids: Sequence[int]) -> list[list[Floor]]:
+        query = select(Floor).where(Floor.building_id.in_(ids)).order_by(Floor.level)
+        async with self.db.read() as session:
+            return _group(await session.scalars(query), ids, lambda f: f.building_id)
+
+    async def _spaces_by_id(self, ids: Sequence[int]) -> list[Space | None]:
+        async with self.db.read() as session:
+            rows = {s.id: s for s in await session.scalars(select(Space).where(Space.id.in_(ids)))}
+        return [rows.get(i) for i in ids]
+
+    async def _spaces_by_floor_id(self, ids: Sequence[int]) -> list[list[Space]]:
+        query = select(Space).where(Space.floor_id.in_(ids)).order_by(Space.code)
+        async with self.db.read() as session:
+            return _group(await session.scalars(query), ids, lambda s: s.floor_id)
+
+
+T = TypeVar("T")
+
+
+def _group(rows: Iterable[T], ids: Sequence[int], key: Callable[[T], int]) -> list[list[T]]:
+    groups: dict[int, list[T]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return [groups.get(i, []) for i in ids]

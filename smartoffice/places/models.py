@@ -1,0 +1,116 @@
+"""Where people sit. Geometry is in metres from the floor plan's top-left corner."""
+
+from datetime import time
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smartoffice.db import Base, str_enum
+
+
+class SpaceKind(StrEnum):
+    DESK = "desk"
+    ROOM = "room"
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    buildings: Mapped[list["Building"]] = relationship(
+        back_populates="site", lazy="raise", order_by="Building.code"
+    )
+
+
+class Building(Base):
+    __tablename__ = "buildings"
+    __table_args__ = (
+        UniqueConstraint("site_id", "code"),
+        CheckConstraint("opens_at < closes_at", name="open_before_close"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    """IANA zone, e.g. ``Asia/Makassar`` (WITA) for IKN."""
+    opens_at: Mapped[time] = mapped_column(Time)
+    """Local opening time; a whole-day desk booking runs from opening to closing."""
+    closes_at: Mapped[time] = mapped_column(Time)
+
+    site: Mapped[Site] = relationship(back_populates="buildings", lazy="raise")
+    floors: Mapped[list["Floor"]] = relationship(
+        back_populates="building", lazy="raise", order_by="Floor.level"
+    )
+
+
+class Floor(Base):
+    __tablename__ = "floors"
+    __table_args__ = (UniqueConstraint("building_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+
+    building: Mapped[Building] = relationship(back_populates="floors", lazy="raise")
+    zones: Mapped[list["Zone"]] = relationship(back_populates="floor", lazy="raise", order_by="Zone.code")
+    spaces: Mapped[list["Space"]] = relationship(back_populates="floor", lazy="raise", order_by="Space.code")
+
+
+class Zone(Base):
+    """A neighbourhood on a floor, usually the home of one org unit's hot desks."""
+
+    __tablename__ = "zones"
+    __table_args__ = (UniqueConstraint("floor_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    floor_id: Mapped[int] = mapped_column(ForeignKey("floors.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"), index=True)
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+
+    floor: Mapped[Floor] = relationship(back_populates="zones", lazy="raise")
+
+
+class Space(Base):
+    """Anything bookable: a desk or a meeting room.
+
+    One table for both so that a single exclusion constraint (space × time range) guards every booking.
+    """
+
+    __tablename__ = "spaces"
+    __table_args__ = (
+        UniqueConstraint("floor_id", "code"),
+        CheckConstraint("width > 0 AND height > 0", name="positive_size"),
+        CheckConstraint("kind = 'desk' OR capacity >= 1", name="room_capacity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    floor_id: Mapped[int] = mapped_column(ForeignKey("floors.id", ondelete="CASCADE"), index=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[SpaceKind] = mapped_column(str_enum(SpaceKind, 8))
+    code: Mapped[str] = mapped_column(String(32))
+    """Human label, unique on its floor, e.g. ``T2-3-B14``."""
+    name: Mapped[str | None] = mapped_column(String(200))
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+    rotation: Mapped[float] = mapped_column(Float, default=0.0)
+    amenities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+
+    floor: Mapped[Floor] = relationship(back_populates="spaces", lazy="raise")
+    zone: Mapped[Zone | None] = relationship(lazy="raise")

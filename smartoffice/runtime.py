@@ -1,0 +1,65 @@
+"""What one process holds while it runs: the database, Redis, and the services built on them.
+
+Opened by the app's lifespan, by CLI commands and by tests, always through :func:`open_runtime`, so every
+entry point wires the same parts the same way.
+"""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from redis.asyncio import Redis
+
+from smartoffice.availability.index import AvailabilityIndex
+from smartoffice.availability.service import AvailabilityService
+from smartoffice.bookings.service import BookingService
+from smartoffice.db import Database, utcnow
+from smartoffice.embedded_redis import EmbeddedRedis
+from smartoffice.settings import Settings
+
+# Short timeouts: the index is an optimisation, and a slow Redis must not make bookings slow (SQL answers).
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    redis: Redis
+    availability: AvailabilityService
+    bookings: BookingService
+
+
+def redis_client(url: str) -> Redis:
+    return Redis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+    )
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) -> AsyncIterator[Runtime]:
+    embedded = EmbeddedRedis().start() if settings.is_embedded_redis else None
+    redis_url = embedded.url if embedded else settings.redis_url
+    assert redis_url is not None
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database.from_url(settings.resolved_database_url)
+    redis = redis_client(redis_url)
+    try:
+        if settings.migrate_on_start:
+            from smartoffice.migrations import upgrade
+
+            await upgrade(db.engine)
+        availability = AvailabilityService(db, AvailabilityIndex(redis))
+        yield Runtime(
+            settings=settings,
+            db=db,
+            redis=redis,
+            availability=availability,
+            bookings=BookingService(db, availability, clock),
+        )
+    finally:
+        await redis.aclose()
+        await db.dispose()
+        if embedded:
+            embedded.stop()

@@ -1,0 +1,111 @@
+"""Shared fixtures: one real database and one real Redis server for the whole run, emptied after each test.
+
+Which database and Redis: ``SMARTOFFICE_DATABASE_URL`` / ``SMARTOFFICE_REDIS_URL`` when set (CI's PostgreSQL
+pass), otherwise a SQLite file and an embedded Redis server, exactly as a fresh machine runs the service.
+
+Tests do not run inside one rolled-back outer transaction: the services own their transactions (SQLite's
+``BEGIN IMMEDIATE``, commit-then-project-to-Redis), and the concurrency tests need real commits seen by other
+connections. Instead every table is emptied after each test.
+"""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from smartoffice.db import Database, create_engine
+from smartoffice.embedded_redis import EmbeddedRedis
+from smartoffice.migrations import upgrade
+from smartoffice.models import Base
+from smartoffice.runtime import Runtime, open_runtime, redis_client
+from smartoffice.settings import Settings
+from tests.factories import Factory
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(f"SMARTOFFICE_{name}") or None
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    url = _env("REDIS_URL")
+    if url:
+        yield url
+        return
+    with EmbeddedRedis() as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A database at the latest migration, fresh for this run."""
+    url = _env("DATABASE_URL")
+    if url is None:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        await reset_postgres_schema(url)
+    engine = create_engine(url)
+    await upgrade(engine)
+    await engine.dispose()
+    yield url
+
+
+async def reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url: str) -> bool:
+    return make_url(database_url).get_backend_name() == "postgresql"
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key="test-secret-key-for-csrf-and-sessions-0123456789",
+        migrate_on_start=False,
+    )
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = redis_client(redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def runtime(settings: Settings, redis: Redis) -> AsyncIterator[Runtime]:
+    async with open_runtime(settings) as rt:
+        yield rt
+    await _empty(settings.resolved_database_url, redis)
+
+
+@pytest.fixture
+def db(runtime: Runtime) -> Database:
+    return runtime.db
+
+
+@pytest.fixture
+def factory(db: Database) -> Factory:
+    return Factory(db)
+
+
+async def _empty(url: str, redis: Redis) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            await conn.execute(table.delete())
+    await engine.dispose()
+    await redis.flushdb()

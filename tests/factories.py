@@ -1,0 +1,82 @@
+"""Small factories with overrides: ``await factory.desk(floor=..., code="X")``. Each commits and returns the row."""
+
+import itertools
+from datetime import date, time
+from typing import Any, TypeVar
+
+from smartoffice.db import Base, Database
+from smartoffice.people.models import EmploymentType, Employee, Organisation, OrgUnit, PositionKind
+from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind
+
+M = TypeVar("M", bound=Base)
+
+
+class Factory:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._seq = itertools.count(1)
+
+    async def _save(self, row: M) -> M:
+        async with self.db.write() as session:
+            session.add(row)
+        return row
+
+    def _n(self) -> int:
+        return next(self._seq)
+
+    async def site(self, **overrides: Any) -> Site:
+        n = self._n()
+        return await self._save(Site(**{"code": f"S{n}", "name": f"Site {n}", **overrides}))
+
+    async def building(self, site: Site | None = None, **overrides: Any) -> Building:
+        site = site or await self.site()
+        n = self._n()
+        values = {
+            "site_id": site.id, "code": f"B{n}", "name": f"Tower {n}", "time_zone": "Asia/Makassar",
+            "opens_at": time(7, 0), "closes_at": time(19, 0),
+        }
+        return await self._save(Building(**{**values, **overrides}))
+
+    async def floor(self, building: Building | None = None, **overrides: Any) -> Floor:
+        building = building or await self.building()
+        n = self._n()
+        values = {"building_id": building.id, "level": n, "name": f"Floor {n}", "width": 40.0, "height": 20.0}
+        return await self._save(Floor(**{**values, **overrides}))
+
+    async def desk(self, floor: Floor | None = None, **overrides: Any) -> Space:
+        floor = floor or await self.floor()
+        n = self._n()
+        values = {
+            "floor_id": floor.id, "kind": SpaceKind.DESK, "code": f"D{n}", "x": float(n % 20) * 2,
+            "y": 2.0, "width": 1.6, "height": 0.8, "rotation": 0.0, "amenities": ["monitor"], "capacity": 1,
+        }
+        return await self._save(Space(**{**values, **overrides}))
+
+    async def room(self, floor: Floor | None = None, **overrides: Any) -> Space:
+        floor = floor or await self.floor()
+        n = self._n()
+        values = {
+            "floor_id": floor.id, "kind": SpaceKind.ROOM, "code": f"R{n}", "name": f"Room {n}", "x": 30.0,
+            "y": 10.0, "width": 6.0, "height": 4.0, "rotation": 0.0, "amenities": [], "capacity": 8,
+        }
+        return await self._save(Space(**{**values, **overrides}))
+
+    async def organisation(self, **overrides: Any) -> Organisation:
+        n = self._n()
+        return await self._save(Organisation(**{"code": f"ORG{n}", "name": f"Kementerian {n}", **overrides}))
+
+    async def unit(self, organisation: Organisation | None = None, **overrides: Any) -> OrgUnit:
+        organisation = organisation or await self.organisation()
+        n = self._n()
+        values = {"organisation_id": organisation.id, "code": f"U{n}", "name": f"Direktorat {n}", "level": 2}
+        return await self._save(OrgUnit(**{**values, **overrides}))
+
+    async def employee(self, unit: OrgUnit | None = None, **overrides: Any) -> Employee:
+        unit = unit or await self.unit()
+        n = self._n()
+        values = {
+            "nip": f"199001012015011{n % 1000:03d}", "name": f"Pegawai {n}", "email": f"pegawai{n}@example.go.id",
+            "org_unit_id": unit.id, "position_kind": PositionKind.FUNCTIONAL, "position_level": "Ahli Muda",
+            "employment_type": EmploymentType.PNS, "placed_on": date(2024, 1, 1),
+        }
+        return await self._save(Employee(**{**values, **overrides}))
