@@ -75,7 +75,8 @@ class Mutation:
 def _should_mask(error: GraphQLError) -> bool:
     """Show authentication and domain errors and GraphQL's own; hide everything else (bugs) behind a generic message."""
     original = error.original_error
-    return original is not None and not isinstance(original, DomainError | PermissionError)
+    client_errors = DomainError | PermissionError | GraphQLError  # GraphQLError: e.g. an input value coercion
+    return original is not None and not isinstance(original, client_errors)
 
 
 def build_schema(*, debug: bool = False) -> Schema:
@@ -88,3 +89,8 @@ def build_schema(*, debug: bool = False) -> Schema:
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
+
+
+def schema_sdl() -> str:
+    """The SDL that ``smartoffice export-schema`` writes to ``graphql/schema.graphql``."""
+    return build_schema().as_str().rstrip() + "\n"

@@ -132,7 +132,7 @@ async def occupancy_from_sql(session: AsyncSession, floor_day: FloorDay) -> dict
             Booking.end_at > day.start_at,
         )
     )
-    return occupancy_of(day, rows.tuples())
+    return occupancy_of(day, rows.all())
 
 
 def occupancy_of(day: LocalDay, bookings: Iterable[tuple[int, datetime, datetime]]) -> dict[int, str]:

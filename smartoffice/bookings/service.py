@@ -70,7 +70,7 @@ class BookingService:
                 await _require_employee(session, actor_id)
                 desk = await places.get_space(session, request.desk_id, SpaceKind.DESK)
                 start_at, end_at = self._desk_window(desk, request)
-                conflicts = await find_conflicts(session, desk, actor_id, start_at, end_at)
+                conflicts = await find_conflicts(session, desk.id, desk.kind, actor_id, start_at, end_at)
                 if conflicts:
                     raise BookingConflict(conflicts)
                 booking = Booking(
@@ -89,8 +89,11 @@ class BookingService:
             # Lost a race that the pre-check could not see: the constraint (or trigger) decided.
             if not is_overlap_violation(exc):
                 raise
+            # The failed session expired `desk`; its id is the request's.
             async with self.db.read() as session:
-                conflicts = await find_conflicts(session, desk, actor_id, start_at, end_at)
+                conflicts = await find_conflicts(
+                    session, request.desk_id, SpaceKind.DESK, actor_id, start_at, end_at
+                )
             raise BookingConflict(
                 conflicts or [Conflict(ConflictKind.SPACE_TAKEN, 0, start_at, end_at)]
             ) from None
@@ -191,7 +194,12 @@ async def get_booking(session: AsyncSession, booking_id: int) -> Booking:
 
 
 async def find_conflicts(
-    session: AsyncSession, space: Space, employee_id: int, start_at: datetime, end_at: datetime
+    session: AsyncSession,
+    space_id: int,
+    space_kind: SpaceKind,
+    employee_id: int,
+    start_at: datetime,
+    end_at: datetime,
 ) -> list[Conflict]:
     """Active bookings that overlap ``[start_at, end_at)`` on the space, or (for desks) held by the person."""
     clash_on_person = (Booking.employee_id == employee_id) & (Booking.space_kind == SpaceKind.DESK)
@@ -201,14 +209,15 @@ async def find_conflicts(
             Booking.status.in_(ACTIVE_STATUSES),
             Booking.start_at < end_at,
             Booking.end_at > start_at,
-            or_(Booking.space_id == space.id, clash_on_person) if space.kind == SpaceKind.DESK
-            else Booking.space_id == space.id,
+            or_(Booking.space_id == space_id, clash_on_person)
+            if space_kind == SpaceKind.DESK
+            else Booking.space_id == space_id,
         )
         .order_by(Booking.start_at)
     )
     return [
         Conflict(
-            ConflictKind.SPACE_TAKEN if b.space_id == space.id else ConflictKind.PERSON_ALREADY_BOOKED,
+            ConflictKind.SPACE_TAKEN if b.space_id == space_id else ConflictKind.PERSON_ALREADY_BOOKED,
             b.id,
             b.start_at,
             b.end_at,

@@ -1,0 +1,153 @@
+"""The ``smartoffice`` command: ``serve``, ``demo``, ``db upgrade``, ``availability rebuild``, ``export-schema``."""
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from smartoffice.db import Database
+from smartoffice.embedded_redis import EmbeddedRedis
+from smartoffice.migrations import upgrade
+from smartoffice.runtime import open_runtime
+from smartoffice.settings import PREFIX, Settings
+
+DEFAULT_SCHEMA_PATH = Path("graphql/schema.graphql")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    return int(args.run(settings, args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smartoffice", description=__doc__)
+    commands = parser.add_subparsers(title="commands")
+
+    serve = commands.add_parser("serve", help="run the web app and GraphQL API")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1, or SMARTOFFICE_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8000, or SMARTOFFICE_PORT)")
+    serve.add_argument("--workers", type=int, help="worker processes (default 1, or SMARTOFFICE_WORKERS)")
+    serve.add_argument("--demo", action="store_true", help="seed the demo dataset first if the database is empty")
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser("demo", help="seed the IKN demo dataset into an empty database")
+    demo.set_defaults(run=_demo)
+
+    db = commands.add_parser("db", help="database commands").add_subparsers(title="db commands")
+    db.add_parser("upgrade", help="apply migrations up to the latest").set_defaults(run=_db_upgrade)
+
+    availability = commands.add_parser("availability", help="availability index commands").add_subparsers(
+        title="availability commands"
+    )
+    rebuild = availability.add_parser("rebuild", help="recompute the Redis index from SQL")
+    rebuild.add_argument("--days", type=int, default=30, help="how many days from today (default 30)")
+    rebuild.set_defaults(run=_availability_rebuild)
+
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", type=Path, default=DEFAULT_SCHEMA_PATH, help=f"default {DEFAULT_SCHEMA_PATH}")
+    export.set_defaults(run=_export_schema)
+    return parser
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    settings = replace(
+        settings,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+    ).with_secret()
+    # Migrate (and seed) once here, not in each worker; start the embedded Redis here so that all workers
+    # share one index.
+    asyncio.run(_prepare(settings, seed=args.demo))
+    embedded = EmbeddedRedis().start() if settings.is_embedded_redis else None
+    env = {
+        "DATA_DIR": str(settings.data_dir.resolve()),
+        "DATABASE_URL": settings.resolved_database_url,
+        "REDIS_URL": embedded.url if embedded else settings.redis_url,
+        "SECRET_KEY": settings.secret_key,
+        "MIGRATE_ON_START": "0",
+    }
+    os.environ.update({PREFIX + k: v for k, v in env.items() if v})
+    print(f"SmartOffice Nusantara on http://{settings.host}:{settings.port}/  (GraphQL at /graphql)", flush=True)
+    try:
+        Granian(
+            "smartoffice.app:app_from_env",
+            factory=True,
+            interface=Interfaces.ASGI,
+            address=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+        ).serve()
+    finally:
+        if embedded:
+            embedded.stop()
+    return 0
+
+
+async def _prepare(settings: Settings, *, seed: bool) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database.from_url(settings.resolved_database_url)
+    try:
+        await upgrade(db.engine)
+        if seed:
+            await _seed(db)
+    finally:
+        await db.dispose()
+
+
+async def _seed(db: Database) -> None:
+    from smartoffice.demo import seed_demo
+
+    summary = await seed_demo(db)
+    print(f"demo data: {summary}", flush=True)
+
+
+def _demo(settings: Settings, _args: argparse.Namespace) -> int:
+    asyncio.run(_prepare(settings, seed=True))
+    return 0
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    asyncio.run(_prepare(settings, seed=False))
+    print("database is at the latest migration")
+    return 0
+
+
+def _availability_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    async def run() -> int:
+        async with open_runtime(settings) as runtime:
+            today = date.today()
+            return await runtime.availability.rebuild(today + timedelta(days=n) for n in range(-1, args.days))
+
+    loaded = asyncio.run(run())
+    print(f"availability index rebuilt: {loaded} floor-days loaded from SQL")
+    if settings.is_embedded_redis:
+        print(
+            "note: with no SMARTOFFICE_REDIS_URL the index lives in the server's own embedded Redis, which loads "
+            "itself from SQL on demand; this command only matters for a shared Redis.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from smartoffice.api.schema import schema_sdl
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(schema_sdl())
+    print(f"wrote {args.output}")
+    return 0

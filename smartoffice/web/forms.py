@@ -1,0 +1,70 @@
+"""Reading the pages' query strings and form fields.
+
+A malformed value is the visitor's mistake, never a 500: it becomes a :class:`FormError` whose ``code`` the
+templates turn into words (so the words can be translated), and the page answers 422.
+"""
+
+from dataclasses import dataclass
+from datetime import date, time
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True, slots=True)
+class FormError(Exception):
+    field: str
+    code: str
+    """``invalid_<field>`` or ``missing_<field>``; templates/_messages.html has the words for each."""
+
+
+def required_int(value: str | None, field: str) -> int:
+    if value is None or not value.strip():
+        raise FormError(field, f"missing_{field}")
+    return _int(value, field)
+
+
+def optional_int(value: str | None, field: str) -> int | None:
+    return None if value is None or not value.strip() else _int(value, field)
+
+
+def optional_date(value: str | None, field: str = "date") -> date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise FormError(field, f"invalid_{field}") from None
+
+
+def required_date(value: str | None, field: str = "date") -> date:
+    day = optional_date(value, field)
+    if day is None:
+        raise FormError(field, f"missing_{field}")
+    return day
+
+
+def optional_time(value: str | None, field: str) -> time | None:
+    """``HH:MM`` (what ``<input type="time">`` sends) or ``HH:MM:SS``; blank means "not given"."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise FormError(field, f"invalid_{field}") from None
+
+
+def local_path(value: str | None, default: str = "/") -> str:
+    """A redirect target that stays on this site: a path, never ``//host`` or ``https://host``."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+def _int(value: str, field: str) -> int:
+    text = value.strip()
+    # 2**63 keeps ids within what PostgreSQL's bigint (and SQLite's integer) accept: larger is "not found" bait.
+    if not text.isdigit() or not text.isascii() or int(text) >= 2**63:
+        raise FormError(field, f"invalid_{field}")
+    return int(text)

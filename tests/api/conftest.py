@@ -1,0 +1,44 @@
+"""GraphQL over the real ASGI app: requests go through litestar, strawberry, the services and the databases."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from smartoffice.app import create_app
+from smartoffice.runtime import Runtime
+from smartoffice.settings import Settings
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
+
+GraphQL = Callable[..., Awaitable[dict[str, Any]]]
+
+
+def operation(name: str) -> str:
+    return (OPERATIONS / f"{name}.graphql").read_text()
+
+
+@pytest.fixture
+async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[AsyncTestClient]:
+    # `runtime` is requested so the database is emptied after the test.
+    async with AsyncTestClient(app=create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def graphql(client: AsyncTestClient) -> GraphQL:
+    """Run an operation from graphql/operations/ (or a literal document) and return the JSON body."""
+
+    async def run(
+        name_or_document: str, variables: dict[str, Any] | None = None, *, as_employee: int | None = None
+    ) -> dict[str, Any]:
+        document = operation(name_or_document) if name_or_document.isidentifier() else name_or_document
+        headers = {"x-demo-employee": str(as_employee)} if as_employee is not None else {}
+        response = await client.post("/graphql", json={"query": document, "variables": variables or {}}, headers=headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return run

@@ -1,0 +1,130 @@
+"""Racing bookings: the database, not our pre-check, decides. Exactly one winner per desk and time."""
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from smartoffice.bookings.models import Booking, BookingStatus
+from smartoffice.bookings.service import BookDeskRequest, is_overlap_violation
+from smartoffice.db import Database
+from smartoffice.errors import BookingConflict
+from smartoffice.places.models import SpaceKind
+from smartoffice.runtime import Runtime
+from tests.factories import Factory
+from tests.integration.test_book_desk import tomorrow
+
+RACERS = 32
+
+OVERLAPS_AUDIT = text(
+    """
+    SELECT count(*) FROM bookings a JOIN bookings b ON a.id < b.id
+    WHERE a.status = 'booked' AND b.status = 'booked'
+      AND a.start_at < b.end_at AND b.start_at < a.end_at
+      AND (a.space_id = b.space_id
+           OR (a.employee_id = b.employee_id AND a.space_kind = 'desk' AND b.space_kind = 'desk'))
+    """
+)
+
+
+async def overlapping_pairs(db: Database) -> int:
+    async with db.read() as session:
+        return int((await session.execute(OVERLAPS_AUDIT)).scalar_one())
+
+
+async def race(runtime: Runtime, attempts: list[tuple[int, BookDeskRequest]]) -> tuple[int, int, list[BaseException]]:
+    async def attempt(employee_id: int, request: BookDeskRequest) -> str:
+        try:
+            await runtime.bookings.book_desk(employee_id, request)
+        except BookingConflict:
+            return "conflict"
+        return "booked"
+
+    results = await asyncio.gather(*(attempt(e, r) for e, r in attempts), return_exceptions=True)
+    others = [r for r in results if isinstance(r, BaseException)]
+    return results.count("booked"), results.count("conflict"), others
+
+
+async def test_many_people_race_for_one_desk(runtime: Runtime, factory: Factory) -> None:
+    desk = await factory.desk()
+    people = [await factory.employee() for _ in range(RACERS)]
+
+    booked, conflicts, others = await race(runtime, [(p.id, BookDeskRequest(desk.id, tomorrow())) for p in people])
+
+    assert (booked, conflicts, others) == (1, RACERS - 1, [])
+    assert await overlapping_pairs(runtime.db) == 0
+
+
+async def test_one_person_races_for_many_desks(runtime: Runtime, factory: Factory) -> None:
+    floor = await factory.floor()
+    desks = [await factory.desk(floor) for _ in range(RACERS)]
+    person = await factory.employee()
+
+    booked, conflicts, others = await race(
+        runtime, [(person.id, BookDeskRequest(d.id, tomorrow(), time(9), time(12))) for d in desks]
+    )
+
+    assert (booked, conflicts, others) == (1, RACERS - 1, [])
+    assert await overlapping_pairs(runtime.db) == 0
+
+
+async def test_partly_overlapping_windows_race(runtime: Runtime, factory: Factory) -> None:
+    desk = await factory.desk()
+    people = [await factory.employee() for _ in range(RACERS)]
+    # Windows 09:00-11:00, 09:15-11:15, ...: every pair within 2 hours overlaps.
+    starts = [time(9 + (15 * n) // 60, (15 * n) % 60) for n in range(8)]
+    attempts = [
+        (p.id, BookDeskRequest(desk.id, tomorrow(), s, time(s.hour + 2, s.minute)))
+        for p, s in zip(people, starts * 4, strict=True)
+    ]
+
+    booked, _conflicts, others = await race(runtime, attempts)
+
+    assert others == []
+    assert booked >= 1
+    assert await overlapping_pairs(runtime.db) == 0
+
+
+@pytest.mark.parametrize("clash", ["same_space", "same_person_two_desks"])
+async def test_the_database_refuses_overlaps_even_without_the_service(
+    db: Database, factory: Factory, clash: str
+) -> None:
+    """Defence in depth: exclusion constraints (PostgreSQL) or triggers (SQLite) refuse a raw overlapping insert."""
+    floor = await factory.floor()
+    desk_a, desk_b = await factory.desk(floor), await factory.desk(floor)
+    first, second = await factory.employee(), await factory.employee()
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+
+    def row(desk_id: int, employee_id: int, offset_hours: int) -> Booking:
+        return Booking(
+            space_id=desk_id, space_kind=SpaceKind.DESK, employee_id=employee_id, booked_by_id=employee_id,
+            start_at=start + timedelta(hours=offset_hours), end_at=start + timedelta(hours=offset_hours + 3),
+            status=BookingStatus.BOOKED,
+        )
+
+    async with db.write() as session:
+        session.add(row(desk_a.id, first.id, 0))
+    clashing = row(desk_a.id, second.id, 2) if clash == "same_space" else row(desk_b.id, first.id, 2)
+
+    with pytest.raises(IntegrityError) as caught:
+        async with db.write() as session:
+            session.add(clashing)
+
+    assert is_overlap_violation(caught.value)
+    assert await overlapping_pairs(db) == 0
+
+
+async def test_naive_datetimes_are_refused(db: Database, factory: Factory) -> None:
+    desk, person = await factory.desk(), await factory.employee()
+    naive = datetime(2030, 1, 1, 9, 0)
+    with pytest.raises(Exception, match="naive datetime"):
+        async with db.write() as session:
+            session.add(
+                Booking(
+                    space_id=desk.id, space_kind=SpaceKind.DESK, employee_id=person.id, booked_by_id=person.id,
+                    start_at=naive, end_at=naive + timedelta(hours=1),
+                )
+            )
+            await session.flush()
