@@ -102,7 +102,8 @@ async def _prepare(settings: Settings, *, seed: bool) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database.from_url(settings.resolved_database_url)
     try:
-        await upgrade(db.engine)
+        if settings.migrate_on_start:
+            await upgrade(db.engine)
         if seed:
             await _seed(db)
     finally:
@@ -122,7 +123,7 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
-    asyncio.run(_prepare(settings, seed=False))
+    asyncio.run(_prepare(replace(settings, migrate_on_start=True), seed=False))
     print("database is at the latest migration")
     return 0
 
