@@ -32,9 +32,7 @@ class Runtime:
 
 
 def redis_client(url: str) -> Redis:
-    return Redis.from_url(
-        url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
-    )
+    return Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
 
 
 @asynccontextmanager

@@ -5,7 +5,7 @@ from datetime import date, time
 from typing import Any, TypeVar
 
 from smartoffice.db import Base, Database
-from smartoffice.people.models import EmploymentType, Employee, Organisation, OrgUnit, PositionKind
+from smartoffice.people.models import Employee, EmploymentType, Organisation, OrgUnit, PositionKind
 from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind
 
 M = TypeVar("M", bound=Base)
@@ -32,8 +32,12 @@ class Factory:
         site = site or await self.site()
         n = self._n()
         values = {
-            "site_id": site.id, "code": f"B{n}", "name": f"Tower {n}", "time_zone": "Asia/Makassar",
-            "opens_at": time(7, 0), "closes_at": time(19, 0),
+            "site_id": site.id,
+            "code": f"B{n}",
+            "name": f"Tower {n}",
+            "time_zone": "Asia/Makassar",
+            "opens_at": time(7, 0),
+            "closes_at": time(19, 0),
         }
         return await self._save(Building(**{**values, **overrides}))
 
@@ -47,8 +51,16 @@ class Factory:
         floor = floor or await self.floor()
         n = self._n()
         values = {
-            "floor_id": floor.id, "kind": SpaceKind.DESK, "code": f"D{n}", "x": float(n % 20) * 2,
-            "y": 2.0, "width": 1.6, "height": 0.8, "rotation": 0.0, "amenities": ["monitor"], "capacity": 1,
+            "floor_id": floor.id,
+            "kind": SpaceKind.DESK,
+            "code": f"D{n}",
+            "x": float(n % 20) * 2,
+            "y": 2.0,
+            "width": 1.6,
+            "height": 0.8,
+            "rotation": 0.0,
+            "amenities": ["monitor"],
+            "capacity": 1,
         }
         return await self._save(Space(**{**values, **overrides}))
 
@@ -56,8 +68,17 @@ class Factory:
         floor = floor or await self.floor()
         n = self._n()
         values = {
-            "floor_id": floor.id, "kind": SpaceKind.ROOM, "code": f"R{n}", "name": f"Room {n}", "x": 30.0,
-            "y": 10.0, "width": 6.0, "height": 4.0, "rotation": 0.0, "amenities": [], "capacity": 8,
+            "floor_id": floor.id,
+            "kind": SpaceKind.ROOM,
+            "code": f"R{n}",
+            "name": f"Room {n}",
+            "x": 30.0,
+            "y": 10.0,
+            "width": 6.0,
+            "height": 4.0,
+            "rotation": 0.0,
+            "amenities": [],
+            "capacity": 8,
         }
         return await self._save(Space(**{**values, **overrides}))
 
@@ -75,8 +96,13 @@ class Factory:
         unit = unit or await self.unit()
         n = self._n()
         values = {
-            "nip": f"199001012015011{n % 1000:03d}", "name": f"Pegawai {n}", "email": f"pegawai{n}@example.go.id",
-            "org_unit_id": unit.id, "position_kind": PositionKind.FUNCTIONAL, "position_level": "Ahli Muda",
-            "employment_type": EmploymentType.PNS, "placed_on": date(2024, 1, 1),
+            "nip": f"199001012015011{n % 1000:03d}",
+            "name": f"Pegawai {n}",
+            "email": f"pegawai{n}@example.go.id",
+            "org_unit_id": unit.id,
+            "position_kind": PositionKind.FUNCTIONAL,
+            "position_level": "Ahli Muda",
+            "employment_type": EmploymentType.PNS,
+            "placed_on": date(2024, 1, 1),
         }
         return await self._save(Employee(**{**values, **overrides}))

@@ -39,7 +39,8 @@ class PermissionDeniedError(Error):
 @strawberry.enum(description="Why a booking clashes with another.")
 class ConflictKind(Enum):
     SPACE_TAKEN = strawberry.enum_value(
-        domain.ConflictKind.SPACE_TAKEN.value, description="The space is already booked for an overlapping time."
+        domain.ConflictKind.SPACE_TAKEN.value,
+        description="The space is already booked for an overlapping time.",
     )
     PERSON_ALREADY_BOOKED = strawberry.enum_value(
         domain.ConflictKind.PERSON_ALREADY_BOOKED.value,

@@ -1,21 +1,21 @@
 """The schema root: queries and mutations from every domain, plus the extensions every request runs."""
 
-from graphql import GraphQLError
+import strawberry
 from strawberry import Schema
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
-import strawberry
+from graphql import GraphQLError
 from smartoffice.api.context import Info
 from smartoffice.api.ids import decode_id
 from smartoffice.bookings import mutations as booking_mutations
 from smartoffice.bookings.types import BookDeskResult, BookingConnection, CancelBookingResult
-from smartoffice.errors import DomainError
+from smartoffice.errors import DomainError, NotFound
 from smartoffice.people import service as people
 from smartoffice.people.types import Employee
 from smartoffice.places import service as places
-from smartoffice.places.types import Desk, Floor, Site
 from smartoffice.places.models import SpaceKind
+from smartoffice.places.types import Desk, Floor, Site
 
 
 def _id_or_none(value: strawberry.ID, type_name: str) -> int | None:
@@ -35,14 +35,23 @@ class Query:
     @strawberry.field(description="A floor by id, or null if there is none.")
     async def floor(self, info: Info, id: strawberry.ID) -> Floor | None:
         floor_id = _id_or_none(id, "Floor")
-        row = await info.context.loaders.places.floor_by_id.load(floor_id) if floor_id else None
-        return Floor.from_model(row) if row else None
+        if floor_id is None:
+            return None
+        try:
+            return Floor.from_model(await info.context.loaders.places.floor_by_id.load(floor_id))
+        except NotFound:
+            return None
 
     @strawberry.field(description="A desk by id, or null if there is none.")
     async def desk(self, info: Info, id: strawberry.ID) -> Desk | None:
         desk_id = _id_or_none(id, "Desk")
-        row = await info.context.loaders.places.space_by_id.load(desk_id) if desk_id else None
-        return Desk.from_model(row) if row and row.kind == SpaceKind.DESK else None
+        if desk_id is None:
+            return None
+        try:
+            row = await info.context.loaders.places.space_by_id.load(desk_id)
+        except NotFound:
+            return None
+        return Desk.from_model(row) if row.kind == SpaceKind.DESK else None
 
     @strawberry.field(description="The person making the request, or null when anonymous.")
     async def viewer(self, info: Info) -> Employee | None:
@@ -66,9 +75,7 @@ class Mutation:
         return await booking_mutations.book_desk(info, input)
 
     @strawberry.mutation(description="Cancel one of your bookings; its desk is free again at once.")
-    async def cancel_booking(
-        self, info: Info, input: booking_mutations.CancelBookingInput
-    ) -> CancelBookingResult:
+    async def cancel_booking(self, info: Info, input: booking_mutations.CancelBookingInput) -> CancelBookingResult:
         return await booking_mutations.cancel_booking(info, input)
 
 

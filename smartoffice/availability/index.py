@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib.resources import files
+from typing import cast
 
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
@@ -57,13 +58,14 @@ class AvailabilityIndex:
 
     async def read(self, floor_day: FloorDay) -> dict[int, str] | None:
         """Occupied slots per space id, or ``None`` when the floor-day is not loaded (unknown, not free)."""
-        raw: dict[bytes, bytes] = await self.redis.hgetall(floor_day.occupancy_key)  # type: ignore[misc]
+        # The client is created without decode_responses: replies are bytes.
+        raw = cast(dict[bytes, bytes], await self.redis.hgetall(floor_day.occupancy_key))
         if LOADED_FIELD.encode() not in raw:
             return None
         return {int(k): v.decode() for k, v in raw.items() if k != LOADED_FIELD.encode()}
 
     async def generation(self, floor_day: FloorDay) -> str:
-        value = await self.redis.get(floor_day.generation_key)
+        value = cast(bytes | None, await self.redis.get(floor_day.generation_key))
         return value.decode() if value else "0"
 
     async def load(self, floor_day: FloorDay, generation: str, occupancy: dict[int, str]) -> bool:

@@ -66,9 +66,7 @@ class AvailabilityService:
         self.db = db
         self.index = index
 
-    async def floor_day(
-        self, floor_id: int, time_zone: str, day: date, *, use_index: bool = True
-    ) -> FloorOccupancy:
+    async def floor_day(self, floor_id: int, time_zone: str, day: date, *, use_index: bool = True) -> FloorOccupancy:
         """Occupancy of a floor on a local ``day`` of its building's ``time_zone``."""
         floor_day = FloorDay(floor_id, LocalDay(day, time_zone))
         if use_index:
@@ -143,7 +141,5 @@ def occupancy_of(day: LocalDay, bookings: Iterable[tuple[int, datetime, datetime
     return slots
 
 
-def statuses(
-    occupancy: FloorOccupancy, spaces: Sequence[Space], window: tuple[int, int]
-) -> dict[int, SpaceStatus]:
+def statuses(occupancy: FloorOccupancy, spaces: Sequence[Space], window: tuple[int, int]) -> dict[int, SpaceStatus]:
     return {space.id: occupancy.status(space.id, window) for space in spaces}

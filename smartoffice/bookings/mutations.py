@@ -1,17 +1,17 @@
 """Booking resolvers: decode the input, call the service, map domain errors onto the result union."""
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import to_graphql_error
+from smartoffice.api.errors import BookingConflictError, to_graphql_error
 from smartoffice.api.ids import decode_id
 from smartoffice.api.pagination import PageInfo
 from smartoffice.bookings.service import BookDeskRequest
 from smartoffice.bookings.types import (
     BookDeskInput,
     BookDeskResult,
+    BookDeskSuccess,
     Booking,
     BookingConnection,
     BookingEdge,
-    BookDeskSuccess,
     CancelBookingInput,
     CancelBookingResult,
     CancelBookingSuccess,
@@ -40,7 +40,10 @@ async def cancel_booking(info: Info, input: CancelBookingInput) -> CancelBooking
         booking_id = decode_id(input.booking_id, "Booking", "bookingId")
         booking = await info.context.runtime.bookings.cancel(actor, booking_id)
     except DomainError as error:
-        return to_graphql_error(error, sent_id=str(input.booking_id))
+        result = to_graphql_error(error, sent_id=str(input.booking_id))
+        if isinstance(result, BookingConflictError):  # cancelling frees a space; it cannot conflict
+            raise
+        return result
     return CancelBookingSuccess(booking=Booking.from_model(booking))
 
 

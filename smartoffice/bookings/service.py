@@ -28,11 +28,17 @@ from smartoffice.bookings.models import (
     BookingStatus,
 )
 from smartoffice.db import Database, utcnow
-from smartoffice.errors import BookingConflict, Conflict, ConflictKind, InvalidInput, NotFound, PermissionDenied
+from smartoffice.errors import (
+    BookingConflict,
+    Conflict,
+    ConflictKind,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from smartoffice.people.models import Employee
 from smartoffice.places import service as places
 from smartoffice.places.models import Floor, Space, SpaceKind
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +62,7 @@ class BookingPage:
 
 
 class BookingService:
-    def __init__(
-        self, db: Database, availability: AvailabilityService, clock: Callable[[], datetime] = utcnow
-    ) -> None:
+    def __init__(self, db: Database, availability: AvailabilityService, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
         self.availability = availability
         self.clock = clock
@@ -91,12 +95,8 @@ class BookingService:
                 raise
             # The failed session expired `desk`; its id is the request's.
             async with self.db.read() as session:
-                conflicts = await find_conflicts(
-                    session, request.desk_id, SpaceKind.DESK, actor_id, start_at, end_at
-                )
-            raise BookingConflict(
-                conflicts or [Conflict(ConflictKind.SPACE_TAKEN, 0, start_at, end_at)]
-            ) from None
+                conflicts = await find_conflicts(session, request.desk_id, SpaceKind.DESK, actor_id, start_at, end_at)
+            raise BookingConflict(conflicts or [Conflict(ConflictKind.SPACE_TAKEN, 0, start_at, end_at)]) from None
         await self.availability.record(booking, desk.floor_id, desk.floor.building.time_zone, taken=True)
         return booking
 

@@ -9,8 +9,8 @@ import strawberry
 from strawberry import relay
 
 from smartoffice.api.context import Info
-from smartoffice.api.pagination import PageInfo
 from smartoffice.api.errors import BookingConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from smartoffice.api.pagination import PageInfo
 from smartoffice.bookings import models
 from smartoffice.places.types import Desk
 
@@ -36,8 +36,13 @@ class Booking(relay.Node):
         """``b`` must have its space, floor and building loaded."""
         zone = ZoneInfo(b.space.floor.building.time_zone)
         return cls(
-            id=b.id, space_id=b.space_id, start_at=b.start_at, end_at=b.end_at,
-            date=b.start_at.astimezone(zone).date(), status=BookingStatus(b.status.value), created_at=b.created_at,
+            id=b.id,
+            space_id=b.space_id,
+            start_at=b.start_at,
+            end_at=b.end_at,
+            date=b.start_at.astimezone(zone).date(),
+            status=BookingStatus(b.status.value),
+            created_at=b.created_at,
         )
 
     @strawberry.field(description="The booked desk.")
@@ -63,7 +68,7 @@ class BookDeskSuccess:
 
 
 BookDeskResult = Annotated[
-    BookDeskSuccess | BookingConflictError | NotFoundError | ValidationError,
+    BookDeskSuccess | BookingConflictError | NotFoundError | PermissionDeniedError | ValidationError,
     strawberry.union("BookDeskResult"),
 ]
 

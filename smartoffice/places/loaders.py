@@ -8,7 +8,10 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from smartoffice.db import Database
+from smartoffice.errors import NotFound
 from smartoffice.places.models import Building, Floor, Space
+
+M = TypeVar("M", Building, Floor, Space)
 
 
 class PlacesLoaders:
@@ -21,35 +24,35 @@ class PlacesLoaders:
         self.space_by_id = DataLoader(self._spaces_by_id)
         self.spaces_by_floor_id = DataLoader(self._spaces_by_floor_id)
 
-    async def _buildings_by_id(self, ids: Sequence[int]) -> list[Building | None]:
-        async with self.db.read() as session:
-            rows = {b.id: b for b in await session.scalars(select(Building).where(Building.id.in_(ids)))}
-        return [rows.get(i) for i in ids]
+    async def _buildings_by_id(self, ids: Sequence[int]) -> list[Building | NotFound]:
+        return await self._by_id(Building, ids)
 
     async def _buildings_by_site_id(self, ids: Sequence[int]) -> list[list[Building]]:
         query = select(Building).where(Building.site_id.in_(ids)).order_by(Building.code)
         async with self.db.read() as session:
             return _group(await session.scalars(query), ids, lambda b: b.site_id)
 
-    async def _floors_by_id(self, ids: Sequence[int]) -> list[Floor | None]:
-        async with self.db.read() as session:
-            rows = {f.id: f for f in await session.scalars(select(Floor).where(Floor.id.in_(ids)))}
-        return [rows.get(i) for i in ids]
+    async def _floors_by_id(self, ids: Sequence[int]) -> list[Floor | NotFound]:
+        return await self._by_id(Floor, ids)
 
     async def _floors_by_building_id(self, ids: Sequence[int]) -> list[list[Floor]]:
         query = select(Floor).where(Floor.building_id.in_(ids)).order_by(Floor.level)
         async with self.db.read() as session:
             return _group(await session.scalars(query), ids, lambda f: f.building_id)
 
-    async def _spaces_by_id(self, ids: Sequence[int]) -> list[Space | None]:
-        async with self.db.read() as session:
-            rows = {s.id: s for s in await session.scalars(select(Space).where(Space.id.in_(ids)))}
-        return [rows.get(i) for i in ids]
+    async def _spaces_by_id(self, ids: Sequence[int]) -> list[Space | NotFound]:
+        return await self._by_id(Space, ids)
 
     async def _spaces_by_floor_id(self, ids: Sequence[int]) -> list[list[Space]]:
         query = select(Space).where(Space.floor_id.in_(ids)).order_by(Space.code)
         async with self.db.read() as session:
             return _group(await session.scalars(query), ids, lambda s: s.floor_id)
+
+    async def _by_id(self, model: type[M], ids: Sequence[int]) -> list[M | NotFound]:
+        """Rows in key order; a missing one is a NotFound that ``load()`` raises for that key alone."""
+        async with self.db.read() as session:
+            rows = {row.id: row for row in await session.scalars(select(model).where(model.id.in_(ids)))}
+        return [rows.get(i) or NotFound(model.__name__, i) for i in ids]
 
 
 T = TypeVar("T")

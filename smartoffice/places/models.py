@@ -21,9 +21,7 @@ class Site(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
 
-    buildings: Mapped[list["Building"]] = relationship(
-        back_populates="site", lazy="raise", order_by="Building.code"
-    )
+    buildings: Mapped[list["Building"]] = relationship(back_populates="site", lazy="raise", order_by="Building.code")
 
 
 class Building(Base):
@@ -44,9 +42,7 @@ class Building(Base):
     closes_at: Mapped[time] = mapped_column(Time)
 
     site: Mapped[Site] = relationship(back_populates="buildings", lazy="raise")
-    floors: Mapped[list["Floor"]] = relationship(
-        back_populates="building", lazy="raise", order_by="Floor.level"
-    )
+    floors: Mapped[list["Floor"]] = relationship(back_populates="building", lazy="raise", order_by="Floor.level")
 
 
 class Floor(Base):

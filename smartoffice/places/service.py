@@ -12,20 +12,12 @@ from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind
 
 async def list_sites(session: AsyncSession) -> Sequence[Site]:
     """Every site with its buildings and their floors (three queries, whatever the counts)."""
-    query = (
-        select(Site)
-        .options(selectinload(Site.buildings).selectinload(Building.floors))
-        .order_by(Site.code)
-    )
+    query = select(Site).options(selectinload(Site.buildings).selectinload(Building.floors)).order_by(Site.code)
     return (await session.scalars(query)).all()
 
 
 async def get_site(session: AsyncSession, site_id: int) -> Site:
-    query = (
-        select(Site)
-        .where(Site.id == site_id)
-        .options(selectinload(Site.buildings).selectinload(Building.floors))
-    )
+    query = select(Site).where(Site.id == site_id).options(selectinload(Site.buildings).selectinload(Building.floors))
     site = await session.scalar(query)
     if site is None:
         raise NotFound("Site", site_id)
@@ -42,11 +34,7 @@ async def get_building(session: AsyncSession, building_id: int) -> Building:
 
 async def get_floor(session: AsyncSession, floor_id: int) -> Floor:
     """A floor with its building (for the time zone and opening hours) and its zones."""
-    query = (
-        select(Floor)
-        .where(Floor.id == floor_id)
-        .options(joinedload(Floor.building), selectinload(Floor.zones))
-    )
+    query = select(Floor).where(Floor.id == floor_id).options(joinedload(Floor.building), selectinload(Floor.zones))
     floor = await session.scalar(query)
     if floor is None:
         raise NotFound("Floor", floor_id)
@@ -64,11 +52,7 @@ async def list_spaces(
 
 async def get_space(session: AsyncSession, space_id: int, kind: SpaceKind | None = None) -> Space:
     """A space with its floor and building loaded. ``kind`` narrows it: a room asked for as a desk is not found."""
-    query = (
-        select(Space)
-        .where(Space.id == space_id)
-        .options(joinedload(Space.floor).joinedload(Floor.building))
-    )
+    query = select(Space).where(Space.id == space_id).options(joinedload(Space.floor).joinedload(Floor.building))
     space = await session.scalar(query)
     if space is None or (kind is not None and space.kind != kind):
         raise NotFound("Desk" if kind == SpaceKind.DESK else "Space", space_id)

@@ -43,8 +43,13 @@ class Building(relay.Node):
     @classmethod
     def from_model(cls, b: models.Building) -> Self:
         return cls(
-            id=b.id, site_id=b.site_id, code=b.code, name=b.name, time_zone=b.time_zone,
-            opens_at=b.opens_at, closes_at=b.closes_at,
+            id=b.id,
+            site_id=b.site_id,
+            code=b.code,
+            name=b.name,
+            time_zone=b.time_zone,
+            opens_at=b.opens_at,
+            closes_at=b.closes_at,
         )
 
     @strawberry.field(description="The building's floors, lowest first.")
@@ -120,9 +125,7 @@ class Floor(relay.Node):
     )
     async def availability(
         self, info: Info, date: dt.date, start_time: dt.time | None = None, end_time: dt.time | None = None
-    ) -> Annotated[
-        FloorAvailability | ValidationError, strawberry.union("FloorAvailabilityResult")
-    ]:
+    ) -> Annotated[FloorAvailability | ValidationError, strawberry.union("FloorAvailabilityResult")]:
         loaders = info.context.loaders.places
         building = await loaders.building_by_id.load(self.building_id)
         spaces = await loaders.spaces_by_floor_id.load(self.id)
@@ -177,8 +180,15 @@ class Desk(relay.Node):
     @classmethod
     def from_model(cls, s: models.Space) -> Self:
         return cls(
-            id=s.id, floor_id=s.floor_id, code=s.code, x=s.x, y=s.y, width=s.width, height=s.height,
-            rotation=s.rotation, amenities=_amenities(s),
+            id=s.id,
+            floor_id=s.floor_id,
+            code=s.code,
+            x=s.x,
+            y=s.y,
+            width=s.width,
+            height=s.height,
+            rotation=s.rotation,
+            amenities=_amenities(s),
         )
 
     @strawberry.field
@@ -202,8 +212,16 @@ class MeetingRoom(relay.Node):
     @classmethod
     def from_model(cls, s: models.Space) -> Self:
         return cls(
-            id=s.id, floor_id=s.floor_id, code=s.code, name=s.name or s.code, capacity=s.capacity,
-            x=s.x, y=s.y, width=s.width, height=s.height, amenities=_amenities(s),
+            id=s.id,
+            floor_id=s.floor_id,
+            code=s.code,
+            name=s.name or s.code,
+            capacity=s.capacity,
+            x=s.x,
+            y=s.y,
+            width=s.width,
+            height=s.height,
+            amenities=_amenities(s),
         )
 
     @strawberry.field

@@ -36,7 +36,9 @@ def graphql(client: AsyncTestClient) -> GraphQL:
     ) -> dict[str, Any]:
         document = operation(name_or_document) if name_or_document.isidentifier() else name_or_document
         headers = {"x-demo-employee": str(as_employee)} if as_employee is not None else {}
-        response = await client.post("/graphql", json={"query": document, "variables": variables or {}}, headers=headers)
+        response = await client.post(
+            "/graphql", json={"query": document, "variables": variables or {}}, headers=headers
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

@@ -40,7 +40,8 @@ async def test_book_then_availability_then_cancel(graphql: GraphQL, factory: Fac
     floor_vars = {"floorId": encode_id("Floor", floor.id), "date": tomorrow().isoformat()}
 
     booked = await graphql(
-        "BookDesk", {"input": {"deskId": encode_id("Desk", desk.id), "date": tomorrow().isoformat()}},
+        "BookDesk",
+        {"input": {"deskId": encode_id("Desk", desk.id), "date": tomorrow().isoformat()}},
         as_employee=person.id,
     )
     result = booked["data"]["bookDesk"]
@@ -56,11 +57,10 @@ async def test_book_then_availability_then_cancel(graphql: GraphQL, factory: Fac
         "BOOKED"
     )
 
-    cancelled = await graphql(
-        "CancelBooking", {"input": {"bookingId": result["booking"]["id"]}}, as_employee=person.id
-    )
+    cancelled = await graphql("CancelBooking", {"input": {"bookingId": result["booking"]["id"]}}, as_employee=person.id)
     assert cancelled["data"]["cancelBooking"] == {
-        "__typename": "CancelBookingSuccess", "booking": {"id": result["booking"]["id"], "status": "CANCELLED"},
+        "__typename": "CancelBookingSuccess",
+        "booking": {"id": result["booking"]["id"], "status": "CANCELLED"},
     }
     availability = (await graphql("FloorAvailability", floor_vars))["data"]["floor"]["availability"]
     assert {d["status"] for d in availability["desks"]} == {"FREE"}
@@ -80,15 +80,23 @@ async def test_desk_taken_is_a_conflict_member(graphql: GraphQL, factory: Factor
 async def test_unknown_desk_is_not_found(graphql: GraphQL, factory: Factory) -> None:
     person = await factory.employee()
     missing = encode_id("Desk", 987_654)
-    body = await graphql("BookDesk", {"input": {"deskId": missing, "date": tomorrow().isoformat()}}, as_employee=person.id)
-    assert body["data"]["bookDesk"] == {"__typename": "NotFoundError", "message": "Desk 987654 does not exist", "id": missing}
+    body = await graphql(
+        "BookDesk", {"input": {"deskId": missing, "date": tomorrow().isoformat()}}, as_employee=person.id
+    )
+    assert body["data"]["bookDesk"] == {
+        "__typename": "NotFoundError",
+        "message": "Desk 987654 does not exist",
+        "id": missing,
+    }
 
 
 async def test_date_in_the_past_is_a_validation_error(graphql: GraphQL, factory: Factory) -> None:
     desk, person = await factory.desk(), await factory.employee()
     yesterday = local_today() - timedelta(days=1)
     body = await graphql(
-        "BookDesk", {"input": {"deskId": encode_id("Desk", desk.id), "date": yesterday.isoformat()}}, as_employee=person.id
+        "BookDesk",
+        {"input": {"deskId": encode_id("Desk", desk.id), "date": yesterday.isoformat()}},
+        as_employee=person.id,
     )
     result = body["data"]["bookDesk"]
     assert (result["__typename"], result["field"], result["code"]) == ("ValidationError", "date", "IN_PAST")
@@ -98,9 +106,15 @@ async def test_malformed_ids_are_validation_errors(graphql: GraphQL, factory: Fa
     person = await factory.employee()
     floor = await factory.floor()
     for bad in ("not-base64!", encode_id("Floor", floor.id), encode_id("Desk", 0)[:-2]):
-        body = await graphql("BookDesk", {"input": {"deskId": bad, "date": tomorrow().isoformat()}}, as_employee=person.id)
+        body = await graphql(
+            "BookDesk", {"input": {"deskId": bad, "date": tomorrow().isoformat()}}, as_employee=person.id
+        )
         result = body["data"]["bookDesk"]
-        assert (result["__typename"], result["field"], result["code"]) == ("ValidationError", "deskId", "INVALID_ID")
+        assert (result["__typename"], result["field"], result["code"]) == (
+            "ValidationError",
+            "deskId",
+            "INVALID_ID",
+        )
 
 
 async def test_malformed_input_is_a_graphql_error_not_a_crash(graphql: GraphQL, factory: Factory) -> None:
@@ -120,7 +134,9 @@ async def test_booking_requires_an_identity(graphql: GraphQL, factory: Factory) 
 async def test_cannot_cancel_someone_elses_booking(graphql: GraphQL, factory: Factory) -> None:
     desk, owner, other = await factory.desk(), await factory.employee(), await factory.employee()
     booked = await graphql(
-        "BookDesk", {"input": {"deskId": encode_id("Desk", desk.id), "date": tomorrow().isoformat()}}, as_employee=owner.id
+        "BookDesk",
+        {"input": {"deskId": encode_id("Desk", desk.id), "date": tomorrow().isoformat()}},
+        as_employee=owner.id,
     )
     booking_id = booked["data"]["bookDesk"]["booking"]["id"]
     result = (await graphql("CancelBooking", {"input": {"bookingId": booking_id}}, as_employee=other.id))["data"]
@@ -133,7 +149,11 @@ async def test_my_bookings_pages_with_cursors(graphql: GraphQL, factory: Factory
     days = [tomorrow() + timedelta(days=n) for n in range(3)]
     for day in days:
         desk = await factory.desk(floor)
-        await graphql("BookDesk", {"input": {"deskId": encode_id("Desk", desk.id), "date": day.isoformat()}}, as_employee=person.id)
+        await graphql(
+            "BookDesk",
+            {"input": {"deskId": encode_id("Desk", desk.id), "date": day.isoformat()}},
+            as_employee=person.id,
+        )
 
     first = (await graphql("MyBookings", {"first": 2}, as_employee=person.id))["data"]
     assert first["viewer"]["name"] == person.name
@@ -148,6 +168,11 @@ async def test_my_bookings_pages_with_cursors(graphql: GraphQL, factory: Factory
 
 async def test_availability_window_must_be_ordered(graphql: GraphQL, factory: Factory) -> None:
     floor = await factory.floor()
-    variables = {"floorId": encode_id("Floor", floor.id), "date": date.today().isoformat(), "startTime": "12:00:00", "endTime": "09:00:00"}
+    variables = {
+        "floorId": encode_id("Floor", floor.id),
+        "date": date.today().isoformat(),
+        "startTime": "12:00:00",
+        "endTime": "09:00:00",
+    }
     result = (await graphql("FloorAvailability", variables))["data"]["floor"]["availability"]
     assert (result["__typename"], result["code"]) == ("ValidationError", "END_BEFORE_START")

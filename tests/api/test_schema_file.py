@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
+
 from graphql import build_schema as parse_sdl
 from graphql import parse, validate
-
 from smartoffice.api.schema import schema_sdl
 from tests.api.conftest import OPERATIONS
 

@@ -37,7 +37,10 @@ async def test_first_read_loads_the_floor_day_from_sql_then_reads_hit_the_index(
     desk, person = await factory.desk(floor), await factory.employee()
     await runtime.bookings.book_desk(person.id, BookDeskRequest(desk.id, tomorrow(), time(9), time(12)))
 
-    assert await status_of(runtime, floor, desk, tomorrow()) == (SpaceStatus.PARTIALLY_BOOKED, Source.DATABASE)
+    assert await status_of(runtime, floor, desk, tomorrow()) == (
+        SpaceStatus.PARTIALLY_BOOKED,
+        Source.DATABASE,
+    )
     assert await status_of(runtime, floor, desk, tomorrow()) == (SpaceStatus.PARTIALLY_BOOKED, Source.INDEX)
 
 
@@ -81,9 +84,7 @@ async def test_a_snapshot_raced_by_a_booking_is_not_loaded(runtime: Runtime, fac
     assert await status_of(runtime, floor, desk, tomorrow()) == (SpaceStatus.BOOKED, Source.DATABASE)
 
 
-async def test_an_index_that_drifted_is_dropped_when_sql_disagrees(
-    runtime: Runtime, factory: Factory
-) -> None:
+async def test_an_index_that_drifted_is_dropped_when_sql_disagrees(runtime: Runtime, factory: Factory) -> None:
     floor = await factory.floor()
     desk, person = await factory.desk(floor), await factory.employee()
     index = runtime.availability.index
@@ -95,7 +96,10 @@ async def test_an_index_that_drifted_is_dropped_when_sql_disagrees(
     await runtime.bookings.book_desk(person.id, BookDeskRequest(desk.id, tomorrow(), time(9), time(10)))
 
     assert await index.read(floor_day) is None
-    assert await status_of(runtime, floor, desk, tomorrow()) == (SpaceStatus.PARTIALLY_BOOKED, Source.DATABASE)
+    assert await status_of(runtime, floor, desk, tomorrow()) == (
+        SpaceStatus.PARTIALLY_BOOKED,
+        Source.DATABASE,
+    )
 
 
 async def test_bookings_and_availability_work_with_redis_unreachable(
@@ -120,7 +124,9 @@ async def test_rebuild_loads_every_floor_day_equal_to_sql(runtime: Runtime, fact
     floor = await factory.floor()
     desks = [await factory.desk(floor) for _ in range(3)]
     people = [await factory.employee() for _ in range(3)]
-    for desk, person, (start, end) in zip(desks, people, [(time(7), time(9)), (time(9), time(19)), (time(8), time(8, 15))], strict=True):
+    for desk, person, (start, end) in zip(
+        desks, people, [(time(7), time(9)), (time(9), time(19)), (time(8), time(8, 15))], strict=True
+    ):
         await runtime.bookings.book_desk(person.id, BookDeskRequest(desk.id, tomorrow(), start, end))
 
     loaded = await runtime.availability.rebuild([tomorrow()])

@@ -55,7 +55,11 @@ class TestBookDesk:
 
     async def test_one_desk_per_person_at_a_time(self, runtime: Runtime, factory: Factory) -> None:
         floor = await factory.floor()
-        desk_a, desk_b, person = await factory.desk(floor), await factory.desk(floor), await factory.employee()
+        desk_a, desk_b, person = (
+            await factory.desk(floor),
+            await factory.desk(floor),
+            await factory.employee(),
+        )
         await runtime.bookings.book_desk(person.id, BookDeskRequest(desk_a.id, tomorrow()))
 
         with pytest.raises(BookingConflict) as caught:

@@ -99,8 +99,12 @@ async def test_the_database_refuses_overlaps_even_without_the_service(
 
     def row(desk_id: int, employee_id: int, offset_hours: int) -> Booking:
         return Booking(
-            space_id=desk_id, space_kind=SpaceKind.DESK, employee_id=employee_id, booked_by_id=employee_id,
-            start_at=start + timedelta(hours=offset_hours), end_at=start + timedelta(hours=offset_hours + 3),
+            space_id=desk_id,
+            space_kind=SpaceKind.DESK,
+            employee_id=employee_id,
+            booked_by_id=employee_id,
+            start_at=start + timedelta(hours=offset_hours),
+            end_at=start + timedelta(hours=offset_hours + 3),
             status=BookingStatus.BOOKED,
         )
 
@@ -123,8 +127,12 @@ async def test_naive_datetimes_are_refused(db: Database, factory: Factory) -> No
         async with db.write() as session:
             session.add(
                 Booking(
-                    space_id=desk.id, space_kind=SpaceKind.DESK, employee_id=person.id, booked_by_id=person.id,
-                    start_at=naive, end_at=naive + timedelta(hours=1),
+                    space_id=desk.id,
+                    space_kind=SpaceKind.DESK,
+                    employee_id=person.id,
+                    booked_by_id=person.id,
+                    start_at=naive,
+                    end_at=naive + timedelta(hours=1),
                 )
             )
             await session.flush()

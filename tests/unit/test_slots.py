@@ -41,7 +41,10 @@ def test_a_booking_made_from_jakarta_maps_to_the_ikn_day() -> None:
 def test_local_days_of_a_range_across_the_16_00_utc_boundary() -> None:
     start = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 23:00 WITA on the 23rd
     end = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 01:00 WITA on the 24th
-    assert [d.day for d in local_days(start, end, "Asia/Makassar")] == [date(2026, 11, 23), date(2026, 11, 24)]
+    assert [d.day for d in local_days(start, end, "Asia/Makassar")] == [
+        date(2026, 11, 23),
+        date(2026, 11, 24),
+    ]
     assert [d.day for d in local_days(start, start.replace(hour=16), "Asia/Makassar")] == [date(2026, 11, 23)]
 
 
