@@ -7,10 +7,11 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, get
 from litestar.background_tasks import BackgroundTasks
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.template import TemplateConfig
 from sqlalchemy import text
@@ -18,16 +19,11 @@ from strawberry.litestar import make_graphql_controller
 
 from smartoffice.api.context import DEMO_IDENTITY_HEADER, Context, viewer_from_header
 from smartoffice.api.schema import build_schema
-from smartoffice.runtime import Runtime, open_runtime
+from smartoffice.runtime import open_runtime, runtime_of
 from smartoffice.settings import Settings
 from smartoffice.web import PAGE_ROUTES, STATIC_ROUTES
 
 GRAPHQL_PATH = "/graphql"
-
-
-def runtime_of(request: Request[Any, Any, Any]) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 async def graphql_context(request: Request[Any, Any, Any]) -> Context:
@@ -64,11 +60,11 @@ async def health(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
     try:
         async with runtime.db.read() as session:
             await session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means "not ready"
+    except Exception:  # any failure means "not ready"
         checks.update(status="unavailable", database="unavailable")
     try:
         await runtime.redis.ping()
-    except Exception:  # noqa: BLE001
+    except Exception:
         checks["redis"] = "unavailable (serving from SQL)"
     status = HTTP_503_SERVICE_UNAVAILABLE if checks["status"] != "ok" else 200
     return Response(checks, status_code=status)
@@ -89,6 +85,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
         template_config=TemplateConfig(directory=settings.templates_dir, engine=JinjaTemplateEngine),
         csrf_config=CSRFConfig(secret=settings.secret_key, exclude=[GRAPHQL_PATH, "/health"]),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         middleware=[CookieBackendConfig(secret=session_secret, httponly=True, samesite="lax").middleware],
         debug=settings.debug,
     )

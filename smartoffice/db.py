@@ -31,6 +31,14 @@ NAMING_CONVENTION = {
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 
+MAX_ID = 2**31 - 1
+"""Primary keys are INTEGER columns: a larger number cannot name a row, and PostgreSQL's driver would fail on it
+rather than find nothing. Inputs are checked against this before they reach a query."""
+
+
+def is_storable_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

@@ -5,4 +5,15 @@ from smartoffice.db import Base
 from smartoffice.people.models import Employee, Organisation, OrgUnit
 from smartoffice.places.models import Building, Floor, Site, Space, Zone
 
-__all__ = ["Base", "Booking", "Building", "Employee", "Floor", "OrgUnit", "Organisation", "Site", "Space", "Zone"]
+__all__ = [
+    "Base",
+    "Booking",
+    "Building",
+    "Employee",
+    "Floor",
+    "OrgUnit",
+    "Organisation",
+    "Site",
+    "Space",
+    "Zone",
+]

@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from litestar.connection import ASGIConnection
 from redis.asyncio import Redis
 
 from smartoffice.availability.index import AvailabilityIndex
@@ -29,6 +31,12 @@ class Runtime:
     redis: Redis
     availability: AvailabilityService
     bookings: BookingService
+
+
+def runtime_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Runtime:
+    """The runtime the app's lifespan opened, from any request or websocket."""
+    runtime: Runtime = connection.app.state.runtime
+    return runtime
 
 
 def redis_client(url: str) -> Redis:

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from smartoffice.db import Base, Database
 from smartoffice.people.models import Employee, EmploymentType, Organisation, OrgUnit, PositionKind
-from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind
+from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
 
 M = TypeVar("M", bound=Base)
 
@@ -46,6 +46,20 @@ class Factory:
         n = self._n()
         values = {"building_id": building.id, "level": n, "name": f"Floor {n}", "width": 40.0, "height": 20.0}
         return await self._save(Floor(**{**values, **overrides}))
+
+    async def zone(self, floor: Floor | None = None, **overrides: Any) -> Zone:
+        floor = floor or await self.floor()
+        n = self._n()
+        values = {
+            "floor_id": floor.id,
+            "code": f"Z{n}",
+            "name": f"Zone {n}",
+            "x": 1.0,
+            "y": 1.0,
+            "width": 20.0,
+            "height": 10.0,
+        }
+        return await self._save(Zone(**{**values, **overrides}))
 
     async def desk(self, floor: Floor | None = None, **overrides: Any) -> Space:
         floor = floor or await self.floor()

@@ -2,6 +2,7 @@
 
 from strawberry.relay import GlobalID
 
+from smartoffice.db import is_storable_id
 from smartoffice.errors import InvalidInput
 
 
@@ -10,7 +11,10 @@ def decode_id(value: str, type_name: str, field: str) -> int:
         global_id = GlobalID.from_id(value)
         if global_id.type_name != type_name:
             raise ValueError(f"a {global_id.type_name} id where a {type_name} id is expected")
-        return int(global_id.node_id)
+        ident = int(global_id.node_id)
+        if not is_storable_id(ident):
+            raise ValueError(f"id {ident} is out of range")
+        return ident
     except (ValueError, TypeError) as exc:
         raise InvalidInput(field, "INVALID_ID", f"{field} is not a valid {type_name} id") from exc
 

@@ -38,7 +38,10 @@ class Employee(relay.Node):
             id=e.id,
             name=e.name,
             unit=OrgUnit(
-                id=unit.id, code=unit.code, name=unit.name, level=unit.level,
+                id=unit.id,
+                code=unit.code,
+                name=unit.name,
+                level=unit.level,
                 organisation=Organisation(id=org.id, code=org.code, name=org.name),
             ),
         )

@@ -4,16 +4,18 @@ A malformed value is the visitor's mistake, never a 500: it becomes a :class:`Fo
 templates turn into words (so the words can be translated), and the page answers 422.
 """
 
-from dataclasses import dataclass
 from datetime import date, time
 from urllib.parse import urlsplit
 
+from smartoffice.db import is_storable_id
 
-@dataclass(frozen=True, slots=True)
+
 class FormError(Exception):
-    field: str
-    code: str
-    """``invalid_<field>`` or ``missing_<field>``; templates/_messages.html has the words for each."""
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__(code)
+        self.field = field
+        self.code = code
+        """``invalid_<field>`` or ``missing_<field>``; templates/_messages.html has the words for each."""
 
 
 def required_int(value: str | None, field: str) -> int:
@@ -64,7 +66,6 @@ def local_path(value: str | None, default: str = "/") -> str:
 
 def _int(value: str, field: str) -> int:
     text = value.strip()
-    # 2**63 keeps ids within what PostgreSQL's bigint (and SQLite's integer) accept: larger is "not found" bait.
-    if not text.isdigit() or not text.isascii() or int(text) >= 2**63:
+    if not (text.isascii() and text.isdigit() and is_storable_id(int(text))):
         raise FormError(field, f"invalid_{field}")
     return int(text)

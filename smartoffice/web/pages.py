@@ -1,4 +1,20 @@
-"""Placeholder: filled by the floor-page work."""
+"""The server-rendered pages, as one router: its exception handlers answer with pages, not JSON."""
 
-PAGE_ROUTES: list = []
-STATIC_ROUTES: list = []
+from litestar import Router
+from litestar.types import ControllerRouterHandler
+
+from smartoffice.web.cancel import cancel_booking
+from smartoffice.web.errors import EXCEPTION_HANDLERS
+from smartoffice.web.floor import book_desk, floor_page
+from smartoffice.web.home import home
+from smartoffice.web.identity import act_as_employee, stop_acting_as_employee
+
+PAGE_ROUTES: list[ControllerRouterHandler] = [
+    Router(
+        path="/",
+        route_handlers=[home, act_as_employee, stop_acting_as_employee, floor_page, book_desk, cancel_booking],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+    )
+]
+STATIC_ROUTES: list[ControllerRouterHandler] = []
+"""The pages' CSS is inline in templates/base.html, so nothing is served from disk yet."""

@@ -105,7 +105,8 @@ async def test_date_in_the_past_is_a_validation_error(graphql: GraphQL, factory:
 async def test_malformed_ids_are_validation_errors(graphql: GraphQL, factory: Factory) -> None:
     person = await factory.employee()
     floor = await factory.floor()
-    for bad in ("not-base64!", encode_id("Floor", floor.id), encode_id("Desk", 0)[:-2]):
+    out_of_range = encode_id("Desk", 2**31)  # cannot name a row; PostgreSQL would refuse the parameter
+    for bad in ("not-base64!", encode_id("Floor", floor.id), encode_id("Desk", 0)[:-2], out_of_range):
         body = await graphql(
             "BookDesk", {"input": {"deskId": bad, "date": tomorrow().isoformat()}}, as_employee=person.id
         )

@@ -48,9 +48,7 @@ def upgrade() -> None:
         sa.Column("opens_at", sa.Time(), nullable=False),
         sa.Column("closes_at", sa.Time(), nullable=False),
         sa.CheckConstraint("opens_at < closes_at", name=op.f("ck_buildings_open_before_close")),
-        sa.ForeignKeyConstraint(
-            ["site_id"], ["sites.id"], name=op.f("fk_buildings_site_id_sites"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["site_id"], ["sites.id"], name=op.f("fk_buildings_site_id_sites"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_buildings")),
         sa.UniqueConstraint("site_id", "code", name=op.f("uq_buildings_site_id_code")),
     )
@@ -104,16 +102,12 @@ def upgrade() -> None:
         sa.Column("position_level", sa.String(length=64), nullable=True),
         sa.Column(
             "employment_type",
-            sa.Enum(
-                "pns", "pppk", name="employmenttype", native_enum=False, create_constraint=True, length=8
-            ),
+            sa.Enum("pns", "pppk", name="employmenttype", native_enum=False, create_constraint=True, length=8),
             nullable=False,
         ),
         sa.Column("supervisor_id", sa.Integer(), nullable=True),
         sa.Column("placed_on", sa.Date(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["org_unit_id"], ["org_units.id"], name=op.f("fk_employees_org_unit_id_org_units")
-        ),
+        sa.ForeignKeyConstraint(["org_unit_id"], ["org_units.id"], name=op.f("fk_employees_org_unit_id_org_units")),
         sa.ForeignKeyConstraint(
             ["supervisor_id"],
             ["employees.id"],
@@ -160,9 +154,7 @@ def upgrade() -> None:
         sa.Column("y", sa.Float(), nullable=False),
         sa.Column("width", sa.Float(), nullable=False),
         sa.Column("height", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["floor_id"], ["floors.id"], name=op.f("fk_zones_floor_id_floors"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["floor_id"], ["floors.id"], name=op.f("fk_zones_floor_id_floors"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
             ["org_unit_id"],
             ["org_units.id"],
@@ -200,9 +192,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["floor_id"], ["floors.id"], name=op.f("fk_spaces_floor_id_floors"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["zone_id"], ["zones.id"], name=op.f("fk_spaces_zone_id_zones"), ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["zone_id"], ["zones.id"], name=op.f("fk_spaces_zone_id_zones"), ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_spaces")),
         sa.UniqueConstraint("floor_id", "code", name=op.f("uq_spaces_floor_id_code")),
     )

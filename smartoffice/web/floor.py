@@ -1,0 +1,95 @@
+"""The floor page, and booking a desk from it."""
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
+from smartoffice.bookings.service import BookDeskRequest
+from smartoffice.errors import DomainError, NotFound
+from smartoffice.runtime import runtime_of
+from smartoffice.web.context import acting_employee_id, current_viewer
+from smartoffice.web.errors import PageError
+from smartoffice.web.floor_view import build_floor_page
+from smartoffice.web.forms import (
+    FormError,
+    is_storable_id,
+    optional_date,
+    optional_int,
+    optional_time,
+    required_date,
+    required_int,
+)
+from smartoffice.web.identity import see_other
+
+
+def floor_url(floor_id: int, day: date | None = None, *, desk: int | None = None, notice: str | None = None) -> str:
+    query = {"date": day.isoformat() if day else None, "desk": desk, "notice": notice}
+    encoded = urlencode({k: v for k, v in query.items() if v is not None})
+    return f"/floors/{floor_id}" + (f"?{encoded}" if encoded else "")
+
+
+@get("/floors/{floor_id:int}", name="floor")
+async def floor_page(
+    request: Request[Any, Any, Any],
+    floor_id: FromPath[int],
+    day: Annotated[str | None, QueryParameter(name="date")] = None,
+    desk: FromQuery[str | None] = None,
+    notice: FromQuery[str | None] = None,
+) -> Template:
+    error = None
+    try:
+        chosen = optional_date(day)
+    except FormError as exc:
+        chosen, error = None, PageError.of(exc)
+    try:
+        selected = optional_int(desk, "desk")
+    except FormError:
+        selected = None  # a stale or mangled link: show the floor without a panel
+    return await render_floor(request, floor_id, chosen, selected, notice=notice, error=error)
+
+
+@post("/floors/{floor_id:int}/bookings", name="book-desk")
+async def book_desk(request: Request[Any, Any, Any], floor_id: FromPath[int]) -> Template | Redirect:
+    form = await request.form()
+    viewer_id = acting_employee_id(request)
+    day: date | None = None
+    if viewer_id is None:
+        return see_other("/?" + urlencode({"notice": "pick_identity", "next": floor_url(floor_id)}))
+    try:
+        day = required_date(form.get("date"))
+        desk_id = required_int(form.get("desk_id"), "desk_id")
+        start = optional_time(form.get("start"), "start")
+        end = optional_time(form.get("end"), "end")
+    except FormError as exc:
+        return await render_floor(request, floor_id, day, None, error=PageError.of(exc))
+    try:
+        booking = await runtime_of(request).bookings.book_desk(viewer_id, BookDeskRequest(desk_id, day, start, end))
+    except DomainError as exc:
+        return await render_floor(request, floor_id, day, desk_id, error=PageError.of(exc))
+    # The desk's own floor: a desk id from another floor still lands where the desk is.
+    return see_other(floor_url(booking.space.floor_id, day, desk=desk_id, notice="booked"))
+
+
+async def render_floor(
+    request: Request[Any, Any, Any],
+    floor_id: FromPath[int],
+    day: date | None,
+    selected: int | None,
+    *,
+    notice: str | None = None,
+    error: PageError | None = None,
+) -> Template:
+    """The floor page; ``error`` sets the status (409, 422, ...). Raises NotFound for an unknown floor."""
+    if not is_storable_id(floor_id):
+        raise NotFound("Floor", floor_id)
+    viewer = await current_viewer(request)
+    page = await build_floor_page(runtime_of(request), floor_id, day, viewer.id if viewer else None, selected)
+    return Template(
+        template_name="floor.html",
+        context={"page": page, "viewer": viewer, "notice": notice, "error": error},
+        status_code=error.status if error else 200,
+    )
