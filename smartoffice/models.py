@@ -1,19 +1,28 @@
 """Every ORM model, imported in one place so that ``Base.metadata`` is complete (Alembic, tests)."""
 
-from smartoffice.bookings.models import Booking
+from smartoffice.bookings.models import Booking, BookingRule, BookingSeries, IdempotencyKey
 from smartoffice.db import Base
-from smartoffice.people.models import Employee, Organisation, OrgUnit
-from smartoffice.places.models import Building, Floor, Site, Space, Zone
+from smartoffice.people.models import Employee, Organisation, OrgUnit, RoleAssignment
+from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Site, Space, Zone, room_approvers
+from smartoffice.workcalendar.models import CalendarOverride
 
 __all__ = [
     "Base",
     "Booking",
+    "BookingRule",
+    "BookingSeries",
     "Building",
+    "CalendarOverride",
+    "Closure",
+    "DeskRelease",
     "Employee",
     "Floor",
+    "IdempotencyKey",
     "OrgUnit",
     "Organisation",
+    "RoleAssignment",
     "Site",
     "Space",
     "Zone",
+    "room_approvers",
 ]

@@ -91,11 +91,17 @@ class AvailabilityService:
         loaded = await self.index.load(floor_day, generation, slots)
         return FloorOccupancy(floor_day.floor_id, floor_day.day, slots, Source.DATABASE), loaded
 
+    async def project(self, booking: Booking, floor_id: int, time_zone: str) -> None:
+        """Project a committed booking into the index: its slots taken while it is active, freed otherwise.
+
+        Call it after every commit that changes a booking. Failure is logged, never raised: SQL has the change.
+        """
+        await self.record(booking, floor_id, time_zone, taken=booking.is_active)
+
     async def record(self, booking: Booking, floor_id: int, time_zone: str, *, taken: bool) -> None:
-        """Project a committed booking change into the index. Failure is logged, never raised: SQL has it."""
         try:
-            for day in local_days(booking.start_at, booking.end_at, time_zone):
-                first, last = day.slot_range(booking.start_at, booking.end_at)
+            for day in local_days(booking.start_at, booking.blocks_until, time_zone):
+                first, last = day.slot_range(booking.start_at, booking.blocks_until)
                 await self.index.apply(FloorDay(floor_id, day), booking.space_id, first, last, taken=taken)
         except RedisError as exc:
             log.warning("availability index not updated for booking %s (%s)", booking.id, exc)
@@ -121,13 +127,13 @@ class AvailabilityService:
 async def occupancy_from_sql(session: AsyncSession, floor_day: FloorDay) -> dict[int, str]:
     day = floor_day.day
     rows = await session.execute(
-        select(Booking.space_id, Booking.start_at, Booking.end_at)
+        select(Booking.space_id, Booking.start_at, Booking.blocks_until)
         .join(Space, Space.id == Booking.space_id)
         .where(
             Space.floor_id == floor_day.floor_id,
             Booking.status.in_(ACTIVE_STATUSES),
             Booking.start_at < day.end_at,
-            Booking.end_at > day.start_at,
+            Booking.blocks_until > day.start_at,
         )
     )
     return occupancy_of(day, rows.all())

@@ -2,18 +2,33 @@
 
 PostgreSQL: two exclusion constraints over active bookings (``btree_gist``):
 
-* a space is held by at most one active booking at any instant: ``(space_id =, [start_at, end_at) &&)``;
+* a space is held by at most one active booking at any instant: ``(space_id =, [start_at, blocks_until) &&)``;
 * a person holds at most one desk at any instant: ``(employee_id =, [start_at, end_at) &&)`` over desk bookings.
 
 SQLite has no exclusion constraints: the service checks the same overlap predicate inside a ``BEGIN IMMEDIATE``
-transaction (see ``smartoffice.db``), and triggers raise on any insert or update that would overlap, as defence
-in depth for code paths that forget. Both databases turn a violation into :class:`~smartoffice.errors.BookingConflict`.
+transaction (see ``smartoffice.db``), and triggers (created by the migrations) raise on any insert or update that
+would overlap, as defence in depth for code paths that forget. Both databases turn a violation into
+:class:`~smartoffice.errors.BookingConflict`.
 """
 
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import DDL, CheckConstraint, ForeignKey, Index, String, event, func, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,12 +38,16 @@ from smartoffice.places.models import Space, SpaceKind
 
 
 class BookingStatus(StrEnum):
+    PENDING = "pending"  # a room awaiting its approvers; holds the room meanwhile
     BOOKED = "booked"
+    CHECKED_IN = "checked_in"
     CANCELLED = "cancelled"
+    REJECTED = "rejected"  # an approver said no
+    RELEASED = "released"  # not checked in within the grace period: a no-show, freed automatically
 
 
-ACTIVE_STATUSES = (BookingStatus.BOOKED,)
-ACTIVE_PREDICATE = "status = 'booked'"
+ACTIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
+ACTIVE_PREDICATE = "status IN ('pending', 'booked', 'checked_in')"
 """SQL for "this booking holds its space" (shared by the constraints, the triggers and the queries)."""
 
 SPACE_OVERLAP_CONSTRAINT = "ex_bookings_space_overlap"
@@ -37,14 +56,22 @@ SQLITE_OVERLAP_ERROR = "booking_overlap"
 
 
 class Booking(Base):
+    """A hold on a space for ``[start_at, end_at)``.
+
+    The space stays blocked until ``blocks_until`` (``end_at`` plus the room's buffer for cleaning or
+    changeover; equal to ``end_at`` for desks), and that is the range the space constraint compares.
+    """
+
     __tablename__ = "bookings"
     __table_args__ = (
         CheckConstraint("start_at < end_at", name="start_before_end"),
+        CheckConstraint("end_at <= blocks_until", name="blocks_at_least_until_end"),
         Index("ix_bookings_space_time", "space_id", "start_at"),
         Index("ix_bookings_employee_time", "employee_id", "start_at"),
+        Index("ix_bookings_status_start", "status", "start_at"),
         ExcludeConstraint(
             ("space_id", "="),
-            (func.tstzrange(text("start_at"), text("end_at"), text("'[)'")), "&&"),
+            (func.tstzrange(text("start_at"), text("blocks_until"), text("'[)'")), "&&"),
             where=text(ACTIVE_PREDICATE),
             using="gist",
             name=SPACE_OVERLAP_CONSTRAINT,
@@ -64,11 +91,24 @@ class Booking(Base):
     """Copied from the space (which never changes kind) so the per-person constraint needs no join."""
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
     booked_by_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    """Who made the booking: the employee, or their manager or a facilities manager on their behalf."""
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocks_until: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[BookingStatus] = mapped_column(str_enum(BookingStatus, 16), default=BookingStatus.BOOKED)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    """Bumped by every change, so projections into the availability index apply in order and at most once."""
+    title: Mapped[str | None] = mapped_column(String(200))
+    attendee_count: Mapped[int | None] = mapped_column(Integer)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("booking_series.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Rooms checked out early: ``end_at`` was shortened to free the rest of the slot."""
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(String(500))
 
     space: Mapped[Space] = relationship(lazy="raise")
@@ -79,28 +119,67 @@ class Booking(Base):
         return self.status in ACTIVE_STATUSES
 
 
-def _sqlite_overlap_trigger(name: str, when: str) -> str:
-    return f"""
-CREATE TRIGGER {name} BEFORE {when} ON bookings
-WHEN NEW.{ACTIVE_PREDICATE} AND EXISTS (
-    SELECT 1 FROM bookings AS b
-    WHERE b.{ACTIVE_PREDICATE} AND b.id IS NOT NEW.id
-      AND b.start_at < NEW.end_at AND NEW.start_at < b.end_at
-      AND (b.space_id = NEW.space_id
-           OR (b.employee_id = NEW.employee_id AND b.space_kind = 'desk' AND NEW.space_kind = 'desk'))
-)
-BEGIN
-    SELECT RAISE(ABORT, '{SQLITE_OVERLAP_ERROR}');
-END
-"""
+class BookingSeries(Base):
+    """A recurring booking: an RRULE expanded in the building's local time into one booking per occurrence."""
+
+    __tablename__ = "booking_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    booked_by_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    rrule: Mapped[str] = mapped_column(String(500))
+    """RFC 5545 recurrence rule, e.g. ``FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10``."""
+    starts_on: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(200))
+    attendee_count: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-SQLITE_TRIGGERS = {
-    "trg_bookings_no_overlap_insert": _sqlite_overlap_trigger("trg_bookings_no_overlap_insert", "INSERT"),
-    "trg_bookings_no_overlap_update": _sqlite_overlap_trigger(
-        "trg_bookings_no_overlap_update", "UPDATE OF status, start_at, end_at, space_id, employee_id"
-    ),
-}
+class BookingRule(Base):
+    """Booking rules for one kind of space in one building, or for every building when ``building_id`` is null.
 
-for _ddl in SQLITE_TRIGGERS.values():
-    event.listen(Booking.__table__, "after_create", DDL(_ddl).execute_if(dialect="sqlite"))
+    The building's row wins over the global one; the migration inserts the global rows, so rules are always data.
+    """
+
+    __tablename__ = "booking_rules"
+    __table_args__ = (UniqueConstraint("building_id", "space_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"))
+    space_kind: Mapped[SpaceKind] = mapped_column(str_enum(SpaceKind, 8))
+    max_days_in_advance: Mapped[int] = mapped_column(Integer)
+    min_duration_minutes: Mapped[int] = mapped_column(Integer)
+    max_duration_minutes: Mapped[int] = mapped_column(Integer)
+    max_active_bookings: Mapped[int] = mapped_column(Integer)
+    """Bookings of this kind a person may hold that have not ended yet."""
+    cancellation_deadline_minutes: Mapped[int] = mapped_column(Integer)
+    """Cancelling is allowed until this many minutes before the start (0: until the start)."""
+    check_in_opens_minutes: Mapped[int] = mapped_column(Integer)
+    """Check-in opens this many minutes before the start."""
+    check_in_grace_minutes: Mapped[int] = mapped_column(Integer)
+    """A booking not checked in this many minutes after its start is released as a no-show (0: never)."""
+    buffer_minutes: Mapped[int] = mapped_column(Integer)
+    """The space stays blocked this long after each booking (rooms: changeover)."""
+    closed_on_holidays: Mapped[bool] = mapped_column(Boolean)
+    """Public holidays and cuti bersama are closed for booking."""
+
+
+class IdempotencyKey(Base):
+    """A mutation's result, stored in the same transaction as its effect, so a replay returns it unchanged."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("actor_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    operation: Mapped[str] = mapped_column(String(50))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the canonical request: the same key with another payload is refused."""
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

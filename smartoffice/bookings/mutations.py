@@ -1,4 +1,6 @@
-"""Booking resolvers: decode the input, call the service, map domain errors onto the result union."""
+"""Booking queries and mutations: decode the input, call the service, map domain errors onto the result union."""
+
+import strawberry
 
 from smartoffice.api.context import Info
 from smartoffice.api.errors import BookingConflictError, to_graphql_error
@@ -54,3 +56,21 @@ async def my_bookings(info: Info, first: int, after: str | None) -> BookingConne
         edges=edges,
         page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
     )
+
+
+@strawberry.type
+class BookingsQuery:
+    @strawberry.field(description="Your bookings that have not ended yet, in start order.")
+    async def my_bookings(self, info: Info, first: int = 20, after: str | None = None) -> BookingConnection:
+        return await my_bookings(info, first, after)
+
+
+@strawberry.type
+class BookingsMutation:
+    @strawberry.mutation(description="Book a desk for yourself for a day, or part of one.")
+    async def book_desk(self, info: Info, input: BookDeskInput) -> BookDeskResult:
+        return await book_desk(info, input)
+
+    @strawberry.mutation(description="Cancel one of your bookings; its desk is free again at once.")
+    async def cancel_booking(self, info: Info, input: CancelBookingInput) -> CancelBookingResult:
+        return await cancel_booking(info, input)

@@ -84,6 +84,7 @@ class BookingService:
                     booked_by_id=actor_id,
                     start_at=start_at,
                     end_at=end_at,
+                    blocks_until=end_at,
                     status=BookingStatus.BOOKED,
                     created_at=self.clock(),
                 )
@@ -97,7 +98,7 @@ class BookingService:
             async with self.db.read() as session:
                 conflicts = await find_conflicts(session, request.desk_id, SpaceKind.DESK, actor_id, start_at, end_at)
             raise BookingConflict(conflicts or [Conflict(ConflictKind.SPACE_TAKEN, 0, start_at, end_at)]) from None
-        await self.availability.record(booking, desk.floor_id, desk.floor.building.time_zone, taken=True)
+        await self.availability.project(booking, desk.floor_id, desk.floor.building.time_zone)
         return booking
 
     async def cancel(self, actor_id: int, booking_id: int) -> Booking:
@@ -112,8 +113,9 @@ class BookingService:
                 raise InvalidInput("bookingId", "ALREADY_ENDED", "This booking has already ended")
             booking.status = BookingStatus.CANCELLED
             booking.cancelled_at = now
+            booking.version += 1
         space = booking.space
-        await self.availability.record(booking, space.floor_id, space.floor.building.time_zone, taken=False)
+        await self.availability.project(booking, space.floor_id, space.floor.building.time_zone)
         return booking
 
     async def get(self, actor_id: int, booking_id: int) -> Booking:

@@ -3,7 +3,7 @@
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smartoffice.db import Base, str_enum
@@ -18,6 +18,12 @@ class PositionKind(StrEnum):
 class EmploymentType(StrEnum):
     PNS = "pns"
     PPPK = "pppk"
+
+
+class Role(StrEnum):
+    UNIT_MANAGER = "unit_manager"  # the unit's subtree
+    FACILITIES_MANAGER = "facilities_manager"  # one site
+    ADMIN = "admin"  # everything
 
 
 class Organisation(Base):
@@ -61,3 +67,23 @@ class Employee(Base):
     """The day this person took up the current post (tenure rules count from here)."""
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="raise")
+
+
+class RoleAssignment(Base):
+    """A role held over a scope: unit managers over an org unit's subtree, facilities managers over a site."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'unit_manager' AND org_unit_id IS NOT NULL AND site_id IS NULL)"
+            " OR (role = 'facilities_manager' AND site_id IS NOT NULL AND org_unit_id IS NULL)"
+            " OR (role = 'admin' AND site_id IS NULL AND org_unit_id IS NULL)",
+            name="scope_fits_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, 24))
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))

@@ -1,12 +1,27 @@
 """Where people sit. Geometry is in metres from the floor plan's top-left corner."""
 
-from datetime import time
+from datetime import date as date_type
+from datetime import datetime, time
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from smartoffice.db import Base, str_enum
+from smartoffice.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class SpaceKind(StrEnum):
@@ -107,6 +122,74 @@ class Space(Base):
     rotation: Mapped[float] = mapped_column(Float, default=0.0)
     amenities: Mapped[list[str]] = mapped_column(JSON, default=list)
     capacity: Mapped[int] = mapped_column(Integer, default=1)
+    assigned_employee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employees.id", ondelete="SET NULL"), index=True
+    )
+    """Desks only: the owner of an assigned desk. Others may book it on days the owner released (DeskRelease)."""
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Rooms only: bookings start pending until one of the room's approvers accepts them."""
+    bookable_hours: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    """Rooms only: local hours per ISO weekday, ``{"1": ["08:00", "17:00"], ...}`` (1 = Monday); a weekday
+    missing from the map is not bookable. ``None`` means the building's opening hours on every day."""
 
     floor: Mapped[Floor] = relationship(back_populates="spaces", lazy="raise")
     zone: Mapped[Zone | None] = relationship(lazy="raise")
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.assigned_employee_id is not None
+
+
+room_approvers = Table(
+    "room_approvers",
+    Base.metadata,
+    Column("space_id", ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True),
+    Column("employee_id", ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True),
+)
+"""Who may accept or reject bookings of a room that requires approval."""
+
+
+class DeskRelease(Base):
+    """The owner of an assigned desk lets others book it on one local day."""
+
+    __tablename__ = "desk_releases"
+    __table_args__ = (UniqueConstraint("space_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    day: Mapped[date_type] = mapped_column(Date)
+    released_by_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+_CLOSURE_SCOPES = ("site_id", "building_id", "floor_id", "zone_id", "space_id")
+
+
+class Closure(Base):
+    """A closure or blackout of a site, building, floor, zone or single space, with a reason.
+
+    Exactly one of the five scope columns is set (foreign keys rather than a polymorphic id, so that deleting a
+    place deletes its closures and no closure can point at nothing).
+    """
+
+    __tablename__ = "closures"
+    __table_args__ = (
+        CheckConstraint("start_at < end_at", name="start_before_end"),
+        CheckConstraint(
+            " + ".join(f"CAST({c} IS NOT NULL AS INTEGER)" for c in _CLOSURE_SCOPES) + " = 1",
+            name="exactly_one_scope",
+        ),
+        Index("ix_closures_time", "start_at", "end_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"))
+    floor_id: Mapped[int | None] = mapped_column(ForeignKey("floors.id", ondelete="CASCADE"))
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="CASCADE"))
+    space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(500))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

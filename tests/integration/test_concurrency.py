@@ -21,10 +21,10 @@ RACERS = 32
 OVERLAPS_AUDIT = text(
     """
     SELECT count(*) FROM bookings a JOIN bookings b ON a.id < b.id
-    WHERE a.status = 'booked' AND b.status = 'booked'
-      AND a.start_at < b.end_at AND b.start_at < a.end_at
-      AND (a.space_id = b.space_id
-           OR (a.employee_id = b.employee_id AND a.space_kind = 'desk' AND b.space_kind = 'desk'))
+    WHERE a.status IN ('pending', 'booked', 'checked_in') AND b.status IN ('pending', 'booked', 'checked_in')
+      AND ((a.space_id = b.space_id AND a.start_at < b.blocks_until AND b.start_at < a.blocks_until)
+           OR (a.employee_id = b.employee_id AND a.space_kind = 'desk' AND b.space_kind = 'desk'
+               AND a.start_at < b.end_at AND b.start_at < a.end_at))
     """
 )
 
@@ -105,6 +105,7 @@ async def test_the_database_refuses_overlaps_even_without_the_service(
             booked_by_id=employee_id,
             start_at=start + timedelta(hours=offset_hours),
             end_at=start + timedelta(hours=offset_hours + 3),
+            blocks_until=start + timedelta(hours=offset_hours + 3),
             status=BookingStatus.BOOKED,
         )
 
@@ -133,6 +134,7 @@ async def test_naive_datetimes_are_refused(db: Database, factory: Factory) -> No
                     booked_by_id=person.id,
                     start_at=naive,
                     end_at=naive + timedelta(hours=1),
+                    blocks_until=naive + timedelta(hours=1),
                 )
             )
             await session.flush()
