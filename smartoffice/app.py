@@ -19,6 +19,7 @@ from strawberry.litestar import make_graphql_controller
 
 from smartoffice.api.context import DEMO_IDENTITY_HEADER, Context, viewer_from_header
 from smartoffice.api.schema import build_schema
+from smartoffice.messages import language_from_header
 from smartoffice.runtime import open_runtime, runtime_of
 from smartoffice.settings import Settings
 from smartoffice.web import PAGE_ROUTES, STATIC_ROUTES
@@ -29,7 +30,11 @@ GRAPHQL_PATH = "/graphql"
 async def graphql_context(request: Request[Any, Any, Any]) -> Context:
     # The GraphQL endpoint identifies callers by header only, never by the pages' cookie: a cross-site form
     # cannot set a header, so the endpoint needs no CSRF token (login and app tokens come later).
-    return Context.for_request(runtime_of(request), viewer_from_header(request.headers.get(DEMO_IDENTITY_HEADER)))
+    return Context.for_request(
+        runtime_of(request),
+        viewer_from_header(request.headers.get(DEMO_IDENTITY_HEADER)),
+        language_from_header(request.headers.get("accept-language")),
+    )
 
 
 async def _graphql_response() -> Response[Any]:

@@ -8,41 +8,48 @@
     ├── PermissionDenied          the actor may not do this to that
     └── BookingConflict           the space, or the person, is already booked for an overlapping time
 
-One mapping (``smartoffice.api.errors``) turns each into a member of a GraphQL result union; the pages show
-``message``. ``code`` is stable and machine-readable; ``message`` is for people.
+Each carries a stable ``code`` and the ``params`` of its message; :mod:`smartoffice.messages` has the words in
+English and Bahasa Indonesia, and :meth:`DomainError.message_in` picks one. One mapping
+(``smartoffice.api.errors``) turns each error into a member of a GraphQL result union.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from smartoffice.messages import DEFAULT_LANGUAGE, Language, render
+
 
 class DomainError(Exception):
-    code: str = "ERROR"
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.message)
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    @property
+    def message(self) -> str:
+        return self.message_in(DEFAULT_LANGUAGE)
+
+    def message_in(self, language: Language) -> str:
+        return render(self.code, language, **self.params)
 
 
 class NotFound(DomainError):
-    code = "NOT_FOUND"
-
     def __init__(self, kind: str, ident: object) -> None:
-        super().__init__(f"{kind} {ident} does not exist")
+        super().__init__("NOT_FOUND", kind=kind, ident=ident)
         self.kind = kind
         self.ident = ident
 
 
 class InvalidInput(DomainError):
-    def __init__(self, field: str, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, code: str, **params: object) -> None:
+        super().__init__(code, field=field, **params)
         self.field = field
-        self.code = code
 
 
 class PermissionDenied(DomainError):
-    code = "PERMISSION_DENIED"
+    def __init__(self, code: str = "PERMISSION_DENIED", **params: object) -> None:
+        super().__init__(code, **params)
 
 
 class ConflictKind(StrEnum):
@@ -61,13 +68,8 @@ class Conflict:
 
 
 class BookingConflict(DomainError):
-    code = "BOOKING_CONFLICT"
-
     def __init__(self, conflicts: list[Conflict]) -> None:
         kinds = {c.kind for c in conflicts}
-        if kinds == {ConflictKind.PERSON_ALREADY_BOOKED}:
-            message = "You already have a desk booked for an overlapping time"
-        else:
-            message = "This space is already booked for an overlapping time"
-        super().__init__(message)
+        only_person = kinds == {ConflictKind.PERSON_ALREADY_BOOKED}
+        super().__init__("PERSON_ALREADY_BOOKED" if only_person else "SPACE_TAKEN")
         self.conflicts = conflicts

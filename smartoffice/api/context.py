@@ -5,6 +5,7 @@ from typing import Any
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
+from smartoffice.messages import DEFAULT_LANGUAGE, Language
 from smartoffice.places.loaders import PlacesLoaders
 from smartoffice.runtime import Runtime
 
@@ -19,11 +20,13 @@ class Loaders:
 class Context(BaseContext, kw_only=True):
     runtime: Runtime
     viewer_id: int | None
+    language: Language
+    """For people-facing messages, from the request's ``Accept-Language`` (``id`` or ``en``)."""
     loaders: Loaders
 
     @classmethod
-    def for_request(cls, runtime: Runtime, viewer_id: int | None) -> "Context":
-        return cls(runtime=runtime, viewer_id=viewer_id, loaders=Loaders(runtime))
+    def for_request(cls, runtime: Runtime, viewer_id: int | None, language: Language = DEFAULT_LANGUAGE) -> "Context":
+        return cls(runtime=runtime, viewer_id=viewer_id, language=language, loaders=Loaders(runtime))
 
     def require_viewer(self) -> int:
         if self.viewer_id is None:

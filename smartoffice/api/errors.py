@@ -10,6 +10,7 @@ from enum import Enum
 import strawberry
 
 from smartoffice import errors as domain
+from smartoffice.messages import Language
 
 
 @strawberry.interface(description="An expected failure: the request was understood but not carried out.")
@@ -61,18 +62,20 @@ class BookingConflictError(Error):
 
 
 def to_graphql_error(
-    error: domain.DomainError, sent_id: str | None = None
+    error: domain.DomainError, language: Language, sent_id: str | None = None
 ) -> ValidationError | NotFoundError | PermissionDeniedError | BookingConflictError:
+    """The result-union member for a domain error, its message in the caller's language."""
+    message = error.message_in(language)
     match error:
         case domain.InvalidInput():
-            return ValidationError(message=error.message, field=error.field, code=error.code)
+            return ValidationError(message=message, field=error.field, code=error.code)
         case domain.NotFound():
-            return NotFoundError(message=error.message, id=strawberry.ID(sent_id or str(error.ident)))
+            return NotFoundError(message=message, id=strawberry.ID(sent_id or str(error.ident)))
         case domain.PermissionDenied():
-            return PermissionDeniedError(message=error.message)
+            return PermissionDeniedError(message=message)
         case domain.BookingConflict():
             return BookingConflictError(
-                message=error.message,
+                message=message,
                 conflicts=[
                     BookingConflict(kind=ConflictKind(c.kind.value), start_at=c.start_at, end_at=c.end_at)
                     for c in error.conflicts

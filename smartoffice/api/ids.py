@@ -16,7 +16,7 @@ def decode_id(value: str, type_name: str, field: str) -> int:
             raise ValueError(f"id {ident} is out of range")
         return ident
     except (ValueError, TypeError) as exc:
-        raise InvalidInput(field, "INVALID_ID", f"{field} is not a valid {type_name} id") from exc
+        raise InvalidInput(field, "INVALID_ID", type_name=type_name) from exc
 
 
 def encode_id(type_name: str, ident: int) -> str:

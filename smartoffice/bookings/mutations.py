@@ -32,7 +32,7 @@ async def book_desk(info: Info, input: BookDeskInput) -> BookDeskResult:
         )
         booking = await info.context.runtime.bookings.book_desk(actor, request)
     except DomainError as error:
-        return to_graphql_error(error, sent_id=str(input.desk_id))
+        return to_graphql_error(error, info.context.language, sent_id=str(input.desk_id))
     return BookDeskSuccess(booking=Booking.from_model(booking))
 
 
@@ -42,7 +42,7 @@ async def cancel_booking(info: Info, input: CancelBookingInput) -> CancelBooking
         booking_id = decode_id(input.booking_id, "Booking", "bookingId")
         booking = await info.context.runtime.bookings.cancel(actor, booking_id)
     except DomainError as error:
-        result = to_graphql_error(error, sent_id=str(input.booking_id))
+        result = to_graphql_error(error, info.context.language, sent_id=str(input.booking_id))
         if isinstance(result, BookingConflictError):  # cancelling frees a space; it cannot conflict
             raise
         return result

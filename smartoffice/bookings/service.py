@@ -105,12 +105,12 @@ class BookingService:
         async with self.db.write() as session:
             booking = await get_booking(session, booking_id)
             if actor_id not in (booking.employee_id, booking.booked_by_id):
-                raise PermissionDenied("Only the person booked, or who made the booking, may cancel it")
+                raise PermissionDenied("NOT_YOURS_TO_CANCEL")
             if not booking.is_active:
-                raise InvalidInput("bookingId", "ALREADY_CANCELLED", "This booking is already cancelled")
+                raise InvalidInput("bookingId", "ALREADY_CANCELLED")
             now = self.clock()
             if booking.end_at <= now:
-                raise InvalidInput("bookingId", "ALREADY_ENDED", "This booking has already ended")
+                raise InvalidInput("bookingId", "ALREADY_ENDED")
             booking.status = BookingStatus.CANCELLED
             booking.cancelled_at = now
             booking.version += 1
@@ -162,19 +162,21 @@ class BookingService:
         start = request.start or building.opens_at
         end = request.end or building.closes_at
         if start >= end:
-            raise InvalidInput("endTime", "END_BEFORE_START", "The end time must be after the start time")
+            raise InvalidInput("endTime", "END_BEFORE_START")
         if start < building.opens_at or end > building.closes_at:
             raise InvalidInput(
                 "startTime" if start < building.opens_at else "endTime",
                 "OUTSIDE_OPENING_HOURS",
-                f"{building.name} is open {building.opens_at:%H:%M}–{building.closes_at:%H:%M}",
+                building=building.name,
+                opens=f"{building.opens_at:%H:%M}",
+                closes=f"{building.closes_at:%H:%M}",
             )
         start_at, end_at = day.at(start), day.at(end)
         for field, instant in (("startTime", start_at), ("endTime", end_at)):
             if not is_on_slot_boundary(instant, day):
-                raise InvalidInput(field, "NOT_ON_SLOT", "Times must be on a quarter hour (:00, :15, :30, :45)")
+                raise InvalidInput(field, "NOT_ON_SLOT")
         if end_at <= self.clock():
-            raise InvalidInput("date", "IN_PAST", "That time is already in the past")
+            raise InvalidInput("date", "IN_PAST")
         return start_at, end_at
 
 
@@ -246,4 +248,4 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError("naive cursor")
         return instant, int(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("after", "INVALID_CURSOR", "The cursor is not one this API returned") from exc
+        raise InvalidInput("after", "INVALID_CURSOR") from exc

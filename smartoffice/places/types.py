@@ -8,9 +8,10 @@ import strawberry
 from strawberry import relay
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import ValidationError
+from smartoffice.api.errors import ValidationError, to_graphql_error
 from smartoffice.availability import service as availability
 from smartoffice.availability.slots import LocalDay
+from smartoffice.errors import InvalidInput
 from smartoffice.places import models
 
 
@@ -131,9 +132,9 @@ class Floor(relay.Node):
         spaces = await loaders.spaces_by_floor_id.load(self.id)
         start, end = start_time or building.opens_at, end_time or building.closes_at
         if start >= end:
-            return ValidationError(
-                message="The end time must be after the start time", field="endTime", code="END_BEFORE_START"
-            )
+            error = to_graphql_error(InvalidInput("endTime", "END_BEFORE_START"), info.context.language)
+            assert isinstance(error, ValidationError)
+            return error
         occupancy = await info.context.runtime.availability.floor_day(self.id, building.time_zone, date)
         window = availability.window_slots(LocalDay(date, building.time_zone), start, end)
         return FloorAvailability(

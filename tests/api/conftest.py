@@ -32,10 +32,16 @@ def graphql(client: AsyncTestClient) -> GraphQL:
     """Run an operation from graphql/operations/ (or a literal document) and return the JSON body."""
 
     async def run(
-        name_or_document: str, variables: dict[str, Any] | None = None, *, as_employee: int | None = None
+        name_or_document: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_employee: int | None = None,
+        language: str | None = None,
     ) -> dict[str, Any]:
         document = operation(name_or_document) if name_or_document.isidentifier() else name_or_document
         headers = {"x-demo-employee": str(as_employee)} if as_employee is not None else {}
+        if language:
+            headers["accept-language"] = language
         response = await client.post(
             "/graphql", json={"query": document, "variables": variables or {}}, headers=headers
         )

@@ -177,3 +177,15 @@ async def test_availability_window_must_be_ordered(graphql: GraphQL, factory: Fa
     }
     result = (await graphql("FloorAvailability", variables))["data"]["floor"]["availability"]
     assert (result["__typename"], result["code"]) == ("ValidationError", "END_BEFORE_START")
+
+
+async def test_messages_follow_accept_language(graphql: GraphQL, factory: Factory) -> None:
+    desk, first, second = await factory.desk(), await factory.employee(), await factory.employee()
+    variables = {"input": {"deskId": encode_id("Desk", desk.id), "date": tomorrow().isoformat()}}
+    await graphql("BookDesk", variables, as_employee=first.id)
+
+    indonesian = await graphql("BookDesk", variables, as_employee=second.id, language="id-ID,id;q=0.9,en;q=0.8")
+    english = await graphql("BookDesk", variables, as_employee=second.id, language="en-GB")
+
+    assert indonesian["data"]["bookDesk"]["message"] == "Tempat ini sudah dipesan pada waktu yang bertumpang tindih"
+    assert english["data"]["bookDesk"]["message"] == "This space is already booked for an overlapping time"

@@ -1,0 +1,32 @@
+"""Every message exists in both languages with the same placeholders; Accept-Language picks one."""
+
+import string
+
+import pytest
+
+from smartoffice.messages import MESSAGES, language_from_header
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_both_languages_use_the_same_placeholders(code: str) -> None:
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    assert set(MESSAGES[code]) == {"en", "id"}
+    assert fields(MESSAGES[code]["en"]) == fields(MESSAGES[code]["id"])
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        (None, "en"),
+        ("id", "id"),
+        ("id-ID,id;q=0.9,en-US;q=0.8", "id"),
+        ("en-US,en;q=0.9,id;q=0.8", "en"),
+        ("fr-FR,id;q=0.5", "id"),
+        ("fr-FR", "en"),
+        ("id;q=bogus, en", "en"),
+    ],
+)
+def test_language_from_header(header: str | None, language: str) -> None:
+    assert language_from_header(header) == language
