@@ -19,6 +19,7 @@ from strawberry.litestar import make_graphql_controller
 
 from smartoffice.api.context import DEMO_IDENTITY_HEADER, Context, viewer_from_header
 from smartoffice.api.schema import build_schema
+from smartoffice.jobs import start_jobs, stop_jobs
 from smartoffice.messages import language_from_header
 from smartoffice.runtime import open_runtime, runtime_of
 from smartoffice.settings import Settings
@@ -82,7 +83,11 @@ def create_app(settings: Settings) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with open_runtime(settings) as runtime:
             app.state.runtime = runtime
-            yield
+            tasks = start_jobs(runtime) if settings.run_jobs else []
+            try:
+                yield
+            finally:
+                await stop_jobs(tasks)
 
     session_secret = hashlib.sha256(("session:" + settings.secret_key).encode()).digest()
     return Litestar(

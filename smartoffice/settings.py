@@ -29,6 +29,8 @@ class Settings:
     """Signs CSRF tokens and the demo identity cookie; generated and kept in ``data_dir`` when unset."""
     debug: bool = False
     migrate_on_start: bool = True
+    run_jobs: bool = True
+    """Run the periodic background jobs (no-show release, index reconciler) in this process."""
     templates_dir: Path = Path(__file__).resolve().parent.parent / "templates"
 
     @classmethod
@@ -50,6 +52,7 @@ class Settings:
             secret_key=get("SECRET_KEY") or "",
             debug=_truthy(get("DEBUG")),
             migrate_on_start=_truthy(get("MIGRATE_ON_START"), default=True),
+            run_jobs=_truthy(get("RUN_JOBS"), default=True),
             templates_dir=Path(get("TEMPLATES_DIR") or defaults.templates_dir),
         )
 
