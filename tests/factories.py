@@ -4,9 +4,18 @@ import itertools
 from datetime import date, time
 from typing import Any, TypeVar
 
+from smartoffice.bookings.models import BookingRule
 from smartoffice.db import Base, Database
-from smartoffice.people.models import Employee, EmploymentType, Organisation, OrgUnit, PositionKind
-from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
+from smartoffice.people.models import (
+    Employee,
+    EmploymentType,
+    Organisation,
+    OrgUnit,
+    PositionKind,
+    Role,
+    RoleAssignment,
+)
+from smartoffice.places.models import Building, Closure, Floor, Site, Space, SpaceKind, Zone, room_approvers
 
 M = TypeVar("M", bound=Base)
 
@@ -120,3 +129,28 @@ class Factory:
             "placed_on": date(2024, 1, 1),
         }
         return await self._save(Employee(**{**values, **overrides}))
+
+    async def role(self, employee: Employee, role: Role, **scope: Any) -> RoleAssignment:
+        return await self._save(RoleAssignment(employee_id=employee.id, role=role, **scope))
+
+    async def closure(self, reason: str = "Maintenance", **scope_and_times: Any) -> Closure:
+        return await self._save(Closure(reason=reason, **scope_and_times))
+
+    async def booking_rule(self, building: Building, kind: SpaceKind, **overrides: Any) -> BookingRule:
+        """The building's own rule row: the global defaults with ``overrides``."""
+        values = {
+            "max_days_in_advance": 28,
+            "min_duration_minutes": 15,
+            "max_duration_minutes": 24 * 60,
+            "max_active_bookings": 20,
+            "cancellation_deadline_minutes": 0,
+            "check_in_opens_minutes": 30,
+            "check_in_grace_minutes": 30,
+            "buffer_minutes": 0,
+            "closed_on_holidays": True,
+        }
+        return await self._save(BookingRule(building_id=building.id, space_kind=kind, **{**values, **overrides}))
+
+    async def approver(self, room: Space, employee: Employee) -> None:
+        async with self.db.write() as session:
+            await session.execute(room_approvers.insert().values(space_id=room.id, employee_id=employee.id))

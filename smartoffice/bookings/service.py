@@ -1,55 +1,57 @@
-"""Booking and cancelling desks.
+"""Booking, validating, cancelling and deciding on bookings of desks and rooms.
 
-Every write runs in one ``Database.write()`` transaction: checks, then the insert or update; the database's
-constraints (PostgreSQL) or the ``BEGIN IMMEDIATE`` lock plus triggers (SQLite) decide races. Only after the
-commit is the change projected into the availability index, so the index can lag SQL but never lead it.
+Every write runs in one ``Database.write()`` transaction: the rules (``checks``), then the insert or update; the
+database's constraints (PostgreSQL) or the ``BEGIN IMMEDIATE`` lock plus triggers (SQLite) decide races. Only
+after the commit is the change projected into the availability index, so the index can lag SQL but never lead
+it. A dry run (``validate``) runs the very same path, insert and constraints included, then rolls back.
 """
 
-import base64
-import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from smartoffice.api.pagination import MAX_PAGE_SIZE
 from smartoffice.availability.service import AvailabilityService
-from smartoffice.availability.slots import LocalDay, is_on_slot_boundary
+from smartoffice.availability.slots import LocalDay
+from smartoffice.bookings import checks, idempotency
 from smartoffice.bookings.models import (
     ACTIVE_STATUSES,
     PERSON_OVERLAP_CONSTRAINT,
     SPACE_OVERLAP_CONSTRAINT,
     SQLITE_OVERLAP_ERROR,
     Booking,
+    BookingRule,
     BookingStatus,
 )
+from smartoffice.bookings.permissions import can_book_for, can_cancel, can_decide
+from smartoffice.bookings.queries import decode_cursor, encode_cursor, find_conflicts, get_booking
+from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, CancelScope, SpaceRequest
+from smartoffice.bookings.rules import rules_for
 from smartoffice.db import Database, utcnow
-from smartoffice.errors import (
-    BookingConflict,
-    Conflict,
-    ConflictKind,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-)
+from smartoffice.errors import BookingConflict, Conflict, ConflictKind, InvalidInput, NotFound, PermissionDenied
+from smartoffice.people import service as people
 from smartoffice.people.models import Employee
 from smartoffice.places import service as places
-from smartoffice.places.models import Floor, Space, SpaceKind
+from smartoffice.places.models import DeskRelease, Floor, Space, SpaceKind
+from smartoffice.workcalendar.service import load_calendar
+
+__all__ = ["BookDeskRequest", "BookRoomRequest", "BookingPreview", "BookingService", "is_overlap_violation"]
 
 
 @dataclass(frozen=True, slots=True)
-class BookDeskRequest:
-    desk_id: int
-    day: date
-    """The building's local date."""
-    start: time | None = None
-    """Local start time; the building's opening time when omitted."""
-    end: time | None = None
-    """Local end time; the building's closing time when omitted."""
+class BookingPreview:
+    """What a booking would be: the answer of a successful dry run."""
+
+    space: Space
+    employee_id: int
+    start_at: datetime
+    end_at: datetime
+    status: BookingStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,62 +63,185 @@ class BookingPage:
         return encode_cursor(booking)
 
 
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction, after the insert, so that it rolls back."""
+
+    def __init__(self, preview: BookingPreview) -> None:
+        super().__init__("dry run")
+        self.preview = preview
+
+
 class BookingService:
     def __init__(self, db: Database, availability: AvailabilityService, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
         self.availability = availability
         self.clock = clock
 
-    async def book_desk(self, actor_id: int, request: BookDeskRequest) -> Booking:
-        """Book a desk for the actor. Raises NotFound, InvalidInput or BookingConflict; changes nothing then."""
+    async def book_desk(
+        self, actor_id: int, request: BookDeskRequest, *, idempotency_key: str | None = None
+    ) -> Booking:
+        """Book a desk. Raises NotFound, InvalidInput, PermissionDenied or BookingConflict; changes nothing then."""
+        return await self.book(actor_id, request, idempotency_key=idempotency_key)
+
+    async def book_room(
+        self, actor_id: int, request: BookRoomRequest, *, idempotency_key: str | None = None
+    ) -> Booking:
+        """Book a room; it starts PENDING when the room requires approval."""
+        return await self.book(actor_id, request, idempotency_key=idempotency_key)
+
+    async def validate(self, actor_id: int, request: SpaceRequest) -> BookingPreview:
+        """Exactly what booking would answer, without booking (the insert runs and is rolled back)."""
         try:
             async with self.db.write() as session:
-                await _require_employee(session, actor_id)
-                desk = await places.get_space(session, request.desk_id, SpaceKind.DESK)
-                start_at, end_at = self._desk_window(desk, request)
-                conflicts = await find_conflicts(session, desk.id, desk.kind, actor_id, start_at, end_at)
-                if conflicts:
-                    raise BookingConflict(conflicts)
-                booking = Booking(
-                    space=desk,
-                    space_kind=desk.kind,
-                    employee_id=actor_id,
-                    booked_by_id=actor_id,
-                    start_at=start_at,
-                    end_at=end_at,
-                    blocks_until=end_at,
-                    status=BookingStatus.BOOKED,
-                    created_at=self.clock(),
-                )
-                session.add(booking)
-                await session.flush()
+                booking = await self.prepare(session, actor_id, request)
+                await self._insert(session, booking)
+                raise _DryRun(_preview(booking))
+        except _DryRun as done:
+            return done.preview
         except IntegrityError as exc:
-            # Lost a race that the pre-check could not see: the constraint (or trigger) decided.
-            if not is_overlap_violation(exc):
+            raise await self._conflict_after_race(exc, actor_id, request) from None
+
+    async def book(self, actor_id: int, request: SpaceRequest, *, idempotency_key: str | None = None) -> Booking:
+        operation = f"book_{request.kind.value}"
+        digest = idempotency.request_hash(operation, request)
+        key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
+        try:
+            async with self.db.write() as session:
+                if key is not None and (
+                    stored := await idempotency.stored_result(session, actor_id, key, operation, digest)
+                ):
+                    return await get_booking(session, stored["booking_id"])
+                booking = await self.prepare(session, actor_id, request)
+                await self._insert(session, booking)
+                if key is not None:
+                    idempotency.record(session, actor_id, key, operation, digest, {"booking_id": booking.id})
+        except (IntegrityError, BookingConflict) as exc:
+            # A concurrent request with the same key may have won while this one ran: then it is a replay.
+            if key is not None and (replayed := await self._replay(actor_id, key, operation, digest)):
+                return replayed
+            if isinstance(exc, BookingConflict):
                 raise
-            # The failed session expired `desk`; its id is the request's.
-            async with self.db.read() as session:
-                conflicts = await find_conflicts(session, request.desk_id, SpaceKind.DESK, actor_id, start_at, end_at)
-            raise BookingConflict(conflicts or [Conflict(ConflictKind.SPACE_TAKEN, 0, start_at, end_at)]) from None
-        await self.availability.project(booking, desk.floor_id, desk.floor.building.time_zone)
+            raise await self._conflict_after_race(exc, actor_id, request) from None
+        await self.project(booking)
         return booking
 
+    async def prepare(self, session: AsyncSession, actor_id: int, request: SpaceRequest) -> Booking:
+        """Check every rule for ``request`` and return the (unsaved) booking. Also used by recurring bookings."""
+        now = self.clock()
+        space = await places.get_space(session, request.space_id, request.kind)
+        building = space.floor.building
+        employee = await self._employee_for(session, actor_id, request.for_employee_id, building.site_id)
+        rule = await rules_for(session, building.id, space.kind)
+        window = checks.resolve_window(space, rule, request.day, request.start, request.end)
+        checks.check_timing(window, rule, space.kind, now)
+        calendar = await load_calendar(session, window.day.day, window.day.day)
+        checks.check_calendar(window, rule, calendar)
+        await checks.check_closures(session, space, window)
+        attendees = request.attendee_count if isinstance(request, BookRoomRequest) else None
+        if attendees is not None:
+            checks.check_attendees(space, attendees)
+        else:
+            await checks.check_assigned_desk(session, space, employee.id, window)
+        await checks.check_active_limit(session, employee.id, space.kind, rule, now)
+        conflicts = await find_conflicts(
+            session, space.id, space.kind, employee.id, window.start_at, window.end_at, window.blocks_until
+        )
+        if conflicts:
+            raise BookingConflict(conflicts)
+        return Booking(
+            space=space,
+            space_kind=space.kind,
+            employee_id=employee.id,
+            booked_by_id=actor_id,
+            start_at=window.start_at,
+            end_at=window.end_at,
+            blocks_until=window.blocks_until,
+            status=BookingStatus.PENDING if space.requires_approval else BookingStatus.BOOKED,
+            attendee_count=attendees,
+            title=request.title if isinstance(request, BookRoomRequest) else None,
+            created_at=now,
+        )
+
     async def cancel(self, actor_id: int, booking_id: int) -> Booking:
+        return (await self.cancel_bookings(actor_id, booking_id))[0]
+
+    async def cancel_bookings(
+        self,
+        actor_id: int,
+        booking_id: int,
+        scope: CancelScope = CancelScope.ONE,
+        *,
+        idempotency_key: str | None = None,
+    ) -> list[Booking]:
+        """Cancel a booking, or with it the later occurrences of its series, or the series' whole future.
+
+        Returns the named booking first, then the others cancelled with it.
+        """
+        operation, digest = "cancel", idempotency.request_hash("cancel", {"booking_id": booking_id, "scope": scope})
+        key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
+        now = self.clock()
         async with self.db.write() as session:
-            booking = await get_booking(session, booking_id)
-            if actor_id not in (booking.employee_id, booking.booked_by_id):
-                raise PermissionDenied("NOT_YOURS_TO_CANCEL")
-            if not booking.is_active:
-                raise InvalidInput("bookingId", "ALREADY_CANCELLED")
-            now = self.clock()
-            if booking.end_at <= now:
-                raise InvalidInput("bookingId", "ALREADY_ENDED")
-            booking.status = BookingStatus.CANCELLED
-            booking.cancelled_at = now
+            if key is not None and (
+                stored := await idempotency.stored_result(session, actor_id, key, operation, digest)
+            ):
+                return [await get_booking(session, i) for i in stored["booking_ids"]]
+            anchor = await get_booking(session, booking_id, for_update=True)
+            await self.require_can_cancel(session, actor_id, anchor)
+            bookings = [anchor]
+            if scope != CancelScope.ONE:
+                if anchor.series_id is None:
+                    raise InvalidInput("scope", "NOT_RECURRING")
+                query = select(Booking).where(
+                    Booking.series_id == anchor.series_id,
+                    Booking.status.in_(ACTIVE_STATUSES),
+                    Booking.end_at > now,
+                    Booking.id != anchor.id,
+                )
+                if scope == CancelScope.THIS_AND_FOLLOWING:
+                    query = query.where(Booking.start_at >= anchor.start_at)
+                bookings += list(await session.scalars(query.order_by(Booking.start_at).with_for_update()))
+            rule = await rules_for(session, anchor.space.floor.building_id, anchor.space_kind)
+            for booking in bookings:
+                booking.space = anchor.space
+                if booking is anchor or booking.is_active:
+                    self.apply_cancel(booking, rule)
+            if key is not None:
+                idempotency.record(session, actor_id, key, operation, digest, {"booking_ids": [b.id for b in bookings]})
+        for booking in bookings:
+            await self.project(booking)
+        return bookings
+
+    async def decide(self, actor_id: int, booking_id: int, *, accept: bool) -> Booking:
+        """An approver accepts (PENDING → BOOKED) or rejects (→ REJECTED, freeing the room) a pending booking."""
+        async with self.db.write() as session:
+            booking = await get_booking(session, booking_id, for_update=True)
+            if not await can_decide(session, actor_id, booking.space, booking.space.floor.building.site_id):
+                raise PermissionDenied("NOT_AN_APPROVER")
+            if booking.status != BookingStatus.PENDING:
+                raise InvalidInput("bookingId", "NOT_PENDING")
+            booking.status = BookingStatus.BOOKED if accept else BookingStatus.REJECTED
+            booking.decided_by_id, booking.decided_at = actor_id, self.clock()
             booking.version += 1
-        space = booking.space
-        await self.availability.project(booking, space.floor_id, space.floor.building.time_zone)
+        await self.project(booking)
         return booking
+
+    async def release_assigned_desk(self, actor_id: int, desk_id: int, day: date) -> DeskRelease:
+        """The owner of an assigned desk (or their manager) lets others book it on one local day."""
+        async with self.db.write() as session:
+            desk = await places.get_space(session, desk_id, SpaceKind.DESK)
+            if desk.assigned_employee_id is None:
+                raise InvalidInput("deskId", "DESK_NOT_ASSIGNED")
+            owner = await people.get_employee(session, desk.assigned_employee_id)
+            if not await can_book_for(session, actor_id, owner, desk.floor.building.site_id):
+                raise PermissionDenied("NOT_YOUR_DESK")
+            existing = await session.scalar(
+                select(DeskRelease).where(DeskRelease.space_id == desk.id, DeskRelease.day == day)
+            )
+            if existing is not None:
+                return existing
+            release = DeskRelease(space_id=desk.id, day=day, released_by_id=actor_id, created_at=self.clock())
+            session.add(release)
+        return release
 
     async def get(self, actor_id: int, booking_id: int) -> Booking:
         async with self.db.read() as session:
@@ -156,96 +281,71 @@ class BookingService:
         async with self.db.read() as session:
             return (await session.scalars(query)).all()
 
-    def _desk_window(self, desk: Space, request: BookDeskRequest) -> tuple[datetime, datetime]:
-        building = desk.floor.building
-        day = LocalDay(request.day, building.time_zone)
-        start = request.start or building.opens_at
-        end = request.end or building.closes_at
-        if start >= end:
-            raise InvalidInput("endTime", "END_BEFORE_START")
-        if start < building.opens_at or end > building.closes_at:
-            raise InvalidInput(
-                "startTime" if start < building.opens_at else "endTime",
-                "OUTSIDE_OPENING_HOURS",
-                building=building.name,
-                opens=f"{building.opens_at:%H:%M}",
-                closes=f"{building.closes_at:%H:%M}",
-            )
-        start_at, end_at = day.at(start), day.at(end)
-        for field, instant in (("startTime", start_at), ("endTime", end_at)):
-            if not is_on_slot_boundary(instant, day):
-                raise InvalidInput(field, "NOT_ON_SLOT")
-        if end_at <= self.clock():
-            raise InvalidInput("date", "IN_PAST")
-        return start_at, end_at
+    # shared with recurring bookings and check-in
+
+    async def _employee_for(
+        self, session: AsyncSession, actor_id: int, for_employee_id: int | None, site_id: int
+    ) -> Employee:
+        actor = await people.get_employee(session, actor_id)
+        if for_employee_id is None or for_employee_id == actor_id:
+            return actor
+        employee = await people.get_employee(session, for_employee_id)
+        if not await can_book_for(session, actor_id, employee, site_id):
+            raise PermissionDenied("NOT_ALLOWED_TO_BOOK_FOR")
+        return employee
+
+    async def require_can_cancel(self, session: AsyncSession, actor_id: int, booking: Booking) -> None:
+        if actor_id in (booking.employee_id, booking.booked_by_id):
+            return
+        employee = await people.get_employee(session, booking.employee_id)
+        if not await can_cancel(session, actor_id, booking, employee, booking.space.floor.building.site_id):
+            raise PermissionDenied("NOT_YOURS_TO_CANCEL")
+
+    def apply_cancel(self, booking: Booking, rule: BookingRule) -> None:
+        """Cancel an active booking inside the caller's transaction (checks the cancellation deadline)."""
+        if not booking.is_active:
+            raise InvalidInput("bookingId", "ALREADY_CANCELLED")
+        now = self.clock()
+        if booking.end_at <= now:
+            raise InvalidInput("bookingId", "ALREADY_ENDED")
+        checks.check_cancellation_deadline(booking, rule, now)
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.version += 1
+
+    async def _insert(self, session: AsyncSession, booking: Booking) -> None:
+        session.add(booking)
+        await session.flush()
+
+    async def project(self, booking: Booking) -> None:
+        """Project a committed change of ``booking`` (its space, floor and building loaded) into the index."""
+        space = booking.space
+        await self.availability.project(booking, space.floor_id, space.floor.building.time_zone)
+
+    async def _replay(self, actor_id: int, key: str, operation: str, digest: str) -> Booking | None:
+        async with self.db.read() as session:
+            stored = await idempotency.stored_result(session, actor_id, key, operation, digest)
+            return await get_booking(session, stored["booking_id"]) if stored else None
+
+    async def _conflict_after_race(self, exc: IntegrityError, actor_id: int, request: SpaceRequest) -> Exception:
+        """A race the checks could not see was decided by the constraint (or trigger): report it as a conflict."""
+        if not is_overlap_violation(exc):
+            return exc
+        async with self.db.read() as session:
+            try:
+                booking = await self.prepare(session, actor_id, request)
+            except BookingConflict as conflict:
+                return conflict
+            except Exception:  # the winner may since have made another rule fail; the race was still lost
+                booking = None
+        at = (booking.start_at, booking.end_at) if booking else (self.clock(), self.clock())
+        return BookingConflict([Conflict(ConflictKind.SPACE_TAKEN, 0, *at)])
 
 
-async def _require_employee(session: AsyncSession, employee_id: int) -> None:
-    if await session.get(Employee, employee_id) is None:
-        raise NotFound("Employee", employee_id)
-
-
-async def get_booking(session: AsyncSession, booking_id: int) -> Booking:
-    query = (
-        select(Booking)
-        .where(Booking.id == booking_id)
-        .options(joinedload(Booking.space).joinedload(Space.floor).joinedload(Floor.building))
-    )
-    booking = await session.scalar(query)
-    if booking is None:
-        raise NotFound("Booking", booking_id)
-    return booking
-
-
-async def find_conflicts(
-    session: AsyncSession,
-    space_id: int,
-    space_kind: SpaceKind,
-    employee_id: int,
-    start_at: datetime,
-    end_at: datetime,
-) -> list[Conflict]:
-    """Active bookings that overlap ``[start_at, end_at)`` on the space, or (for desks) held by the person."""
-    clash_on_person = (Booking.employee_id == employee_id) & (Booking.space_kind == SpaceKind.DESK)
-    query = (
-        select(Booking)
-        .where(
-            Booking.status.in_(ACTIVE_STATUSES),
-            Booking.start_at < end_at,
-            Booking.end_at > start_at,
-            or_(Booking.space_id == space_id, clash_on_person)
-            if space_kind == SpaceKind.DESK
-            else Booking.space_id == space_id,
-        )
-        .order_by(Booking.start_at)
-    )
-    return [
-        Conflict(
-            ConflictKind.SPACE_TAKEN if b.space_id == space_id else ConflictKind.PERSON_ALREADY_BOOKED,
-            b.id,
-            b.start_at,
-            b.end_at,
-        )
-        for b in await session.scalars(query)
-    ]
+def _preview(booking: Booking) -> BookingPreview:
+    return BookingPreview(booking.space, booking.employee_id, booking.start_at, booking.end_at, booking.status)
 
 
 def is_overlap_violation(exc: IntegrityError) -> bool:
     text = str(exc.orig)
     return any(name in text for name in (SPACE_OVERLAP_CONSTRAINT, PERSON_OVERLAP_CONSTRAINT, SQLITE_OVERLAP_ERROR))
-
-
-def encode_cursor(booking: Booking) -> str:
-    raw = f"{booking.start_at.isoformat()}|{booking.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        start, ident = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        instant = datetime.fromisoformat(start)
-        if instant.tzinfo is None:
-            raise ValueError("naive cursor")
-        return instant, int(ident)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("after", "INVALID_CURSOR") from exc

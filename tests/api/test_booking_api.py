@@ -45,7 +45,7 @@ async def test_book_then_availability_then_cancel(graphql: GraphQL, factory: Fac
         as_employee=person.id,
     )
     result = booked["data"]["bookDesk"]
-    assert result["__typename"] == "BookDeskSuccess"
+    assert result["__typename"] == "BookSuccess"
     assert result["booking"]["date"] == tomorrow().isoformat()
 
     availability = (await graphql("FloorAvailability", floor_vars))["data"]["floor"]["availability"]

@@ -1,0 +1,143 @@
+"""The booking rules, checked in one place for every way a booking is made (desk, room, recurring, dry run).
+
+Each check raises a typed domain error with a stable code; nothing here writes. The rules' numbers come from
+``BookingRule`` rows (see ``rules.py``), closures from ``Closure`` rows and holidays from the working calendar.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from smartoffice.availability.slots import LocalDay, is_on_slot_boundary
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingRule
+from smartoffice.errors import InvalidInput
+from smartoffice.places.models import Closure, DeskRelease, Space, SpaceKind
+from smartoffice.workcalendar.service import WorkingCalendar
+
+WEEKDAY_HOURS_FORMAT = "%H:%M"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A requested booking, resolved to instants."""
+
+    day: LocalDay
+    start_at: datetime
+    end_at: datetime
+    blocks_until: datetime
+
+
+def resolve_window(space: Space, rule: BookingRule, day: date, start: time | None, end: time | None) -> Window:
+    """Turn local times into instants, checking them against the space's hours. Desks default to a whole day."""
+    building = space.floor.building
+    local_day = LocalDay(day, building.time_zone)
+    opens, closes = bookable_hours(space, day)
+    if space.kind == SpaceKind.DESK:
+        start, end = start or opens, end or closes
+    if start is None or end is None:
+        raise InvalidInput("startTime" if start is None else "endTime", "REQUIRED")
+    if start >= end:
+        raise InvalidInput("endTime", "END_BEFORE_START")
+    if start < opens or end > closes:
+        raise InvalidInput(
+            "startTime" if start < opens else "endTime",
+            "OUTSIDE_OPENING_HOURS",
+            building=space.name or building.name,
+            opens=f"{opens:%H:%M}",
+            closes=f"{closes:%H:%M}",
+        )
+    start_at, end_at = local_day.at(start), local_day.at(end)
+    for field, instant in (("startTime", start_at), ("endTime", end_at)):
+        if not is_on_slot_boundary(instant, local_day):
+            raise InvalidInput(field, "NOT_ON_SLOT")
+    return Window(local_day, start_at, end_at, end_at + timedelta(minutes=rule.buffer_minutes))
+
+
+def bookable_hours(space: Space, day: date) -> tuple[time, time]:
+    """The space's local hours on a day: a room's own hours for that weekday, else the building's."""
+    building = space.floor.building
+    if space.kind == SpaceKind.ROOM and space.bookable_hours is not None:
+        hours = space.bookable_hours.get(str(day.isoweekday()))
+        if not hours:
+            raise InvalidInput("date", "ROOM_NOT_BOOKABLE_THAT_DAY")
+        opens, closes = (datetime.strptime(h, WEEKDAY_HOURS_FORMAT).time() for h in hours)
+        return max(opens, building.opens_at), min(closes, building.closes_at)
+    return building.opens_at, building.closes_at
+
+
+def check_timing(window: Window, rule: BookingRule, kind: SpaceKind, now: datetime) -> None:
+    """Not in the past, not too far ahead, neither too short nor too long."""
+    if window.end_at <= now or (kind == SpaceKind.ROOM and window.start_at < now - timedelta(minutes=15)):
+        raise InvalidInput("date", "IN_PAST")
+    today = now.astimezone(window.day.zone).date()
+    if (window.day.day - today).days > rule.max_days_in_advance:
+        raise InvalidInput("date", "TOO_FAR_AHEAD", days=rule.max_days_in_advance)
+    minutes = (window.end_at - window.start_at) // timedelta(minutes=1)
+    if minutes < rule.min_duration_minutes:
+        raise InvalidInput("endTime", "TOO_SHORT", minutes=rule.min_duration_minutes)
+    if minutes > rule.max_duration_minutes:
+        raise InvalidInput("endTime", "TOO_LONG", minutes=rule.max_duration_minutes)
+
+
+def check_calendar(window: Window, rule: BookingRule, calendar: WorkingCalendar) -> None:
+    reason = calendar.closure_reason(window.day.day) if rule.closed_on_holidays else None
+    if reason:
+        raise InvalidInput("date", "CLOSED_HOLIDAY", name=reason)
+
+
+async def check_closures(session: AsyncSession, space: Space, window: Window) -> None:
+    floor = space.floor
+    scope = or_(
+        Closure.space_id == space.id,
+        Closure.floor_id == floor.id,
+        Closure.building_id == floor.building_id,
+        Closure.site_id == floor.building.site_id,
+        *([Closure.zone_id == space.zone_id] if space.zone_id is not None else []),
+    )
+    query = (
+        select(Closure.reason)
+        .where(scope, Closure.start_at < window.blocks_until, Closure.end_at > window.start_at)
+        .order_by(Closure.start_at)
+        .limit(1)
+    )
+    reason = await session.scalar(query)
+    if reason is not None:
+        raise InvalidInput("date", "CLOSED", reason=reason)
+
+
+async def check_assigned_desk(session: AsyncSession, space: Space, employee_id: int, window: Window) -> None:
+    """An assigned desk is its owner's, except on days the owner released it."""
+    if space.assigned_employee_id is None or space.assigned_employee_id == employee_id:
+        return
+    released = await session.scalar(
+        select(DeskRelease.id).where(DeskRelease.space_id == space.id, DeskRelease.day == window.day.day)
+    )
+    if released is None:
+        raise InvalidInput("deskId", "DESK_ASSIGNED")
+
+
+def check_attendees(space: Space, attendee_count: int) -> None:
+    if attendee_count < 1:
+        raise InvalidInput("attendeeCount", "ATTENDEES_TOO_FEW")
+    if attendee_count > space.capacity:
+        raise InvalidInput("attendeeCount", "OVER_CAPACITY", capacity=space.capacity)
+
+
+async def check_active_limit(
+    session: AsyncSession, employee_id: int, kind: SpaceKind, rule: BookingRule, now: datetime
+) -> None:
+    query = select(func.count(Booking.id)).where(
+        Booking.employee_id == employee_id,
+        Booking.space_kind == kind,
+        Booking.status.in_(ACTIVE_STATUSES),
+        Booking.end_at > now,
+    )
+    if (await session.scalar(query) or 0) >= rule.max_active_bookings:
+        raise InvalidInput("date", "LIMIT_REACHED", limit=rule.max_active_bookings)
+
+
+def check_cancellation_deadline(booking: Booking, rule: BookingRule, now: datetime) -> None:
+    if now > booking.start_at - timedelta(minutes=rule.cancellation_deadline_minutes) and now < booking.start_at:
+        raise InvalidInput("bookingId", "CANCELLATION_DEADLINE_PASSED", minutes=rule.cancellation_deadline_minutes)

@@ -1,0 +1,80 @@
+"""Reading bookings: one booking, conflicts with a proposed one, keyset cursors."""
+
+import base64
+import binascii
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
+from smartoffice.errors import Conflict, ConflictKind, InvalidInput, NotFound
+from smartoffice.places.models import Floor, Space, SpaceKind
+
+
+async def get_booking(session: AsyncSession, booking_id: int, *, for_update: bool = False) -> Booking:
+    """A booking with its space, floor and building loaded."""
+    query = (
+        select(Booking)
+        .where(Booking.id == booking_id)
+        .options(joinedload(Booking.space).joinedload(Space.floor).joinedload(Floor.building))
+    )
+    if for_update:
+        query = query.with_for_update(of=Booking)
+    booking = await session.scalar(query)
+    if booking is None:
+        raise NotFound("Booking", booking_id)
+    return booking
+
+
+async def find_conflicts(
+    session: AsyncSession,
+    space_id: int,
+    space_kind: SpaceKind,
+    employee_id: int,
+    start_at: datetime,
+    end_at: datetime,
+    blocks_until: datetime,
+) -> list[Conflict]:
+    """Active bookings that a new booking would overlap: on the space (``[start, blocks_until)`` against theirs),
+    or, for desks, another desk held by the same person at the same time (``[start, end)``)."""
+    on_space = and_(Booking.space_id == space_id, Booking.start_at < blocks_until, Booking.blocks_until > start_at)
+    on_person = and_(
+        Booking.employee_id == employee_id,
+        Booking.space_kind == SpaceKind.DESK,
+        Booking.start_at < end_at,
+        Booking.end_at > start_at,
+    )
+    query = (
+        select(Booking)
+        .where(
+            Booking.status.in_(ACTIVE_STATUSES), or_(on_space, on_person) if space_kind == SpaceKind.DESK else on_space
+        )
+        .order_by(Booking.start_at)
+    )
+    return [
+        Conflict(
+            ConflictKind.SPACE_TAKEN if b.space_id == space_id else ConflictKind.PERSON_ALREADY_BOOKED,
+            b.id,
+            b.start_at,
+            b.end_at,
+        )
+        for b in await session.scalars(query)
+    ]
+
+
+def encode_cursor(booking: Booking) -> str:
+    raw = f"{booking.start_at.isoformat()}|{booking.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        start, ident = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        instant = datetime.fromisoformat(start)
+        if instant.tzinfo is None:
+            raise ValueError("naive cursor")
+        return instant, int(ident)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidInput("after", "INVALID_CURSOR") from exc
