@@ -10,11 +10,12 @@ issue was silent:
 * **Late is still in time until the release runs.** A booking still BOOKED after its grace period (the no-show
   job has not reached it yet) can be checked in: SQL still holds the space for its owner. Check-in locks the row
   and the release job only releases rows still BOOKED, so exactly one of the two wins.
-* **Check-in changes no slot, so nothing is projected.** The index holds "taken" or "free" per slot; marking
-  taken slots again would read as drift there and drop the floor-day for nothing.
 * **Check-out ends the booking at the next quarter hour** (the slot in progress stays held, at least one slot
-  after the start), ``blocks_until`` moves with it so a room keeps its changeover buffer, and only the freed
-  tail is projected. The booking stays CHECKED_IN with ``checked_out_at`` set: it was used, for its new span.
+  after the start), and ``blocks_until`` moves with it so a room keeps its changeover buffer. The booking stays
+  CHECKED_IN with ``checked_out_at`` set: it was used, for its new span.
+
+Every change bumps ``version`` and is projected after its commit; the index's versioned projection frees the
+booking's previous slots and marks its current ones, so a shortened booking frees its tail.
 """
 
 from collections.abc import Callable, Sequence
@@ -117,6 +118,7 @@ class CheckInService:
             if now < booking.start_at - opens_before:
                 raise _not_open(booking, opens_before, now, "bookingId")
             _mark_checked_in(booking, now)
+        await self._project(booking)
         return CheckIn(booking, already_checked_in=False)
 
     async def check_in_at_space(self, actor_id: int, space_id: int) -> CheckIn:
@@ -144,6 +146,7 @@ class CheckInService:
                     raise InvalidInput("spaceId", "AWAITING_APPROVAL")
                 raise NoBookingToCheckIn(space_id)
             _mark_checked_in(to_check_in, now)
+        await self._project(to_check_in)
         return CheckIn(to_check_in, already_checked_in=False)
 
     async def check_out(self, actor_id: int, booking_id: int) -> Booking:
@@ -163,30 +166,29 @@ class CheckInService:
             now = self.clock()
             if booking.end_at <= now:
                 raise InvalidInput("bookingId", "ALREADY_ENDED")
-            time_zone = booking.space.floor.building.time_zone
-            new_end = max(next_slot_boundary(now, time_zone), booking.start_at + SLOT)
-            freed_from, freed_until = booking.blocks_until, booking.blocks_until
+            new_end = max(next_slot_boundary(now, booking.space.floor.building.time_zone), booking.start_at + SLOT)
             if new_end < booking.end_at:
-                shortened_by = booking.end_at - new_end
+                booking.blocks_until -= booking.end_at - new_end
                 booking.end_at = new_end
-                booking.blocks_until -= shortened_by
-                freed_from = booking.blocks_until
             booking.checked_out_at = now
             booking.version += 1
-        if freed_from < freed_until:
-            # Only the tail changed hands; re-marking the kept span as taken would read as drift in the index.
-            tail = Booking(id=booking.id, space_id=booking.space_id, start_at=freed_from, blocks_until=freed_until)
-            await self.availability.record(tail, booking.space.floor_id, time_zone, taken=False)
+        await self._project(booking)
         return booking
 
-    async def today_at_space(self, actor_id: int, space_id: int) -> SpaceToday:
-        """What the check-in page shows. Raises NotFound for an unknown space."""
+    async def today_at_space(self, actor_id: int | None, space_id: int) -> SpaceToday:
+        """What the check-in page shows (no bookings for nobody). Raises NotFound for an unknown space."""
         async with self.db.read() as session:
             space = await places.get_space(session, space_id)
             opens_before = await self._opens_before_start(session, space)
             now = self.clock()
-            bookings = await _bookings_today(session, actor_id, space, opens_before, now)
+            bookings: Sequence[Booking] = []
+            if actor_id is not None:
+                bookings = await _bookings_today(session, actor_id, space, opens_before, now)
         return SpaceToday(space, bookings, opens_before, now)
+
+    async def _project(self, booking: Booking) -> None:
+        space = booking.space
+        await self.availability.project(booking, space.floor_id, space.floor.building.time_zone)
 
     @staticmethod
     async def _opens_before_start(session: AsyncSession, space: Space) -> timedelta:

@@ -4,6 +4,7 @@ from litestar import Router
 from litestar.types import ControllerRouterHandler
 
 from smartoffice.web.cancel import cancel_booking
+from smartoffice.web.checkin import check_in, check_in_page, check_out, space_qr_code
 from smartoffice.web.errors import EXCEPTION_HANDLERS
 from smartoffice.web.floor import book_desk, floor_page
 from smartoffice.web.home import home
@@ -12,7 +13,18 @@ from smartoffice.web.identity import act_as_employee, stop_acting_as_employee
 PAGE_ROUTES: list[ControllerRouterHandler] = [
     Router(
         path="/",
-        route_handlers=[home, act_as_employee, stop_acting_as_employee, floor_page, book_desk, cancel_booking],
+        route_handlers=[
+            home,
+            act_as_employee,
+            stop_acting_as_employee,
+            floor_page,
+            book_desk,
+            cancel_booking,
+            check_in_page,
+            check_in,
+            check_out,
+            space_qr_code,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
 ]
