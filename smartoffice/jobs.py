@@ -10,6 +10,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from smartoffice.availability.jobs import RECONCILE_INTERVAL_SECONDS, reconcile_index
+from smartoffice.bookings.release import run_release_no_shows
 from smartoffice.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -22,7 +24,10 @@ class Job:
     run: Callable[[Runtime], Awaitable[object]]
 
 
-JOBS: tuple[Job, ...] = ()
+JOBS: tuple[Job, ...] = (
+    Job("release_no_shows", 60, run_release_no_shows),
+    Job("reconcile_availability_index", RECONCILE_INTERVAL_SECONDS, reconcile_index),
+)
 """Registered jobs; each domain adds its own here."""
 
 

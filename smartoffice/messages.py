@@ -47,6 +47,19 @@ MESSAGES: Mapping[str, Mapping[Language, str]] = {
     "IN_PAST": {"en": "That time is already in the past", "id": "Waktu tersebut sudah lewat"},
     "ALREADY_CANCELLED": {"en": "This booking is already cancelled", "id": "Pemesanan ini sudah dibatalkan"},
     "ALREADY_ENDED": {"en": "This booking has already ended", "id": "Pemesanan ini sudah berakhir"},
+    # recurring bookings
+    "INVALID_RRULE": {
+        "en": "The recurrence rule is not a valid RRULE (RFC 5545, without DTSTART)",
+        "id": "Aturan pengulangan bukan RRULE yang sah (RFC 5545, tanpa DTSTART)",
+    },
+    "NO_OCCURRENCES": {
+        "en": "The recurrence rule gives no date within 26 weeks",
+        "id": "Aturan pengulangan tidak menghasilkan tanggal dalam 26 minggu",
+    },
+    "NOT_RECURRING": {
+        "en": "This booking is not part of a series",
+        "id": "Pemesanan ini bukan bagian dari rangkaian berulang",
+    },
     # booking rules
     "REQUIRED": {"en": "{field} is required", "id": "{field} wajib diisi"},
     "ROOM_NOT_BOOKABLE_THAT_DAY": {
@@ -68,7 +81,10 @@ MESSAGES: Mapping[str, Mapping[Language, str]] = {
         "en": "This desk is assigned to someone who has not released it for that day",
         "id": "Meja ini milik pegawai lain yang belum melepasnya untuk hari itu",
     },
-    "DESK_NOT_ASSIGNED": {"en": "This desk is not assigned to anyone", "id": "Meja ini tidak ditetapkan untuk siapa pun"},
+    "DESK_NOT_ASSIGNED": {
+        "en": "This desk is not assigned to anyone",
+        "id": "Meja ini tidak ditetapkan untuk siapa pun",
+    },
     "NOT_YOUR_DESK": {
         "en": "Only the desk's owner or their manager may release it",
         "id": "Hanya pemilik meja atau atasannya yang dapat melepas meja ini",
@@ -90,7 +106,10 @@ MESSAGES: Mapping[str, Mapping[Language, str]] = {
         "en": "Only the room's approvers may decide on its bookings",
         "id": "Hanya penyetuju ruangan yang dapat memutuskan pemesanannya",
     },
-    "NOT_PENDING": {"en": "This booking is not awaiting approval", "id": "Pemesanan ini tidak sedang menunggu persetujuan"},
+    "NOT_PENDING": {
+        "en": "This booking is not awaiting approval",
+        "id": "Pemesanan ini tidak sedang menunggu persetujuan",
+    },
     "NOT_ALLOWED_TO_BOOK_FOR": {
         "en": "You may book only for yourself, the people you manage, or in sites you manage",
         "id": "Anda hanya dapat memesan untuk diri sendiri, bawahan Anda, atau di lokasi yang Anda kelola",

@@ -6,13 +6,15 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from graphql import GraphQLError
+from smartoffice.bookings.checkin_mutations import CheckInMutation
 from smartoffice.bookings.mutations import BookingsMutation, BookingsQuery
 from smartoffice.errors import DomainError
 from smartoffice.people.queries import PeopleQuery
 from smartoffice.places.queries import PlacesQuery
+from smartoffice.workcalendar.queries import CalendarMutation, CalendarQuery
 
-Query = merge_types("Query", (PlacesQuery, PeopleQuery, BookingsQuery))
-Mutation = merge_types("Mutation", (BookingsMutation,))
+Query = merge_types("Query", (PlacesQuery, PeopleQuery, BookingsQuery, CalendarQuery))
+Mutation = merge_types("Mutation", (BookingsMutation, CalendarMutation, CheckInMutation))
 
 
 def _should_mask(error: GraphQLError) -> bool:

@@ -74,29 +74,31 @@ async def book_series(
     service: BookingService, actor_id: int, request: RecurringRequest, *, idempotency_key: str | None = None
 ) -> SeriesResult:
     days = expand(request)
-    occurrences: list[Occurrence] = []
     key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
     digest = idempotency.request_hash(OPERATION, request)
     try:
-        series = await _book_occurrences(service, actor_id, request, days, occurrences, key, digest)
-    except _Replayed as replay:
-        return replay.result
-    except _NothingBooked:
-        return SeriesResult(None, occurrences)
-    for occurrence in occurrences:
-        if occurrence.booking is not None:
-            await service.project(occurrence.booking)
-    return SeriesResult(series, occurrences)
+        record, replayed = await _book_occurrences(service, actor_id, request, days, key, digest)
+    except _NothingBooked as nothing:
+        return SeriesResult(None, [Occurrence(day, None, error) for day, _id, error in nothing.outcomes])
+    # Read back what was committed (savepoint rollbacks expire the objects of the failed occurrences' session).
+    async with service.db.read() as session:
+        result = await _from_record(session, record)
+    if not replayed:
+        for occurrence in result.occurrences:
+            if occurrence.booking is not None:
+                await service.project(occurrence.booking)
+    return result
+
+
+Outcome = tuple[date, int | None, DomainError | None]
 
 
 class _NothingBooked(Exception):
     """Rolls back the series row when every occurrence was skipped."""
 
-
-class _Replayed(Exception):
-    def __init__(self, result: SeriesResult) -> None:
-        super().__init__("replayed")
-        self.result = result
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        super().__init__("nothing booked")
+        self.outcomes = outcomes
 
 
 async def _book_occurrences(
@@ -104,13 +106,13 @@ async def _book_occurrences(
     actor_id: int,
     request: RecurringRequest,
     days: list[date],
-    occurrences: list[Occurrence],
     key: str | None,
     digest: str,
-) -> BookingSeries:
+) -> tuple[dict[str, Any], bool]:
+    """Book every occurrence in one transaction; return the series record (as stored for replays)."""
     async with service.db.write() as session:
         if key is not None and (stored := await idempotency.stored_result(session, actor_id, key, OPERATION, digest)):
-            raise _Replayed(await _from_record(session, stored))
+            return stored, True
         space = await places.get_space(session, request.space_id)
         series = BookingSeries(
             space_id=space.id,
@@ -127,6 +129,8 @@ async def _book_occurrences(
         )
         session.add(series)
         await session.flush()
+        series_id = series.id
+        outcomes: list[Outcome] = []
         for day in days:
             single: BookDeskRequest | BookRoomRequest = (
                 BookRoomRequest(
@@ -144,42 +148,41 @@ async def _book_occurrences(
             try:
                 async with session.begin_nested():
                     booking = await service.prepare(session, actor_id, single)
-                    booking.series_id = series.id
+                    booking.series_id = series_id
                     session.add(booking)
                     await session.flush()
+                    booking_id = booking.id
             except DomainError as error:
-                occurrences.append(Occurrence(day, None, error))
+                outcomes.append((day, None, error))
                 continue
             except IntegrityError as exc:  # lost a race to a concurrent booking: the constraint decided
                 if not is_overlap_violation(exc):
                     raise
                 lost = BookingConflict([Conflict(ConflictKind.SPACE_TAKEN, 0, service.clock(), service.clock())])
-                occurrences.append(Occurrence(day, None, lost))
+                outcomes.append((day, None, lost))
                 continue
-            occurrences.append(Occurrence(day, booking, None))
-        if not any(o.booking for o in occurrences):
-            raise _NothingBooked
+            outcomes.append((day, booking_id, None))
+        if not any(booking_id for _day, booking_id, _error in outcomes):
+            raise _NothingBooked(outcomes)
+        record = _to_record(series_id, outcomes)
         if key is not None:
-            idempotency.record(session, actor_id, key, OPERATION, digest, _to_record(series, occurrences))
-    return series
+            idempotency.record(session, actor_id, key, OPERATION, digest, record)
+    return record, False
 
 
-def _to_record(series: BookingSeries, occurrences: list[Occurrence]) -> dict[str, Any]:
+def _to_record(series_id: int, outcomes: list[Outcome]) -> dict[str, Any]:
+    def error_record(error: DomainError) -> dict[str, Any]:
+        return {
+            "type": type(error).__name__,
+            "code": error.code,
+            "params": {k: str(v) for k, v in error.params.items()},
+        }
+
     return {
-        "series_id": series.id,
+        "series_id": series_id,
         "occurrences": [
-            {
-                "day": o.day.isoformat(),
-                "booking_id": o.booking.id if o.booking else None,
-                "error": None
-                if o.skipped_because is None
-                else {
-                    "type": type(o.skipped_because).__name__,
-                    "code": o.skipped_because.code,
-                    "params": {k: str(v) for k, v in o.skipped_because.params.items()},
-                },
-            }
-            for o in occurrences
+            {"day": day.isoformat(), "booking_id": booking_id, "error": error_record(error) if error else None}
+            for day, booking_id, error in outcomes
         ],
     }
 

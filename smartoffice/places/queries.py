@@ -1,13 +1,18 @@
 """Place queries: sites (and through them everything else), a floor, a desk."""
 
+import datetime as dt
+
 import strawberry
 
 from smartoffice.api.context import Info
 from smartoffice.api.ids import decode_id
+from smartoffice.availability.service import SpaceStatus as OccupancyStatus
+from smartoffice.availability.service import window_slots
+from smartoffice.availability.slots import LocalDay
 from smartoffice.errors import DomainError, NotFound
 from smartoffice.places import service as places
 from smartoffice.places.models import SpaceKind
-from smartoffice.places.types import Desk, Floor, Site
+from smartoffice.places.types import Amenity, Desk, Floor, MeetingRoom, Site
 
 
 def id_or_none(value: strawberry.ID, type_name: str) -> int | None:
@@ -45,3 +50,40 @@ class PlacesQuery:
         except NotFound:
             return None
         return Desk.from_model(row) if row.kind == SpaceKind.DESK else None
+
+    @strawberry.field(
+        description="Meeting rooms of a building that are free for the whole of a local time window, with at "
+        "least `minCapacity` seats and every one of `amenities`, smallest first. Unknown buildings give []."
+    )
+    async def find_rooms(
+        self,
+        info: Info,
+        building_id: strawberry.ID,
+        date: dt.date,
+        start_time: dt.time,
+        end_time: dt.time,
+        min_capacity: int = 1,
+        amenities: list[Amenity] | None = None,
+    ) -> list[MeetingRoom]:
+        ident = id_or_none(building_id, "Building")
+        if ident is None or start_time >= end_time:
+            return []
+        runtime = info.context.runtime
+        async with runtime.db.read() as session:
+            try:
+                building = await places.get_building(session, ident)
+            except NotFound:
+                return []
+            rooms = await places.list_spaces(session, [f.id for f in building.floors], SpaceKind.ROOM)
+        wanted = {a.value for a in amenities or []}
+        candidates = [r for r in rooms if r.capacity >= min_capacity and wanted <= set(r.amenities)]
+        window = window_slots(LocalDay(date, building.time_zone), start_time, end_time)
+        free = []
+        for floor_id in sorted({r.floor_id for r in candidates}):
+            occupancy = await runtime.availability.floor_day(floor_id, building.time_zone, date)
+            free += [
+                r
+                for r in candidates
+                if r.floor_id == floor_id and occupancy.status(r.id, window) == OccupancyStatus.FREE
+            ]
+        return [MeetingRoom.from_model(r) for r in sorted(free, key=lambda r: (r.capacity, r.code))]

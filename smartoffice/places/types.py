@@ -59,6 +59,22 @@ class Building(relay.Node):
         return [Floor.from_model(f) for f in rows]
 
 
+@strawberry.enum(description="Equipment and qualities of a desk or room.")
+class Amenity(Enum):
+    MONITOR = "monitor"
+    DOCKING = "docking"
+    STANDING = "standing"
+    ACCESSIBLE = "accessible"
+    QUIET = "quiet"
+    VIDEO_CONFERENCE = "video_conference"
+    WHITEBOARD = "whiteboard"
+
+
+def _amenities(space: models.Space) -> list[Amenity]:
+    known = {a.value for a in Amenity}
+    return [Amenity(a) for a in space.amenities if a in known]
+
+
 @strawberry.enum(description="How much of the asked-for time a space is booked.")
 class SpaceStatus(Enum):
     FREE = strawberry.enum_value(availability.SpaceStatus.FREE.value, description="Free for the whole window.")
@@ -121,15 +137,21 @@ class Floor(relay.Node):
         return [MeetingRoom.from_model(s) for s in spaces if s.kind == models.SpaceKind.ROOM]
 
     @strawberry.field(
-        description="Desk availability on a local date. The window defaults to the building's opening hours; "
-        "times must fall on a quarter hour."
+        description="Desk availability on a local date. The window defaults to the building's opening hours. "
+        "With `amenities`, only desks that have all of them are listed."
     )
     async def availability(
-        self, info: Info, date: dt.date, start_time: dt.time | None = None, end_time: dt.time | None = None
+        self,
+        info: Info,
+        date: dt.date,
+        start_time: dt.time | None = None,
+        end_time: dt.time | None = None,
+        amenities: list[Amenity] | None = None,
     ) -> Annotated[FloorAvailability | ValidationError, strawberry.union("FloorAvailabilityResult")]:
         loaders = info.context.loaders.places
         building = await loaders.building_by_id.load(self.building_id)
-        spaces = await loaders.spaces_by_floor_id.load(self.id)
+        wanted = {a.value for a in amenities or []}
+        spaces = [s for s in await loaders.spaces_by_floor_id.load(self.id) if wanted <= set(s.amenities)]
         start, end = start_time or building.opens_at, end_time or building.closes_at
         if start >= end:
             error = to_graphql_error(InvalidInput("endTime", "END_BEFORE_START"), info.context.language)
@@ -148,22 +170,6 @@ class Floor(relay.Node):
                 if s.kind == models.SpaceKind.DESK
             ],
         )
-
-
-@strawberry.enum(description="Equipment and qualities of a desk or room.")
-class Amenity(Enum):
-    MONITOR = "monitor"
-    DOCKING = "docking"
-    STANDING = "standing"
-    ACCESSIBLE = "accessible"
-    QUIET = "quiet"
-    VIDEO_CONFERENCE = "video_conference"
-    WHITEBOARD = "whiteboard"
-
-
-def _amenities(space: models.Space) -> list[Amenity]:
-    known = {a.value for a in Amenity}
-    return [Amenity(a) for a in space.amenities if a in known]
 
 
 @strawberry.type(description="A bookable desk. Position and size are in metres on the floor plan.")

@@ -61,6 +61,7 @@ async def test_book_then_availability_then_cancel(graphql: GraphQL, factory: Fac
     assert cancelled["data"]["cancelBooking"] == {
         "__typename": "CancelBookingSuccess",
         "booking": {"id": result["booking"]["id"], "status": "CANCELLED"},
+        "cancelled": [{"id": result["booking"]["id"]}],
     }
     availability = (await graphql("FloorAvailability", floor_vars))["data"]["floor"]["availability"]
     assert {d["status"] for d in availability["desks"]} == {"FREE"}

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from smartoffice.bookings.models import Booking, BookingStatus
+from smartoffice.bookings.requests import BookRoomRequest
 from smartoffice.bookings.service import BookDeskRequest, is_overlap_violation
 from smartoffice.db import Database
 from smartoffice.errors import BookingConflict
@@ -17,6 +18,7 @@ from tests.factories import Factory
 from tests.integration.test_book_desk import tomorrow
 
 RACERS = 32
+ROUNDS, ROUND_RACERS = 20, 64
 
 OVERLAPS_AUDIT = text(
     """
@@ -34,10 +36,12 @@ async def overlapping_pairs(db: Database) -> int:
         return int((await session.execute(OVERLAPS_AUDIT)).scalar_one())
 
 
-async def race(runtime: Runtime, attempts: list[tuple[int, BookDeskRequest]]) -> tuple[int, int, list[BaseException]]:
-    async def attempt(employee_id: int, request: BookDeskRequest) -> str:
+async def race(
+    runtime: Runtime, attempts: list[tuple[int, BookDeskRequest | BookRoomRequest]]
+) -> tuple[int, int, list[BaseException]]:
+    async def attempt(employee_id: int, request: BookDeskRequest | BookRoomRequest) -> str:
         try:
-            await runtime.bookings.book_desk(employee_id, request)
+            await runtime.bookings.book(employee_id, request)
         except BookingConflict:
             return "conflict"
         return "booked"
@@ -54,6 +58,31 @@ async def test_many_people_race_for_one_desk(runtime: Runtime, factory: Factory)
     booked, conflicts, others = await race(runtime, [(p.id, BookDeskRequest(desk.id, tomorrow())) for p in people])
 
     assert (booked, conflicts, others) == (1, RACERS - 1, [])
+    assert await overlapping_pairs(runtime.db) == 0
+
+
+@pytest.mark.parametrize("kind", [SpaceKind.DESK, SpaceKind.ROOM])
+async def test_64_clients_race_for_one_slot_round_after_round(
+    runtime: Runtime, factory: Factory, kind: SpaceKind
+) -> None:
+    """Issue 3's proof: 64 racers per round, 20 rounds, exactly one winner each, and nothing else goes wrong."""
+    floor = await factory.floor()
+    people = [await factory.employee() for _ in range(ROUND_RACERS)]
+    for round_number in range(ROUNDS):
+        space = await (factory.desk(floor) if kind == SpaceKind.DESK else factory.room(floor, capacity=4))
+        start = time(7 + round_number % 10, 0)
+        end = time(start.hour + 1, 0)
+
+        requests: list[BookDeskRequest | BookRoomRequest] = [
+            BookDeskRequest(space.id, tomorrow(), start, end)
+            if kind == SpaceKind.DESK
+            else BookRoomRequest(space.id, tomorrow(), start, end, attendee_count=2)
+            for _ in people
+        ]
+        # Desks: each person may hold one desk at a time, so every round uses another hour.
+        booked, conflicts, others = await race(runtime, list(zip([p.id for p in people], requests, strict=True)))
+
+        assert (booked, conflicts, others) == (1, ROUND_RACERS - 1, []), f"round {round_number}"
     assert await overlapping_pairs(runtime.db) == 0
 
 

@@ -1,6 +1,8 @@
 """Every message exists in both languages with the same placeholders; Accept-Language picks one."""
 
+import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -30,3 +32,12 @@ def test_both_languages_use_the_same_placeholders(code: str) -> None:
 )
 def test_language_from_header(header: str | None, language: str) -> None:
     assert language_from_header(header) == language
+
+
+def test_every_code_raised_in_the_code_has_words() -> None:
+    """Codes passed to InvalidInput/PermissionDenied anywhere in the package exist in the catalogue."""
+    root = Path(__file__).resolve().parents[2] / "smartoffice"
+    pattern = re.compile(r'(?:InvalidInput\([^,()]+,\s*|PermissionDenied\(|DomainError\()"([A-Z_]+)"')
+    used = {code for path in root.rglob("*.py") for code in pattern.findall(path.read_text())}
+    assert used, "the pattern found no codes: it is broken"
+    assert used - set(MESSAGES) == set()
