@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from smartoffice.api.pagination import MAX_PAGE_SIZE
-from smartoffice.availability.service import AvailabilityService
+from smartoffice.availability.service import AvailabilityService, HoldResult, HoldStatus
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings import checks, idempotency
 from smartoffice.bookings.models import (
@@ -33,7 +33,15 @@ from smartoffice.bookings.queries import decode_cursor, encode_cursor, find_conf
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, CancelScope, SpaceRequest
 from smartoffice.bookings.rules import rules_for
 from smartoffice.db import Database, utcnow
-from smartoffice.errors import BookingConflict, Conflict, ConflictKind, InvalidInput, NotFound, PermissionDenied
+from smartoffice.errors import (
+    BookingConflict,
+    Conflict,
+    ConflictKind,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee
 from smartoffice.places import service as places
@@ -105,6 +113,7 @@ class BookingService:
         operation = f"book_{request.kind.value}"
         digest = idempotency.request_hash(operation, request)
         key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
+        hold = await self._hold(actor_id, request) if key is None else None
         try:
             async with self.db.write() as session:
                 if key is not None and (
@@ -115,15 +124,42 @@ class BookingService:
                 await self._insert(session, booking)
                 if key is not None:
                     idempotency.record(session, actor_id, key, operation, digest, {"booking_id": booking.id})
-        except (IntegrityError, BookingConflict) as exc:
+        except BaseException as exc:
+            if hold is not None:
+                await self.availability.release(hold)
+            if not isinstance(exc, IntegrityError | BookingConflict):
+                raise
             # A concurrent request with the same key may have won while this one ran: then it is a replay.
             if key is not None and (replayed := await self._replay(actor_id, key, operation, digest)):
                 return replayed
             if isinstance(exc, BookingConflict):
                 raise
             raise await self._conflict_after_race(exc, actor_id, request) from None
-        await self.project(booking)
+        await self.project(booking, hold)
         return booking
+
+    async def _hold(self, actor_id: int, request: SpaceRequest) -> HoldResult | None:
+        """Hold the requested slots in the index before the write transaction: a hint, never the decision.
+
+        A slot the index shows TAKEN is confirmed by running every check in a read transaction, so a lost race
+        is answered without queueing for the write lock, with the very error the write path would give. If the
+        checks pass (the holder's transaction failed, or its hold is stale) the write path runs as usual. Any
+        failure to work out the window skips the hold: the write path reports the error.
+        """
+        async with self.db.read() as session:
+            try:
+                space = await places.get_space(session, request.space_id, request.kind)
+                rule = await rules_for(session, space.floor.building_id, space.kind)
+                window = checks.resolve_window(space, rule, request.day, request.start, request.end)
+            except DomainError:
+                return None
+            building = space.floor.building
+            hold = await self.availability.hold(
+                space.id, space.floor_id, building.time_zone, window.start_at, window.blocks_until
+            )
+            if hold.status == HoldStatus.TAKEN:
+                await self.prepare(session, actor_id, request)  # raises BookingConflict when the index is right
+        return hold
 
     async def prepare(self, session: AsyncSession, actor_id: int, request: SpaceRequest) -> Booking:
         """Check every rule for ``request`` and return the (unsaved) booking. Also used by recurring bookings."""
@@ -317,10 +353,10 @@ class BookingService:
         session.add(booking)
         await session.flush()
 
-    async def project(self, booking: Booking) -> None:
+    async def project(self, booking: Booking, hold: HoldResult | None = None) -> None:
         """Project a committed change of ``booking`` (its space, floor and building loaded) into the index."""
         space = booking.space
-        await self.availability.project(booking, space.floor_id, space.floor.building.time_zone)
+        await self.availability.project(booking, space.floor_id, space.floor.building.time_zone, hold)
 
     async def _replay(self, actor_id: int, key: str, operation: str, digest: str) -> Booking | None:
         async with self.db.read() as session:
