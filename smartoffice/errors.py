@@ -6,7 +6,8 @@
     ├── NotFound                  the thing named does not exist (or the actor may not know it does)
     ├── InvalidInput              the request is malformed or breaks a rule about its own values
     ├── PermissionDenied          the actor may not do this to that
-    └── BookingConflict           the space, or the person, is already booked for an overlapping time
+    ├── BookingConflict           the space, or the person, is already booked for an overlapping time
+    └── PolicyRefusal             an office-day policy forbids it (an occupancy cap, a unit's remote-share cap)
 
 Each carries a stable ``code`` and the ``params`` of its message; :mod:`smartoffice.messages` has the words in
 English and Bahasa Indonesia, and :meth:`DomainError.message_in` picks one. One mapping
@@ -50,6 +51,15 @@ class InvalidInput(DomainError):
 class PermissionDenied(DomainError):
     def __init__(self, code: str = "PERMISSION_DENIED", **params: object) -> None:
         super().__init__(code, **params)
+
+
+class PolicyRefusal(DomainError):
+    """A policy forbids the request; the message names the policy and its legal basis."""
+
+    def __init__(self, code: str, *, policy: str, legal_basis: str, **params: object) -> None:
+        super().__init__(code, policy=policy, legal_basis=legal_basis, **params)
+        self.policy = policy
+        self.legal_basis = legal_basis
 
 
 class ConflictKind(StrEnum):

@@ -4,9 +4,18 @@ from smartoffice.bookings.models import Booking, BookingRule, BookingSeries, Ide
 from smartoffice.db import Base
 from smartoffice.people.models import Employee, Organisation, OrgUnit, RoleAssignment
 from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Site, Space, Zone, room_approvers
+from smartoffice.policies.models import (
+    AnchorDay,
+    DisciplineCase,
+    Exemption,
+    PerformanceRating,
+    Policy,
+    WorkDay,
+)
 from smartoffice.workcalendar.models import CalendarOverride
 
 __all__ = [
+    "AnchorDay",
     "Base",
     "Booking",
     "BookingRule",
@@ -15,14 +24,19 @@ __all__ = [
     "CalendarOverride",
     "Closure",
     "DeskRelease",
+    "DisciplineCase",
     "Employee",
+    "Exemption",
     "Floor",
     "IdempotencyKey",
     "OrgUnit",
     "Organisation",
+    "PerformanceRating",
+    "Policy",
     "RoleAssignment",
     "Site",
     "Space",
+    "WorkDay",
     "Zone",
     "room_approvers",
 ]

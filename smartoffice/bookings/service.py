@@ -46,6 +46,7 @@ from smartoffice.people import service as people
 from smartoffice.people.models import Employee
 from smartoffice.places import service as places
 from smartoffice.places.models import DeskRelease, Floor, Space, SpaceKind
+from smartoffice.policies.enforcement import check_occupancy_cap
 from smartoffice.workcalendar.service import load_calendar
 
 __all__ = ["BookDeskRequest", "BookRoomRequest", "BookingPreview", "BookingService", "is_overlap_violation"]
@@ -178,6 +179,7 @@ class BookingService:
             checks.check_attendees(space, attendees)
         else:
             await checks.check_assigned_desk(session, space, employee.id, window)
+            await check_occupancy_cap(session, space, window.day)
         await checks.check_active_limit(session, employee.id, space.kind, rule, now)
         conflicts = await find_conflicts(
             session, space.id, space.kind, employee.id, window.start_at, window.end_at, window.blocks_until

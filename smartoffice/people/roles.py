@@ -36,7 +36,12 @@ async def manages(session: AsyncSession, manager_id: int, employee: Employee) ->
     subtree, or an admin."""
     if employee.supervisor_id == manager_id:
         return True
-    units = await unit_ancestors(session, employee.org_unit_id)
+    return await manages_unit(session, manager_id, employee.org_unit_id)
+
+
+async def manages_unit(session: AsyncSession, manager_id: int, unit_id: int) -> bool:
+    """Whether ``manager_id`` is a unit manager over the unit (it or a unit above it), or an admin."""
+    units = await unit_ancestors(session, unit_id)
     query = select(RoleAssignment.id).where(
         RoleAssignment.employee_id == manager_id,
         ((RoleAssignment.role == Role.UNIT_MANAGER) & RoleAssignment.org_unit_id.in_(units))

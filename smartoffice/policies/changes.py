@@ -1,0 +1,332 @@
+"""Changing plans and policies: work days (with the caps enforced), exemptions, anchor days, policies.
+
+Each function runs inside the caller's write transaction, checks who may act, and raises a domain error that
+changes nothing. Caps that count other people's rows (a unit's remote share, a building's occupancy) first lock
+the row they are counted under (the unit, the building), so two concurrent requests cannot both take the last
+place on PostgreSQL; on SQLite the ``BEGIN IMMEDIATE`` write lock already serialises them.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from smartoffice.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
+from smartoffice.people import service as people
+from smartoffice.people.models import Employee, OrgUnit
+from smartoffice.people.roles import is_admin, manages, manages_unit
+from smartoffice.policies.engine import Requirement, plan_week, rules_on
+from smartoffice.policies.facts import load_attendance, load_people, load_policies
+from smartoffice.policies.models import AnchorDay, Exemption, ExemptionStatus, Policy, PolicyLevel, WorkDay, WorkMode
+from smartoffice.policies.rules import parse_rules, rules_document
+from smartoffice.workcalendar.service import load_calendar
+
+MAX_TEXT = 4_000
+DEFAULT_EXEMPTION_MAX_DAYS = 92
+"""Three months, the longest a special-circumstances exemption runs unless a policy says less."""
+
+
+async def _require_manager(session: AsyncSession, actor_id: int, employee: Employee, code: str) -> None:
+    if actor_id != employee.id and not await manages(session, actor_id, employee):
+        raise PermissionDenied(code)
+
+
+async def set_work_day(
+    session: AsyncSession,
+    actor_id: int,
+    employee_id: int,
+    day: date,
+    today: date,
+    *,
+    planned: WorkMode | None,
+) -> WorkDay | None:
+    """Plan a day (or clear the plan with None). The person themself, or their managers.
+
+    A remote plan is refused on a day the person is required in the office, beyond the week's remote allowance,
+    and when the person's unit already has its capped share remote that day. Office is planned by booking a desk
+    (planning OFFICE here is allowed, for people who sit at an assigned desk).
+    """
+    employee = await people.get_employee(session, employee_id)
+    await _require_manager(session, actor_id, employee, "NOT_YOUR_PLAN")
+    if day < today:
+        raise InvalidInput("date", "PAST_DAY")
+    if planned is not None and planned.is_remote:
+        await _check_remote_day(session, employee, day, today)
+    row = await session.scalar(select(WorkDay).where(WorkDay.employee_id == employee.id, WorkDay.day == day))
+    if row is None:
+        if planned is None:
+            return None
+        row = WorkDay(employee_id=employee.id, day=day)
+        session.add(row)
+    row.planned = planned
+    row.updated_by_id = actor_id
+    await session.flush()
+    return row
+
+
+async def record_attendance(
+    session: AsyncSession, actor_id: int, employee_id: int, day: date, actual: WorkMode | None
+) -> WorkDay | None:
+    """What someone did on a day, as an attendance system reports it. Managers and admins (apps by token)."""
+    employee = await people.get_employee(session, employee_id)
+    if not await manages(session, actor_id, employee):
+        raise PermissionDenied("NOT_YOUR_PLAN")
+    row = await session.scalar(select(WorkDay).where(WorkDay.employee_id == employee.id, WorkDay.day == day))
+    if row is None:
+        row = WorkDay(employee_id=employee.id, day=day)
+        session.add(row)
+    row.actual = actual
+    row.updated_by_id = actor_id
+    await session.flush()
+    return row
+
+
+async def _check_remote_day(session: AsyncSession, employee: Employee, day: date, today: date) -> None:
+    monday = day - timedelta(days=day.weekday())
+    sunday = monday + timedelta(days=6)
+    # Lock the unit first: the share below counts the unit's other plans.
+    await session.execute(select(OrgUnit.id).where(OrgUnit.id == employee.org_unit_id).with_for_update())
+    person = (await load_people(session, [employee.id], monday, sunday))[employee.id]
+    policies = await load_policies(session, monday, sunday)
+    calendar = await load_calendar(session, monday, sunday)
+    attendance = (await load_attendance(session, [employee.id], monday, sunday))[employee.id]
+    plan = plan_week(person, monday, today, policies, calendar, attendance)
+    day_plan = plan.days[day.weekday()]
+    if day_plan.requirement == Requirement.REQUIRED:
+        reason = day_plan.reasons[0]
+        raise _refusal("DAY_REQUIRED_IN_OFFICE", reason.policy, day=day.isoformat())
+    if day_plan.requirement == Requirement.NOT_WORKING:
+        raise InvalidInput("date", "NOT_A_WORKING_DAY", day=day.isoformat())
+    remote = sum(1 for d in plan.working_days if d.day != day and d.status is not None and d.status.is_remote)
+    if remote + 1 > plan.remote_days_allowed:
+        source = day_plan.rules.sources.get("max_remote_days_per_week") if day_plan.rules else None
+        raise _refusal("REMOTE_ALLOWANCE_USED", source, allowed=plan.remote_days_allowed)
+    rules = rules_on(day, person, policies)
+    cap = rules.rules.max_unit_remote_percent
+    if cap is None:
+        return
+    members = await session.scalar(select(func.count()).where(Employee.org_unit_id == employee.org_unit_id))
+    remote_already = await session.scalar(
+        select(func.count())
+        .select_from(WorkDay)
+        .join(Employee, WorkDay.employee_id == Employee.id)
+        .where(
+            Employee.org_unit_id == employee.org_unit_id,
+            Employee.id != employee.id,
+            WorkDay.day == day,
+            WorkDay.planned.in_([WorkMode.HOME, WorkMode.ANYWHERE]),
+        )
+    )
+    if ((remote_already or 0) + 1) * 100 > cap * (members or 0):
+        raise _refusal(
+            "UNIT_REMOTE_SHARE_CAP", rules.sources.get("max_unit_remote_percent"), percent=cap, day=day.isoformat()
+        )
+
+
+def _refusal(code: str, policy: Any, **params: object) -> PolicyRefusal:
+    name = policy.name if policy is not None else "-"
+    basis = policy.legal_basis if policy is not None else "-"
+    return PolicyRefusal(code, policy=name, legal_basis=basis, **params)
+
+
+# exemptions
+
+
+@dataclass(frozen=True, slots=True)
+class ExemptionRequest:
+    employee_id: int
+    remote_days_per_week: int
+    starts_on: date
+    ends_on: date
+    reason: str
+    evidence: str
+    work_plan: str
+
+
+async def request_exemption(
+    session: AsyncSession, actor_id: int, request: ExemptionRequest, today: date, now: datetime
+) -> Exemption:
+    """Ask for remote days beyond the policy: a reason, evidence and a work plan (PermenPANRB 4/2025)."""
+    employee = await people.get_employee(session, request.employee_id)
+    await _require_manager(session, actor_id, employee, "NOT_YOUR_PLAN")
+    for field, text in (("reason", request.reason), ("evidence", request.evidence), ("workPlan", request.work_plan)):
+        if not text.strip():
+            raise InvalidInput(field, "REQUIRED")
+        if len(text) > MAX_TEXT:
+            raise InvalidInput(field, "TOO_LONG", max=MAX_TEXT)
+    if request.starts_on < today:
+        raise InvalidInput("startsOn", "PAST_DAY")
+    if request.ends_on < request.starts_on:
+        raise InvalidInput("endsOn", "END_BEFORE_START")
+    if not 1 <= request.remote_days_per_week <= 5:
+        raise InvalidInput("remoteDaysPerWeek", "OUT_OF_RANGE", min=1, max=5)
+    person = (await load_people(session, [employee.id], request.starts_on, request.starts_on))[employee.id]
+    rules = rules_on(request.starts_on, person, await load_policies(session, request.starts_on, request.starts_on))
+    max_days = rules.rules.exemption_max_days or DEFAULT_EXEMPTION_MAX_DAYS
+    if (request.ends_on - request.starts_on).days + 1 > max_days:
+        raise InvalidInput("endsOn", "EXEMPTION_TOO_LONG", max=max_days)
+    max_remote = rules.rules.exemption_max_remote_days
+    if max_remote is not None and request.remote_days_per_week > max_remote:
+        raise InvalidInput("remoteDaysPerWeek", "OUT_OF_RANGE", min=1, max=max_remote)
+    exemption = Exemption(
+        employee_id=employee.id,
+        remote_days_per_week=request.remote_days_per_week,
+        reason=request.reason.strip(),
+        evidence=request.evidence.strip(),
+        work_plan=request.work_plan.strip(),
+        starts_on=request.starts_on,
+        ends_on=request.ends_on,
+        status=ExemptionStatus.PENDING,
+        requested_by_id=actor_id,
+        created_at=now,
+    )
+    session.add(exemption)
+    await session.flush()
+    return exemption
+
+
+async def decide_exemption(
+    session: AsyncSession, actor_id: int, exemption_id: int, *, approve: bool, note: str | None, now: datetime
+) -> Exemption:
+    """The head of the person's unit (a unit manager over them) or an admin approves or rejects; not oneself."""
+    exemption = await session.get(Exemption, exemption_id, with_for_update=True)
+    if exemption is None:
+        raise NotFound("Exemption", exemption_id)
+    employee = await people.get_employee(session, exemption.employee_id)
+    if actor_id == employee.id or not await manages_unit(session, actor_id, employee.org_unit_id):
+        raise PermissionDenied("NOT_YOUR_DECISION")
+    if exemption.status != ExemptionStatus.PENDING:
+        raise InvalidInput("exemptionId", "NOT_PENDING")
+    exemption.status = ExemptionStatus.APPROVED if approve else ExemptionStatus.REJECTED
+    exemption.decided_by_id = actor_id
+    exemption.decided_at = now
+    exemption.decision_note = (note or "").strip()[:MAX_TEXT] or None
+    await session.flush()
+    return exemption
+
+
+# anchor days
+
+
+async def set_anchor_days(
+    session: AsyncSession, actor_id: int, unit_id: int, weekdays: list[int], effective_from: date, today: date
+) -> list[AnchorDay]:
+    """Replace a unit's anchor days from ``effective_from`` on: unit managers over the unit, or admins."""
+    if await session.get(OrgUnit, unit_id) is None:
+        raise NotFound("OrgUnit", unit_id)
+    if not await manages_unit(session, actor_id, unit_id):
+        raise PermissionDenied("NOT_YOUR_UNIT")
+    if effective_from < today:
+        raise InvalidInput("effectiveFrom", "PAST_DAY")
+    if any(not 0 <= weekday <= 4 for weekday in weekdays) or len(set(weekdays)) != len(weekdays):
+        raise InvalidInput("weekdays", "NOT_WORKING_WEEKDAYS")
+    await session.execute(
+        update(AnchorDay)
+        .where(
+            AnchorDay.org_unit_id == unit_id,
+            AnchorDay.effective_from < effective_from,
+            or_(AnchorDay.effective_until.is_(None), AnchorDay.effective_until >= effective_from),
+        )
+        .values(effective_until=effective_from - timedelta(days=1))
+    )
+    for later in await session.scalars(
+        select(AnchorDay).where(AnchorDay.org_unit_id == unit_id, AnchorDay.effective_from >= effective_from)
+    ):
+        await session.delete(later)
+    await session.flush()
+    rows = [
+        AnchorDay(org_unit_id=unit_id, weekday=weekday, effective_from=effective_from) for weekday in sorted(weekdays)
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
+# policies
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyDraft:
+    code: str
+    name: str
+    level: PolicyLevel
+    is_overlay: bool
+    legal_basis: str
+    set_by: str
+    effective_from: date
+    effective_until: date | None
+    rules: dict[str, Any]
+    scope: dict[str, Any]
+    """Scope columns: organisation_id, org_unit_id, position_kind, position_level, employment_type, building_id,
+    employee_id."""
+
+
+SCOPE_COLUMNS = (
+    "organisation_id",
+    "org_unit_id",
+    "position_kind",
+    "position_level",
+    "employment_type",
+    "building_id",
+    "employee_id",
+)
+
+
+async def create_policy(session: AsyncSession, actor_id: int, draft: PolicyDraft, now: datetime) -> Policy:
+    """Admins set policies at any level; a unit manager sets UNIT or INDIVIDUAL policies inside their subtree."""
+    rules = parse_rules(draft.rules)
+    if unknown := set(draft.scope) - set(SCOPE_COLUMNS):
+        raise InvalidInput("scope", "UNKNOWN_SCOPE", names=", ".join(sorted(unknown)))
+    if draft.effective_until is not None and draft.effective_until < draft.effective_from:
+        raise InvalidInput("effectiveUntil", "END_BEFORE_START")
+    for field, text in (
+        ("code", draft.code),
+        ("name", draft.name),
+        ("legalBasis", draft.legal_basis),
+        ("setBy", draft.set_by),
+    ):
+        if not text.strip():
+            raise InvalidInput(field, "REQUIRED")
+    if not await is_admin(session, actor_id):
+        unit_id = draft.scope.get("org_unit_id")
+        if draft.level < PolicyLevel.UNIT or unit_id is None or not await manages_unit(session, actor_id, unit_id):
+            raise PermissionDenied("NOT_YOUR_POLICY")
+    if await session.scalar(select(Policy.id).where(Policy.code == draft.code.strip())) is not None:
+        raise InvalidInput("code", "DUPLICATE_CODE", value=draft.code)
+    policy = Policy(
+        code=draft.code.strip(),
+        name=draft.name.strip(),
+        level=int(draft.level),
+        is_overlay=draft.is_overlay,
+        legal_basis=draft.legal_basis.strip(),
+        set_by=draft.set_by.strip(),
+        created_by_id=actor_id,
+        effective_from=draft.effective_from,
+        effective_until=draft.effective_until,
+        rules=rules_document(rules),
+        created_at=now,
+        **{column: draft.scope.get(column) for column in SCOPE_COLUMNS},
+    )
+    session.add(policy)
+    await session.flush()
+    return policy
+
+
+async def end_policy(session: AsyncSession, actor_id: int, policy_id: int, last_day: date) -> Policy:
+    """End a policy after ``last_day`` (its history stays). Whoever may create it may end it."""
+    policy = await session.get(Policy, policy_id, with_for_update=True)
+    if policy is None:
+        raise NotFound("Policy", policy_id)
+    if not await is_admin(session, actor_id) and (
+        policy.level < PolicyLevel.UNIT
+        or policy.org_unit_id is None
+        or not await manages_unit(session, actor_id, policy.org_unit_id)
+    ):
+        raise PermissionDenied("NOT_YOUR_POLICY")
+    if last_day < policy.effective_from:
+        raise InvalidInput("lastDay", "END_BEFORE_START")
+    policy.effective_until = last_day
+    await session.flush()
+    return policy

@@ -1,0 +1,47 @@
+"""What policies enforce at booking time: a building's occupancy cap (the emergency overlay of DOMAIN.md)."""
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from smartoffice.availability.slots import LocalDay
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
+from smartoffice.errors import PolicyRefusal
+from smartoffice.places.models import Building, Floor, Space, SpaceKind
+from smartoffice.policies.engine import occupancy_cap
+from smartoffice.policies.facts import load_policies
+
+
+async def check_occupancy_cap(session: AsyncSession, desk: Space, day: LocalDay) -> None:
+    """Refuse a desk booking that would put the building's booked desks on ``day`` above its cap.
+
+    The building row is locked first (PostgreSQL), so concurrent bookings cannot both take the last place under
+    the cap; on SQLite the write lock serialises them already. Without a cap in force this costs one query.
+    """
+    building_id = desk.floor.building_id
+    cap = occupancy_cap(await load_policies(session, day.day, day.day), building_id, day.day)
+    if cap is None:
+        return
+    percent, policy = cap
+    await session.execute(select(Building.id).where(Building.id == building_id).with_for_update())
+    in_building = (
+        select(Space.id)
+        .join(Floor, Space.floor_id == Floor.id)
+        .where(Floor.building_id == building_id, Space.kind == SpaceKind.DESK)
+    )
+    desks = await session.scalar(select(func.count()).select_from(in_building.subquery())) or 0
+    booked = (
+        await session.scalar(
+            select(func.count(func.distinct(Booking.employee_id))).where(
+                Booking.space_id.in_(in_building),
+                Booking.status.in_(ACTIVE_STATUSES),
+                Booking.start_at < day.end_at,
+                Booking.blocks_until > day.start_at,
+            )
+        )
+        or 0
+    )
+    seats = percent * desks // 100
+    if booked + 1 > seats:
+        raise PolicyRefusal(
+            "OCCUPANCY_CAP", policy=policy.name, legal_basis=policy.legal_basis, percent=percent, seats=seats
+        )

@@ -1,0 +1,520 @@
+"""The policy engine: a person's facts, the policies and the calendar in; their week's requirements out. Pure.
+
+Per working day the engine works out the rules in force (:func:`rules_on`): the base policies whose scope and
+dates match combine by the strictest statement (:func:`~smartoffice.policies.rules.strictest`), an approved
+exemption then replaces the remote-day cap, and overlays replace what they state. From those rules:
+
+* **Required days** are days with a reason of their own: every working day for public service, the unit's anchor
+  days, or every day when the person is not eligible for remote days.
+* **Office days needed in the week** are ``max(⌈Σ min_office(d)/5⌉, W − ⌊Σ max_remote(d)/5⌋, required)`` over
+  the week's ``W`` working days ``d``: each working day carries a fifth of the weekly numbers, so a week with a
+  holiday is pro-rated, and the remote allowance rounds *down* (the regulation says "at most" two remote days;
+  a four-day week under the national cap allows one remote day, not 1.6). A policy that starts mid-week counts
+  from its first day.
+* **Compliance** compares what happened (check-ins and reported attendance, for days before ``today``) and what is
+  planned (desk bookings and work plans, from ``today``) with those numbers.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from fractions import Fraction
+from math import ceil, floor
+
+from smartoffice.people.models import EmploymentType, PositionKind
+from smartoffice.policies.models import CaseStatus, PolicyLevel, Rating, WorkMode
+from smartoffice.policies.rules import NATIONAL_WORKING_HOURS, PolicyRules, WorkingHours, overlaid, strictest
+from smartoffice.workcalendar.models import DayKind
+from smartoffice.workcalendar.service import WorkingCalendar
+
+WEEK = 7
+WORKING_WEEKDAYS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyView:
+    """A policy as the engine sees it: scope, dates and parsed rules."""
+
+    id: int
+    code: str
+    name: str
+    level: PolicyLevel
+    is_overlay: bool
+    legal_basis: str
+    effective_from: date
+    effective_until: date | None
+    rules: PolicyRules
+    organisation_id: int | None = None
+    org_unit_id: int | None = None
+    position_kind: PositionKind | None = None
+    position_level: str | None = None
+    employment_type: EmploymentType | None = None
+    building_id: int | None = None
+    employee_id: int | None = None
+
+    def is_in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
+
+    def applies_to(self, person: "Person") -> bool:
+        return (
+            (self.organisation_id is None or self.organisation_id == person.organisation_id)
+            and (self.org_unit_id is None or self.org_unit_id in person.unit_path)
+            and (self.position_kind is None or self.position_kind == person.position_kind)
+            and (self.position_level is None or self.position_level == person.position_level)
+            and (self.employment_type is None or self.employment_type == person.employment_type)
+            and (self.building_id is None or self.building_id in person.building_ids)
+            and (self.employee_id is None or self.employee_id == person.id)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    status: CaseStatus
+    opened_on: date
+    closed_on: date | None
+
+    def is_open_on(self, day: date) -> bool:
+        if self.status == CaseStatus.CLOSED:
+            return self.opened_on <= day and self.closed_on is not None and day < self.closed_on
+        return self.opened_on <= day
+
+
+@dataclass(frozen=True, slots=True)
+class ExemptionView:
+    id: int
+    remote_days_per_week: int
+    starts_on: date
+    ends_on: date
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """What policies are evaluated against, for one employee."""
+
+    id: int
+    organisation_id: int
+    unit_path: tuple[int, ...]
+    """The person's unit, then its ancestors up to the Eselon I unit."""
+    position_kind: PositionKind
+    position_level: str | None
+    employment_type: EmploymentType
+    placed_on: date
+    supervisor_id: int | None = None
+    building_ids: frozenset[int] = frozenset()
+    """Buildings with a zone assigned to the person's unit or an ancestor (their home buildings)."""
+    cases: tuple[Case, ...] = ()
+    latest_rating: Rating | None = None
+    exemptions: tuple[ExemptionView, ...] = ()
+    """Approved exemptions only."""
+    anchor_weekdays: frozenset[int] = frozenset()
+    """The anchor weekdays of the nearest unit on the path that has any."""
+
+
+class ReasonCode(StrEnum):
+    OFFICE_EVERY_WORKING_DAY = "OFFICE_EVERY_WORKING_DAY"
+    ANCHOR_DAY = "ANCHOR_DAY"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    OPEN_DISCIPLINE_CASE = "OPEN_DISCIPLINE_CASE"
+    TOO_NEW_IN_POST = "TOO_NEW_IN_POST"
+    RATING_NOT_ALLOWED = "RATING_NOT_ALLOWED"
+    MAX_REMOTE_DAYS = "MAX_REMOTE_DAYS"
+    MIN_OFFICE_DAYS = "MIN_OFFICE_DAYS"
+    SUPERVISOR_COPRESENCE = "SUPERVISOR_COPRESENCE"
+    EXEMPTION = "EXEMPTION"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why: a rule, the policy that states it (None for facts such as a case), and the numbers involved."""
+
+    code: ReasonCode
+    policy: PolicyView | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DayRules:
+    day: date
+    rules: PolicyRules
+    sources: Mapping[str, PolicyView]
+    """For each rule field, the policy whose statement is in force (the strictest, or the overlay)."""
+    exemption: ExemptionView | None
+    ineligible: tuple[Reason, ...]
+    """Why the person may have no remote day, if they may not (empty under an exemption)."""
+
+    @property
+    def max_remote(self) -> int:
+        if self.rules.office_every_working_day or self.ineligible:
+            return 0
+        if self.exemption is not None:
+            cap = self.rules.exemption_max_remote_days
+            return (
+                min(self.exemption.remote_days_per_week, cap)
+                if cap is not None
+                else self.exemption.remote_days_per_week
+            )
+        stated = self.rules.max_remote_days_per_week
+        return WORKING_WEEKDAYS if stated is None else stated
+
+    @property
+    def min_office(self) -> int:
+        if self.exemption is not None:
+            return WORKING_WEEKDAYS - self.max_remote
+        return self.rules.min_office_days_per_week or 0
+
+
+def rules_on(day: date, person: Person, policies: Sequence[PolicyView]) -> DayRules:
+    """The rules in force for ``person`` on ``day``, with the policy behind each."""
+    matching = [p for p in policies if p.is_in_force(day) and p.applies_to(person)]
+    base = sorted((p for p in matching if not p.is_overlay), key=lambda p: (p.level, p.effective_from, p.id))
+    overlays = sorted((p for p in matching if p.is_overlay), key=lambda p: (p.level, p.effective_from, p.id))
+    rules = strictest([p.rules for p in base])
+    sources = _sources(rules, base)
+    for overlay in overlays:
+        rules = overlaid(rules, overlay.rules)
+        sources.update(_stated_by(overlay))
+    exemption = next((e for e in person.exemptions if e.covers(day)), None)
+    ineligible = () if exemption is not None else _ineligibility(day, person, rules, sources)
+    return DayRules(day, rules, sources, exemption, ineligible)
+
+
+def _stated_by(policy: PolicyView) -> dict[str, PolicyView]:
+    defaults = PolicyRules()
+    return {
+        name: policy for name in PolicyRules.__struct_fields__ if getattr(policy.rules, name) != getattr(defaults, name)
+    }
+
+
+def _sources(combined: PolicyRules, base: Sequence[PolicyView]) -> dict[str, PolicyView]:
+    """The most specific policy stating each combined value (ties go to the higher level number)."""
+    sources: dict[str, PolicyView] = {}
+    for policy in base:
+        for name in _stated_by(policy):
+            if name == "eligibility" or getattr(policy.rules, name) == getattr(combined, name):
+                sources[name] = policy
+    return sources
+
+
+def _ineligibility(
+    day: date, person: Person, rules: PolicyRules, sources: Mapping[str, PolicyView]
+) -> tuple[Reason, ...]:
+    eligibility = rules.eligibility
+    if eligibility is None:
+        return ()
+    source = sources.get("eligibility")
+    reasons = []
+    if eligibility.no_discipline_case and any(case.is_open_on(day) for case in person.cases):
+        reasons.append(Reason(ReasonCode.OPEN_DISCIPLINE_CASE, source))
+    days_in_post = (day - person.placed_on).days
+    if eligibility.min_days_in_post is not None and days_in_post < eligibility.min_days_in_post:
+        reasons.append(
+            Reason(ReasonCode.TOO_NEW_IN_POST, source, {"days": days_in_post, "needed": eligibility.min_days_in_post})
+        )
+    if eligibility.ratings is not None and person.latest_rating not in eligibility.ratings:
+        allowed = ", ".join(rating.value for rating in eligibility.ratings)
+        reasons.append(
+            Reason(
+                ReasonCode.RATING_NOT_ALLOWED, source, {"rating": person.latest_rating or "none", "allowed": allowed}
+            )
+        )
+    return tuple(reasons)
+
+
+class Requirement(StrEnum):
+    REQUIRED = "required"  # in the office, for the reasons given
+    FLEXIBLE = "flexible"  # office or remote, within the week's numbers
+    NOT_WORKING = "not_working"  # weekend, holiday, cuti bersama
+
+
+class ComplianceStatus(StrEnum):
+    COMPLIANT = "compliant"
+    AT_RISK = "at_risk"  # the plan for the rest of the week falls short, but it can still be met
+    NON_COMPLIANT = "non_compliant"
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """What bookings and work plans say about one person's day."""
+
+    planned: WorkMode | None = None
+    actual: WorkMode | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayPlan:
+    day: date
+    requirement: Requirement
+    reasons: tuple[Reason, ...]
+    calendar_kind: DayKind | None
+    calendar_name: str | None
+    planned: WorkMode | None
+    actual: WorkMode | None
+    rules: DayRules | None
+    """None on days that are not working days."""
+
+    @property
+    def status(self) -> WorkMode | None:
+        """What counts for compliance: the actual mode if known, else the plan."""
+        return self.actual or self.planned
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    policy: PolicyView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPlan:
+    person: Person
+    monday: date
+    today: date
+    days: tuple[DayPlan, ...]
+    office_days_needed: int
+    remote_days_allowed: int
+    needed_because: tuple[Reason, ...]
+    copresence_days_needed: int
+    copresence_days: int
+    working_hours: WorkingHours
+    status: ComplianceStatus
+    problems: tuple[Problem, ...]
+
+    @property
+    def working_days(self) -> list[DayPlan]:
+        return [day for day in self.days if day.requirement != Requirement.NOT_WORKING]
+
+    @property
+    def office_days(self) -> int:
+        return sum(1 for day in self.working_days if day.status == WorkMode.OFFICE)
+
+    @property
+    def office_days_to_choose(self) -> int:
+        """Office days still to pick among the flexible days, beyond the required ones."""
+        required = sum(1 for day in self.working_days if day.requirement == Requirement.REQUIRED)
+        return max(0, self.office_days_needed - required)
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_days(monday: date) -> list[date]:
+    return [monday + timedelta(days=n) for n in range(WEEK)]
+
+
+def is_working_day(calendar: WorkingCalendar, day: date, rules: PolicyRules | None) -> bool:
+    """The national calendar, except that cuti bersama are working days for people who must work on them."""
+    if rules is not None and rules.works_on_collective_leave and calendar.kind(day) == DayKind.COLLECTIVE_LEAVE:
+        return True
+    return calendar.is_working_day(day)
+
+
+def plan_week(
+    person: Person,
+    monday: date,
+    today: date,
+    policies: Sequence[PolicyView],
+    calendar: WorkingCalendar,
+    attendance: Mapping[date, Attendance],
+    supervisor_attendance: Mapping[date, Attendance] | None = None,
+) -> WeekPlan:
+    """The week of ``person`` starting ``monday``, judged as of ``today``."""
+    if monday.weekday() != 0:
+        raise ValueError(f"{monday} is not a Monday")
+    day_rules = {day: rules_on(day, person, policies) for day in week_days(monday)}
+    working = [day for day in week_days(monday) if is_working_day(calendar, day, day_rules[day].rules)]
+    plans = []
+    for day in week_days(monday):
+        seen = attendance.get(day, Attendance())
+        if day not in working:
+            plans.append(
+                DayPlan(
+                    day,
+                    Requirement.NOT_WORKING,
+                    (),
+                    calendar.kind(day),
+                    calendar.name(day),
+                    seen.planned,
+                    seen.actual,
+                    None,
+                )
+            )
+            continue
+        reasons = _required_because(day, person, day_rules[day])
+        requirement = Requirement.REQUIRED if reasons else Requirement.FLEXIBLE
+        plans.append(
+            DayPlan(
+                day,
+                requirement,
+                reasons,
+                calendar.kind(day),
+                calendar.name(day),
+                seen.planned,
+                seen.actual,
+                day_rules[day],
+            )
+        )
+
+    remote_share = sum((Fraction(day_rules[d].max_remote, WORKING_WEEKDAYS) for d in working), Fraction(0))
+    office_share = sum((Fraction(day_rules[d].min_office, WORKING_WEEKDAYS) for d in working), Fraction(0))
+    remote_allowed = min(len(working), floor(remote_share))
+    required = sum(1 for plan in plans if plan.requirement == Requirement.REQUIRED)
+    office_needed = min(len(working), max(ceil(office_share), len(working) - remote_allowed, required))
+    remote_allowed = min(remote_allowed, len(working) - office_needed)
+    needed_because = _needed_because(working, day_rules, remote_allowed, ceil(office_share))
+
+    last_rules = day_rules[working[-1]].rules if working else day_rules[monday].rules
+    copresence_needed = min(last_rules.supervisor_copresence_days or 0, office_needed) if person.supervisor_id else 0
+    shared = _shared_office_days(plans, supervisor_attendance or {}) if copresence_needed else 0
+    hours = last_rules.working_hours or NATIONAL_WORKING_HOURS
+    status, problems = _judge(
+        plans, today, office_needed, remote_allowed, copresence_needed, shared, day_rules, working
+    )
+    return WeekPlan(
+        person,
+        monday,
+        today,
+        tuple(plans),
+        office_needed,
+        remote_allowed,
+        needed_because,
+        copresence_needed,
+        shared,
+        hours,
+        status,
+        tuple(problems),
+    )
+
+
+def _required_because(day: date, person: Person, rules: DayRules) -> tuple[Reason, ...]:
+    reasons: list[Reason] = []
+    if rules.rules.office_every_working_day:
+        reasons.append(Reason(ReasonCode.OFFICE_EVERY_WORKING_DAY, rules.sources.get("office_every_working_day")))
+    elif rules.ineligible:
+        reasons.append(Reason(ReasonCode.NOT_ELIGIBLE, None, {"because": [r.code.value for r in rules.ineligible]}))
+        reasons.extend(rules.ineligible)
+    if rules.rules.anchor_days_required and day.weekday() in person.anchor_weekdays:
+        reasons.append(
+            Reason(ReasonCode.ANCHOR_DAY, rules.sources.get("anchor_days_required"), {"weekday": day.weekday()})
+        )
+    return tuple(reasons)
+
+
+def _needed_because(
+    working: Sequence[date], day_rules: Mapping[date, DayRules], remote_allowed: int, min_office: int
+) -> tuple[Reason, ...]:
+    if not working:
+        return ()
+    rules = day_rules[working[-1]]
+    reasons = []
+    if rules.exemption is not None:
+        reasons.append(
+            Reason(ReasonCode.EXEMPTION, None, {"exemption": rules.exemption.id, "remote_days": remote_allowed})
+        )
+    elif (source := rules.sources.get("max_remote_days_per_week")) is not None:
+        reasons.append(
+            Reason(ReasonCode.MAX_REMOTE_DAYS, source, {"remote_days": remote_allowed, "working_days": len(working)})
+        )
+    if min_office and (source := rules.sources.get("min_office_days_per_week")) is not None:
+        reasons.append(Reason(ReasonCode.MIN_OFFICE_DAYS, source, {"office_days": min_office}))
+    return tuple(reasons)
+
+
+def _shared_office_days(plans: Sequence[DayPlan], supervisor: Mapping[date, Attendance]) -> int:
+    shared = 0
+    for plan in plans:
+        theirs = supervisor.get(plan.day, Attendance())
+        if plan.status == WorkMode.OFFICE and (theirs.actual or theirs.planned) == WorkMode.OFFICE:
+            shared += 1
+    return shared
+
+
+def _judge(
+    plans: Sequence[DayPlan],
+    today: date,
+    office_needed: int,
+    remote_allowed: int,
+    copresence_needed: int,
+    shared: int,
+    day_rules: Mapping[date, DayRules],
+    working: Sequence[date],
+) -> tuple[ComplianceStatus, list[Problem]]:
+    """Past days count by what happened, days from today by plan; a shortfall still fixable is AT_RISK."""
+    problems: list[Problem] = []
+    broken = False
+    working_plans = [plan for plan in plans if plan.requirement != Requirement.NOT_WORKING]
+    for plan in working_plans:
+        excused_day = plan.status in (WorkMode.LEAVE, WorkMode.DUTY_TRAVEL)
+        if plan.requirement == Requirement.REQUIRED and plan.status != WorkMode.OFFICE and not excused_day:
+            problems.append(
+                Problem(
+                    "REQUIRED_DAY_MISSED" if plan.day < today else "REQUIRED_DAY_NOT_PLANNED",
+                    {"day": plan.day},
+                    plan.reasons[0].policy,
+                )
+            )
+            broken = broken or plan.day < today
+    office = sum(1 for plan in working_plans if plan.status == WorkMode.OFFICE)
+    still_open = sum(
+        1
+        for plan in working_plans
+        if plan.day >= today
+        and plan.status != WorkMode.OFFICE
+        and plan.status not in (WorkMode.LEAVE, WorkMode.DUTY_TRAVEL)
+    )
+    excused = sum(1 for plan in working_plans if plan.status in (WorkMode.LEAVE, WorkMode.DUTY_TRAVEL))
+    needed = max(0, office_needed - excused)
+    if office < needed:
+        problems.append(Problem("TOO_FEW_OFFICE_DAYS", {"office_days": office, "needed": needed}))
+        broken = broken or office + still_open < needed
+    remote = sum(1 for plan in working_plans if plan.status is not None and plan.status.is_remote)
+    if remote > remote_allowed:
+        source = day_rules[working[-1]].sources.get("max_remote_days_per_week") if working else None
+        problems.append(Problem("TOO_MANY_REMOTE_DAYS", {"remote_days": remote, "allowed": remote_allowed}, source))
+        broken = (
+            broken
+            or sum(1 for p in working_plans if p.day < today and p.status is not None and p.status.is_remote)
+            > remote_allowed
+        )
+    if shared < copresence_needed:
+        problems.append(Problem("TOO_FEW_DAYS_WITH_SUPERVISOR", {"shared": shared, "needed": copresence_needed}))
+        broken = broken or all(plan.day < today for plan in working_plans)
+    if not problems:
+        return ComplianceStatus.COMPLIANT, problems
+    return (ComplianceStatus.NON_COMPLIANT if broken else ComplianceStatus.AT_RISK), problems
+
+
+def occupancy_cap(policies: Sequence[PolicyView], building_id: int, day: date) -> tuple[int, PolicyView] | None:
+    """The share of a building's desks that may be booked on ``day``, and the policy that caps it, if any.
+
+    Only policies about the building itself count (no organisation, unit, position or person in their scope):
+    the strictest base cap, replaced by an overlay's (an emergency overlay overrides everything).
+    """
+    about_building = [
+        p
+        for p in policies
+        if p.is_in_force(day)
+        and p.rules.building_occupancy_percent is not None
+        and p.building_id in (None, building_id)
+        and p.organisation_id is None
+        and p.org_unit_id is None
+        and p.position_kind is None
+        and p.position_level is None
+        and p.employment_type is None
+        and p.employee_id is None
+    ]
+    overlays = sorted((p for p in about_building if p.is_overlay), key=lambda p: (p.level, p.effective_from, p.id))
+    if overlays:
+        policy = overlays[-1]
+    elif about_building:
+        policy = min(about_building, key=lambda p: (p.rules.building_occupancy_percent, -p.level))
+    else:
+        return None
+    percent = policy.rules.building_occupancy_percent
+    assert percent is not None
+    return percent, policy

@@ -1,0 +1,124 @@
+"""What a policy can state, validated by msgspec, and how the statements of several policies combine.
+
+Every field is optional: a policy states only what it decides. Base policies (every level) combine by the
+**strictest** statement, so a lower level can only tighten what a higher one allows and precedence holds by
+construction (an individual policy cannot loosen the national cap; an approved exemption can). Overlays replace
+the fields they state, on their dates, above everything else (Ramadan hours, an emergency occupancy cap).
+"""
+
+from collections.abc import Iterable
+from datetime import time
+from typing import Annotated, Any
+
+import msgspec
+
+from smartoffice.errors import InvalidInput
+from smartoffice.policies.models import Rating
+
+WeekDays = Annotated[int, msgspec.Meta(ge=0, le=5)]
+Percent = Annotated[int, msgspec.Meta(ge=0, le=100)]
+
+
+class Eligibility(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Who may have remote days at all (PermenPANRB 4/2025 Pasal 25 and an agency's own criteria)."""
+
+    no_discipline_case: bool = False
+    """No active or pending disciplinary case."""
+    min_days_in_post: Annotated[int, msgspec.Meta(ge=0, le=3650)] | None = None
+    ratings: list[Rating] | None = None
+    """The latest performance rating must be one of these."""
+
+
+class WorkingHours(msgspec.Struct, forbid_unknown_fields=True):
+    start: time
+    hours_per_week: Annotated[float, msgspec.Meta(gt=0, le=60)]
+
+
+class PolicyRules(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    max_remote_days_per_week: WeekDays | None = None
+    min_office_days_per_week: WeekDays | None = None
+    office_every_working_day: bool = False
+    """Public service: in the office on every working day, no location flexibility."""
+    works_on_collective_leave: bool = False
+    """Cuti bersama are working days for these people (their leave is taken elsewhere)."""
+    anchor_days_required: bool = False
+    """In the office on the anchor days of the person's unit."""
+    supervisor_copresence_days: WeekDays | None = None
+    """Office days a week shared with the direct supervisor."""
+    max_unit_remote_percent: Percent | None = None
+    """The largest share of a unit that may plan a remote day on any day."""
+    building_occupancy_percent: Percent | None = None
+    """The largest share of a building's desks that may be booked on a day (an emergency overlay)."""
+    eligibility: Eligibility | None = None
+    working_hours: WorkingHours | None = None
+    exemption_max_remote_days: WeekDays | None = None
+    """The most remote days a week an exemption may grant."""
+    exemption_max_days: Annotated[int, msgspec.Meta(ge=1, le=366)] | None = None
+    """The longest an exemption may run, in days."""
+
+
+NATIONAL_WORKING_HOURS = WorkingHours(time(7, 30), 37.5)
+"""Perpres 21/2023: Monday to Friday from 07:30, 37.5 hours a week."""
+
+
+def parse_rules(document: dict[str, Any]) -> PolicyRules:
+    """Validate a rules document; a bad one is an InvalidInput naming the problem (msgspec's path and reason)."""
+    try:
+        return msgspec.convert(document, PolicyRules, strict=False)
+    except msgspec.ValidationError as exc:
+        raise InvalidInput("rules", "INVALID_RULES", detail=str(exc)) from None
+
+
+def rules_document(rules: PolicyRules) -> dict[str, Any]:
+    """The JSON document stored for ``rules`` (only what it states)."""
+    document: dict[str, Any] = msgspec.to_builtins(rules)
+    return document
+
+
+def _min(values: Iterable[int | None]) -> int | None:
+    stated = [value for value in values if value is not None]
+    return min(stated) if stated else None
+
+
+def _max(values: Iterable[int | None]) -> int | None:
+    stated = [value for value in values if value is not None]
+    return max(stated) if stated else None
+
+
+def strictest(all_rules: list[PolicyRules]) -> PolicyRules:
+    """One set of rules: the strictest statement of each field (the base policies of every level)."""
+    eligibilities = [rules.eligibility for rules in all_rules if rules.eligibility is not None]
+    rating_sets = [set(e.ratings) for e in eligibilities if e.ratings is not None]
+    eligibility = (
+        Eligibility(
+            no_discipline_case=any(e.no_discipline_case for e in eligibilities),
+            min_days_in_post=_max(e.min_days_in_post for e in eligibilities),
+            ratings=sorted(set.intersection(*rating_sets), key=list(Rating).index) if rating_sets else None,
+        )
+        if eligibilities
+        else None
+    )
+    hours = [rules.working_hours for rules in all_rules if rules.working_hours is not None]
+    return PolicyRules(
+        max_remote_days_per_week=_min(r.max_remote_days_per_week for r in all_rules),
+        min_office_days_per_week=_max(r.min_office_days_per_week for r in all_rules),
+        office_every_working_day=any(r.office_every_working_day for r in all_rules),
+        works_on_collective_leave=any(r.works_on_collective_leave for r in all_rules),
+        anchor_days_required=any(r.anchor_days_required for r in all_rules),
+        supervisor_copresence_days=_max(r.supervisor_copresence_days for r in all_rules),
+        max_unit_remote_percent=_min(r.max_unit_remote_percent for r in all_rules),
+        building_occupancy_percent=_min(r.building_occupancy_percent for r in all_rules),
+        eligibility=eligibility,
+        working_hours=hours[-1] if hours else None,  # hours are not "stricter": the most specific level's win
+        exemption_max_remote_days=_min(r.exemption_max_remote_days for r in all_rules),
+        exemption_max_days=_min(r.exemption_max_days for r in all_rules),
+    )
+
+
+def overlaid(base: PolicyRules, overlay: PolicyRules) -> PolicyRules:
+    """``base`` with every field ``overlay`` states replaced by the overlay's."""
+    stated = {field: value for field, value in msgspec.structs.asdict(overlay).items() if value != _DEFAULTS[field]}
+    return msgspec.structs.replace(base, **stated)
+
+
+_DEFAULTS = msgspec.structs.asdict(PolicyRules())
