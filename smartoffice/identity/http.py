@@ -1,0 +1,35 @@
+"""Login sessions on HTTP: a middleware finds the session named by the cookie once per request; pages and the
+browser's GraphQL door ask :func:`login_of`."""
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from smartoffice.identity.sessions import SESSION_COOKIE, LoginSession, SessionStore
+
+STATE_KEY = "smartoffice_login"
+
+
+def session_store(connection: ASGIConnection[Any, Any, Any, Any]) -> SessionStore:
+    runtime = connection.app.state.runtime
+    return SessionStore(runtime.redis, runtime.settings.session_ttl_seconds)
+
+
+class LoginSessionMiddleware(ASGIMiddleware):
+    """Requests carrying the session cookie get their :class:`LoginSession` (or ``None``) in the scope's state;
+    requests without it cost nothing."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if scope["type"] in ("http", "websocket"):
+            connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
+            session_id = connection.cookies.get(SESSION_COOKIE)
+            login = await session_store(connection).get(session_id) if session_id else None
+            scope.setdefault("state", {})[STATE_KEY] = login
+        await next_app(scope, receive, send)
+
+
+def login_of(connection: ASGIConnection[Any, Any, Any, Any]) -> LoginSession | None:
+    login = connection.scope.get("state", {}).get(STATE_KEY)
+    return login if isinstance(login, LoginSession) else None
