@@ -1,0 +1,1 @@
+"""Integrations for other apps: booking events (outbox, Redis pub/sub), webhooks, calendar feeds, live updates."""

@@ -1,0 +1,122 @@
+"""The iCal feed (``/calendar/{token}.ics``) and one booking's ``.ics``: the output parses back (icalendar) and
+holds the right events."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from smartoffice.bookings.models import Booking, BookingStatus
+from smartoffice.integrations.calendar_feed import CalendarFeedService, feed_path
+from smartoffice.runtime import Runtime
+from smartoffice.settings import Settings
+from tests.factories import Factory
+from tests.integration.test_checkin import insert_booking
+from tests.web.conftest import PageClient
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return replace(settings, demo_mode=True)  # the pages' "act as" picker identifies the visitor
+
+
+def hours_from_now(hours: int) -> datetime:
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=hours)
+
+
+def events_in(body: bytes) -> dict[str, dict[str, object]]:
+    """UID → the event's properties we check, decoded."""
+    calendar = Calendar.from_ical(body)
+    assert str(calendar["VERSION"]) == "2.0" and "PRODID" in calendar
+    events = {}
+    for event in calendar.walk("VEVENT"):
+        assert event.decoded("dtstamp").tzinfo is not None
+        events[str(event["UID"])] = {
+            "start": event.decoded("dtstart"),
+            "end": event.decoded("dtend"),
+            "status": str(event["STATUS"]),
+            "sequence": int(event["SEQUENCE"]),
+            "summary": str(event["SUMMARY"]),
+            "location": str(event["LOCATION"]),
+        }
+    return events
+
+
+def uid(booking: Booking) -> str:
+    return f"booking-{booking.id}@smartoffice-nusantara"
+
+
+class TestFeed:
+    async def test_lists_my_bookings_desk_and_room_with_their_status(
+        self, runtime: Runtime, factory: Factory, pages: PageClient
+    ) -> None:
+        # given a desk booked, a desk booking cancelled, a room awaiting approval, and a colleague's booking
+        building = await factory.building(name="Menara Nusantara 2")
+        floor = await factory.floor(building, name="Lantai 3")
+        desk, room = await factory.desk(floor, code="T2-3-A9"), await factory.room(floor, name="Ruang Mahakam")
+        person, colleague = await factory.employee(), await factory.employee()
+        booked = await insert_booking(runtime.db, desk, person, hours_from_now(24), hours_from_now(27))
+        cancelled = await insert_booking(runtime.db, desk, person, hours_from_now(48), hours_from_now(50))
+        await runtime.bookings.cancel(person.id, cancelled.id)
+        pending = await insert_booking(
+            runtime.db, room, person, hours_from_now(72), hours_from_now(73), status=BookingStatus.PENDING
+        )
+        await insert_booking(runtime.db, desk, colleague, hours_from_now(96), hours_from_now(97))
+        token = await CalendarFeedService(runtime.db).rotate(person.id)
+
+        # when a calendar app fetches the feed
+        response = await pages.get(feed_path(token))
+
+        # then
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/calendar")
+        assert response.headers["referrer-policy"] == "no-referrer"
+        events = events_in(response.content)
+        assert set(events) == {uid(booked), uid(cancelled), uid(pending)}
+        assert events[uid(booked)] == {
+            "start": hours_from_now(24),
+            "end": hours_from_now(27),
+            "status": "CONFIRMED",
+            "sequence": 0,
+            "summary": "Desk T2-3-A9",
+            "location": "Menara Nusantara 2, Lantai 3, Desk T2-3-A9",
+        }
+        assert (events[uid(cancelled)]["status"], events[uid(cancelled)]["sequence"]) == ("CANCELLED", 1)
+        assert events[uid(pending)]["status"] == "TENTATIVE"
+        assert events[uid(pending)]["location"] == "Menara Nusantara 2, Lantai 3, Ruang Mahakam"
+
+    async def test_rotating_the_token_revokes_the_old_url(
+        self, runtime: Runtime, factory: Factory, pages: PageClient
+    ) -> None:
+        person = await factory.employee()
+        feeds = CalendarFeedService(runtime.db)
+        old = await feeds.rotate(person.id)
+        new = await feeds.rotate(person.id)
+
+        assert (await pages.get(feed_path(old))).status_code == 404
+        assert (await pages.get(feed_path(new))).status_code == 200
+        assert (await pages.get(f"/calendar/{new}")).status_code == 404  # the .ics suffix is part of the URL
+        assert (await pages.get("/calendar/cal_nobody.ics")).status_code == 404
+
+
+class TestOneBooking:
+    async def test_the_owner_downloads_it_and_nobody_else_can(
+        self, runtime: Runtime, factory: Factory, pages: PageClient
+    ) -> None:
+        desk, person, stranger = await factory.desk(code="A1"), await factory.employee(), await factory.employee()
+        booking = await insert_booking(runtime.db, desk, person, hours_from_now(24), hours_from_now(26))
+        url = f"/bookings/{booking.id}.ics"
+
+        anonymous = await pages.http.get(url, follow_redirects=False)
+        assert anonymous.status_code == 303
+
+        await pages.act_as(stranger.id)
+        assert (await pages.get(url)).status_code == 404
+
+        await pages.act_as(person.id)
+        response = await pages.get(url)
+        assert response.status_code == 200
+        assert list(events_in(response.content)) == [uid(booking)]
+        assert (await pages.get("/bookings/999999.ics")).status_code == 404
+        assert (await pages.get(f"/bookings/{booking.id}.txt")).status_code == 404
