@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from smartoffice.people import service as people
-from smartoffice.people.models import Employee, OrgUnit
+from smartoffice.people.models import Employee, Organisation, OrgUnit
 from smartoffice.people.roles import is_admin, manages, manages_unit
+from smartoffice.places.models import Building
 from smartoffice.policies.engine import Requirement, plan_week, rules_on
 from smartoffice.policies.facts import load_attendance, load_people, load_policies
 from smartoffice.policies.models import AnchorDay, Exemption, ExemptionStatus, Policy, PolicyLevel, WorkDay, WorkMode
@@ -95,8 +96,9 @@ async def _check_remote_day(session: AsyncSession, employee: Employee, day: date
     plan = plan_week(person, monday, today, policies, calendar, attendance)
     day_plan = plan.days[day.weekday()]
     if day_plan.requirement == Requirement.REQUIRED:
-        reason = day_plan.reasons[0]
-        raise _refusal("DAY_REQUIRED_IN_OFFICE", reason.policy, day=day.isoformat())
+        # The first reason that names a policy (NOT_ELIGIBLE is a fact; the eligibility rule behind it follows).
+        policy = next((reason.policy for reason in day_plan.reasons if reason.policy is not None), None)
+        raise _refusal("DAY_REQUIRED_IN_OFFICE", policy, day=day.isoformat())
     if day_plan.requirement == Requirement.NOT_WORKING:
         raise InvalidInput("date", "NOT_A_WORKING_DAY", day=day.isoformat())
     remote = sum(1 for d in plan.working_days if d.day != day and d.status is not None and d.status.is_remote)
@@ -155,13 +157,13 @@ async def request_exemption(
         if not text.strip():
             raise InvalidInput(field, "REQUIRED")
         if len(text) > MAX_TEXT:
-            raise InvalidInput(field, "TOO_LONG", max=MAX_TEXT)
+            raise InvalidInput(field, "TEXT_TOO_LONG", max=MAX_TEXT)
     if request.starts_on < today:
         raise InvalidInput("startsOn", "PAST_DAY")
     if request.ends_on < request.starts_on:
-        raise InvalidInput("endsOn", "END_BEFORE_START")
+        raise InvalidInput("endsOn", "RANGE_REVERSED")
     if not 1 <= request.remote_days_per_week <= 5:
-        raise InvalidInput("remoteDaysPerWeek", "OUT_OF_RANGE", min=1, max=5)
+        raise InvalidInput("remoteDaysPerWeek", "OUT_OF_RANGE", low=1, high=5)
     person = (await load_people(session, [employee.id], request.starts_on, request.starts_on))[employee.id]
     rules = rules_on(request.starts_on, person, await load_policies(session, request.starts_on, request.starts_on))
     max_days = rules.rules.exemption_max_days or DEFAULT_EXEMPTION_MAX_DAYS
@@ -169,7 +171,7 @@ async def request_exemption(
         raise InvalidInput("endsOn", "EXEMPTION_TOO_LONG", max=max_days)
     max_remote = rules.rules.exemption_max_remote_days
     if max_remote is not None and request.remote_days_per_week > max_remote:
-        raise InvalidInput("remoteDaysPerWeek", "OUT_OF_RANGE", min=1, max=max_remote)
+        raise InvalidInput("remoteDaysPerWeek", "OUT_OF_RANGE", low=1, high=max_remote)
     exemption = Exemption(
         employee_id=employee.id,
         remote_days_per_week=request.remote_days_per_week,
@@ -198,7 +200,7 @@ async def decide_exemption(
     if actor_id == employee.id or not await manages_unit(session, actor_id, employee.org_unit_id):
         raise PermissionDenied("NOT_YOUR_DECISION")
     if exemption.status != ExemptionStatus.PENDING:
-        raise InvalidInput("exemptionId", "NOT_PENDING")
+        raise InvalidInput("exemptionId", "EXEMPTION_NOT_PENDING")
     exemption.status = ExemptionStatus.APPROVED if approve else ExemptionStatus.REJECTED
     exemption.decided_by_id = actor_id
     exemption.decided_at = now
@@ -272,26 +274,47 @@ SCOPE_COLUMNS = (
     "building_id",
     "employee_id",
 )
+SCOPE_REFERENCES: dict[str, type[Organisation | OrgUnit | Building | Employee]] = {
+    "organisation_id": Organisation,
+    "org_unit_id": OrgUnit,
+    "building_id": Building,
+    "employee_id": Employee,
+}
+"""Scope columns naming a row, which must exist (a missing one is a NotFound, not a foreign-key failure)."""
 
 
 async def create_policy(session: AsyncSession, actor_id: int, draft: PolicyDraft, now: datetime) -> Policy:
-    """Admins set policies at any level; a unit manager sets UNIT or INDIVIDUAL policies inside their subtree."""
+    """Admins set policies at any level; a unit manager sets UNIT or INDIVIDUAL policies inside their subtree.
+
+    Overlays are for administrators only: an overlay replaces what it states above every level, so a unit's
+    overlay could loosen the national cap.
+    """
     rules = parse_rules(draft.rules)
     if unknown := set(draft.scope) - set(SCOPE_COLUMNS):
         raise InvalidInput("scope", "UNKNOWN_SCOPE", names=", ".join(sorted(unknown)))
     if draft.effective_until is not None and draft.effective_until < draft.effective_from:
-        raise InvalidInput("effectiveUntil", "END_BEFORE_START")
-    for field, text in (
-        ("code", draft.code),
-        ("name", draft.name),
-        ("legalBasis", draft.legal_basis),
-        ("setBy", draft.set_by),
+        raise InvalidInput("effectiveUntil", "RANGE_REVERSED")
+    for field, text, longest in (
+        ("code", draft.code, 64),
+        ("name", draft.name, 200),
+        ("legalBasis", draft.legal_basis, MAX_TEXT),
+        ("setBy", draft.set_by, 200),
     ):
         if not text.strip():
             raise InvalidInput(field, "REQUIRED")
+        if len(text.strip()) > longest:
+            raise InvalidInput(field, "TEXT_TOO_LONG", max=longest)
+    for column, model in SCOPE_REFERENCES.items():
+        if (ident := draft.scope.get(column)) is not None and await session.get(model, ident) is None:
+            raise NotFound(model.__name__, ident)
     if not await is_admin(session, actor_id):
         unit_id = draft.scope.get("org_unit_id")
-        if draft.level < PolicyLevel.UNIT or unit_id is None or not await manages_unit(session, actor_id, unit_id):
+        if (
+            draft.is_overlay
+            or draft.level < PolicyLevel.UNIT
+            or unit_id is None
+            or not await manages_unit(session, actor_id, unit_id)
+        ):
             raise PermissionDenied("NOT_YOUR_POLICY")
     if await session.scalar(select(Policy.id).where(Policy.code == draft.code.strip())) is not None:
         raise InvalidInput("code", "DUPLICATE_CODE", value=draft.code)
@@ -320,13 +343,14 @@ async def end_policy(session: AsyncSession, actor_id: int, policy_id: int, last_
     if policy is None:
         raise NotFound("Policy", policy_id)
     if not await is_admin(session, actor_id) and (
-        policy.level < PolicyLevel.UNIT
+        policy.is_overlay
+        or policy.level < PolicyLevel.UNIT
         or policy.org_unit_id is None
         or not await manages_unit(session, actor_id, policy.org_unit_id)
     ):
         raise PermissionDenied("NOT_YOUR_POLICY")
     if last_day < policy.effective_from:
-        raise InvalidInput("lastDay", "END_BEFORE_START")
+        raise InvalidInput("lastDay", "RANGE_REVERSED")
     policy.effective_until = last_day
     await session.flush()
     return policy

@@ -1,6 +1,6 @@
 """What policies enforce at booking time: a building's occupancy cap (the emergency overlay of DOMAIN.md)."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.slots import LocalDay
@@ -11,8 +11,13 @@ from smartoffice.policies.engine import occupancy_cap
 from smartoffice.policies.facts import load_policies
 
 
-async def check_occupancy_cap(session: AsyncSession, desk: Space, day: LocalDay) -> None:
-    """Refuse a desk booking that would put the building's booked desks on ``day`` above its cap.
+async def check_occupancy_cap(
+    session: AsyncSession, desk: Space, day: LocalDay, employee_id: int | None = None
+) -> None:
+    """Refuse a desk booking that would put the people with a desk booked in the building on ``day`` above its cap.
+
+    ``employee_id`` is the person booking: one already holding a desk there that day (a morning desk, now an
+    afternoon one) takes no further place.
 
     The building row is locked first (PostgreSQL), so concurrent bookings cannot both take the last place under
     the cap; on SQLite the write lock serialises them already. Without a cap in force this costs one query.
@@ -33,6 +38,7 @@ async def check_occupancy_cap(session: AsyncSession, desk: Space, day: LocalDay)
         await session.scalar(
             select(func.count(func.distinct(Booking.employee_id))).where(
                 Booking.space_id.in_(in_building),
+                Booking.employee_id != employee_id if employee_id is not None else true(),
                 Booking.status.in_(ACTIVE_STATUSES),
                 Booking.start_at < day.end_at,
                 Booking.blocks_until > day.start_at,

@@ -1,18 +1,24 @@
 """The policy engine: a person's facts, the policies and the calendar in; their week's requirements out. Pure.
 
 Per working day the engine works out the rules in force (:func:`rules_on`): the base policies whose scope and
-dates match combine by the strictest statement (:func:`~smartoffice.policies.rules.strictest`), an approved
-exemption then replaces the remote-day cap, and overlays replace what they state. From those rules:
+dates match combine by the strictest statement (:func:`~smartoffice.policies.rules.strictest`), overlays replace
+what they state, and an approved exemption then replaces the remote-day cap and the eligibility criteria, on the
+days it allows more remote days than those rules do (it never makes a week stricter, an emergency's included).
+From those rules:
 
 * **Required days** are days with a reason of their own: every working day for public service, the unit's anchor
-  days, or every day when the person is not eligible for remote days.
+  days (unless an exemption makes the whole week remote), or every day when the person is not eligible for remote
+  days.
 * **Office days needed in the week** are ``max(⌈Σ min_office(d)/5⌉, W − ⌊Σ max_remote(d)/5⌋, required)`` over
   the week's ``W`` working days ``d``: each working day carries a fifth of the weekly numbers, so a week with a
   holiday is pro-rated, and the remote allowance rounds *down* (the regulation says "at most" two remote days;
   a four-day week under the national cap allows one remote day, not 1.6). A policy that starts mid-week counts
   from its first day.
 * **Compliance** compares what happened (check-ins and reported attendance, for days before ``today``) and what is
-  planned (desk bookings and work plans, from ``today``) with those numbers.
+  planned (desk bookings and work plans, from ``today``) with those numbers. A past office day counts only when
+  checked in or reported (a booking nobody checked in to is a no-show); a past remote, leave or travel plan, which
+  no check-in confirms, stands. Leave and duty travel excuse required days and office days one for one, and the
+  day shared with the supervisor when either of them is away on every working day.
 """
 
 from collections.abc import Mapping, Sequence
@@ -24,12 +30,21 @@ from math import ceil, floor
 
 from smartoffice.people.models import EmploymentType, PositionKind
 from smartoffice.policies.models import CaseStatus, PolicyLevel, Rating, WorkMode
-from smartoffice.policies.rules import NATIONAL_WORKING_HOURS, PolicyRules, WorkingHours, overlaid, strictest
+from smartoffice.policies.rules import (
+    NATIONAL_WORKING_HOURS,
+    Eligibility,
+    PolicyRules,
+    WorkingHours,
+    overlaid,
+    strictest,
+)
 from smartoffice.workcalendar.models import DayKind
 from smartoffice.workcalendar.service import WorkingCalendar
 
 WEEK = 7
 WORKING_WEEKDAYS = 5
+AWAY = frozenset({WorkMode.LEAVE, WorkMode.DUTY_TRAVEL})
+"""Modes that excuse a working day: cuti, dinas luar."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +156,8 @@ class DayRules:
     day: date
     rules: PolicyRules
     sources: Mapping[str, PolicyView]
-    """For each rule field, the policy whose statement is in force (the strictest, or the overlay)."""
+    """For each rule field, the policy whose statement is in force (the strictest, or the overlay); each eligibility
+    criterion also under ``eligibility.<criterion>``, as several levels may state different criteria."""
     exemption: ExemptionView | None
     ineligible: tuple[Reason, ...]
     """Why the person may have no remote day, if they may not (empty under an exemption)."""
@@ -151,12 +167,7 @@ class DayRules:
         if self.rules.office_every_working_day or self.ineligible:
             return 0
         if self.exemption is not None:
-            cap = self.rules.exemption_max_remote_days
-            return (
-                min(self.exemption.remote_days_per_week, cap)
-                if cap is not None
-                else self.exemption.remote_days_per_week
-            )
+            return _granted(self.exemption, self.rules)
         stated = self.rules.max_remote_days_per_week
         return WORKING_WEEKDAYS if stated is None else stated
 
@@ -177,9 +188,28 @@ def rules_on(day: date, person: Person, policies: Sequence[PolicyView]) -> DayRu
     for overlay in overlays:
         rules = overlaid(rules, overlay.rules)
         sources.update(_stated_by(overlay))
+        sources.update(_criteria_stated_by(overlay, overlay.rules.eligibility))
     exemption = next((e for e in person.exemptions if e.covers(day)), None)
-    ineligible = () if exemption is not None else _ineligibility(day, person, rules, sources)
+    ineligible = _ineligibility(day, person, rules, sources)
+    if exemption is not None and not ineligible and _granted(exemption, rules) <= _allowed(rules):
+        exemption = None  # the rules already allow as many remote days: the exemption changes nothing that day
+    if exemption is not None:
+        ineligible = ()
     return DayRules(day, rules, sources, exemption, ineligible)
+
+
+def _granted(exemption: ExemptionView, rules: PolicyRules) -> int:
+    """The remote days a week an exemption gives, within the most the policies let an exemption grant."""
+    cap = rules.exemption_max_remote_days
+    return exemption.remote_days_per_week if cap is None else min(exemption.remote_days_per_week, cap)
+
+
+def _allowed(rules: PolicyRules) -> int:
+    """The remote days a week the rules allow an eligible person without an exemption."""
+    if rules.office_every_working_day:
+        return 0
+    cap = WORKING_WEEKDAYS if rules.max_remote_days_per_week is None else rules.max_remote_days_per_week
+    return min(cap, WORKING_WEEKDAYS - (rules.min_office_days_per_week or 0))
 
 
 def _stated_by(policy: PolicyView) -> dict[str, PolicyView]:
@@ -196,7 +226,26 @@ def _sources(combined: PolicyRules, base: Sequence[PolicyView]) -> dict[str, Pol
         for name in _stated_by(policy):
             if name == "eligibility" or getattr(policy.rules, name) == getattr(combined, name):
                 sources[name] = policy
+        sources.update(_criteria_stated_by(policy, combined.eligibility))
     return sources
+
+
+def _criteria_stated_by(policy: PolicyView, combined: Eligibility | None) -> dict[str, PolicyView]:
+    """The eligibility criteria ``policy`` states that are in force in ``combined``, keyed ``eligibility.<name>``.
+
+    Rating sets of several levels intersect, so each of them is in force; the most specific one is named.
+    """
+    stated = policy.rules.eligibility
+    if stated is None or combined is None:
+        return {}
+    criteria: dict[str, PolicyView] = {}
+    if stated.no_discipline_case and combined.no_discipline_case:
+        criteria["eligibility.no_discipline_case"] = policy
+    if stated.min_days_in_post is not None and stated.min_days_in_post == combined.min_days_in_post:
+        criteria["eligibility.min_days_in_post"] = policy
+    if stated.ratings is not None and combined.ratings is not None:
+        criteria["eligibility.ratings"] = policy
+    return criteria
 
 
 def _ineligibility(
@@ -205,22 +254,23 @@ def _ineligibility(
     eligibility = rules.eligibility
     if eligibility is None:
         return ()
-    source = sources.get("eligibility")
+
+    def source(criterion: str) -> PolicyView | None:
+        return sources.get(f"eligibility.{criterion}", sources.get("eligibility"))
+
     reasons = []
     if eligibility.no_discipline_case and any(case.is_open_on(day) for case in person.cases):
-        reasons.append(Reason(ReasonCode.OPEN_DISCIPLINE_CASE, source))
+        reasons.append(Reason(ReasonCode.OPEN_DISCIPLINE_CASE, source("no_discipline_case")))
     days_in_post = (day - person.placed_on).days
     if eligibility.min_days_in_post is not None and days_in_post < eligibility.min_days_in_post:
+        needed = eligibility.min_days_in_post
         reasons.append(
-            Reason(ReasonCode.TOO_NEW_IN_POST, source, {"days": days_in_post, "needed": eligibility.min_days_in_post})
+            Reason(ReasonCode.TOO_NEW_IN_POST, source("min_days_in_post"), {"days": days_in_post, "needed": needed})
         )
     if eligibility.ratings is not None and person.latest_rating not in eligibility.ratings:
         allowed = ", ".join(rating.value for rating in eligibility.ratings)
-        reasons.append(
-            Reason(
-                ReasonCode.RATING_NOT_ALLOWED, source, {"rating": person.latest_rating or "none", "allowed": allowed}
-            )
-        )
+        params = {"rating": person.latest_rating or "none", "allowed": allowed}
+        reasons.append(Reason(ReasonCode.RATING_NOT_ALLOWED, source("ratings"), params))
     return tuple(reasons)
 
 
@@ -255,11 +305,25 @@ class DayPlan:
     actual: WorkMode | None
     rules: DayRules | None
     """None on days that are not working days."""
+    is_past: bool = False
+    """Before the ``today`` the week is judged on: what happened counts, not what was planned."""
 
     @property
     def status(self) -> WorkMode | None:
-        """What counts for compliance: the actual mode if known, else the plan."""
-        return self.actual or self.planned
+        """What counts for compliance (see :func:`counted_mode`)."""
+        return counted_mode(self.planned, self.actual, is_past=self.is_past)
+
+
+def counted_mode(planned: WorkMode | None, actual: WorkMode | None, *, is_past: bool) -> WorkMode | None:
+    """The actual mode if known, else the plan; but a past office plan without a check-in is a no-show (None).
+
+    Remote, leave and travel plans stand for past days too: no check-in confirms them.
+    """
+    if actual is not None:
+        return actual
+    if is_past and planned == WorkMode.OFFICE:
+        return None
+    return planned
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +406,7 @@ def plan_week(
                     seen.planned,
                     seen.actual,
                     None,
+                    day < today,
                 )
             )
             continue
@@ -357,6 +422,7 @@ def plan_week(
                 seen.planned,
                 seen.actual,
                 day_rules[day],
+                day < today,
             )
         )
 
@@ -370,10 +436,10 @@ def plan_week(
 
     last_rules = day_rules[working[-1]].rules if working else day_rules[monday].rules
     copresence_needed = min(last_rules.supervisor_copresence_days or 0, office_needed) if person.supervisor_id else 0
-    shared = _shared_office_days(plans, supervisor_attendance or {}) if copresence_needed else 0
+    shared, together = _days_with_supervisor(plans, supervisor_attendance or {}) if copresence_needed else (0, 0)
     hours = last_rules.working_hours or NATIONAL_WORKING_HOURS
     status, problems = _judge(
-        plans, today, office_needed, remote_allowed, copresence_needed, shared, day_rules, working
+        plans, today, office_needed, remote_allowed, min(copresence_needed, together), shared, day_rules, working
     )
     return WeekPlan(
         person,
@@ -398,7 +464,8 @@ def _required_because(day: date, person: Person, rules: DayRules) -> tuple[Reaso
     elif rules.ineligible:
         reasons.append(Reason(ReasonCode.NOT_ELIGIBLE, None, {"because": [r.code.value for r in rules.ineligible]}))
         reasons.extend(rules.ineligible)
-    if rules.rules.anchor_days_required and day.weekday() in person.anchor_weekdays:
+    fully_remote = rules.exemption is not None and rules.max_remote >= WORKING_WEEKDAYS
+    if rules.rules.anchor_days_required and day.weekday() in person.anchor_weekdays and not fully_remote:
         reasons.append(
             Reason(ReasonCode.ANCHOR_DAY, rules.sources.get("anchor_days_required"), {"weekday": day.weekday()})
         )
@@ -425,13 +492,17 @@ def _needed_because(
     return tuple(reasons)
 
 
-def _shared_office_days(plans: Sequence[DayPlan], supervisor: Mapping[date, Attendance]) -> int:
-    shared = 0
+def _days_with_supervisor(plans: Sequence[DayPlan], supervisor: Mapping[date, Attendance]) -> tuple[int, int]:
+    """Working days both spend in the office, and working days neither is away (on which they could)."""
+    shared = together = 0
     for plan in plans:
-        theirs = supervisor.get(plan.day, Attendance())
-        if plan.status == WorkMode.OFFICE and (theirs.actual or theirs.planned) == WorkMode.OFFICE:
-            shared += 1
-    return shared
+        if plan.requirement == Requirement.NOT_WORKING:
+            continue
+        seen = supervisor.get(plan.day, Attendance())
+        theirs = counted_mode(seen.planned, seen.actual, is_past=plan.is_past)
+        shared += plan.status == WorkMode.OFFICE and theirs == WorkMode.OFFICE
+        together += plan.status not in AWAY and theirs not in AWAY
+    return shared, together
 
 
 def _judge(
@@ -449,8 +520,7 @@ def _judge(
     broken = False
     working_plans = [plan for plan in plans if plan.requirement != Requirement.NOT_WORKING]
     for plan in working_plans:
-        excused_day = plan.status in (WorkMode.LEAVE, WorkMode.DUTY_TRAVEL)
-        if plan.requirement == Requirement.REQUIRED and plan.status != WorkMode.OFFICE and not excused_day:
+        if plan.requirement == Requirement.REQUIRED and plan.status != WorkMode.OFFICE and plan.status not in AWAY:
             problems.append(
                 Problem(
                     "REQUIRED_DAY_MISSED" if plan.day < today else "REQUIRED_DAY_NOT_PLANNED",
@@ -461,13 +531,9 @@ def _judge(
             broken = broken or plan.day < today
     office = sum(1 for plan in working_plans if plan.status == WorkMode.OFFICE)
     still_open = sum(
-        1
-        for plan in working_plans
-        if plan.day >= today
-        and plan.status != WorkMode.OFFICE
-        and plan.status not in (WorkMode.LEAVE, WorkMode.DUTY_TRAVEL)
+        1 for plan in working_plans if plan.day >= today and plan.status != WorkMode.OFFICE and plan.status not in AWAY
     )
-    excused = sum(1 for plan in working_plans if plan.status in (WorkMode.LEAVE, WorkMode.DUTY_TRAVEL))
+    excused = sum(1 for plan in working_plans if plan.status in AWAY)
     needed = max(0, office_needed - excused)
     if office < needed:
         problems.append(Problem("TOO_FEW_OFFICE_DAYS", {"office_days": office, "needed": needed}))
@@ -481,6 +547,7 @@ def _judge(
             or sum(1 for p in working_plans if p.day < today and p.status is not None and p.status.is_remote)
             > remote_allowed
         )
+    copresence_needed = min(copresence_needed, needed)  # no shared day is owed in a week of leave
     if shared < copresence_needed:
         problems.append(Problem("TOO_FEW_DAYS_WITH_SUPERVISOR", {"shared": shared, "needed": copresence_needed}))
         broken = broken or all(plan.day < today for plan in working_plans)

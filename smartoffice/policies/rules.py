@@ -1,9 +1,10 @@
 """What a policy can state, validated by msgspec, and how the statements of several policies combine.
 
-Every field is optional: a policy states only what it decides. Base policies (every level) combine by the
-**strictest** statement, so a lower level can only tighten what a higher one allows and precedence holds by
-construction (an individual policy cannot loosen the national cap; an approved exemption can). Overlays replace
-the fields they state, on their dates, above everything else (Ramadan hours, an emergency occupancy cap).
+Every field is optional: a policy states only what it decides. A field left out (``None``) is not stated, so
+``false`` is a statement too (an emergency overlay lifting the anchor-day requirement). Base policies (every level)
+combine by the **strictest** statement, so a lower level can only tighten what a higher one allows and precedence
+holds by construction (an individual policy cannot loosen the national cap; an approved exemption can). Overlays
+replace the fields they state, on their dates, above everything else (Ramadan hours, an emergency occupancy cap).
 """
 
 from collections.abc import Iterable
@@ -37,11 +38,11 @@ class WorkingHours(msgspec.Struct, forbid_unknown_fields=True):
 class PolicyRules(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     max_remote_days_per_week: WeekDays | None = None
     min_office_days_per_week: WeekDays | None = None
-    office_every_working_day: bool = False
+    office_every_working_day: bool | None = None
     """Public service: in the office on every working day, no location flexibility."""
-    works_on_collective_leave: bool = False
+    works_on_collective_leave: bool | None = None
     """Cuti bersama are working days for these people (their leave is taken elsewhere)."""
-    anchor_days_required: bool = False
+    anchor_days_required: bool | None = None
     """In the office on the anchor days of the person's unit."""
     supervisor_copresence_days: WeekDays | None = None
     """Office days a week shared with the direct supervisor."""
@@ -80,6 +81,12 @@ def _min(values: Iterable[int | None]) -> int | None:
     return min(stated) if stated else None
 
 
+def _any(values: Iterable[bool | None]) -> bool | None:
+    """True if some policy requires it, False if policies state it and none requires it, None if none states it."""
+    stated = [value for value in values if value is not None]
+    return any(stated) if stated else None
+
+
 def _max(values: Iterable[int | None]) -> int | None:
     stated = [value for value in values if value is not None]
     return max(stated) if stated else None
@@ -102,9 +109,9 @@ def strictest(all_rules: list[PolicyRules]) -> PolicyRules:
     return PolicyRules(
         max_remote_days_per_week=_min(r.max_remote_days_per_week for r in all_rules),
         min_office_days_per_week=_max(r.min_office_days_per_week for r in all_rules),
-        office_every_working_day=any(r.office_every_working_day for r in all_rules),
-        works_on_collective_leave=any(r.works_on_collective_leave for r in all_rules),
-        anchor_days_required=any(r.anchor_days_required for r in all_rules),
+        office_every_working_day=_any(r.office_every_working_day for r in all_rules),
+        works_on_collective_leave=_any(r.works_on_collective_leave for r in all_rules),
+        anchor_days_required=_any(r.anchor_days_required for r in all_rules),
         supervisor_copresence_days=_max(r.supervisor_copresence_days for r in all_rules),
         max_unit_remote_percent=_min(r.max_unit_remote_percent for r in all_rules),
         building_occupancy_percent=_min(r.building_occupancy_percent for r in all_rules),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
@@ -69,8 +70,10 @@ class DayShare:
 @dataclass(frozen=True, slots=True)
 class UnitWeek:
     unit: OrgUnit
+    """With its organisation loaded."""
     monday: date
     weeks: Sequence[tuple[Employee, WeekPlan]]
+    """Each member (with their unit and organisation loaded) and their week, by name."""
     shares: Sequence[DayShare]
 
 
@@ -118,14 +121,18 @@ async def plan_weeks(
 async def _suggestions(session: AsyncSession, employee: Employee, plan: WeekPlan) -> list[Suggestion]:
     """For the coming working days not yet planned in the office: the zone where most teammates have desks
     booked, and a free desk there. Required days come first; flexible days only when office days remain to be
-    chosen and teammates are in."""
+    chosen (beyond the flexible days already in the office) and teammates are in, one per day still to choose."""
+    chosen = sum(
+        1 for day in plan.working_days if day.requirement == Requirement.FLEXIBLE and day.status == WorkMode.OFFICE
+    )
+    to_choose = max(0, plan.office_days_to_choose - chosen)
     open_days = [
         day
         for day in plan.working_days
         if day.day >= plan.today
         and day.planned != WorkMode.OFFICE
         and day.status not in (WorkMode.LEAVE, WorkMode.DUTY_TRAVEL)
-        and (day.requirement == Requirement.REQUIRED or plan.office_days_to_choose > 0)
+        and (day.requirement == Requirement.REQUIRED or to_choose > 0)
     ]
     if not open_days:
         return []
@@ -133,8 +140,10 @@ async def _suggestions(session: AsyncSession, employee: Employee, plan: WeekPlan
     suggestions = []
     for day in sorted(open_days, key=lambda d: (d.requirement != Requirement.REQUIRED, d.day)):
         zones = zones_by_day.get(day.day, Counter())
-        if day.requirement == Requirement.FLEXIBLE and not zones:
-            continue
+        if day.requirement == Requirement.FLEXIBLE:
+            if not zones or to_choose == 0:
+                continue
+            to_choose -= 1
         desk = await _free_desk(session, zones.most_common(1)[0][0], day.day) if zones else None
         suggestions.append(
             Suggestion(
@@ -206,18 +215,18 @@ async def _free_desk(session: AsyncSession, zone_id: int, day: date) -> _FreeDes
     )
     row = (
         await session.execute(
-            select(Space.id, Space.name)
+            select(Space.id, Space.name, Space.code)
             .where(Space.zone_id == zone_id, Space.kind == SpaceKind.DESK, Space.assigned_employee_id.is_(None), ~taken)
-            .order_by(Space.name)
+            .order_by(Space.code)
             .limit(1)
         )
     ).first()
-    return _FreeDesk(row[0], row[1] or f"#{row[0]}", zone.name) if row else None
+    return _FreeDesk(row.id, row.name or row.code, zone.name) if row else None
 
 
 async def unit_week(session: AsyncSession, viewer_id: int, unit_id: int, week_of: date, today: date) -> UnitWeek:
     """Compliance of everyone in a unit's subtree for a week (Pasal 35 monitoring): unit managers and admins."""
-    unit = await session.get(OrgUnit, unit_id)
+    unit = await session.get(OrgUnit, unit_id, options=[joinedload(OrgUnit.organisation)])
     if unit is None:
         raise NotFound("OrgUnit", unit_id)
     if not await manages_unit(session, viewer_id, unit_id):
@@ -235,14 +244,16 @@ async def _members(session: AsyncSession, unit_id: int) -> list[Employee]:
     rows = await session.scalars(
         select(Employee)
         .where(Employee.org_unit_id.in_(select(tree.c.id)))
-        .order_by(Employee.name)
+        .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
+        .order_by(Employee.name, Employee.id)
         .limit(MAX_UNIT_MEMBERS)
     )
     return list(rows)
 
 
 def _shares(weeks: Sequence[tuple[Employee, WeekPlan]], monday: date) -> list[DayShare]:
-    """Per working day, each unit's (the members' own units) remote count against the tightest cap in force."""
+    """Per weekday that is a working day for some member: the subtree's remote count against the tightest cap in
+    force for any of them (for a unit without sub-units, exactly the share the cap limits)."""
     shares = []
     for offset in range(5):
         day = monday + timedelta(days=offset)
@@ -257,3 +268,46 @@ def _shares(weeks: Sequence[tuple[Employee, WeekPlan]], monday: date) -> list[Da
         )
         shares.append(DayShare(day, len(plans), remote, cap, source))
     return shares
+
+
+# Where the week pages link to. (Appended for the pages; the two imports are local to leave this module's own
+# import block to its owner.)
+
+
+async def units_managed_by(session: AsyncSession, employee_id: int) -> list[OrgUnit]:
+    """The units whose compliance the person monitors, for links from their week: each unit they are a unit
+    manager of; an admin without such a role (they may see every unit) gets their own unit."""
+    from smartoffice.people.models import Role, RoleAssignment
+    from smartoffice.people.roles import is_admin
+
+    rows = await session.scalars(
+        select(OrgUnit)
+        .join(RoleAssignment, RoleAssignment.org_unit_id == OrgUnit.id)
+        .where(RoleAssignment.employee_id == employee_id, RoleAssignment.role == Role.UNIT_MANAGER)
+        .order_by(OrgUnit.level, OrgUnit.name, OrgUnit.id)
+    )
+    units = list(dict.fromkeys(rows))
+    if not units and await is_admin(session, employee_id):
+        own = await session.scalar(
+            select(OrgUnit).join(Employee, Employee.org_unit_id == OrgUnit.id).where(Employee.id == employee_id)
+        )
+        units = [own] if own is not None else []
+    return units
+
+
+async def home_floor_id(session: AsyncSession, unit_path: Sequence[int]) -> int | None:
+    """The floor of the hot-desk zone of the nearest unit on ``unit_path`` (a person's unit, then the units above
+    it) that has one, the lowest such floor: where "book a desk" on their week points. None without a zone."""
+    if not unit_path:
+        return None
+    rows = await session.execute(
+        select(Zone.org_unit_id, Zone.floor_id)
+        .join(Floor, Zone.floor_id == Floor.id)
+        .where(Zone.org_unit_id.in_(unit_path))
+        .order_by(Floor.level, Zone.floor_id)
+    )
+    first_floor: dict[int, int] = {}
+    for unit_id, floor_id in rows:
+        if unit_id is not None:
+            first_floor.setdefault(unit_id, floor_id)
+    return next((first_floor[unit] for unit in unit_path if unit in first_floor), None)
