@@ -34,6 +34,8 @@ from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from smartoffice.bookings.rules import rules_for
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
+from smartoffice.integrations import events
+from smartoffice.integrations.models import EventKind
 from smartoffice.places import service as places
 from smartoffice.places.models import Floor, Space
 
@@ -118,6 +120,7 @@ class CheckInService:
             if now < booking.start_at - opens_before:
                 raise _not_open(booking, opens_before, now, "bookingId")
             _mark_checked_in(booking, now)
+            await events.record(session, EventKind.CHECKED_IN, booking, actor_id=actor_id)
         await self._project(booking)
         return CheckIn(booking, already_checked_in=False)
 
@@ -146,6 +149,7 @@ class CheckInService:
                     raise InvalidInput("spaceId", "AWAITING_APPROVAL")
                 raise NoBookingToCheckIn(space_id)
             _mark_checked_in(to_check_in, now)
+            await events.record(session, EventKind.CHECKED_IN, to_check_in, actor_id=actor_id)
         await self._project(to_check_in)
         return CheckIn(to_check_in, already_checked_in=False)
 
@@ -172,6 +176,7 @@ class CheckInService:
                 booking.end_at = new_end
             booking.checked_out_at = now
             booking.version += 1
+            await events.record(session, EventKind.CHECKED_OUT, booking, actor_id=actor_id)
         await self._project(booking)
         return booking
 

@@ -13,8 +13,10 @@ from smartoffice.api.context import Info
 from smartoffice.api.errors import NotFoundError, PermissionDeniedError, ValidationError, to_graphql_error
 from smartoffice.api.ids import decode_id
 from smartoffice.bookings.checkin import CheckIn, CheckInService
+from smartoffice.bookings.mutations import require_own_booking
 from smartoffice.bookings.types import Booking
 from smartoffice.errors import DomainError, InvalidInput
+from smartoffice.identity.scopes import Scope
 
 SPACE_TYPES = ("Desk", "MeetingRoom")
 
@@ -104,10 +106,12 @@ class CheckInMutation:
     )
     async def check_in(self, info: Info, input: CheckInInput) -> CheckInResult:
         actor = info.context.require_viewer()
+        info.context.require_scope(Scope.BOOKINGS_WRITE_SELF)
         service = CheckInService.of(info.context.runtime)
 
         async def run() -> CheckInSuccess:
             booking_id = decode_id(input.booking_id, "Booking", "bookingId")
+            await require_own_booking(info, actor, booking_id)
             return _success(await service.check_in(actor, booking_id))
 
         return await _result(info, input.booking_id, run)
@@ -118,6 +122,7 @@ class CheckInMutation:
     )
     async def check_in_at_space(self, info: Info, input: CheckInAtSpaceInput) -> CheckInResult:
         actor = info.context.require_viewer()
+        info.context.require_scope(Scope.BOOKINGS_WRITE_SELF)
         service = CheckInService.of(info.context.runtime)
 
         async def run() -> CheckInSuccess:
@@ -132,10 +137,12 @@ class CheckInMutation:
     )
     async def check_out(self, info: Info, input: CheckOutInput) -> CheckOutResult:
         actor = info.context.require_viewer()
+        info.context.require_scope(Scope.BOOKINGS_WRITE_SELF)
         service = CheckInService.of(info.context.runtime)
 
         async def run() -> CheckOutSuccess:
             booking_id = decode_id(input.booking_id, "Booking", "bookingId")
+            await require_own_booking(info, actor, booking_id)
             return CheckOutSuccess(booking=Booking.from_model(await service.check_out(actor, booking_id)))
 
         return await _result(info, input.booking_id, run)

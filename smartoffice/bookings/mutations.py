@@ -10,6 +10,7 @@ from smartoffice.api.errors import (
     BookingConflictError,
     NotFoundError,
     PermissionDeniedError,
+    PolicyRefusalError,
     ValidationError,
     to_graphql_error,
 )
@@ -42,13 +43,14 @@ from smartoffice.bookings.types import (
     ReleaseAssignedDeskSuccess,
     ValidateBookingResult,
 )
-from smartoffice.errors import DomainError
+from smartoffice.errors import DomainError, PermissionDenied
+from smartoffice.identity.scopes import Scope
 from smartoffice.places import service as places
 from smartoffice.places.models import SpaceKind
 from smartoffice.places.types import Desk
 
 R = TypeVar("R")
-ErrorMember = ValidationError | NotFoundError | PermissionDeniedError | BookingConflictError
+ErrorMember = ValidationError | NotFoundError | PermissionDeniedError | BookingConflictError | PolicyRefusalError
 
 
 async def _result(info: Info, sent_id: object, run: Callable[[], Awaitable[R]]) -> R | ErrorMember:
@@ -61,6 +63,23 @@ async def _result(info: Info, sent_id: object, run: Callable[[], Awaitable[R]]) 
 
 def _employee_id(value: strawberry.ID | None) -> int | None:
     return None if value is None else decode_id(value, "Employee", "forEmployeeId")
+
+
+def _require_write(info: Info, for_employee_id: strawberry.ID | None = None) -> None:
+    """Tokens: bookings:write:self to book for the owner, bookings:write:any to name someone else."""
+    info.context.require_scope(Scope.BOOKINGS_WRITE_SELF)
+    if for_employee_id is not None:
+        info.context.require_scope(Scope.BOOKINGS_WRITE_ANY)
+
+
+async def require_own_booking(info: Info, actor: int, booking_id: int) -> None:
+    """A token with bookings:write:self only may act on its owner's own bookings, not on ones the owner may
+    touch as a manager or booker (bookings:write:any). People and write:any tokens: the service decides."""
+    if info.context.has_scope(Scope.BOOKINGS_WRITE_ANY):
+        return
+    booking = await info.context.runtime.bookings.get(actor, booking_id)  # NotFound unless theirs or booked by them
+    if booking.employee_id != actor:
+        raise PermissionDenied()
 
 
 def _desk_request(input: BookDeskInput) -> BookDeskRequest:
@@ -98,6 +117,7 @@ def _decode_space(value: strawberry.ID) -> int:
 class BookingsQuery:
     @strawberry.field(description="Your bookings that have not ended yet, in start order.")
     async def my_bookings(self, info: Info, first: int = 20, after: str | None = None) -> BookingConnection:
+        info.context.require_scope(Scope.BOOKINGS_READ)
         page = await info.context.runtime.bookings.upcoming(info.context.require_viewer(), first, after)
         edges = [BookingEdge(cursor=page.cursor(b), node=Booking.from_model(b)) for b in page.bookings]
         return BookingConnection(
@@ -111,6 +131,7 @@ class BookingsMutation:
     @strawberry.mutation(description="Book a desk for a day, or part of one; for yourself or on someone's behalf.")
     async def book_desk(self, info: Info, input: BookDeskInput) -> BookResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
+        _require_write(info, input.for_employee_id)
 
         async def run() -> BookSuccess:
             booking = await service.book_desk(actor, _desk_request(input), idempotency_key=input.idempotency_key)
@@ -121,6 +142,7 @@ class BookingsMutation:
     @strawberry.mutation(description="Book a meeting room; PENDING until approved when the room requires approval.")
     async def book_room(self, info: Info, input: BookRoomInput) -> BookResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
+        _require_write(info, input.for_employee_id)
 
         async def run() -> BookSuccess:
             booking = await service.book_room(actor, _room_request(input), idempotency_key=input.idempotency_key)
@@ -131,6 +153,7 @@ class BookingsMutation:
     @strawberry.mutation(description="Dry run of bookDesk: the same answer, without booking.")
     async def validate_book_desk(self, info: Info, input: BookDeskInput) -> ValidateBookingResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
+        _require_write(info, input.for_employee_id)
 
         async def run() -> BookingValid:
             preview = await service.validate(actor, _desk_request(input))
@@ -143,6 +166,7 @@ class BookingsMutation:
     @strawberry.mutation(description="Dry run of bookRoom: the same answer, without booking.")
     async def validate_book_room(self, info: Info, input: BookRoomInput) -> ValidateBookingResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
+        _require_write(info, input.for_employee_id)
 
         async def run() -> BookingValid:
             preview = await service.validate(actor, _room_request(input))
@@ -155,6 +179,7 @@ class BookingsMutation:
     @strawberry.mutation(description="Book a desk or room by a recurrence rule; each occurrence is booked or skipped.")
     async def book_recurring(self, info: Info, input: BookRecurringInput) -> BookRecurringResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
+        _require_write(info, input.for_employee_id)
         language = info.context.language
 
         async def run() -> BookRecurringSuccess:
@@ -190,9 +215,11 @@ class BookingsMutation:
     @strawberry.mutation(description="Cancel a booking (or more of its series); the spaces are free again at once.")
     async def cancel_booking(self, info: Info, input: CancelBookingInput) -> CancelBookingResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
+        _require_write(info)
 
         async def run() -> CancelBookingSuccess:
             booking_id = decode_id(input.booking_id, "Booking", "bookingId")
+            await require_own_booking(info, actor, booking_id)
             cancelled = await service.cancel_bookings(
                 actor, booking_id, CancelScope[input.scope.name], idempotency_key=input.idempotency_key
             )
@@ -204,6 +231,7 @@ class BookingsMutation:
     @strawberry.mutation(description="Accept or reject a room booking awaiting approval (room approvers only).")
     async def decide_booking(self, info: Info, input: DecideBookingInput) -> DecideBookingResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
+        info.context.require_scope(Scope.BOOKINGS_WRITE_ANY)
 
         async def run() -> DecideBookingSuccess:
             booking_id = decode_id(input.booking_id, "Booking", "bookingId")
@@ -215,9 +243,14 @@ class BookingsMutation:
     @strawberry.mutation(description="Let others book your assigned desk on a date (owner or their manager).")
     async def release_assigned_desk(self, info: Info, input: ReleaseAssignedDeskInput) -> ReleaseAssignedDeskResult:
         actor, runtime = info.context.require_viewer(), info.context.runtime
+        _require_write(info)
 
         async def run() -> ReleaseAssignedDeskSuccess:
             desk_id = decode_id(input.desk_id, "Desk", "deskId")
+            if not info.context.has_scope(Scope.BOOKINGS_WRITE_ANY):
+                async with runtime.db.read() as session:
+                    if (await places.get_space(session, desk_id, SpaceKind.DESK)).assigned_employee_id != actor:
+                        raise PermissionDenied("NOT_YOUR_DESK")
             await runtime.bookings.release_assigned_desk(actor, desk_id, input.date)
             async with runtime.db.read() as session:
                 desk = await places.get_space(session, desk_id, SpaceKind.DESK)

@@ -26,7 +26,10 @@ from smartoffice.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    PolicyRefusal,
 )
+from smartoffice.integrations import events
+from smartoffice.integrations.models import EventKind
 from smartoffice.places import service as places
 from smartoffice.places.models import SpaceKind
 
@@ -161,6 +164,7 @@ async def _book_occurrences(
                 lost = BookingConflict([Conflict(ConflictKind.SPACE_TAKEN, 0, service.clock(), service.clock())])
                 outcomes.append((day, None, lost))
                 continue
+            await events.record(session, EventKind.CREATED, booking, actor_id=actor_id)
             outcomes.append((day, booking_id, None))
         if not any(booking_id for _day, booking_id, _error in outcomes):
             raise _NothingBooked(outcomes)
@@ -172,11 +176,22 @@ async def _book_occurrences(
 
 def _to_record(series_id: int, outcomes: list[Outcome]) -> dict[str, Any]:
     def error_record(error: DomainError) -> dict[str, Any]:
-        return {
+        record: dict[str, Any] = {
             "type": type(error).__name__,
             "code": error.code,
             "params": {k: str(v) for k, v in error.params.items()},
         }
+        if isinstance(error, BookingConflict):
+            record["conflicts"] = [
+                {
+                    "kind": c.kind.value,
+                    "booking_id": c.booking_id,
+                    "start_at": c.start_at.isoformat(),
+                    "end_at": c.end_at.isoformat(),
+                }
+                for c in error.conflicts
+            ]
+        return record
 
     return {
         "series_id": series_id,
@@ -201,7 +216,17 @@ def _error_from_record(record: dict[str, Any]) -> DomainError:
     params = dict(record["params"])
     match record["type"]:
         case "BookingConflict":
-            return BookingConflict([])
+            return BookingConflict(
+                [
+                    Conflict(
+                        ConflictKind(c["kind"]),
+                        c["booking_id"],
+                        datetime.fromisoformat(c["start_at"]),
+                        datetime.fromisoformat(c["end_at"]),
+                    )
+                    for c in record.get("conflicts", [])
+                ]
+            )
         case "InvalidInput":
             field = params.pop("field", "")
             return InvalidInput(field, record["code"], **params)
@@ -209,4 +234,7 @@ def _error_from_record(record: dict[str, Any]) -> DomainError:
             return NotFound(params["kind"], params["ident"])
         case "PermissionDenied":
             return PermissionDenied(record["code"], **params)
+        case "PolicyRefusal":
+            policy, legal_basis = params.pop("policy", "-"), params.pop("legal_basis", "-")
+            return PolicyRefusal(record["code"], policy=policy, legal_basis=legal_basis, **params)
     return DomainError(record["code"], **params)

@@ -8,8 +8,9 @@ SQLite the write transactions run one after the other. Only the rows a run's own
 projected into the availability index, after the commit.
 
 The grace comes from the booking rules of each building and kind of space (the building's own row, else the
-global one); a grace of 0 means "never release". "Passed" means ``now >= start_at + grace``. Bookings that
-ended unchecked are released too (late, e.g. after downtime): they are no-shows for the occupancy reports.
+global one); a grace of 0 means "never release". "Passed" means ``now >= max(start_at, created_at) + grace``: a
+desk booked after its start gets the whole grace too. Bookings that ended unchecked are released too (late, e.g.
+after downtime): they are no-shows for the occupancy reports.
 """
 
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ from sqlalchemy import ColumnElement, select, update
 from smartoffice.availability.service import AvailabilityService
 from smartoffice.bookings.models import Booking, BookingRule, BookingStatus
 from smartoffice.db import Database
+from smartoffice.integrations import events
+from smartoffice.integrations.models import EventKind
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
 
 if TYPE_CHECKING:
@@ -66,6 +69,7 @@ async def release_no_shows(db: Database, availability: AvailabilityService, now:
                     Booking.status == BookingStatus.BOOKED,
                     Booking.space_kind == group.kind,
                     Booking.start_at <= now - group.grace,
+                    Booking.created_at <= now - group.grace,  # booked late: the grace counts from booking
                     Booking.space_id.in_(spaces),
                 )
                 .values(status=BookingStatus.RELEASED, released_at=now, version=Booking.version + 1)
@@ -73,6 +77,7 @@ async def release_no_shows(db: Database, availability: AvailabilityService, now:
                 .execution_options(synchronize_session=False)
             )
             released += (await session.scalars(statement)).all()
+        await events.record(session, EventKind.RELEASED, released)
     if released:
         await _project(db, availability, released)
     return len(released)

@@ -42,6 +42,9 @@ from smartoffice.errors import (
     NotFound,
     PermissionDenied,
 )
+from smartoffice.integrations import events
+from smartoffice.integrations.models import EventKind
+from smartoffice.metrics import BOOKINGS
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee
 from smartoffice.places import service as places
@@ -111,6 +114,19 @@ class BookingService:
             raise await self._conflict_after_race(exc, actor_id, request) from None
 
     async def book(self, actor_id: int, request: SpaceRequest, *, idempotency_key: str | None = None) -> Booking:
+        kind = request.kind.value
+        try:
+            booking = await self._book(actor_id, request, idempotency_key)
+        except BookingConflict:
+            BOOKINGS.labels(kind, "conflict").inc()
+            raise
+        except DomainError:
+            BOOKINGS.labels(kind, "refused").inc()
+            raise
+        BOOKINGS.labels(kind, "booked").inc()
+        return booking
+
+    async def _book(self, actor_id: int, request: SpaceRequest, idempotency_key: str | None) -> Booking:
         operation = f"book_{request.kind.value}"
         digest = idempotency.request_hash(operation, request)
         key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
@@ -123,6 +139,7 @@ class BookingService:
                     return await get_booking(session, stored["booking_id"])
                 booking = await self.prepare(session, actor_id, request)
                 await self._insert(session, booking)
+                await events.record(session, EventKind.CREATED, booking, actor_id=actor_id)
                 if key is not None:
                     idempotency.record(session, actor_id, key, operation, digest, {"booking_id": booking.id})
         except BaseException as exc:
@@ -179,7 +196,7 @@ class BookingService:
             checks.check_attendees(space, attendees)
         else:
             await checks.check_assigned_desk(session, space, employee.id, window)
-            await check_occupancy_cap(session, space, window.day)
+            await check_occupancy_cap(session, space, window.day, employee.id)
         await checks.check_active_limit(session, employee.id, space.kind, rule, now)
         conflicts = await find_conflicts(
             session, space.id, space.kind, employee.id, window.start_at, window.end_at, window.blocks_until
@@ -243,6 +260,7 @@ class BookingService:
                 booking.space = anchor.space
                 if booking is anchor or booking.is_active:
                     self.apply_cancel(booking, rule)
+            await events.record(session, EventKind.CANCELLED, bookings, actor_id=actor_id)
             if key is not None:
                 idempotency.record(session, actor_id, key, operation, digest, {"booking_ids": [b.id for b in bookings]})
         for booking in bookings:
@@ -260,6 +278,7 @@ class BookingService:
             booking.status = BookingStatus.BOOKED if accept else BookingStatus.REJECTED
             booking.decided_by_id, booking.decided_at = actor_id, self.clock()
             booking.version += 1
+            await events.record(session, EventKind.DECIDED, booking, actor_id=actor_id)
         await self.project(booking)
         return booking
 

@@ -9,7 +9,13 @@ import strawberry
 from strawberry import relay
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import BookingConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from smartoffice.api.errors import (
+    BookingConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    PolicyRefusalError,
+    ValidationError,
+)
 from smartoffice.api.pagination import PageInfo
 from smartoffice.bookings import models
 from smartoffice.bookings.requests import CancelScope as DomainCancelScope
@@ -119,7 +125,8 @@ class BookSuccess:
     booking: Booking
 
 
-ErrorMembers = BookingConflictError | NotFoundError | PermissionDeniedError | ValidationError
+ErrorMembers = BookingConflictError | NotFoundError | PermissionDeniedError | ValidationError | PolicyRefusalError
+"""Why booking a space can fail; PolicyRefusalError: a desk over a building's occupancy cap (OCCUPANCY_CAP)."""
 
 BookResult = Annotated[BookSuccess | ErrorMembers, strawberry.union("BookResult")]
 

@@ -83,6 +83,7 @@ async def insert_booking(
         end_at=end_at,
         blocks_until=end_at + buffer,
         status=status,
+        created_at=start_at - timedelta(days=1),  # booked ahead, as most are (the no-show grace counts from here)
     )
     async with db.write() as session:
         session.add(booking)
