@@ -10,6 +10,7 @@ from smartoffice.availability.service import SpaceStatus as OccupancyStatus
 from smartoffice.availability.service import window_slots
 from smartoffice.availability.slots import LocalDay
 from smartoffice.errors import DomainError, NotFound
+from smartoffice.identity.scopes import Scope
 from smartoffice.places import service as places
 from smartoffice.places.models import SpaceKind
 from smartoffice.places.types import Amenity, Desk, Floor, MeetingRoom, Site
@@ -27,21 +28,24 @@ def id_or_none(value: strawberry.ID, type_name: str) -> int | None:
 class PlacesQuery:
     @strawberry.field(description="Every site (campus) and, through it, buildings, floors and desks.")
     async def sites(self, info: Info) -> list[Site]:
+        info.context.require_scope(Scope.PLACES_READ)
         async with info.context.runtime.db.read() as session:
             return [Site.from_model(s) for s in await places.list_sites(session)]
 
     @strawberry.field(description="A floor by id, or null if there is none.")
     async def floor(self, info: Info, id: strawberry.ID) -> Floor | None:
+        info.context.require_scope(Scope.PLACES_READ)
         floor_id = id_or_none(id, "Floor")
         if floor_id is None:
             return None
         try:
-            return Floor.from_model(await info.context.loaders.places.floor_by_id.load(floor_id))
+            return Floor.from_layout(await info.context.runtime.layouts.get(floor_id))
         except NotFound:
             return None
 
     @strawberry.field(description="A desk by id, or null if there is none.")
     async def desk(self, info: Info, id: strawberry.ID) -> Desk | None:
+        info.context.require_scope(Scope.PLACES_READ)
         desk_id = id_or_none(id, "Desk")
         if desk_id is None:
             return None
@@ -65,6 +69,7 @@ class PlacesQuery:
         min_capacity: int = 1,
         amenities: list[Amenity] | None = None,
     ) -> list[MeetingRoom]:
+        info.context.require_scope(Scope.PLACES_READ, Scope.OCCUPANCY_READ_AGGREGATE)
         ident = id_or_none(building_id, "Building")
         if ident is None or start_time >= end_time:
             return []

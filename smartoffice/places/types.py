@@ -1,6 +1,7 @@
 """GraphQL types for places. Written apart from the ORM models: the public schema is not the table layout."""
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import Enum
 from typing import Annotated, Self
 
@@ -12,7 +13,9 @@ from smartoffice.api.errors import ValidationError, to_graphql_error
 from smartoffice.availability import service as availability
 from smartoffice.availability.slots import LocalDay
 from smartoffice.errors import InvalidInput
+from smartoffice.identity.scopes import Scope
 from smartoffice.places import models
+from smartoffice.places.layout import BuildingLayout, FloorLayout, SpaceLayout
 
 
 @strawberry.type(description="A campus such as KIPP Nusantara: a group of buildings.")
@@ -42,7 +45,7 @@ class Building(relay.Node):
     closes_at: dt.time = strawberry.field(description="Local closing time; whole-day desk bookings end here.")
 
     @classmethod
-    def from_model(cls, b: models.Building) -> Self:
+    def from_model(cls, b: models.Building | BuildingLayout) -> Self:
         return cls(
             id=b.id,
             site_id=b.site_id,
@@ -70,7 +73,7 @@ class Amenity(Enum):
     WHITEBOARD = "whiteboard"
 
 
-def _amenities(space: models.Space) -> list[Amenity]:
+def _amenities(space: models.Space | SpaceLayout) -> list[Amenity]:
     known = {a.value for a in Amenity}
     return [Amenity(a) for a in space.amenities if a in known]
 
@@ -108,6 +111,30 @@ class FloorAvailability:
     desks: list[DeskAvailability]
 
 
+@strawberry.type(
+    description="A floor's desk availability as one string: the compact shape for integrators that show or poll "
+    "whole floors. `statuses[i]` is the status of desk `deskIds[i]`; the order is that of `Floor.desks` (by code) "
+    "and is identified by `deskOrder`: fetch the floor plan once, keep its `deskOrder`, then ask only for "
+    "`deskOrder statuses` and refetch the plan when `deskOrder` changes."
+)
+class PackedFloorAvailability:
+    date: dt.date
+    start_time: dt.time = strawberry.field(description="Start of the window, local time.")
+    end_time: dt.time = strawberry.field(description="End of the window, local time (exclusive).")
+    source: AvailabilitySource
+    desk_order: str = strawberry.field(
+        description="Identifies the desk order `statuses` follows (a digest of the desk ids); equal to "
+        "`Floor.deskOrder` while the floor's desks are unchanged."
+    )
+    statuses: str = strawberry.field(
+        description="One letter per desk: `F` free for the whole window, `P` partially booked, `B` booked for "
+        "the whole window."
+    )
+    desk_ids: list[strawberry.ID] = strawberry.field(
+        description="The desks' ids in the order of `statuses` (omit it once you hold the floor's desk list)."
+    )
+
+
 @strawberry.type(description="One storey of a building, with its plan size in metres.")
 class Floor(relay.Node):
     id: relay.NodeID[int]
@@ -116,25 +143,53 @@ class Floor(relay.Node):
     name: str
     width: float = strawberry.field(description="Plan width in metres.")
     height: float = strawberry.field(description="Plan height in metres.")
+    layout: strawberry.Private[FloorLayout | None] = None
+    """Set when the floor was read through the layout cache: its fields then need no further query."""
 
     @classmethod
     def from_model(cls, f: models.Floor) -> Self:
         return cls(id=f.id, building_id=f.building_id, level=f.level, name=f.name, width=f.width, height=f.height)
 
+    @classmethod
+    def from_layout(cls, f: FloorLayout) -> Self:
+        return cls(
+            id=f.id, building_id=f.building_id, level=f.level, name=f.name, width=f.width, height=f.height, layout=f
+        )
+
+    async def _layout(self, info: Info) -> FloorLayout:
+        if self.layout is None:
+            self.layout = await info.context.runtime.layouts.get(self.id)
+        return self.layout
+
     @strawberry.field
     async def building(self, info: Info) -> Building:
+        if self.layout is not None:
+            return Building.from_model(self.layout.building)
         b = await info.context.loaders.places.building_by_id.load(self.building_id)
         return Building.from_model(b)
 
     @strawberry.field(description="The floor's desks, by code.")
     async def desks(self, info: Info) -> list["Desk"]:
+        if self.layout is not None:
+            return [Desk.from_model(s) for s in self.layout.desks]
         spaces = await info.context.loaders.places.spaces_by_floor_id.load(self.id)
         return [Desk.from_model(s) for s in spaces if s.kind == models.SpaceKind.DESK]
 
     @strawberry.field(description="The floor's meeting rooms, by code.")
     async def rooms(self, info: Info) -> list["MeetingRoom"]:
-        spaces = await info.context.loaders.places.spaces_by_floor_id.load(self.id)
+        spaces: Sequence[models.Space | SpaceLayout]
+        if self.layout is not None:
+            spaces = self.layout.spaces
+        else:
+            spaces = await info.context.loaders.places.spaces_by_floor_id.load(self.id)
         return [MeetingRoom.from_model(s) for s in spaces if s.kind == models.SpaceKind.ROOM]
+
+    @strawberry.field(
+        description="Identifies the order of the floor's desks (a digest of their ids): the order of "
+        "`availabilityPacked.statuses`. It changes only when desks are added, removed or recoded."
+    )
+    async def desk_order(self, info: Info) -> str:
+        return (await self._layout(info)).desk_order
 
     @strawberry.field(
         description="Desk availability on a local date. The window defaults to the building's opening hours. "
@@ -148,10 +203,11 @@ class Floor(relay.Node):
         end_time: dt.time | None = None,
         amenities: list[Amenity] | None = None,
     ) -> Annotated[FloorAvailability | ValidationError, strawberry.union("FloorAvailabilityResult")]:
-        loaders = info.context.loaders.places
-        building = await loaders.building_by_id.load(self.building_id)
+        info.context.require_scope(Scope.OCCUPANCY_READ_AGGREGATE)
+        layout = await self._layout(info)
+        building = layout.building
         wanted = {a.value for a in amenities or []}
-        spaces = [s for s in await loaders.spaces_by_floor_id.load(self.id) if wanted <= set(s.amenities)]
+        desks = [s for s in layout.desks if wanted <= set(s.amenities)] if wanted else layout.desks
         start, end = start_time or building.opens_at, end_time or building.closes_at
         if start >= end:
             error = to_graphql_error(InvalidInput("endTime", "END_BEFORE_START"), info.context.language)
@@ -166,9 +222,40 @@ class Floor(relay.Node):
             source=AvailabilitySource(occupancy.source.value),
             desks=[
                 DeskAvailability(desk=Desk.from_model(s), status=SpaceStatus(occupancy.status(s.id, window).value))
-                for s in spaces
-                if s.kind == models.SpaceKind.DESK
+                for s in desks
             ],
+        )
+
+    @strawberry.field(
+        description="Every desk's availability on a local date as one packed string (see "
+        "`PackedFloorAvailability`): the cheap way to read or poll a whole floor. The window defaults to the "
+        "building's opening hours."
+    )
+    async def availability_packed(
+        self,
+        info: Info,
+        date: dt.date,
+        start_time: dt.time | None = None,
+        end_time: dt.time | None = None,
+    ) -> Annotated[PackedFloorAvailability | ValidationError, strawberry.union("PackedFloorAvailabilityResult")]:
+        info.context.require_scope(Scope.OCCUPANCY_READ_AGGREGATE)
+        layout = await self._layout(info)
+        building = layout.building
+        start, end = start_time or building.opens_at, end_time or building.closes_at
+        if start >= end:
+            error = to_graphql_error(InvalidInput("endTime", "END_BEFORE_START"), info.context.language)
+            assert isinstance(error, ValidationError)
+            return error
+        occupancy = await info.context.runtime.availability.floor_day(self.id, building.time_zone, date)
+        window = availability.window_slots(LocalDay(date, building.time_zone), start, end)
+        return PackedFloorAvailability(
+            date=date,
+            start_time=start,
+            end_time=end,
+            source=AvailabilitySource(occupancy.source.value),
+            desk_order=layout.desk_order,
+            statuses=occupancy.packed((d.id for d in layout.desks), window),
+            desk_ids=[strawberry.ID(i) for i in layout.desk_global_ids],
         )
 
 
@@ -185,7 +272,7 @@ class Desk(relay.Node):
     amenities: list[Amenity]
 
     @classmethod
-    def from_model(cls, s: models.Space) -> Self:
+    def from_model(cls, s: models.Space | SpaceLayout) -> Self:
         return cls(
             id=s.id,
             floor_id=s.floor_id,
@@ -217,7 +304,7 @@ class MeetingRoom(relay.Node):
     amenities: list[Amenity]
 
     @classmethod
-    def from_model(cls, s: models.Space) -> Self:
+    def from_model(cls, s: models.Space | SpaceLayout) -> Self:
         return cls(
             id=s.id,
             floor_id=s.floor_id,

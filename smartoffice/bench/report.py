@@ -1,0 +1,192 @@
+"""The benchmark's one table: a row per measured path, printed to the terminal and written as JSON or Markdown."""
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from smartoffice.bench.driver import Outcome, PhaseResult, percentile
+
+SQL_ONLY_KEY = "f"
+TRIVIAL_KEY = "g"
+
+
+@dataclass
+class Row:
+    key: str
+    """(a) .. (g) as in the issue; several rows may share a key."""
+    label: str
+    requests: int = 0
+    ok: int = 0
+    conflicts: int = 0
+    errors: int = 0
+    p50_ms: float = math.nan
+    p95_ms: float = math.nan
+    p99_ms: float = math.nan
+    per_second: float = math.nan
+    """Successful requests per second (for bookDesk: successful bookings per second)."""
+    note: str = ""
+    pair: str = ""
+    """Rows of one floor share it: an (a) row's ratio to (f) is to the SQL-only row of the same floor."""
+    client_cpu_percent: float = math.nan
+    """The load generator's CPU during the row, in % of one core."""
+    server_cpu_ms: float = math.nan
+    """Server CPU (all its processes; not the database's or Redis's) per request of the row's phase: unlike
+    latency and throughput, hardly moved by whatever else the machine runs."""
+    ratios: dict[str, float] = field(default_factory=dict)
+    """``p50_vs_f``, ``per_second_vs_g`` ...: this row's figure divided by the baseline row's."""
+
+    @property
+    def measured(self) -> bool:
+        return self.requests > 0
+
+    @classmethod
+    def from_phase(
+        cls, key: str, label: str, phase: PhaseResult, series: str, *, note: str = "", pair: str = ""
+    ) -> "Row":
+        data = phase.series.get(series)
+        if data is None or not data.latencies:
+            return cls(key, label, note=note or "no request completed", pair=pair)
+        latencies = sorted(data.latencies)
+        ok = data.outcomes[Outcome.OK]
+        if data.first_error:
+            note = f"{note}; first error: {data.first_error}" if note else f"first error: {data.first_error}"
+        return cls(
+            key,
+            label,
+            requests=len(latencies),
+            ok=ok,
+            conflicts=data.outcomes[Outcome.CONFLICT],
+            errors=data.outcomes[Outcome.ERROR],
+            p50_ms=percentile(latencies, 0.50) * 1000,
+            p95_ms=percentile(latencies, 0.95) * 1000,
+            p99_ms=percentile(latencies, 0.99) * 1000,
+            per_second=ok / phase.seconds,
+            note=note,
+            pair=pair,
+            client_cpu_percent=100 * phase.client_cpu_seconds / phase.seconds,
+            server_cpu_ms=1000 * phase.server_cpu_seconds / sum(len(s.latencies) for s in phase.series.values()),
+        )
+
+
+@dataclass
+class Report:
+    tier: str
+    database: str
+    redis: str
+    workers: int
+    concurrency: int
+    duration_s: float
+    seed: dict[str, Any]
+    rows: list[Row]
+    audit: str = ""
+    client_cpu: str = ""
+    started_at: str = ""
+    machine: str = ""
+    command: str = ""
+
+    def compute_ratios(self) -> None:
+        for row in self.rows:
+            row.ratios = {}
+            for key in (SQL_ONLY_KEY, TRIVIAL_KEY):
+                base = self._baseline(key, row.pair)
+                if base is None or not row.measured:
+                    continue
+                for figure in ("p50_ms", "p95_ms", "p99_ms", "per_second", "server_cpu_ms"):
+                    value, reference = getattr(row, figure), getattr(base, figure)
+                    if reference and not math.isnan(reference) and not math.isnan(value):
+                        row.ratios[f"{figure.removesuffix('_ms')}_vs_{key}"] = value / reference
+
+    def _baseline(self, key: str, pair: str) -> Row | None:
+        candidates = [r for r in self.rows if r.key == key and r.measured]
+        return next((r for r in candidates if pair and r.pair == pair), candidates[0] if candidates else None)
+
+    # output
+
+    def to_json(self) -> str:
+        def clean(value: Any) -> Any:
+            if isinstance(value, float):
+                return None if math.isnan(value) else round(value, 3)
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [clean(v) for v in value]
+            return value
+
+        return json.dumps(clean(asdict(self)), indent=2, ensure_ascii=False) + "\n"
+
+    HEADERS = (
+        "", "path", "requests", "ok / conflict / error", "p50 ms", "p95 ms", "p99 ms", "ok/s",
+        "ok/s ÷ (f)", "ok/s ÷ (g)", "p50 ÷ (f)", "p50 ÷ (g)", "server CPU ms/req",
+    )  # fmt: skip
+
+    def cells(self, row: Row) -> list[str]:
+        if not row.measured:
+            return [f"({row.key})", row.label, "", "", "", "", "", row.note or "n/a", "", "", "", "", ""]
+        r = row.ratios
+        return [
+            f"({row.key})",
+            row.label,
+            f"{row.requests:,}",
+            f"{row.ok:,} / {row.conflicts:,} / {row.errors:,}",
+            _num(row.p50_ms),
+            _num(row.p95_ms),
+            _num(row.p99_ms),
+            _num(row.per_second, 0),
+            _ratio(r.get("per_second_vs_f")),
+            _ratio(r.get("per_second_vs_g")),
+            _ratio(r.get("p50_vs_f")),
+            _ratio(r.get("p50_vs_g")),
+            _num(row.server_cpu_ms, 2),
+        ]
+
+    def context_lines(self) -> list[str]:
+        seed = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in self.seed.items())
+        return [
+            f"tier {self.tier} ({seed}); {self.database} + {self.redis}; "
+            f"{self.workers} server worker(s), {self.concurrency} clients, {self.duration_s:g} s per row",
+            f"audit after (b): {self.audit}",
+            f"load generator (this process) CPU: {self.client_cpu}",
+        ]
+
+    def to_markdown(self) -> str:
+        lines = [f"`{self.command}` — {self.started_at}, {self.machine}", ""]
+        lines += [f"{line}  " for line in self.context_lines()] + [""]
+        lines.append("| " + " | ".join(self.HEADERS) + " |")
+        lines.append("|" + "|".join("---" if i < 2 else "--:" for i in range(len(self.HEADERS))) + "|")
+        for row in self.rows:
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in self.cells(row)) + " |")
+        notes = [f"- ({row.key}) {row.label}: {row.note}" for row in self.rows if row.measured and row.note]
+        return "\n".join(lines + (["", *notes] if notes else [])) + "\n"
+
+    def print(self, console: Console | None = None) -> None:
+        console = console or Console()
+        table = Table(title=f"smartoffice bench — tier {self.tier}", title_justify="left")
+        for i, header in enumerate(self.HEADERS):
+            table.add_column(header, justify="left" if i < 2 else "right", overflow="fold")
+        for row in self.rows:
+            table.add_row(*self.cells(row))
+        console.print(table)
+        for line in self.context_lines():
+            console.print(line, highlight=False)
+        for row in self.rows:
+            if row.measured and row.note:
+                console.print(f"({row.key}) {row.label}: {row.note}", highlight=False)
+
+    def write(self, json_path: Path | None, markdown_path: Path | None) -> None:
+        if json_path:
+            json_path.write_text(self.to_json())
+        if markdown_path:
+            markdown_path.write_text(self.to_markdown())
+
+
+def _num(value: float, digits: int = 1) -> str:
+    return "" if math.isnan(value) else f"{value:,.{digits}f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}×"

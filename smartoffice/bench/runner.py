@@ -1,0 +1,264 @@
+"""``smartoffice bench``: seed a tier, start the server as real processes, drive it, audit, report."""
+
+import asyncio
+import math
+import os
+import platform
+import secrets
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from sqlalchemy import func, select
+
+from smartoffice.bench.audit import audit_bookings
+from smartoffice.bench.driver import PhaseResult, Step, run_phase
+from smartoffice.bench.http import HttpConnection
+from smartoffice.bench.operations import (
+    ArgumentContext,
+    ProbedOperation,
+    fetch_schema,
+    probe_my_week,
+    probe_occupancy,
+)
+from smartoffice.bench.report import Report, Row
+from smartoffice.bench.scenarios import (
+    BookingWorkload,
+    Targets,
+    floor_availability_step,
+    floor_page_step,
+    load_targets,
+    probed_step,
+    typename_step,
+)
+from smartoffice.bench.servers import ServerProcess, start_server, wait_ready
+from smartoffice.bench.tiers import SeedReport, check_tier, prepare_database, seed_tier
+from smartoffice.bookings.models import Booking
+from smartoffice.db import Database, is_sqlite
+from smartoffice.demo import TIERS
+from smartoffice.embedded_redis import EmbeddedRedis
+from smartoffice.people.models import Employee
+from smartoffice.places.models import Space, SpaceKind
+from smartoffice.runtime import redis_client
+
+SEED_TIME_ZONE = "Asia/Makassar"
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    tier: str = "S"
+    database_url: str | None = None
+    """None: a new SQLite file in a temporary directory."""
+    redis_url: str | None = None
+    """None: an embedded Redis server for the run. A given Redis database is flushed first."""
+    duration: float = 10.0
+    """Seconds measured per row (after a warm-up)."""
+    concurrency: int = 32
+    workers: int = 2
+    json_path: Path | None = None
+    markdown_path: Path | None = None
+    reset: bool = False
+    reuse: bool = False
+    show_progress: bool = True
+    command: str = "smartoffice bench"
+    warmup_seconds: float | None = None
+    """Default: a quarter of ``duration``, between 0.3 and 2 s."""
+
+    @property
+    def warmup(self) -> float:
+        if self.warmup_seconds is not None:
+            return self.warmup_seconds
+        return min(2.0, max(0.3, self.duration / 4))
+
+
+async def run_bench(options: BenchOptions, console: Console | None = None) -> Report:
+    console = console or Console(stderr=True)
+    tier = TIERS[options.tier]
+    workdir = Path(tempfile.mkdtemp(prefix="smartoffice-bench-"))
+    url = options.database_url or f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}"
+    check_tier(tier, url)
+    started_at = datetime.now(UTC)
+    reused = await prepare_database(url, reset=options.reset, reuse=options.reuse)
+    if reused:
+        seed = await _describe_existing(url)
+        console.print(f"reusing the data already in the database ({seed.desks:,} desks, {seed.bookings:,} bookings)")
+    else:
+        today = datetime.now(ZoneInfo(SEED_TIME_ZONE)).date()
+        seed = await seed_tier(url, tier, today=today, show_progress=options.show_progress)
+    succeeded = False
+    async with _redis(options.redis_url) as redis_url:
+        servers = _start_servers(options, url, redis_url, workdir)
+        try:
+            await asyncio.gather(*(wait_ready(s) for s in servers))
+            report = await _measure(options, url, seed, servers, console)
+            succeeded = True
+        finally:
+            for server in servers:
+                server.stop()
+            if not succeeded:
+                console.print(f"server logs kept in {workdir}")
+    shutil.rmtree(workdir, ignore_errors=True)
+    report.started_at = f"{started_at:%Y-%m-%d %H:%M} UTC"
+    report.database = "SQLite" if is_sqlite(url) else "PostgreSQL"
+    report.redis = "embedded Redis" if options.redis_url is None else "Redis server"
+    report.compute_ratios()
+    return report
+
+
+@asynccontextmanager
+async def _redis(url: str | None) -> AsyncIterator[str]:
+    if url is None:
+        with EmbeddedRedis() as embedded:
+            yield embedded.url
+        return
+    client = redis_client(url)
+    try:
+        await client.flushdb()  # a previous run's index would describe another database's bookings
+    finally:
+        await client.aclose()
+    yield url
+
+
+def _start_servers(options: BenchOptions, url: str, redis_url: str, workdir: Path) -> list[ServerProcess]:
+    # Demo mode: the clients act as employees through the X-Demo-Employee header, and introspect the schema.
+    common = {
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "DEMO_MODE": "1",
+    }
+    return [
+        start_server(settings_env=common, workers=options.workers, data_dir=workdir / "indexed", name="server"),
+        start_server(
+            settings_env={**common, "AVAILABILITY_INDEX": "off"},
+            workers=options.workers,
+            data_dir=workdir / "sql-only",
+            name="server-sql-only",
+        ),
+    ]
+
+
+async def _describe_existing(url: str) -> SeedReport:
+    db = Database.from_url(url)
+    try:
+        async with db.read() as session:
+            desks = await session.scalar(select(func.count()).where(Space.kind == SpaceKind.DESK))
+            employees = await session.scalar(select(func.count()).select_from(Employee))
+            bookings = await session.scalar(select(func.count()).select_from(Booking))
+    finally:
+        await db.dispose()
+    return SeedReport("?", desks or 0, employees or 0, bookings or 0, 0.0, reused=True)
+
+
+async def _measure(
+    options: BenchOptions, url: str, seed: SeedReport, servers: list[ServerProcess], console: Console
+) -> Report:
+    indexed, sql_only = servers
+    db = Database.from_url(url)
+    try:
+        targets = await load_targets(db)
+        connection = HttpConnection(indexed.host, indexed.port)
+        try:
+            schema = await fetch_schema(connection)
+        finally:
+            await connection.close()
+        context = ArgumentContext(
+            building_id=targets.floor_max.building_id,
+            floor_id=targets.floor_90.id,
+            site_id=targets.site_id,
+            week_of=targets.availability_days[0],
+            month_first=targets.availability_days[0].replace(day=1),
+        )
+        my_week, occupancy = probe_my_week(schema, context), probe_occupancy(schema, context)
+
+        async def phase(server: ServerProcess, step: Step, label: str, *series: str) -> PhaseResult:
+            console.print(f"measuring {label} ({options.warmup:g} s warm-up + {options.duration:g} s)", highlight=False)
+            return await run_phase(
+                step,
+                host=server.host,
+                port=server.port,
+                concurrency=options.concurrency,
+                duration=options.duration,
+                warmup=options.warmup,
+                server_cpu=server.cpu_seconds,
+                expected_series=series,
+            )
+
+        f90, fmax = targets.floor_90, targets.floor_max
+        days = targets.availability_days
+        rows: list[Row] = []
+        result = await phase(indexed, typename_step(), "(g) { __typename }", "typename")
+        rows.append(Row.from_phase("g", "`{ __typename }` (the framework's floor)", result, "typename"))
+
+        workload = BookingWorkload(targets, options.concurrency)
+        result = await phase(indexed, workload.step, "(b) bookDesk + cancelBooking", "bookDesk", "cancelBooking")
+        tally = workload.tally
+        audit = await audit_bookings(db, tally, targets.max_booking_id)
+        note = (
+            f"{tally.booked:,} booked, {tally.conflicts:,} conflicts, {tally.cancelled:,} cancelled "
+            "(with the warm-up; the audit covers them all)"
+        )
+        rows.append(
+            Row.from_phase("b", "bookDesk on a random free desk (ok/s = bookings/s)", result, "bookDesk", note=note)
+        )
+        rows.append(Row.from_phase("b", "cancelBooking (half of the bookings)", result, "cancelBooking"))
+
+        floors = [(f90, "90")] + ([(fmax, "max")] if fmax.id != f90.id else [])
+        for key, server, what in (("a", indexed, "Redis index"), ("f", sql_only, "SQL only")):
+            for floor, pair in floors:
+                step = floor_availability_step(f"{key}{pair}", floor, days, targets.employees)
+                label = f"floor availability, {floor.desks}-desk floor ({what})"
+                result = await phase(server, step, f"({key}) {label}", f"{key}{pair}")
+                rows.append(Row.from_phase(key, label, result, f"{key}{pair}", pair=pair))
+
+        rows.append(await _probed_row("c", '"my week" (`myWeek`)', my_week, indexed, targets, phase))
+
+        for floor, pair in floors:
+            label = f"floor page HTML, {floor.desks}-desk floor"
+            result = await phase(indexed, floor_page_step(f"d{pair}", floor, days), f"(d) {label}", f"d{pair}")
+            rows.append(Row.from_phase("d", label, result, f"d{pair}", pair=pair))
+
+        rows.append(await _probed_row("e", "building occupancy for a month", occupancy, indexed, targets, phase))
+    finally:
+        await db.dispose()
+    rows = _ordered(rows)
+    cpu = [r.client_cpu_percent for r in rows if r.measured and not math.isnan(r.client_cpu_percent)]
+    return Report(
+        tier=options.tier,
+        database="",
+        redis="",
+        workers=options.workers,
+        concurrency=options.concurrency,
+        duration_s=options.duration,
+        seed={"desks": seed.desks, "staff": seed.employees, "bookings": seed.bookings, "seed_s": round(seed.seconds)},
+        rows=rows,
+        audit=("OK: " if audit.ok else "FAILED: ") + audit.summary(),
+        client_cpu=f"up to {max(cpu, default=0):.0f} % of one core (see client_cpu_percent per row in the JSON)",
+        machine=f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
+        command=options.command,
+    )
+
+
+PhaseRunner = Callable[..., Awaitable[PhaseResult]]
+
+
+async def _probed_row(
+    key: str, label: str, operation: ProbedOperation, server: ServerProcess, targets: Targets, phase: PhaseRunner
+) -> Row:
+    if operation.document is None:
+        return Row(key, label, note=f"n/a ({operation.reason})")
+    employees = [targets.report_reader] if key == "e" else targets.employees
+    step = probed_step(key, operation, employees)
+    result = await phase(server, step, f"({key}) {label}", key)
+    note = f"measured through `{operation.reason}`" if operation.reason != "myWeek" else ""
+    return Row.from_phase(key, label, result, key, note=note)
+
+
+def _ordered(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: "abcdefg".index(r.key))

@@ -1,0 +1,264 @@
+"""A per-process cache of floor layouts (a floor, its building and its spaces), validated by a version in Redis.
+
+A floor's layout changes only when facilities edit places, while every availability read needs it: reading it
+from SQL each time (three short transactions and ~90 ORM objects) cost more than the rest of the request. So each
+process keeps :class:`FloorLayout` values (frozen, ``__slots__``, no ORM state) keyed by floor id, and trusts one
+only while the **layout version** it was loaded under is still the current one:
+
+* ``so:places:layout-version`` in Redis holds a random token. Any committed change to sites, buildings, floors,
+  zones or spaces replaces it (:func:`bump_layout_version`), and every process then reloads on its next read.
+* Changes are noticed for you: a write transaction (``Database.write()``) that flushes a places object or runs
+  an ORM ``insert``/``update``/``delete`` on a places table is marked (:func:`track_layout_changes`), and the
+  after-commit hook :meth:`FloorLayoutCache.after_commit` bumps the version once it is durable. **A future places
+  editor that changes places in any other way (raw SQL, another engine) must call** :func:`bump_layout_version`
+  **after its commit**, as must scripts that edit places behind a running deployment.
+* The version is read *before* SQL, so a change committed between the two makes the entry stale at once
+  (the bump that follows the commit differs from the version the entry carries).
+* Redis may be lost: a missing version is replaced by a fresh random token (never a previous one), which
+  invalidates every cached entry. While Redis is unreachable (or its breaker is open), layouts are read from SQL
+  and not cached. A version bump that fails (Redis down at that moment) empties this process's cache; other
+  processes' entries are bounded by :data:`LAYOUT_MAX_AGE_SECONDS`.
+* Missing floors are never cached, so seeding an empty database needs no bump.
+"""
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import time
+from itertools import chain
+from time import monotonic
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, joinedload
+
+from smartoffice.api.ids import encode_id
+from smartoffice.availability.breaker import CircuitBreaker
+from smartoffice.db import Database
+from smartoffice.errors import NotFound
+from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
+
+log = logging.getLogger(__name__)
+
+LAYOUT_VERSION_KEY = "so:places:layout-version"
+LAYOUT_MAX_AGE_SECONDS = 300.0
+"""A backstop only (a bump that could not reach Redis): entries are normally invalidated by the version."""
+LAYOUT_CHANGED = "smartoffice.places.layout_changed"
+"""``session.info`` key: this transaction changed places; bump the layout version after it commits."""
+
+PLACE_MODELS = (Site, Building, Floor, Zone, Space)
+PLACE_TABLES = frozenset(model.__tablename__ for model in PLACE_MODELS)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildingLayout:
+    id: int
+    site_id: int
+    code: str
+    name: str
+    time_zone: str
+    opens_at: time
+    closes_at: time
+
+
+@dataclass(frozen=True, slots=True)
+class SpaceLayout:
+    id: int
+    floor_id: int
+    kind: SpaceKind
+    code: str
+    name: str | None
+    capacity: int
+    x: float
+    y: float
+    width: float
+    height: float
+    rotation: float
+    amenities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FloorLayout:
+    id: int
+    building_id: int
+    level: int
+    name: str
+    width: float
+    height: float
+    building: BuildingLayout
+    spaces: tuple[SpaceLayout, ...]
+    """Every space of the floor, by code (the order of ``Floor.desks`` and ``Floor.rooms``)."""
+    desks: tuple[SpaceLayout, ...]
+    """The desks among ``spaces``, by code: the order of the packed availability string."""
+    desk_global_ids: tuple[str, ...]
+    """The desks' relay ids, in the same order."""
+    desk_order: str
+    """A short digest of the desk id sequence: clients compare it to know their desk list still lines up."""
+
+
+def floor_layout(floor: Floor, building: Building, spaces: list[Space]) -> FloorLayout:
+    ordered = sorted(spaces, key=lambda s: s.code)
+    frozen = tuple(
+        SpaceLayout(
+            id=s.id,
+            floor_id=s.floor_id,
+            kind=s.kind,
+            code=s.code,
+            name=s.name,
+            capacity=s.capacity,
+            x=s.x,
+            y=s.y,
+            width=s.width,
+            height=s.height,
+            rotation=s.rotation,
+            amenities=tuple(s.amenities or ()),
+        )
+        for s in ordered
+    )
+    desks = tuple(s for s in frozen if s.kind == SpaceKind.DESK)
+    return FloorLayout(
+        id=floor.id,
+        building_id=floor.building_id,
+        level=floor.level,
+        name=floor.name,
+        width=floor.width,
+        height=floor.height,
+        building=BuildingLayout(
+            id=building.id,
+            site_id=building.site_id,
+            code=building.code,
+            name=building.name,
+            time_zone=building.time_zone,
+            opens_at=building.opens_at,
+            closes_at=building.closes_at,
+        ),
+        spaces=frozen,
+        desks=desks,
+        desk_global_ids=tuple(encode_id("Desk", d.id) for d in desks),
+        desk_order=desk_order_digest(d.id for d in desks),
+    )
+
+
+def desk_order_digest(desk_ids: Iterable[int]) -> str:
+    return hashlib.blake2s(",".join(map(str, desk_ids)).encode(), digest_size=8).hexdigest()
+
+
+async def load_floor_layout(session: AsyncSession, floor_id: int) -> FloorLayout:
+    """One floor's layout from SQL, in one transaction and two queries. Raises NotFound."""
+    floor = await session.scalar(select(Floor).where(Floor.id == floor_id).options(joinedload(Floor.building)))
+    if floor is None:
+        raise NotFound("Floor", floor_id)
+    spaces = list(await session.scalars(select(Space).where(Space.floor_id == floor_id).order_by(Space.code)))
+    return floor_layout(floor, floor.building, spaces)
+
+
+async def bump_layout_version(redis: Redis) -> None:
+    """Make every process's cached layouts stale. Call after committing a change to places."""
+    await redis.set(LAYOUT_VERSION_KEY, secrets.token_hex(8))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    version: str
+    loaded_at: float
+    layout: FloorLayout
+
+
+class FloorLayoutCache:
+    """Floor layouts by floor id, for one process (see the module docstring for when an entry is trusted).
+
+    ``breaker`` is shared with the availability index: while Redis is known to be failing, no request waits for
+    a timeout here either.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        redis: Redis,
+        breaker: CircuitBreaker,
+        *,
+        clock: Callable[[], float] = monotonic,
+        max_age: float = LAYOUT_MAX_AGE_SECONDS,
+    ) -> None:
+        self.db = db
+        self.redis = redis
+        self.breaker = breaker
+        self.clock = clock
+        self.max_age = max_age
+        self._entries: dict[int, _Entry] = {}
+
+    async def get(self, floor_id: int) -> FloorLayout:
+        """The floor's layout, from this process's cache when still current, else from SQL. Raises NotFound."""
+        version = await self.version()
+        entry = self._entries.get(floor_id)
+        now = self.clock()
+        if entry is not None and entry.version == version and now - entry.loaded_at < self.max_age:
+            return entry.layout
+        async with self.db.read() as session:
+            layout = await load_floor_layout(session, floor_id)
+        if version is not None:
+            self._entries[floor_id] = _Entry(version, now, layout)
+        else:
+            self._entries.pop(floor_id, None)
+        return layout
+
+    async def version(self) -> str | None:
+        """The current layout version, or None when Redis cannot say (then nothing is served from the cache)."""
+        if not self.breaker.allow():
+            return None
+        try:
+            raw = await self.redis.get(LAYOUT_VERSION_KEY)
+            if raw is None:  # never set, or Redis lost it: start a new version no entry can carry
+                await self.redis.set(LAYOUT_VERSION_KEY, secrets.token_hex(8), nx=True)
+                raw = await self.redis.get(LAYOUT_VERSION_KEY)
+        except RedisError as exc:
+            self.breaker.record_failure()
+            log.warning("layout version unavailable (%r): reading floor layouts from SQL", exc)
+            return None
+        self.breaker.record_success()
+        return raw.decode() if isinstance(raw, bytes) else raw
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    async def after_commit(self, session: AsyncSession) -> None:
+        """``Database.after_commit`` hook: bump the version if the transaction changed places."""
+        if not session.info.pop(LAYOUT_CHANGED, False):
+            return
+        self.clear()
+        try:
+            await bump_layout_version(self.redis)
+        except RedisError as exc:
+            log.error(
+                "places changed but the layout version could not be bumped (%r): other processes may serve the "
+                "old layout for up to %.0f s",
+                exc,
+                self.max_age,
+            )
+
+
+def track_layout_changes() -> None:
+    """Mark sessions that change places (``session.info[LAYOUT_CHANGED]``). Idempotent; called on import."""
+    if not event.contains(Session, "after_flush", _note_flush):
+        event.listen(Session, "after_flush", _note_flush)
+        event.listen(Session, "do_orm_execute", _note_statement)
+
+
+def _note_flush(session: Session, _context: Any) -> None:
+    if any(isinstance(obj, PLACE_MODELS) for obj in chain(session.new, session.dirty, session.deleted)):
+        session.info[LAYOUT_CHANGED] = True
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in PLACE_TABLES:
+            state.session.info[LAYOUT_CHANGED] = True
+
+
+track_layout_changes()
