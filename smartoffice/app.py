@@ -1,7 +1,7 @@
 """The ASGI application: ``create_app(settings)`` wires the runtime, GraphQL and the pages."""
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -10,32 +10,35 @@ from litestar.background_tasks import BackgroundTasks
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.handlers import WebsocketRouteHandler
+from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.plugins.prometheus import PrometheusController
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.template import TemplateConfig
 from sqlalchemy import text
 from strawberry.litestar import make_graphql_controller
 
-from smartoffice.api.context import DEMO_IDENTITY_HEADER, Context, viewer_from_header
+from smartoffice.api.context import Context
+from smartoffice.api.doors import API_GRAPHQL_PATH, EXCEPTION_HANDLERS, browser_door, door_context, token_door
 from smartoffice.api.schema import build_schema
+from smartoffice.identity.http import LoginSessionMiddleware
+from smartoffice.integrations.live import subscriptions_controller
 from smartoffice.jobs import start_jobs, stop_jobs
-from smartoffice.messages import language_from_header
+from smartoffice.metrics import prometheus_config
 from smartoffice.runtime import open_runtime, runtime_of
 from smartoffice.settings import Settings
 from smartoffice.web import PAGE_ROUTES, STATIC_ROUTES
+from smartoffice.web.login import LOGIN_ROUTES
+from smartoffice.web.words import register_template_globals
 
 GRAPHQL_PATH = "/graphql"
 
 
 async def graphql_context(request: Request[Any, Any, Any]) -> Context:
-    # The GraphQL endpoint identifies callers by header only, never by the pages' cookie: a cross-site form
-    # cannot set a header, so the endpoint needs no CSRF token (login and app tokens come later).
-    return Context.for_request(
-        runtime_of(request),
-        viewer_from_header(request.headers.get(DEMO_IDENTITY_HEADER)),
-        language_from_header(request.headers.get("accept-language")),
-    )
+    # Who is asking was settled by the door's guard (smartoffice.api.doors) before strawberry ran.
+    return await door_context(request)
 
 
 async def _graphql_response() -> Response[Any]:
@@ -43,17 +46,26 @@ async def _graphql_response() -> Response[Any]:
     return Response({}, background=BackgroundTasks([]))
 
 
-def graphql_controller(settings: Settings) -> type:
+def graphql_controller(settings: Settings, path: str = GRAPHQL_PATH) -> type:
+    """``/graphql`` (browsers: session cookie + CSRF, or the demo header) or ``/api/graphql`` (app tokens)."""
+    is_api = path == API_GRAPHQL_PATH
     base = make_graphql_controller(
         build_schema(debug=settings.debug),
-        path=GRAPHQL_PATH,
+        path=path,
         context_getter=graphql_context,
         allow_queries_via_get=False,
-        graphql_ide="graphiql",
+        graphql_ide=None if is_api or settings.is_production else "graphiql",
     )
 
     class GraphQLController(base):  # type: ignore[valid-type,misc]
         dependencies = {**base.dependencies, "response": Provide(_graphql_response)}
+        guards = [token_door if is_api else browser_door]
+        exception_handlers = EXCEPTION_HANDLERS
+
+        def get_route_handlers(self) -> list[BaseRouteHandler]:
+            # HTTP only: browsers send cookies on a cross-site WebSocket handshake, so no WebSocket may ride on
+            # these doors; subscriptions live at /graphql/ws and authenticate on connect.
+            return [h for h in super().get_route_handlers() if not isinstance(h, WebsocketRouteHandler)]
 
     return GraphQLController
 
@@ -76,6 +88,14 @@ async def health(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
     return Response(checks, status_code=status)
 
 
+def _template_globals(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
+    def register(engine: JinjaTemplateEngine) -> None:
+        register_template_globals(engine)
+        engine.engine.globals["demo_mode"] = settings.is_demo  # base.html offers the demo's picker only then
+
+    return register
+
+
 def create_app(settings: Settings) -> Litestar:
     settings = settings.with_secret()
 
@@ -91,12 +111,30 @@ def create_app(settings: Settings) -> Litestar:
 
     session_secret = hashlib.sha256(("session:" + settings.secret_key).encode()).digest()
     return Litestar(
-        route_handlers=[graphql_controller(settings), health, *PAGE_ROUTES, *STATIC_ROUTES],
+        route_handlers=[
+            graphql_controller(settings),
+            graphql_controller(settings, API_GRAPHQL_PATH),
+            subscriptions_controller(build_schema(debug=settings.debug)),  # WebSocket only: /graphql/ws
+            health,
+            PrometheusController,
+            *PAGE_ROUTES,
+            *LOGIN_ROUTES,
+            *STATIC_ROUTES,
+        ],
         lifespan=[lifespan],
-        template_config=TemplateConfig(directory=settings.templates_dir, engine=JinjaTemplateEngine),
-        csrf_config=CSRFConfig(secret=settings.secret_key, exclude=[GRAPHQL_PATH, "/health"]),
+        template_config=TemplateConfig(
+            directory=settings.templates_dir, engine=JinjaTemplateEngine, engine_callback=_template_globals(settings)
+        ),
+        # The GraphQL doors check CSRF themselves, for cookie-borne requests only (smartoffice.api.doors).
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, exclude=[GRAPHQL_PATH, API_GRAPHQL_PATH, "/health", "/metrics"]
+        ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
-        middleware=[CookieBackendConfig(secret=session_secret, httponly=True, samesite="lax").middleware],
+        middleware=[
+            prometheus_config().middleware,
+            CookieBackendConfig(secret=session_secret, httponly=True, samesite="lax").middleware,
+            LoginSessionMiddleware(),
+        ],
         debug=settings.debug,
     )
 

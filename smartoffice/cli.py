@@ -1,8 +1,8 @@
-"""The ``smartoffice`` command: ``serve``, ``demo``, ``db upgrade``, ``availability rebuild``, ``export-schema``."""
+"""The ``smartoffice`` command: ``serve``, ``demo``, ``db upgrade``, ``availability rebuild``, ``export-schema``,
+``bench``."""
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -12,6 +12,8 @@ from pathlib import Path
 
 from smartoffice.db import Database
 from smartoffice.embedded_redis import EmbeddedRedis
+from smartoffice.identity.cli import add_token_commands
+from smartoffice.logs import configure_logging
 from smartoffice.migrations import upgrade
 from smartoffice.runtime import open_runtime
 from smartoffice.settings import PREFIX, Settings
@@ -25,8 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
+    configure_logging(settings.log_format)
     return int(args.run(settings, args) or 0)
 
 
@@ -57,6 +59,36 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=DEFAULT_SCHEMA_PATH, help=f"default {DEFAULT_SCHEMA_PATH}")
     export.set_defaults(run=_export_schema)
+
+    bench = commands.add_parser(
+        "bench",
+        help="seed a scale tier into a fresh database, serve it, drive it over HTTP and print latency/throughput",
+        description="Seeds a tier (S: the demo, M: 15 towers, L: 100,000 staff and a year of bookings, PostgreSQL "
+        "only), starts `smartoffice serve --workers N` (twice: with the Redis index and SQL-only), drives it with "
+        "concurrent clients on loopback and prints one table. Never reads SMARTOFFICE_DATABASE_URL/REDIS_URL: "
+        "it only touches what its options name.",
+    )
+    bench.add_argument("--tier", choices=("S", "M", "L"), default="S", help="dataset size (default S)")
+    bench.add_argument(
+        "--database-url",
+        help="postgresql+asyncpg://... (created if missing; refused if it holds data, see --reset/--reuse); "
+        "default: a new SQLite file in a temporary directory",
+    )
+    bench.add_argument(
+        "--redis-url", help="a Redis database the benchmark may FLUSH (default: an embedded Redis server)"
+    )
+    bench.add_argument("--duration", type=float, default=10.0, help="seconds measured per row (default 10)")
+    bench.add_argument("--concurrency", type=int, default=32, help="concurrent clients (default 32)")
+    bench.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
+    bench.add_argument("--json", type=Path, dest="json_path", help="also write the table as JSON here")
+    bench.add_argument("--markdown", type=Path, dest="markdown_path", help="also write the table as Markdown here")
+    existing = bench.add_mutually_exclusive_group()
+    existing.add_argument("--reset", action="store_true", help="wipe a PostgreSQL database that holds data")
+    existing.add_argument("--reuse", action="store_true", help="benchmark the data already seeded (e.g. tier L)")
+    bench.add_argument("--no-progress", action="store_true", help="no progress bar while seeding")
+    bench.set_defaults(run=_bench)
+
+    add_token_commands(commands)
     return parser
 
 
@@ -80,6 +112,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         "REDIS_URL": embedded.url if embedded else settings.redis_url,
         "SECRET_KEY": settings.secret_key,
         "MIGRATE_ON_START": "0",
+        "DEMO_MODE": "1" if settings.is_demo else "0",  # workers get a database URL, so say it explicitly
     }
     os.environ.update({PREFIX + k: v for k, v in env.items() if v})
     print(f"SmartOffice Nusantara on http://{settings.host}:{settings.port}/  (GraphQL at /graphql)", flush=True)
@@ -106,6 +139,11 @@ async def _prepare(settings: Settings, *, seed: bool) -> None:
             await upgrade(db.engine)
         if seed:
             await _seed(db)
+            if settings.is_demo:
+                from smartoffice.identity.demo_accounts import DEMO_PASSWORD, seed_demo_accounts
+
+                accounts = await seed_demo_accounts(db)
+                print(f"demo sign-in (password {DEMO_PASSWORD}): {', '.join(a.email for a in accounts)}", flush=True)
     finally:
         await db.dispose()
 
@@ -152,3 +190,33 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     args.output.write_text(schema_sdl())
     print(f"wrote {args.output}")
     return 0
+
+
+def _bench(_settings: Settings, args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from smartoffice.bench.runner import BenchOptions, run_bench
+    from smartoffice.bench.tiers import BenchSetupError
+
+    options = BenchOptions(
+        tier=args.tier,
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        duration=args.duration,
+        concurrency=args.concurrency,
+        workers=args.workers,
+        json_path=args.json_path,
+        markdown_path=args.markdown_path,
+        reset=args.reset,
+        reuse=args.reuse,
+        show_progress=not args.no_progress,
+        command=" ".join(["smartoffice", *sys.argv[1:]]) if sys.argv[1:2] == ["bench"] else "smartoffice bench",
+    )
+    try:
+        report = asyncio.run(run_bench(options))
+    except BenchSetupError as exc:
+        print(f"smartoffice bench: {exc}", file=sys.stderr)
+        return 2
+    report.print(Console() if sys.stdout.isatty() else Console(width=200))
+    report.write(options.json_path, options.markdown_path)
+    return 0 if report.audit.startswith("OK") else 1

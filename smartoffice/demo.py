@@ -14,10 +14,15 @@ Everything comes from one ``random.Random(seed)``, so a seed always gives the sa
 * no bookings. There are more people than desks on purpose: peak days run short of seats.
 
 :func:`generate_demo` builds plain rows (pure and deterministic); :func:`seed_demo` bulk-inserts them once.
+
+The same generator builds the larger scale tiers of ``smartoffice bench`` (:data:`TIERS`): tier S *is* this demo;
+M and L add towers, floors, larger open-plan floors and more ministries (copies of the two unit trees under
+synthetic K/L codes), drawn the same way.
 """
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from itertools import cycle
@@ -29,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from smartoffice.db import Base, Database
 from smartoffice.people.models import Employee, EmploymentType, Organisation, OrgUnit, PositionKind
 from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
+from smartoffice.policies.demo import seed_policies
 
 DEMO_AS_OF = date(2026, 11, 22)
 """The day the dataset describes: placement dates are drawn relative to it, never to the clock."""
@@ -111,6 +117,48 @@ MINISTRIES = (
     ),
 )  # fmt: skip
 
+
+@dataclass(frozen=True)
+class Tier:
+    """The size of a generated dataset. Tier S is the demo; the benchmark's M and L are bigger campuses."""
+
+    name: str
+    towers: int = TOWERS
+    floors_per_tower: int = FLOORS_PER_TOWER
+    min_desks: int = MIN_DESKS
+    max_desks: int = MAX_DESKS
+    """Per floor; a 64 x 32 m plan holds up to ~250 desks in benches."""
+    total_desks: int = TOTAL_DESKS
+    ministries: int = len(MINISTRIES)
+    staff_per_ministry: int = STAFF_PER_MINISTRY
+
+    @property
+    def floors(self) -> int:
+        return self.towers * self.floors_per_tower
+
+    @property
+    def staff(self) -> int:
+        return self.ministries * self.staff_per_ministry
+
+
+TIERS = {
+    "S": Tier("S"),
+    "M": Tier("M", towers=15, floors_per_tower=8, max_desks=160, total_desks=9_500, ministries=15),
+    "L": Tier("L", towers=50, floors_per_tower=12, max_desks=250, total_desks=60_000, ministries=125),
+}
+"""S: one Kemenko complex (~1,300 desks, 1,600 staff); M: 15 towers (~9,500 desks, 12,000 staff); L: the whole
+capital (~60,000 desks, 100,000 staff; ``smartoffice bench`` adds a year of bookings)."""
+
+
+def ministries(count: int) -> tuple[Ministry, ...]:
+    """The two real ministries, then synthetic K/L (kementerian/lembaga) reusing their unit trees in turn."""
+    extra = (
+        Ministry(f"KL{n:03d}", f"Kementerian/Lembaga Sintetis {n:03d}", f"kl{n:03d}.go.id", *MINISTRIES[n % 2][3:])
+        for n in range(len(MINISTRIES) + 1, count + 1)
+    )
+    return (*MINISTRIES, *extra)[:count]
+
+
 UNIT_CODE_PREFIXES = {"Direktorat": "DIR", "Biro": "BIRO", "Pusat": "PUS", "Asisten": "ASDEP"}
 TEAM_TOPICS = ("Perencanaan dan Anggaran", "Pemantauan dan Evaluasi", "Analisis Kebijakan", "Data dan Informasi")
 OTHER_FUNCTIONAL_POSTS = ("Analis Sumber Daya Manusia Aparatur", "Pranata Komputer", "Arsiparis", "Analis Anggaran")
@@ -180,17 +228,18 @@ class DemoData:
     employees: list[Row]
 
 
-def generate_demo(seed: int = 2026) -> DemoData:
+def generate_demo(seed: int = 2026, tier: Tier = TIERS["S"]) -> DemoData:
     rng = random.Random(seed)
     org_units: list[Row] = []
     nip_serials: Counter[str] = Counter()
     employees: list[Row] = []
     eselon_ii_by_ministry = []
-    for org, ministry in enumerate(MINISTRIES):
+    kls = ministries(tier.ministries)
+    for org, ministry in enumerate(kls):
         people = _People(rng, ministry, nip_serials, employees)
-        eselon_ii_by_ministry.append(_add_ministry(rng, people, org_units, org, ministry))
-    buildings, floors, zones, spaces = _plan_towers(rng, eselon_ii_by_ministry, org_units)
-    organisations = [{"code": m.code, "name": m.name} for m in MINISTRIES]
+        eselon_ii_by_ministry.append(_add_ministry(rng, people, org_units, org, ministry, tier.staff_per_ministry))
+    buildings, floors, zones, spaces = _plan_towers(rng, eselon_ii_by_ministry, org_units, tier)
+    organisations = [{"code": m.code, "name": m.name} for m in kls]
     site = {"code": "KIPP", "name": "KIPP Nusantara"}
     return DemoData(site, buildings, floors, zones, spaces, organisations, org_units, employees)
 
@@ -251,7 +300,9 @@ class _People:
         return earliest + timedelta(days=self.rng.randint(0, (latest - earliest).days))
 
 
-def _add_ministry(rng: random.Random, people: _People, units: list[Row], org: int, ministry: Ministry) -> list[int]:
+def _add_ministry(
+    rng: random.Random, people: _People, units: list[Row], org: int, ministry: Ministry, staff: int
+) -> list[int]:
     """Adds the unit tree and its people; returns the indexes of the Eselon II units."""
 
     def add_unit(code: str, name: str, level: int, parent: int | None) -> int:
@@ -260,7 +311,7 @@ def _add_ministry(rng: random.Random, people: _People, units: list[Row], org: in
 
     eselon_ii_count = sum(len(children) for _, _, children in ministry.units)
     heads = len(ministry.units) + eselon_ii_count
-    staff_counts = iter(_apportion(STAFF_PER_MINISTRY - heads, [rng.uniform(0.6, 1.4) for _ in range(eselon_ii_count)]))
+    staff_counts = iter(_apportion(staff - heads, [rng.uniform(0.6, 1.4) for _ in range(eselon_ii_count)]))
     team_lead = Post(PositionKind.FUNCTIONAL, f"{ministry.main_post} Ahli Madya", (1970, 1986))
     eselon_ii: list[int] = []
     for eselon_i_code, eselon_i_name, children in ministry.units:
@@ -294,17 +345,18 @@ def _apportion(total: int, weights: list[float]) -> list[int]:
     return parts
 
 
-def _desks_per_floor(rng: random.Random, floors: int) -> list[int]:
-    counts = [rng.randint(MIN_DESKS, MAX_DESKS) for _ in range(floors)]
-    while (gap := TOTAL_DESKS - sum(counts)) != 0:
+def _desks_per_floor(rng: random.Random, tier: Tier) -> list[int]:
+    floors = tier.floors
+    counts = [rng.randint(tier.min_desks, tier.max_desks) for _ in range(floors)]
+    while (gap := tier.total_desks - sum(counts)) != 0:
         i, step = rng.randrange(floors), (1 if gap > 0 else -1)
-        if MIN_DESKS <= counts[i] + step <= MAX_DESKS:
+        if tier.min_desks <= counts[i] + step <= tier.max_desks:
             counts[i] += step
     return counts
 
 
 def _plan_towers(
-    rng: random.Random, eselon_ii_by_ministry: list[list[int]], units: list[Row]
+    rng: random.Random, eselon_ii_by_ministry: list[list[int]], units: list[Row], tier: Tier
 ) -> tuple[list[Row], list[Row], list[Row], list[Row]]:
     buildings: list[Row] = []
     floors: list[Row] = []
@@ -312,17 +364,18 @@ def _plan_towers(
     spaces: list[Row] = []
     # Units are dealt out in tree order, so a Deputi's directorates sit on neighbouring floors.
     next_unit = [cycle(ids) for ids in eselon_ii_by_ministry]
-    desk_counts = iter(_desks_per_floor(rng, TOWERS * FLOORS_PER_TOWER))
+    desk_counts = iter(_desks_per_floor(rng, tier))
     hours = {"time_zone": "Asia/Makassar", "opens_at": time(7), "closes_at": time(19)}
-    for tower in range(1, TOWERS + 1):
+    for tower in range(1, tier.towers + 1):
         buildings.append({"site_id": 0, "code": f"T{tower}", "name": f"Menara {tower} Kompleks Kemenko", **hours})
-        for level in range(1, FLOORS_PER_TOWER + 1):
+        for level in range(1, tier.floors_per_tower + 1):
             floor, label = len(floors), f"T{tower}-{level}"
             size = {"width": FLOOR_WIDTH, "height": FLOOR_HEIGHT}
             floors.append({"building_id": tower - 1, "level": level, "name": f"Lantai {level}", **size})
             spaces += _rooms(rng, floor, label)
             zone_count = rng.choice((2, 3, 3, 4))
-            owners = [next(next_unit[(floor + i) % 2]) for i in range(zone_count)]  # alternate the ministries
+            # Alternate the ministries (S: the two of them, so every floor is shared).
+            owners = [next(next_unit[(floor + i) % len(next_unit)]) for i in range(zone_count)]
             zone_width = (FLOOR_WIDTH - 2 * DESK_AREA_SIDE) / zone_count
             desks = _apportion(next(desk_counts), [rng.uniform(0.7, 1.3) for _ in owners])
             for i, (owner, desk_count) in enumerate(zip(owners, desks, strict=True)):
@@ -388,35 +441,54 @@ def _draw(rng: random.Random, odds: dict[str, float]) -> list[str]:
     return [amenity for amenity, chance in odds.items() if rng.random() < chance]
 
 
-async def seed_demo(db: Database, *, seed: int = 2026) -> DemoSummary:
-    """Fills an empty database with the demo dataset; a database that has any site is left as it is."""
+Progress = Callable[[str, int], None]
+"""Told the name of a table and how many rows just went into it."""
+
+
+async def seed_demo(
+    db: Database, *, seed: int = 2026, tier: Tier = TIERS["S"], progress: Progress | None = None
+) -> DemoSummary:
+    """Fills an empty database with the demo dataset (or a larger ``tier`` of it); a database that has any site
+    is left as it is."""
     async with db.write() as session:
         # Two servers starting at once: the second waits here, then finds the site. (SQLite: BEGIN IMMEDIATE.)
         if not db.is_sqlite:
             await session.execute(text("LOCK TABLE sites IN SHARE ROW EXCLUSIVE MODE"))
         if await session.scalar(select(Site.id).limit(1)) is None:
-            await _insert(session, generate_demo(seed))
+            await _insert(session, generate_demo(seed, tier), progress or (lambda _table, _rows: None))
+            await seed_policies(session, DEMO_AS_OF)  # the office-day policies both ministries work under
         return await _summarise(session)
 
 
-async def _insert(session: AsyncSession, data: DemoData) -> None:
+def demo_row_count(tier: Tier) -> int:
+    """Roughly how many rows :func:`seed_demo` inserts for ``tier`` (for a progress bar)."""
+    rooms_and_zones = tier.floors * 5
+    return 1 + tier.towers + tier.floors + tier.ministries * 60 + rooms_and_zones + tier.total_desks + 2 * tier.staff
+
+
+async def _insert(session: AsyncSession, data: DemoData, progress: Progress) -> None:
     [site_id] = await _insert_returning_ids(session, Site, [data.site])
     building_ids = await _insert_returning_ids(session, Building, _resolve(data.buildings, site_id=[site_id]))
     floor_ids = await _insert_returning_ids(session, Floor, _resolve(data.floors, building_id=building_ids))
     organisation_ids = await _insert_returning_ids(session, Organisation, data.organisations)
+    progress("places", 1 + len(building_ids) + len(floor_ids) + len(organisation_ids))
     unit_ids: dict[int, int] = {}
     for level in (1, 2, 3):  # parents before children
         indexes = [i for i, row in enumerate(data.org_units) if row["level"] == level]
         rows = [{**data.org_units[i], "parent_id": unit_ids.get(data.org_units[i]["parent_id"])} for i in indexes]
         ids = await _insert_returning_ids(session, OrgUnit, _resolve(rows, organisation_id=organisation_ids))
         unit_ids.update(zip(indexes, ids, strict=True))
+        progress("org_units", len(ids))
     unit_id_list = [unit_ids[i] for i in range(len(data.org_units))]
     zones = _resolve(data.zones, floor_id=floor_ids, org_unit_id=unit_id_list)
     zone_ids = await _insert_returning_ids(session, Zone, zones)
+    progress("zones", len(zone_ids))
     # The two big tables go in as one executemany each: SQLite returns ids in order only one row at a time.
     await session.execute(insert(Space), _resolve(data.spaces, floor_id=floor_ids, zone_id=zone_ids))
+    progress("spaces", len(data.spaces))
     people = _resolve(data.employees, org_unit_id=unit_id_list)
     await session.execute(insert(Employee), [{**row, "supervisor_id": None} for row in people])
+    progress("employees", len(people))
     id_by_nip = {nip: id_ for nip, id_ in await session.execute(select(Employee.nip, Employee.id))}
     employee_ids = [id_by_nip[row["nip"]] for row in data.employees]
     supervisors = [
@@ -425,6 +497,7 @@ async def _insert(session: AsyncSession, data: DemoData) -> None:
         if row["supervisor_id"] is not None
     ]
     await session.execute(update(Employee), supervisors)
+    progress("supervisors", len(data.employees))
 
 
 def _resolve(rows: list[Row], **ids_by_column: list[int]) -> list[Row]:

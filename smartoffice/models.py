@@ -2,6 +2,8 @@
 
 from smartoffice.bookings.models import Booking, BookingRule, BookingSeries, IdempotencyKey
 from smartoffice.db import Base
+from smartoffice.identity.models import ApiToken, LocalAccount
+from smartoffice.integrations.models import BookingEvent, CalendarFeed, WebhookDelivery, WebhookSubscription
 from smartoffice.people.models import Employee, Organisation, OrgUnit, RoleAssignment
 from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Site, Space, Zone, room_approvers
 from smartoffice.policies.models import (
@@ -16,11 +18,14 @@ from smartoffice.workcalendar.models import CalendarOverride
 
 __all__ = [
     "AnchorDay",
+    "ApiToken",
     "Base",
     "Booking",
+    "BookingEvent",
     "BookingRule",
     "BookingSeries",
     "Building",
+    "CalendarFeed",
     "CalendarOverride",
     "Closure",
     "DeskRelease",
@@ -29,6 +34,7 @@ __all__ = [
     "Exemption",
     "Floor",
     "IdempotencyKey",
+    "LocalAccount",
     "OrgUnit",
     "Organisation",
     "PerformanceRating",
@@ -36,6 +42,8 @@ __all__ = [
     "RoleAssignment",
     "Site",
     "Space",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkDay",
     "Zone",
     "room_approvers",

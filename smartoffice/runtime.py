@@ -18,6 +18,8 @@ from smartoffice.availability.service import AvailabilityService
 from smartoffice.bookings.service import BookingService
 from smartoffice.db import Database, utcnow
 from smartoffice.embedded_redis import EmbeddedRedis
+from smartoffice.integrations.events import EventPublisher
+from smartoffice.places.layout import FloorLayoutCache
 from smartoffice.settings import Settings
 
 # Short timeouts: the index is an optimisation, and a slow Redis must not make bookings slow (SQL answers).
@@ -31,6 +33,8 @@ class Runtime:
     redis: Redis
     availability: AvailabilityService
     bookings: BookingService
+    layouts: FloorLayoutCache
+    """Floor layouts for availability reads, cached in this process (``places/layout.py``)."""
 
 
 def runtime_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Runtime:
@@ -56,13 +60,17 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             from smartoffice.migrations import upgrade
 
             await upgrade(db.engine)
-        availability = AvailabilityService(db, AvailabilityIndex(redis))
+        availability = AvailabilityService(db, AvailabilityIndex(redis), read_index=settings.availability_index)
+        db.after_commit.append(EventPublisher(redis).after_commit)  # booking events → Redis pub/sub
+        layouts = FloorLayoutCache(db, redis, availability.breaker)
+        db.after_commit.append(layouts.after_commit)  # a change to places bumps the layout version
         yield Runtime(
             settings=settings,
             db=db,
             redis=redis,
             availability=availability,
             bookings=BookingService(db, availability, clock),
+            layouts=layouts,
         )
     finally:
         await redis.aclose()

@@ -32,6 +32,25 @@ class Settings:
     run_jobs: bool = True
     """Run the periodic background jobs (no-show release, index reconciler) in this process."""
     templates_dir: Path = Path(__file__).resolve().parent.parent / "templates"
+    availability_index: bool = True
+    """Answer availability reads from the Redis index; off: from SQL only (the benchmark's baseline). Bookings
+    still project into the index either way, so processes with it on stay correct."""
+    log_format: str = "text"
+    """``json`` for one JSON object per log line (for log shippers; docker-compose sets it), else plain text."""
+    demo_mode: bool | None = None
+    """Demo conveniences: the "act as any employee" picker, the ``X-Demo-Employee`` header, the demo accounts'
+    password, GraphiQL and introspection. ``None`` (unset): on when embedded (no database URL), off otherwise.
+    Never turn it on in production: anyone could act as anyone."""
+    session_ttl_seconds: int = 8 * 3600
+    """How long a login session lives in Redis (fixed from login; logout or an admin revoke ends it sooner)."""
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 20
+    graphql_max_tokens: int = 2000
+    graphql_cost_budget: int = 5000
+    """Static cost a document may have (fields 1, lists multiply); an app token may carry its own budget."""
+    token_rate_limit: int = 600
+    """Requests per token per ``token_rate_window_seconds``; a token may carry its own limit."""
+    token_rate_window_seconds: int = 60
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
@@ -54,6 +73,16 @@ class Settings:
             migrate_on_start=_truthy(get("MIGRATE_ON_START"), default=True),
             run_jobs=_truthy(get("RUN_JOBS"), default=True),
             templates_dir=Path(get("TEMPLATES_DIR") or defaults.templates_dir),
+            availability_index=_truthy(get("AVAILABILITY_INDEX"), default=True),
+            log_format=(get("LOG_FORMAT") or defaults.log_format).lower(),
+            demo_mode=None if get("DEMO_MODE") is None else _truthy(get("DEMO_MODE")),
+            session_ttl_seconds=int(get("SESSION_TTL_SECONDS") or defaults.session_ttl_seconds),
+            graphql_max_depth=int(get("GRAPHQL_MAX_DEPTH") or defaults.graphql_max_depth),
+            graphql_max_aliases=int(get("GRAPHQL_MAX_ALIASES") or defaults.graphql_max_aliases),
+            graphql_max_tokens=int(get("GRAPHQL_MAX_TOKENS") or defaults.graphql_max_tokens),
+            graphql_cost_budget=int(get("GRAPHQL_COST_BUDGET") or defaults.graphql_cost_budget),
+            token_rate_limit=int(get("TOKEN_RATE_LIMIT") or defaults.token_rate_limit),
+            token_rate_window_seconds=int(get("TOKEN_RATE_WINDOW_SECONDS") or defaults.token_rate_window_seconds),
         )
 
     @property
@@ -65,6 +94,16 @@ class Settings:
     @property
     def is_embedded_redis(self) -> bool:
         return self.redis_url is None
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether demo conveniences are on (see ``demo_mode``)."""
+        return self.demo_mode if self.demo_mode is not None else self.database_url is None
+
+    @property
+    def is_production(self) -> bool:
+        """Neither debug nor demo: no GraphiQL, no introspection (except tokens allowed it), no demo identity."""
+        return not self.debug and not self.is_demo
 
     def with_secret(self) -> "Settings":
         """Return settings with a secret key, generating one that survives restarts in ``data_dir``."""

@@ -76,6 +76,7 @@ def settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings:
         secret_key="test-secret-key-for-csrf-and-sessions-0123456789",
         migrate_on_start=False,
         run_jobs=False,  # tests run jobs explicitly, at the moments they choose
+        demo_mode=True,  # the X-Demo-Employee header and the "act as" picker; production tests turn it off
     )
 
 

@@ -16,6 +16,16 @@ from smartoffice.people.models import (
     RoleAssignment,
 )
 from smartoffice.places.models import Building, Closure, Floor, Site, Space, SpaceKind, Zone, room_approvers
+from smartoffice.policies.models import (
+    CaseStatus,
+    DisciplineCase,
+    Exemption,
+    ExemptionStatus,
+    PerformanceRating,
+    Rating,
+    WorkDay,
+    WorkMode,
+)
 
 M = TypeVar("M", bound=Base)
 
@@ -154,3 +164,59 @@ class Factory:
     async def approver(self, room: Space, employee: Employee) -> None:
         async with self.db.write() as session:
             await session.execute(room_approvers.insert().values(space_id=room.id, employee_id=employee.id))
+
+    # office-day policies (imported here: the module's import block is left to its other authors)
+
+    async def policy(self, rules: dict[str, Any], **overrides: Any) -> Any:
+        """A national :class:`~smartoffice.policies.models.Policy` in force since PermenPANRB 4/2025 took effect,
+        stating ``rules`` (the stored JSON document); scope columns and anything else in ``overrides``."""
+        from smartoffice.policies.models import Policy, PolicyLevel
+
+        n = self._n()
+        values = {
+            "code": f"POL{n}",
+            "name": f"Kebijakan {n}",
+            "level": int(PolicyLevel.NATIONAL),
+            "is_overlay": False,
+            "legal_basis": "PermenPANRB 4/2025 Pasal 13(1)",
+            "set_by": "Menteri PANRB",
+            "effective_from": date(2025, 4, 21),
+            "rules": rules,
+        }
+        return await self._save(Policy(**{**values, **overrides}))
+
+    async def anchor_day(self, unit: OrgUnit, weekday: int, **overrides: Any) -> Any:
+        """An :class:`~smartoffice.policies.models.AnchorDay` of ``unit`` (0 = Monday), in force since 2025."""
+        from smartoffice.policies.models import AnchorDay
+
+        values = {"org_unit_id": unit.id, "weekday": weekday, "effective_from": date(2025, 1, 1)}
+        return await self._save(AnchorDay(**{**values, **overrides}))
+
+    async def exemption(self, employee: Employee, starts_on: date, ends_on: date, **overrides: Any) -> Exemption:
+        """An APPROVED exemption of 5 remote days a week unless ``overrides`` say otherwise."""
+        values = {
+            "employee_id": employee.id,
+            "remote_days_per_week": 5,
+            "reason": "Merawat orang tua",
+            "evidence": "Surat keterangan dokter",
+            "work_plan": "Laporan harian",
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "status": ExemptionStatus.APPROVED,
+            "requested_by_id": employee.id,
+        }
+        return await self._save(Exemption(**{**values, **overrides}))
+
+    async def discipline_case(
+        self, employee: Employee, status: CaseStatus = CaseStatus.ACTIVE, **overrides: Any
+    ) -> DisciplineCase:
+        values = {"employee_id": employee.id, "status": status, "opened_on": date(2025, 1, 1)}
+        return await self._save(DisciplineCase(**{**values, **overrides}))
+
+    async def rating(self, employee: Employee, rating: Rating, period: int = 2025) -> PerformanceRating:
+        return await self._save(PerformanceRating(employee_id=employee.id, period=period, rating=rating))
+
+    async def work_day(
+        self, employee: Employee, day: date, planned: WorkMode | None = None, actual: WorkMode | None = None
+    ) -> WorkDay:
+        return await self._save(WorkDay(employee_id=employee.id, day=day, planned=planned, actual=actual))

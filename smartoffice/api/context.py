@@ -5,8 +5,12 @@ from typing import Any
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
+from smartoffice.api.permissions import MissingScope, SessionsOnly, Unauthenticated
+from smartoffice.identity.principal import Principal, PrincipalKind
+from smartoffice.identity.scopes import Scope
 from smartoffice.messages import DEFAULT_LANGUAGE, Language
 from smartoffice.places.loaders import PlacesLoaders
+from smartoffice.policies.loaders import PoliciesLoaders
 from smartoffice.runtime import Runtime
 
 DEMO_IDENTITY_HEADER = "x-demo-employee"
@@ -15,6 +19,7 @@ DEMO_IDENTITY_HEADER = "x-demo-employee"
 class Loaders:
     def __init__(self, runtime: Runtime) -> None:
         self.places = PlacesLoaders(runtime.db)
+        self.policies = PoliciesLoaders(runtime.db)
 
 
 class Context(BaseContext, kw_only=True):
@@ -23,19 +28,51 @@ class Context(BaseContext, kw_only=True):
     language: Language
     """For people-facing messages, from the request's ``Accept-Language`` (``id`` or ``en``)."""
     loaders: Loaders
+    principal: Principal
+    """How the caller proved who it is: a login session, the demo header, or an app token with scopes."""
 
     @classmethod
-    def for_request(cls, runtime: Runtime, viewer_id: int | None, language: Language = DEFAULT_LANGUAGE) -> "Context":
-        return cls(runtime=runtime, viewer_id=viewer_id, language=language, loaders=Loaders(runtime))
+    def for_request(
+        cls,
+        runtime: Runtime,
+        viewer_id: int | None,
+        language: Language = DEFAULT_LANGUAGE,
+        *,
+        principal: Principal | None = None,
+    ) -> "Context":
+        if principal is None:
+            principal = Principal.for_employee(viewer_id, PrincipalKind.DEMO)
+        return cls(
+            runtime=runtime,
+            viewer_id=principal.employee_id,
+            language=language,
+            loaders=Loaders(runtime),
+            principal=principal,
+        )
 
     def require_viewer(self) -> int:
         if self.viewer_id is None:
-            raise PermissionError(f"Authentication required: send the {DEMO_IDENTITY_HEADER} header")
+            raise Unauthenticated(self.language)
         return self.viewer_id
+
+    def require_scope(self, *scopes: Scope) -> None:
+        """Tokens must hold every one of ``scopes``; people (sessions, demo) are limited by roles, not scopes."""
+        for scope in scopes:
+            if not self.principal.has_scope(scope):
+                raise MissingScope(scope, self.language)
+
+    def has_scope(self, scope: Scope) -> bool:
+        return self.principal.has_scope(scope)
+
+    def require_session(self) -> int:
+        """A person, not an app: administration is not for tokens. Returns the viewer's id."""
+        if self.principal.is_token:
+            raise SessionsOnly(self.language)
+        return self.require_viewer()
 
 
 def viewer_from_header(value: str | None) -> int | None:
-    """The demo identity: an employee id in a header. Real login and tokens replace this (see README)."""
+    """The demo identity: an employee id in a header, honoured in demo mode only (see smartoffice.api.doors)."""
     if value is None or not value.strip().isdigit():
         return None
     return int(value)

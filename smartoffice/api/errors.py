@@ -61,9 +61,24 @@ class BookingConflictError(Error):
     conflicts: list[BookingConflict]
 
 
+@strawberry.type(
+    description="An office-day policy forbids the request (e.g. a building's occupancy cap, a unit's remote-share "
+    "cap, a day you are required in the office). The message names the policy and its legal basis."
+)
+class PolicyRefusalError(Error):
+    code: str = strawberry.field(
+        description="Stable machine-readable reason: OCCUPANCY_CAP, UNIT_REMOTE_SHARE_CAP, REMOTE_ALLOWANCE_USED, "
+        "DAY_REQUIRED_IN_OFFICE."
+    )
+    policy: str = strawberry.field(description="The name of the policy that refuses, or - when no policy states it.")
+    legal_basis: str = strawberry.field(
+        description="The regulation or decree the policy rests on, e.g. PermenPANRB 4/2025 Pasal 13(1)."
+    )
+
+
 def to_graphql_error(
     error: domain.DomainError, language: Language, sent_id: str | None = None
-) -> ValidationError | NotFoundError | PermissionDeniedError | BookingConflictError:
+) -> ValidationError | NotFoundError | PermissionDeniedError | BookingConflictError | PolicyRefusalError:
     """The result-union member for a domain error, its message in the caller's language."""
     message = error.message_in(language)
     match error:
@@ -73,6 +88,10 @@ def to_graphql_error(
             return NotFoundError(message=message, id=strawberry.ID(sent_id or str(error.ident)))
         case domain.PermissionDenied():
             return PermissionDeniedError(message=message)
+        case domain.PolicyRefusal():
+            return PolicyRefusalError(
+                message=message, code=error.code, policy=error.policy, legal_basis=error.legal_basis
+            )
         case domain.BookingConflict():
             return BookingConflictError(
                 message=message,

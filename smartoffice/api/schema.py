@@ -6,15 +6,27 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from graphql import GraphQLError
+from smartoffice.api.limits import RequestLimits
 from smartoffice.bookings.checkin_mutations import CheckInMutation
 from smartoffice.bookings.mutations import BookingsMutation, BookingsQuery
 from smartoffice.errors import DomainError
+from smartoffice.identity.mutations import IdentityMutation, IdentityQuery
+from smartoffice.integrations.api import IntegrationsMutation, IntegrationsQuery, IntegrationsSubscription
 from smartoffice.people.queries import PeopleQuery
 from smartoffice.places.queries import PlacesQuery
+from smartoffice.policies.mutations import PoliciesMutation
+from smartoffice.policies.queries import PoliciesQuery
 from smartoffice.workcalendar.queries import CalendarMutation, CalendarQuery
 
-Query = merge_types("Query", (PlacesQuery, PeopleQuery, BookingsQuery, CalendarQuery))
-Mutation = merge_types("Mutation", (BookingsMutation, CalendarMutation, CheckInMutation))
+Query = merge_types(
+    "Query",
+    (PlacesQuery, PeopleQuery, BookingsQuery, CalendarQuery, PoliciesQuery, IdentityQuery, IntegrationsQuery),
+)
+Mutation = merge_types(
+    "Mutation",
+    (BookingsMutation, CalendarMutation, CheckInMutation, PoliciesMutation, IdentityMutation, IntegrationsMutation),
+)
+Subscription = merge_types("Subscription", (IntegrationsSubscription,))
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -24,15 +36,28 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, client_errors)
 
 
+class _Schema(Schema):
+    @staticmethod
+    def remove_field_suggestion(error: GraphQLError) -> None:
+        """No "Did you mean ...?" at all (strawberry strips it from unknown fields only): with introspection off,
+        suggestions would let a caller guess the schema's fields, arguments, types and enum values."""
+        if " Did you mean " in error.message:
+            error.message = error.message.split(" Did you mean ")[0].strip()
+
+
 def build_schema(*, debug: bool = False) -> Schema:
-    extensions: list = [ParserCache(maxsize=256), ValidationCache(maxsize=256)]
+    # Factories, not instances: strawberry gives each request its own extension objects (a shared instance's
+    # execution_context would be overwritten by a concurrent request). The caches are module-level, keyed by
+    # maxsize, so they are still shared.
+    extensions: list = [RequestLimits, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     if not debug:
-        extensions.append(MaskErrors(should_mask_error=_should_mask))
-    return Schema(
+        extensions.append(lambda: MaskErrors(should_mask_error=_should_mask))
+    return _Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=True),
     )
 
 

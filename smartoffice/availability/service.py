@@ -31,6 +31,7 @@ from smartoffice.availability.slots import FREE, TAKEN, LocalDay, local_days
 from smartoffice.availability.sql import floors_with_zones, occupancy_from_sql, occupancy_of, snapshot_from_sql
 from smartoffice.bookings.models import Booking
 from smartoffice.db import Database
+from smartoffice.metrics import INDEX_DRIFT, INDEX_REBUILD_SECONDS, INDEX_UNAVAILABLE
 from smartoffice.places.models import Building, Space
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,23 @@ class FloorOccupancy:
         if FREE not in span:
             return SpaceStatus.BOOKED
         return SpaceStatus.PARTIALLY_BOOKED
+
+    def packed(self, space_ids: Iterable[int], window: tuple[int, int]) -> str:
+        """The statuses of ``space_ids`` in ``window`` as one string, a letter per space (``PACKED_FREE`` …)."""
+        first, last = window
+        letters = []
+        for space_id in space_ids:
+            slots = self.slots.get(space_id)
+            if slots is None:  # no booking this day
+                letters.append(PACKED_FREE)
+                continue
+            span = slots[first:last]
+            letters.append(PACKED_FREE if TAKEN not in span else PACKED_BOOKED if FREE not in span else PACKED_PARTIAL)
+        return "".join(letters)
+
+
+PACKED_FREE, PACKED_PARTIAL, PACKED_BOOKED = "F", "P", "B"
+"""The letters of a packed availability string: free, partially booked, booked (for the whole window)."""
 
 
 class HoldStatus(StrEnum):
@@ -145,8 +163,11 @@ class AvailabilityService:
         clock: Callable[[], float] = monotonic,
         breaker: CircuitBreaker | None = None,
         hold_ttl: timedelta = HOLD_TTL,
+        read_index: bool = True,
     ) -> None:
         self.db = db
+        self.read_index = read_index
+        """False: reads answer from SQL only (``SMARTOFFICE_AVAILABILITY_INDEX=off``); projections still run."""
         self.index = index
         self.clock = clock
         self.breaker = breaker if breaker is not None else CircuitBreaker(clock=clock)
@@ -160,10 +181,12 @@ class AvailabilityService:
 
     # reads
 
-    async def floor_day(self, floor_id: int, time_zone: str, day: date, *, use_index: bool = True) -> FloorOccupancy:
+    async def floor_day(
+        self, floor_id: int, time_zone: str, day: date, *, use_index: bool | None = None
+    ) -> FloorOccupancy:
         """Occupancy of a floor on a local ``day`` of its building's ``time_zone``."""
         floor_day = FloorDay(floor_id, LocalDay(day, time_zone))
-        if use_index:
+        if self.read_index if use_index is None else use_index:
             try:
                 return await self._from_index(floor_day)
             except RedisError as exc:
@@ -297,6 +320,10 @@ class AvailabilityService:
 
         Returns the number of floor-days loaded. Raises RedisError when Redis is unavailable.
         """
+        with INDEX_REBUILD_SECONDS.time():
+            return await self._rebuild(days)
+
+    async def _rebuild(self, days: Iterable[date]) -> int:
         self._admit()
         epoch = await self.epoch.bump()
         loaded = 0
@@ -350,6 +377,7 @@ class AvailabilityService:
         spaces = {s for s in indexed.keys() | snapshot.occupancy.keys() if indexed.get(s) != snapshot.occupancy.get(s)}
         if await self._call(self.index.load(floor_day, generation, epoch, snapshot)):
             report.drifted_floor_days += 1
+            INDEX_DRIFT.inc()
             report.drifted_spaces += len(spaces)
             log.info("availability index: %s differed from SQL on spaces %s; reloaded", floor_day.tag, sorted(spaces))
         else:
@@ -386,6 +414,7 @@ class AvailabilityService:
 
     @staticmethod
     def _log_unavailable(what: str, exc: RedisError) -> None:
+        INDEX_UNAVAILABLE.inc()
         if isinstance(exc, IndexUnavailable):
             log.debug("availability index skipped (%s): %s", exc, what)
         else:

@@ -5,6 +5,8 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
+from smartoffice.api.context import Info
+from smartoffice.identity.scopes import Scope
 from smartoffice.people import models
 
 
@@ -27,8 +29,13 @@ class OrgUnit(relay.Node):
 @strawberry.type(description="A civil servant (ASN).")
 class Employee(relay.Node):
     id: relay.NodeID[int]
-    name: str
+    full_name: strawberry.Private[str]
     unit: OrgUnit
+
+    @strawberry.field(description="The person's name. App tokens need the people:read:names scope.")
+    def name(self, info: Info) -> str:
+        info.context.require_scope(Scope.PEOPLE_READ_NAMES)
+        return self.full_name
 
     @classmethod
     def from_model(cls, e: models.Employee) -> Self:
@@ -36,7 +43,7 @@ class Employee(relay.Node):
         unit, org = e.org_unit, e.org_unit.organisation
         return cls(
             id=e.id,
-            name=e.name,
+            full_name=e.name,
             unit=OrgUnit(
                 id=unit.id,
                 code=unit.code,

@@ -1,7 +1,8 @@
 """What a page handler needs from the request: the runtime, and who the visitor is acting as.
 
-The identity is the demo one: an employee id kept in the signed session cookie, chosen on the home page. Real
-login replaces it; handlers only ever ask :func:`acting_employee_id`, so they will not change when it does.
+Who: the person signed in (a login session in Redis, see smartoffice.identity), or, in demo mode only, the
+employee chosen with the demo's "act as" picker (an id in the signed client-side session cookie). Handlers only
+ever ask :func:`acting_employee_id`.
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import Any
 from litestar import Request
 
 from smartoffice.errors import NotFound
+from smartoffice.identity.http import login_of
 from smartoffice.people import service as people
 from smartoffice.runtime import runtime_of
 
@@ -17,6 +19,11 @@ SESSION_KEY = "employee_id"
 
 
 def acting_employee_id(request: Request[Any, Any, Any]) -> int | None:
+    login = login_of(request)
+    if login is not None:
+        return login.employee_id
+    if not runtime_of(request).settings.is_demo:
+        return None  # the demo's picker cookie means nothing outside demo mode
     session = request.scope.get("session")
     value = session.get(SESSION_KEY) if isinstance(session, dict) else None
     return value if isinstance(value, int) else None
@@ -38,6 +45,8 @@ class Viewer:
     name: str
     unit_name: str
     organisation_name: str
+    signed_in: bool = False
+    """Signed in with a password (a login session), rather than acting as someone in the demo."""
 
 
 async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
@@ -51,4 +60,4 @@ async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
     except NotFound:
         return None
     unit = employee.org_unit
-    return Viewer(employee.id, employee.name, unit.name, unit.organisation.name)
+    return Viewer(employee.id, employee.name, unit.name, unit.organisation.name, login_of(request) is not None)

@@ -1,9 +1,11 @@
-"""Choosing who you are: the demo identity, until real login lands (see smartoffice.web.context)."""
+"""Choosing who you are in demo mode: act as any employee (see smartoffice.web.context). Outside demo mode the
+picker does not exist (404), whatever a form posts."""
 
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from litestar import Request, post
+from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
@@ -16,6 +18,8 @@ from smartoffice.web.forms import FormError, local_path, required_int
 
 @post("/identity", name="act-as")
 async def act_as_employee(request: Request[Any, Any, Any]) -> Redirect:
+    if not runtime_of(request).settings.is_demo:
+        raise NotFoundException()
     form = await request.form()
     target = local_path(form.get("next"))
     try:

@@ -3,12 +3,15 @@
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
+from smartoffice.web.calendar import booking_ics, calendar_feed
 from smartoffice.web.cancel import cancel_booking
 from smartoffice.web.checkin import check_in, check_in_page, check_out, space_qr_code
+from smartoffice.web.compliance import unit_compliance_page
 from smartoffice.web.errors import EXCEPTION_HANDLERS
 from smartoffice.web.floor import book_desk, floor_page
 from smartoffice.web.home import home
 from smartoffice.web.identity import act_as_employee, stop_acting_as_employee
+from smartoffice.web.my_week import my_week_page, plan_work_day
 
 PAGE_ROUTES: list[ControllerRouterHandler] = [
     Router(
@@ -24,6 +27,11 @@ PAGE_ROUTES: list[ControllerRouterHandler] = [
             check_in,
             check_out,
             space_qr_code,
+            my_week_page,
+            plan_work_day,
+            unit_compliance_page,
+            calendar_feed,
+            booking_ics,
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )

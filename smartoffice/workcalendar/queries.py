@@ -8,6 +8,7 @@ import strawberry
 from smartoffice.api.context import Info
 from smartoffice.api.errors import PermissionDeniedError, ValidationError, to_graphql_error
 from smartoffice.errors import DomainError, InvalidInput
+from smartoffice.identity.scopes import Scope
 from smartoffice.workcalendar import service
 from smartoffice.workcalendar.models import DayKind
 from smartoffice.workcalendar.types import (
@@ -32,6 +33,7 @@ def _refusal(info: Info, error: DomainError) -> PermissionDeniedError | Validati
 
 
 async def calendar_days(info: Info, first: dt.date, last: dt.date) -> CalendarDaysResult:
+    info.context.require_scope(Scope.CALENDAR_READ)
     try:
         service.check_range(first, last)
     except InvalidInput as error:
@@ -48,6 +50,7 @@ async def calendar_days(info: Info, first: dt.date, last: dt.date) -> CalendarDa
 
 async def set_calendar_override(info: Info, input: SetCalendarOverrideInput) -> SetCalendarOverrideResult:
     actor = info.context.require_viewer()
+    info.context.require_scope(Scope.CALENDAR_WRITE)
     try:
         async with info.context.runtime.db.write() as session:
             await service.set_override(session, actor, input.date, DayKind[input.kind.name], input.name)
@@ -59,6 +62,7 @@ async def set_calendar_override(info: Info, input: SetCalendarOverrideInput) -> 
 
 async def remove_calendar_override(info: Info, input: RemoveCalendarOverrideInput) -> RemoveCalendarOverrideResult:
     actor = info.context.require_viewer()
+    info.context.require_scope(Scope.CALENDAR_WRITE)
     try:
         async with info.context.runtime.db.write() as session:
             await service.remove_override(session, actor, input.date)

@@ -35,7 +35,7 @@ def test_app_is_configured_through_known_settings() -> None:
     known = {PREFIX + f.name.upper() for f in dataclasses.fields(Settings)}
     assert set(env) <= known, set(env) - known
     settings = Settings.from_env({k: str(v) for k, v in env.items() if "${" not in str(v)})
-    assert settings.workers == 2
+    assert settings.workers == 1  # one worker per replica: each replica is one metrics target
     assert settings.migrate_on_start is False
 
 

@@ -37,7 +37,18 @@ def test_language_from_header(header: str | None, language: str) -> None:
 def test_every_code_raised_in_the_code_has_words() -> None:
     """Codes passed to InvalidInput/PermissionDenied anywhere in the package exist in the catalogue."""
     root = Path(__file__).resolve().parents[2] / "smartoffice"
-    pattern = re.compile(r'(?:InvalidInput\([^,()]+,\s*|PermissionDenied\(|DomainError\()"([A-Z_]+)"')
+    pattern = re.compile(
+        r'(?:InvalidInput\([^,()]+,\s*|PermissionDenied\(|DomainError\(|PolicyRefusal\(\s*|_refusal\(\s*)"([A-Z_]+)"'
+    )
     used = {code for path in root.rglob("*.py") for code in pattern.findall(path.read_text())}
     assert used, "the pattern found no codes: it is broken"
     assert used - set(MESSAGES) == set()
+
+
+def test_every_policy_reason_and_problem_has_words() -> None:
+    """myWeek shows why a day is required and what is wrong with a week: every code the engine names (its
+    ReasonCode values and the problem codes it writes as literals) exists in the catalogue."""
+    engine = Path(__file__).resolve().parents[2] / "smartoffice" / "policies" / "engine.py"
+    codes = set(re.findall(r'"([A-Z][A-Z_]+)"', engine.read_text()))
+    assert {"ANCHOR_DAY", "TOO_FEW_OFFICE_DAYS", "REQUIRED_DAY_NOT_PLANNED"} <= codes, "the pattern is broken"
+    assert codes - set(MESSAGES) == set()

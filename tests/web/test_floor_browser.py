@@ -46,6 +46,7 @@ async def server(settings: Settings, runtime: Runtime) -> AsyncIterator[str]:
         "SMARTOFFICE_SECRET_KEY": settings.secret_key,
         "SMARTOFFICE_DATA_DIR": str(settings.data_dir),
         "SMARTOFFICE_MIGRATE_ON_START": "0",
+        "SMARTOFFICE_DEMO_MODE": "1",  # the "act as" picker; a database URL alone means production
     }
     command = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "smartoffice.app:app_from_env"]
     process = await asyncio.create_subprocess_exec(
