@@ -4,7 +4,7 @@ The booking events outbox, webhook subscriptions and deliveries, and per-person 
 Branches from 0003 in parallel with 0004; ``upgrade`` runs to "heads" until the lead linearises them.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 02:28:11.223864
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
