@@ -25,11 +25,13 @@ from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.requests import BookDeskRequest
 from smartoffice.bookings.service import BookingService
 from smartoffice.db import Database
+from smartoffice.places.models import Floor
 from tests.factories import Factory
 from tests.integration.booking_helpers import at, days_ahead
 
 WITA = "Asia/Makassar"
 NODES = 3
+MAX_FLOORS = 12
 
 pytestmark = pytest.mark.skipif(
     shutil.which("redis-server") is None or shutil.which("redis-cli") is None,
@@ -150,17 +152,21 @@ async def test_the_index_lives_its_whole_life_on_a_cluster(
     availability = AvailabilityService(db, AvailabilityIndex(cluster_client))  # type: ignore[arg-type]
     bookings = BookingService(db, availability)
     building = await factory.building()
-    floors = [await factory.floor(building) for _ in range(3)]
-    desks = {floor.id: [await factory.desk(floor) for _ in range(3)] for floor in floors}
     days = [days_ahead(n) for n in (1, 2, 3)]
-    slots = {FloorDay(f.id, LocalDay(d, WITA)).tag: None for f in floors for d in days}
-    nodes = {cluster_client.get_node_from_key(tag).port for tag in slots}  # type: ignore[union-attr]
+    # Floors are added until their floor-days' hash tags land on every node (ids differ from run to run).
+    floors: list[Floor] = []
+    nodes: set[int] = set()
+    while nodes != set(cluster) and len(floors) < MAX_FLOORS:
+        floors.append(await factory.floor(building))
+        tags = [FloorDay(floors[-1].id, LocalDay(d, WITA)).tag for d in days]
+        nodes |= {cluster_client.get_node_from_key(tag).port for tag in tags}  # type: ignore[union-attr]
     assert nodes == set(cluster), "the floor-days should spread over every node"
+    desks = {floor.id: [await factory.desk(floor) for _ in range(3)] for floor in floors}
 
     for floor in floors:
         for day in days:
             await availability.floor_day(floor.id, WITA, day)  # load: makes holds possible
-    people = [await factory.employee() for _ in range(9)]
+    people = [await factory.employee() for _ in range(len(floors) * len(days))]
     booked = []
     for n, (floor, day) in enumerate((f, d) for f in floors for d in days):
         person, desk = people[n], desks[floor.id][n % 3]
@@ -211,12 +217,15 @@ async def test_a_node_lost_leaves_bookings_and_reads_working_from_sql(
     availability = AvailabilityService(db, AvailabilityIndex(cluster_client))  # type: ignore[arg-type]
     bookings = BookingService(db, availability)
     building = await factory.building()
-    floors = [await factory.floor(building) for _ in range(6)]
     day = days_ahead(1)
     lost_port = cluster[0]
-    on_lost_node = next(
-        f for f in floors if cluster_client.get_node_from_key(FloorDay(f.id, LocalDay(day, WITA)).tag).port == lost_port
-    )
+    for _ in range(MAX_FLOORS * 3):  # a floor whose floor-day lives on the node about to be lost
+        on_lost_node = await factory.floor(building)
+        tag = FloorDay(on_lost_node.id, LocalDay(day, WITA)).tag
+        if cluster_client.get_node_from_key(tag).port == lost_port:  # type: ignore[union-attr]
+            break
+    else:
+        pytest.fail("no floor-day hashed to the first node")
     desk, person = await factory.desk(on_lost_node), await factory.employee()
     await availability.floor_day(on_lost_node.id, WITA, day)
 
