@@ -18,11 +18,11 @@ from smartoffice.people import service as people
 from smartoffice.people.models import Employee, Organisation, OrgUnit
 from smartoffice.people.roles import is_admin, manages, manages_unit
 from smartoffice.places.models import Building
-from smartoffice.policies.engine import Requirement, plan_week, rules_on
-from smartoffice.policies.facts import load_attendance, load_people, load_policies
+from smartoffice.policies.engine import Requirement, monday_of, rules_on
+from smartoffice.policies.facts import load_people, load_policies
 from smartoffice.policies.models import AnchorDay, Exemption, ExemptionStatus, Policy, PolicyLevel, WorkDay, WorkMode
 from smartoffice.policies.rules import parse_rules, rules_document
-from smartoffice.workcalendar.service import load_calendar
+from smartoffice.policies.service import plan_weeks
 
 MAX_TEXT = 4_000
 DEFAULT_EXEMPTION_MAX_DAYS = 92
@@ -85,15 +85,9 @@ async def record_attendance(
 
 
 async def _check_remote_day(session: AsyncSession, employee: Employee, day: date, today: date) -> None:
-    monday = day - timedelta(days=day.weekday())
-    sunday = monday + timedelta(days=6)
     # Lock the unit first: the share below counts the unit's other plans.
     await session.execute(select(OrgUnit.id).where(OrgUnit.id == employee.org_unit_id).with_for_update())
-    person = (await load_people(session, [employee.id], monday, sunday))[employee.id]
-    policies = await load_policies(session, monday, sunday)
-    calendar = await load_calendar(session, monday, sunday)
-    attendance = (await load_attendance(session, [employee.id], monday, sunday))[employee.id]
-    plan = plan_week(person, monday, today, policies, calendar, attendance)
+    plan = (await plan_weeks(session, [employee.id], monday_of(day), today, with_supervisors=False))[employee.id]
     day_plan = plan.days[day.weekday()]
     if day_plan.requirement == Requirement.REQUIRED:
         # The first reason that names a policy (NOT_ELIGIBLE is a fact; the eligibility rule behind it follows).
@@ -105,9 +99,9 @@ async def _check_remote_day(session: AsyncSession, employee: Employee, day: date
     if remote + 1 > plan.remote_days_allowed:
         source = day_plan.rules.sources.get("max_remote_days_per_week") if day_plan.rules else None
         raise _refusal("REMOTE_ALLOWANCE_USED", source, allowed=plan.remote_days_allowed)
-    rules = rules_on(day, person, policies)
-    cap = rules.rules.max_unit_remote_percent
-    if cap is None:
+    rules = day_plan.rules
+    cap = rules.rules.max_unit_remote_percent if rules is not None else None
+    if rules is None or cap is None:
         return
     members = await session.scalar(select(func.count()).where(Employee.org_unit_id == employee.org_unit_id))
     remote_already = await session.scalar(
