@@ -31,6 +31,8 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+WRITING = "smartoffice.writing"
+"""``session.info`` key set on sessions handed out by ``Database.write()``."""
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +177,7 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits when the block exits normally and rolls back on any exception."""
         async with self._write() as session:
+            session.info[WRITING] = True
             async with session.begin():
                 yield session
             for hook in self.after_commit:
@@ -182,6 +185,11 @@ class Database:
                     await hook(session)
                 except Exception:
                     log.exception("after-commit hook %r failed (the transaction is committed)", hook)
+
+    @staticmethod
+    def is_writing(session: AsyncSession) -> bool:
+        """Whether ``session`` is a write transaction (one that may lock rows and must keep a lock order)."""
+        return bool(session.info.get(WRITING))
 
     async def dispose(self) -> None:
         await self.engine.dispose()
