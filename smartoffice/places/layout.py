@@ -35,7 +35,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session, joinedload
+from sqlalchemy.orm import ORMExecuteState, Session, joinedload, selectinload
 
 from smartoffice.api.ids import encode_id
 from smartoffice.availability.breaker import CircuitBreaker
@@ -67,9 +67,30 @@ class BuildingLayout:
 
 
 @dataclass(frozen=True, slots=True)
+class FloorRef:
+    """A floor of the same building (the floor page links to them)."""
+
+    id: int
+    name: str
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneLayout:
+    id: int
+    code: str
+    name: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
 class SpaceLayout:
     id: int
     floor_id: int
+    zone_id: int | None
     kind: SpaceKind
     code: str
     name: str | None
@@ -91,6 +112,10 @@ class FloorLayout:
     width: float
     height: float
     building: BuildingLayout
+    building_floors: tuple[FloorRef, ...]
+    """Every floor of the building, by level."""
+    zones: tuple[ZoneLayout, ...]
+    """The floor's zones, by code."""
     spaces: tuple[SpaceLayout, ...]
     """Every space of the floor, by code (the order of ``Floor.desks`` and ``Floor.rooms``)."""
     desks: tuple[SpaceLayout, ...]
@@ -102,11 +127,13 @@ class FloorLayout:
 
 
 def floor_layout(floor: Floor, building: Building, spaces: list[Space]) -> FloorLayout:
+    """The frozen layout; ``floor.zones`` and ``building.floors`` must be loaded."""
     ordered = sorted(spaces, key=lambda s: s.code)
     frozen = tuple(
         SpaceLayout(
             id=s.id,
             floor_id=s.floor_id,
+            zone_id=s.zone_id,
             kind=s.kind,
             code=s.code,
             name=s.name,
@@ -137,6 +164,8 @@ def floor_layout(floor: Floor, building: Building, spaces: list[Space]) -> Floor
             opens_at=building.opens_at,
             closes_at=building.closes_at,
         ),
+        building_floors=tuple(FloorRef(f.id, f.name, f.level) for f in building.floors),
+        zones=tuple(ZoneLayout(z.id, z.code, z.name, z.x, z.y, z.width, z.height) for z in floor.zones),
         spaces=frozen,
         desks=desks,
         desk_global_ids=tuple(encode_id("Desk", d.id) for d in desks),
@@ -149,8 +178,12 @@ def desk_order_digest(desk_ids: Iterable[int]) -> str:
 
 
 async def load_floor_layout(session: AsyncSession, floor_id: int) -> FloorLayout:
-    """One floor's layout from SQL, in one transaction and two queries. Raises NotFound."""
-    floor = await session.scalar(select(Floor).where(Floor.id == floor_id).options(joinedload(Floor.building)))
+    """One floor's layout from SQL, in one transaction and four queries. Raises NotFound."""
+    floor = await session.scalar(
+        select(Floor)
+        .where(Floor.id == floor_id)
+        .options(joinedload(Floor.building).selectinload(Building.floors), selectinload(Floor.zones))
+    )
     if floor is None:
         raise NotFound("Floor", floor_id)
     spaces = list(await session.scalars(select(Space).where(Space.floor_id == floor_id).order_by(Space.code)))

@@ -1,6 +1,7 @@
 """The floor page's view-model: a floor's plan and each desk's status for one local day, ready to draw.
 
-Built from the services only (places, availability, bookings); the template does no work beyond looping.
+Built from the services only (the per-process floor layout cache, availability, bookings); the template does no
+work beyond looping. What does not depend on the day (shapes, the desks' SVG) is built once per layout.
 A desk's status for the day is taken over the building's opening hours, the span a whole-day booking covers.
 """
 
@@ -10,11 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
+
 from smartoffice.availability.service import FloorOccupancy, window_slots
 from smartoffice.availability.slots import FREE, SLOT, LocalDay
 from smartoffice.bookings.models import Booking
-from smartoffice.places import service as places
-from smartoffice.places.models import Space, SpaceKind
+from smartoffice.places.layout import FloorLayout, SpaceLayout
+from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import Runtime
 
 MINE = "mine"
@@ -58,20 +61,52 @@ class RoomView:
 
 
 @dataclass(frozen=True, slots=True)
-class DeskView:
+class DeskPlan:
+    """What a desk looks like on any day: built once per floor layout, reused by every request for that floor.
+
+    ``svg_shape``, ``svg_label`` and ``svg_mark`` are the desk's SVG, escaped once here: a plan of a few hundred
+    desks has thousands of interpolations, and escaping each on every request was most of the page's cost.
+    """
+
     id: int
     code: str
+    short_code: str
+    """What fits on the desk in the plan: the last part of the code (``B14`` of ``T2-3-B14``)."""
     zone_name: str | None
     amenities: Sequence[str]
     shape: Shape
+    svg_shape: Markup
+    """The opening ``<g>`` (rotated when the desk is) and its rectangle."""
+    svg_label: Markup
+    """The desk's label and the closing ``</g>``."""
+    svg_mark: Markup
+    """The "yours" tick and the closing ``</g>``, in place of the label."""
+    list_cells: Markup
+    """The desk list's zone and equipment cells."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeskView:
+    plan: DeskPlan
     status: str
     """One of :data:`STATUSES`."""
     my_booking_id: int | None
 
     @property
-    def short_code(self) -> str:
-        """What fits on the desk in the plan: the last part of the code (``B14`` of ``T2-3-B14``)."""
-        return self.code.rsplit("-", 1)[-1]
+    def id(self) -> int:
+        return self.plan.id
+
+    @property
+    def code(self) -> str:
+        return self.plan.code
+
+    @property
+    def zone_name(self) -> str | None:
+        return self.plan.zone_name
+
+    @property
+    def amenities(self) -> Sequence[str]:
+        return self.plan.amenities
 
     @property
     def is_bookable(self) -> bool:
@@ -143,10 +178,9 @@ async def build_floor_page(
     selected_id: int | None = None,
 ) -> FloorPage:
     """Raises NotFound when the floor does not exist."""
-    async with runtime.db.read() as session:
-        floor = await places.get_floor(session, floor_id)
-        building = await places.get_building(session, floor.building_id)
-        spaces = await places.list_spaces(session, [floor_id])
+    layout = await runtime.layouts.get(floor_id)
+    building = layout.building
+    plan = _plan_of(layout)
     today = local_today(building.time_zone, runtime.bookings.clock())
     local_day = LocalDay(day or today, building.time_zone)
     occupancy = await runtime.availability.floor_day(floor_id, building.time_zone, local_day.day)
@@ -154,37 +188,30 @@ async def build_floor_page(
     mine: dict[int, Booking] = {}
     if viewer_id is not None:
         mine = {b.space_id: b for b in await runtime.bookings.on_day(viewer_id, local_day)}
-    zone_names = {zone.id: zone.name for zone in floor.zones}
-    desks = sorted(
-        (
-            _desk(space, occupancy, window, mine.get(space.id), zone_names)
-            for space in spaces
-            if space.kind == SpaceKind.DESK
-        ),
-        key=lambda desk: natural_key(desk.code),
-    )
+    desks = [_desk(desk, occupancy, window, mine.get(desk.id)) for desk in plan.desks]
     selected = next((desk for desk in desks if desk.id == selected_id), None)
-    desk_ids = {desk.id for desk in desks}
     runs = _runs(occupancy, selected.id, window) if selected else ([], [])
     return FloorPage(
-        floor_id=floor.id,
-        floor_name=floor.name,
+        floor_id=layout.id,
+        floor_name=layout.name,
         building_name=building.name,
         time_zone=building.time_zone,
         opens_at=building.opens_at,
         closes_at=building.closes_at,
-        width=floor.width,
-        height=floor.height,
+        width=layout.width,
+        height=layout.height,
         day=local_day.day,
         today=today,
-        floors=[FloorLink(f.id, f.name, f.level) for f in building.floors],
-        zones=[ZoneView(z.code, z.name, Shape.of(z.x, z.y, z.width, z.height)) for z in floor.zones],
-        rooms=[_room(space) for space in spaces if space.kind == SpaceKind.ROOM],
+        floors=plan.floors,
+        zones=plan.zones,
+        rooms=plan.rooms,
         desks=desks,
         selected=selected,
         taken=[_times(local_day, span) for span in runs[0]],
         suggested=_times(local_day, runs[1][0]) if runs[1] else None,
-        has_desk_elsewhere=any(b.space_kind == SpaceKind.DESK and b.space_id not in desk_ids for b in mine.values()),
+        has_desk_elsewhere=any(
+            b.space_kind == SpaceKind.DESK and b.space_id not in plan.desk_ids for b in mine.values()
+        ),
     )
 
 
@@ -193,29 +220,76 @@ def natural_key(code: str) -> tuple[str | int, ...]:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code))
 
 
-def _desk(
-    space: Space,
-    occupancy: FloorOccupancy,
-    window: tuple[int, int],
-    my_booking: Booking | None,
-    zone_names: dict[int, str],
-) -> DeskView:
-    return DeskView(
+@dataclass(frozen=True, slots=True)
+class _FloorPlan:
+    """The day-independent part of a floor page, derived from one :class:`FloorLayout`."""
+
+    layout: FloorLayout
+    floors: Sequence[FloorLink]
+    zones: Sequence[ZoneView]
+    rooms: Sequence[RoomView]
+    desks: Sequence[DeskPlan]
+    """In natural code order."""
+    desk_ids: frozenset[int]
+
+
+_plans: dict[int, _FloorPlan] = {}
+"""Per process, by floor id; an entry serves only the very layout object it was built from (the layout cache
+hands out a new object whenever the layout changes), so it is never stale."""
+
+
+def _plan_of(layout: FloorLayout) -> _FloorPlan:
+    plan = _plans.get(layout.id)
+    if plan is None or plan.layout is not layout:
+        plan = _plans[layout.id] = _build_plan(layout)
+    return plan
+
+
+def _build_plan(layout: FloorLayout) -> _FloorPlan:
+    zone_names = {zone.id: zone.name for zone in layout.zones}
+    desks = sorted((_desk_plan(space, zone_names) for space in layout.desks), key=lambda d: natural_key(d.code))
+    return _FloorPlan(
+        layout=layout,
+        floors=[FloorLink(f.id, f.name, f.level) for f in layout.building_floors],
+        zones=[ZoneView(z.code, z.name, Shape.of(z.x, z.y, z.width, z.height)) for z in layout.zones],
+        rooms=[_room(space) for space in layout.spaces if space.kind == SpaceKind.ROOM],
+        desks=desks,
+        desk_ids=frozenset(d.id for d in desks),
+    )
+
+
+def _desk_plan(space: SpaceLayout, zone_names: dict[int, str]) -> DeskPlan:
+    s = _shape(space)
+    short_code = space.code.rsplit("-", 1)[-1]
+    zone_name = zone_names.get(space.zone_id) if space.zone_id is not None else None
+    turn = f' transform="rotate({s.rotation} {s.cx} {s.cy})"' if s.rotation else ""
+    return DeskPlan(
         id=space.id,
         code=space.code,
-        zone_name=zone_names.get(space.zone_id) if space.zone_id is not None else None,
-        amenities=space.amenities or [],
-        shape=_shape(space),
-        status=MINE if my_booking else occupancy.status(space.id, window).value,
+        short_code=short_code,
+        zone_name=zone_name,
+        amenities=space.amenities,
+        shape=s,
+        svg_shape=Markup(f'<g{turn}><rect x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" rx="0.1"/>'),
+        svg_label=Markup('<text class="desk__label" x="{}" y="{}">{}</text></g>').format(s.cx, s.cy, short_code),
+        svg_mark=Markup(f'<path class="desk__mark" d="M{round(s.cx - 0.22, 3)} {s.cy} l0.15 0.15 l0.3 -0.3"/></g>'),
+        list_cells=Markup("<td>{}</td><td>{}</td>").format(zone_name or "", ", ".join(space.amenities)),
+    )
+
+
+def _desk(desk: DeskPlan, occupancy: FloorOccupancy, window: tuple[int, int], my_booking: Booking | None) -> DeskView:
+    return DeskView(
+        plan=desk,
+        status=MINE if my_booking else occupancy.status(desk.id, window).value,
         my_booking_id=my_booking.id if my_booking else None,
     )
 
 
-def _room(space: Space) -> RoomView:
+def _room(space: SpaceLayout) -> RoomView:
     return RoomView(space.code, space.name or space.code, space.capacity, _shape(space))
 
 
-def _shape(space: Space) -> Shape:
+def _shape(space: SpaceLayout) -> Shape:
     return Shape.of(space.x, space.y, space.width, space.height, space.rotation or 0.0)
 
 
