@@ -205,6 +205,35 @@ MESSAGES: Mapping[str, Mapping[Language, str]] = {
         "en": "Signing in is unavailable right now. Try again in a moment.",
         "id": "Saat ini tidak dapat masuk. Coba lagi sebentar lagi.",
     },
+    "PAGE_OIDC_OR_PASSWORD": {
+        "en": "Or with your work email and password:",
+        "id": "Atau dengan email dinas dan kata sandi:",
+    },
+    "PAGE_OIDC_EXPIRED": {
+        "en": "That sign-in has expired or was already used. Start again.",
+        "id": "Proses masuk tersebut sudah kedaluwarsa atau sudah digunakan. Mulai lagi.",
+    },
+    "PAGE_OIDC_DENIED": {
+        "en": "The identity provider did not sign you in.",
+        "id": "Penyedia identitas tidak memasukkan Anda.",
+    },
+    "PAGE_OIDC_REJECTED": {
+        "en": "The identity provider's answer could not be verified, so you are not signed in.",
+        "id": "Jawaban penyedia identitas tidak dapat diverifikasi, sehingga Anda tidak masuk.",
+    },
+    "PAGE_OIDC_NO_CLAIM": {
+        "en": "The identity provider did not share what names you here (a verified email or your NIP).",
+        "id": "Penyedia identitas tidak membagikan data yang mengenali Anda di sini (email terverifikasi atau NIP).",
+    },
+    "PAGE_OIDC_UNKNOWN_PERSON": {
+        "en": "The identity provider knows you, but no employee in SmartOffice matches you. Ask your administrator.",
+        "id": "Penyedia identitas mengenali Anda, tetapi tidak ada pegawai di SmartOffice yang cocok. "
+        "Hubungi administrator.",
+    },
+    "PAGE_OIDC_UNREACHABLE": {
+        "en": "The identity provider cannot be reached right now. Try again in a moment, or use your password.",
+        "id": "Penyedia identitas tidak dapat dihubungi saat ini. Coba lagi sebentar lagi, atau gunakan kata sandi.",
+    },
     "PAGE_DEMO_ACCOUNTS": {"en": "Demo accounts", "id": "Akun demo"},
     "PAGE_DEMO_PASSWORD": {
         "en": "Demo mode: each of these accounts has the password {password}.",

@@ -51,6 +51,24 @@ class Settings:
     token_rate_limit: int = 600
     """Requests per token per ``token_rate_window_seconds``; a token may carry its own limit."""
     token_rate_window_seconds: int = 60
+    oidc_issuer: str | None = None
+    """OpenID Connect sign-in at this provider (``{issuer}/.well-known/openid-configuration``); off when unset."""
+    oidc_client_id: str = ""
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    """``None``: a public client, proven by PKCE alone."""
+    oidc_claim: str = "email"
+    """The ID-token claim that names the employee: ``email`` (standard, any provider) or ``nip``."""
+    oidc_name: str = "OpenID Connect"
+    """The sign-in button's label, e.g. the national IdP's name."""
+    oidc_redirect_uri: str | None = None
+    """The callback URL registered at the provider; ``None``: ``/login/oidc/callback`` on the request's host."""
+
+    def __post_init__(self) -> None:
+        if self.oidc_issuer is not None:
+            if not self.oidc_client_id:
+                raise ValueError("SMARTOFFICE_OIDC_ISSUER is set: SMARTOFFICE_OIDC_CLIENT_ID is required too")
+            if self.oidc_claim not in ("email", "nip"):
+                raise ValueError(f"SMARTOFFICE_OIDC_CLAIM must be email or nip, not {self.oidc_claim!r}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
@@ -83,6 +101,12 @@ class Settings:
             graphql_cost_budget=int(get("GRAPHQL_COST_BUDGET") or defaults.graphql_cost_budget),
             token_rate_limit=int(get("TOKEN_RATE_LIMIT") or defaults.token_rate_limit),
             token_rate_window_seconds=int(get("TOKEN_RATE_WINDOW_SECONDS") or defaults.token_rate_window_seconds),
+            oidc_issuer=get("OIDC_ISSUER"),
+            oidc_client_id=get("OIDC_CLIENT_ID") or "",
+            oidc_client_secret=get("OIDC_CLIENT_SECRET"),
+            oidc_claim=(get("OIDC_CLAIM") or defaults.oidc_claim).lower(),
+            oidc_name=get("OIDC_NAME") or defaults.oidc_name,
+            oidc_redirect_uri=get("OIDC_REDIRECT_URI"),
         )
 
     @property
@@ -104,6 +128,10 @@ class Settings:
     def is_production(self) -> bool:
         """Neither debug nor demo: no GraphiQL, no introspection (except tokens allowed it), no demo identity."""
         return not self.debug and not self.is_demo
+
+    @property
+    def is_oidc_enabled(self) -> bool:
+        return self.oidc_issuer is not None
 
     def with_secret(self) -> "Settings":
         """Return settings with a secret key, generating one that survives restarts in ``data_dir``."""

@@ -1,11 +1,14 @@
-"""Signing in with a local account, and out. After sign-in a session in Redis (see
-smartoffice.identity.sessions) names the person; its opaque id sits in an HttpOnly, SameSite=Lax cookie."""
+"""Signing in with a local account or at the OpenID Connect provider (smartoffice.identity.oidc), and out. After
+sign-in a session in Redis (see smartoffice.identity.sessions) names the person; its opaque id sits in an HttpOnly,
+SameSite=Lax cookie."""
 
+import logging
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
 from litestar.datastructures import Cookie
+from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
@@ -15,6 +18,7 @@ from redis.exceptions import RedisError
 from smartoffice.identity.accounts import verify_login
 from smartoffice.identity.demo_accounts import DEMO_PASSWORD, DemoAccount, list_demo_accounts
 from smartoffice.identity.http import session_store
+from smartoffice.identity.oidc import BROWSER_COOKIE, FLOW_TTL_SECONDS, OidcFailure, OidcLogin, ProviderDirectory
 from smartoffice.identity.ratelimit import RateLimiter
 from smartoffice.identity.sessions import SESSION_COOKIE
 from smartoffice.runtime import runtime_of
@@ -22,6 +26,8 @@ from smartoffice.web.context import current_viewer
 from smartoffice.web.errors import EXCEPTION_HANDLERS
 from smartoffice.web.forms import local_path
 from smartoffice.web.words import words_for
+
+log = logging.getLogger(__name__)
 
 LOGIN_ATTEMPTS = 10
 LOGIN_WINDOW_SECONDS = 300
@@ -34,6 +40,8 @@ class LoginPage:
     next: str
     demo_accounts: list[DemoAccount]
     demo_password: str | None
+    oidc_name: str | None
+    """The provider's button label when OpenID Connect sign-in is configured."""
 
 
 async def _render(
@@ -45,7 +53,9 @@ async def _render(
     if demo:
         async with runtime.db.read() as session:
             accounts = await list_demo_accounts(session)
-    page = LoginPage(email, next_path, accounts, DEMO_PASSWORD if demo and accounts else None)
+    settings = runtime.settings
+    oidc_name = settings.oidc_name if settings.is_oidc_enabled else None
+    page = LoginPage(email, next_path, accounts, DEMO_PASSWORD if demo and accounts else None, oidc_name)
     return Template(
         template_name="login.html",
         context={
@@ -80,20 +90,87 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
     if employee_id is None:
         return await _render(request, email=email, next_path=next_path, error="PAGE_SIGN_IN_FAILED", status=401)
     try:
-        session_id = await session_store(request).create(employee_id)
+        return await _signed_in(request, employee_id, next_path)
     except RedisError:
         return await _render(request, email=email, next_path=next_path, error="PAGE_SIGN_IN_UNAVAILABLE", status=503)
+
+
+async def _signed_in(
+    request: Request[Any, Any, Any], employee_id: int, next_path: str, *, cookies: list[Cookie] | None = None
+) -> Redirect:
+    """A new login session for the person, its cookie, and on to ``next_path``. Raises ``RedisError``."""
+    session_id = await session_store(request).create(employee_id)
     request.clear_session()  # the demo's "act as" choice, if any: signing in replaces it
     cookie = Cookie(
         key=SESSION_COOKIE,
         value=session_id,
-        max_age=runtime.settings.session_ttl_seconds,
+        max_age=runtime_of(request).settings.session_ttl_seconds,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
         path="/",
     )
-    return Redirect(path=next_path, status_code=HTTP_303_SEE_OTHER, cookies=[cookie])
+    return Redirect(path=next_path, status_code=HTTP_303_SEE_OTHER, cookies=[cookie, *(cookies or [])])
+
+
+def _oidc_login(request: Request[Any, Any, Any]) -> OidcLogin:
+    runtime = runtime_of(request)
+    settings = runtime.settings
+    if settings.oidc_issuer is None:
+        raise NotFoundException()
+    # One cache of the provider's discovery document and keys per app (process), made on first use.
+    directory = getattr(request.app.state, "oidc_directory", None)
+    if directory is None:
+        directory = request.app.state.oidc_directory = ProviderDirectory(settings.oidc_issuer)
+    return OidcLogin(settings, directory, runtime.db, runtime.redis)
+
+
+def _browser_cookie(request: Request[Any, Any, Any], value: str, max_age: int) -> Cookie:
+    return Cookie(
+        key=BROWSER_COOKIE,
+        value=value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",  # sent on the provider's top-level redirect back to the callback
+        secure=request.url.scheme == "https",
+        path="/login/oidc",
+    )
+
+
+@get("/login/oidc", name="login-oidc")
+async def login_oidc(
+    request: Request[Any, Any, Any], next_: Annotated[str | None, QueryParameter(name="next")] = None
+) -> Template | Redirect:
+    """Off to the provider's sign-in page (authorization code flow with PKCE, state and nonce)."""
+    login = _oidc_login(request)
+    next_path = local_path(next_)
+    redirect_uri = login.settings.oidc_redirect_uri or str(request.url_for("login-oidc-callback"))
+    try:
+        started = await login.begin(redirect_uri, next_path)
+    except OidcFailure as failure:
+        log.warning("OIDC sign-in could not start: %s", failure)
+        return await _render(request, email="", next_path=next_path, error=failure.code, status=failure.status)
+    cookie = _browser_cookie(request, started.browser_secret, FLOW_TTL_SECONDS)
+    return Redirect(path=started.authorization_url, status_code=HTTP_303_SEE_OTHER, cookies=[cookie])
+
+
+@get("/login/oidc/callback", name="login-oidc-callback")
+async def login_oidc_callback(request: Request[Any, Any, Any]) -> Template | Redirect:
+    """The provider sends the browser back here with ``code`` and ``state`` (or ``error``)."""
+    login = _oidc_login(request)
+    names = ("state", "code", "error", "error_description", "iss")
+    params = {name: str(request.query_params[name]) for name in names if name in request.query_params}
+    spent = _browser_cookie(request, "", 0)  # one flow per cookie: it is spent either way
+    try:
+        employee_id, next_path = await login.finish(params, request.cookies.get(BROWSER_COOKIE))
+        return await _signed_in(request, employee_id, next_path, cookies=[spent])
+    except OidcFailure as failure:
+        log.warning("OIDC sign-in refused: %s", failure)
+        page = await _render(request, email="", next_path="/", error=failure.code, status=failure.status)
+    except RedisError:
+        page = await _render(request, email="", next_path="/", error="PAGE_SIGN_IN_UNAVAILABLE", status=503)
+    page.cookies.append(spent)
+    return page
 
 
 @post("/logout", name="logout")
@@ -107,5 +184,9 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
 
 
 LOGIN_ROUTES: list[ControllerRouterHandler] = [
-    Router(path="/", route_handlers=[login_page, login, logout], exception_handlers=EXCEPTION_HANDLERS)  # type: ignore[arg-type]
+    Router(
+        path="/",
+        route_handlers=[login_page, login, logout, login_oidc, login_oidc_callback],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+    )
 ]
