@@ -7,6 +7,7 @@ from strawberry.tools import merge_types
 
 from graphql import GraphQLError
 from smartoffice.api.limits import RequestLimits
+from smartoffice.api.scalars import SCALARS
 from smartoffice.bookings.checkin_mutations import CheckInMutation
 from smartoffice.bookings.mutations import BookingsMutation, BookingsQuery
 from smartoffice.errors import DomainError
@@ -57,7 +58,7 @@ def build_schema(*, debug: bool = False) -> Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=True),
+        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=True, scalar_map=SCALARS),
     )
 
 

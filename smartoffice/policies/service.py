@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
-from smartoffice.errors import NotFound, PermissionDenied
+from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.people.roles import manages, manages_unit
@@ -82,11 +82,23 @@ async def can_see_week(session: AsyncSession, viewer_id: int, employee: Employee
     return viewer_id == employee.id or await manages(session, viewer_id, employee)
 
 
+WEEKS_FROM, WEEKS_UNTIL = date(1970, 1, 1), date(2199, 12, 31)
+"""The weeks a week can be asked about: far around any policy, and well inside what a date can hold (the week of
+0001-01-01 ran off the calendar while loading the day before it)."""
+
+
+def week_monday(week_of: date) -> date:
+    """The Monday of ``week_of``'s week; a day outside ``WEEKS_FROM``..``WEEKS_UNTIL`` is an invalid ``weekOf``."""
+    if not WEEKS_FROM <= week_of <= WEEKS_UNTIL:
+        raise InvalidInput("weekOf", "OUT_OF_RANGE", low=WEEKS_FROM.isoformat(), high=WEEKS_UNTIL.isoformat())
+    return monday_of(week_of)
+
+
 async def my_week(session: AsyncSession, viewer_id: int, employee_id: int, week_of: date, today: date) -> MyWeek:
     employee = await people.get_employee(session, employee_id)
     if not await can_see_week(session, viewer_id, employee):
         raise PermissionDenied("NOT_YOUR_WEEK")
-    monday = monday_of(week_of)
+    monday = week_monday(week_of)
     plans = await plan_weeks(session, [employee.id], monday, today, with_supervisors=True)
     plan = plans[employee.id]
     return MyWeek(plan, employee, await _suggestions(session, employee, plan))
@@ -232,7 +244,7 @@ async def unit_week(session: AsyncSession, viewer_id: int, unit_id: int, week_of
     if not await manages_unit(session, viewer_id, unit_id):
         raise PermissionDenied("NOT_YOUR_UNIT")
     members = await _members(session, unit_id)
-    monday = monday_of(week_of)
+    monday = week_monday(week_of)
     plans = await plan_weeks(session, [m.id for m in members], monday, today, with_supervisors=True)
     weeks = [(member, plans[member.id]) for member in members if member.id in plans]
     return UnitWeek(unit, monday, weeks, _shares(weeks, monday))

@@ -1,0 +1,116 @@
+"""Bugs the GraphQL fuzzer (tests/api/test_fuzz_graphql.py) found, each pinned by the smallest request that hit it."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from smartoffice.api.ids import encode_id
+from smartoffice.bookings.models import Booking
+from smartoffice.db import Database
+from smartoffice.people.models import Role
+from tests.api.conftest import GraphQL
+from tests.factories import Factory
+
+BOOK_ROOM = """mutation($input: BookRoomInput!) {
+  bookRoom(input: $input) { __typename ... on Error { message } }
+}"""
+FIND_ROOMS = """query($building: ID!, $date: Date!, $start: Time!, $end: Time!) {
+  findRooms(buildingId: $building, date: $date, startTime: $start, endTime: $end) { id }
+}"""
+
+
+def next_week() -> str:
+    return (datetime.now(UTC).date() + timedelta(days=7)).isoformat()
+
+
+async def bookings_count(db: Database) -> int:
+    async with db.read() as session:
+        return len((await session.execute(Booking.__table__.select())).all())
+
+
+class TestATimeWithAnOffset:
+    """``09:00+08:00`` is not a local time: it met the buildings' naive hours in a comparison and raised TypeError
+    (a masked "Unexpected error."). It is refused like any other malformed time, before anything runs."""
+
+    async def test_is_refused_when_booking_a_room(self, graphql: GraphQL, factory: Factory, db: Database) -> None:
+        room, person = await factory.room(), await factory.employee()
+        variables = {
+            "input": {
+                "roomId": encode_id("MeetingRoom", room.id),
+                "date": next_week(),
+                "startTime": "09:00+08:00",
+                "endTime": "10:00",
+            }
+        }
+
+        result = await graphql(BOOK_ROOM, variables, as_employee=person.id)
+
+        assert result["data"] is None
+        [error] = result["errors"]
+        assert 'Value cannot represent a Time: "09:00+08:00".' in error["message"]
+        assert "without an offset" in error["message"]
+        assert await bookings_count(db) == 0
+
+    async def test_is_refused_when_finding_rooms(self, graphql: GraphQL, factory: Factory) -> None:
+        building = await factory.building()
+        await factory.room(await factory.floor(building))
+        variables = {"building": encode_id("Building", building.id), "date": next_week(), "start": "09:00"}
+
+        result = await graphql(FIND_ROOMS, {**variables, "end": "10:00+00:00"}, as_employee=1)
+
+        assert result["data"] is None
+        assert 'Value cannot represent a Time: "10:00+00:00".' in result["errors"][0]["message"]
+
+    async def test_a_local_time_still_works(self, graphql: GraphQL, factory: Factory) -> None:
+        building = await factory.building()
+        room = await factory.room(await factory.floor(building))
+        person = await factory.employee()
+        variables = {"building": encode_id("Building", building.id), "date": next_week(), "start": "09:00"}
+
+        result = await graphql(FIND_ROOMS, {**variables, "end": "10:00:00"}, as_employee=person.id)
+
+        assert result == {"data": {"findRooms": [{"id": encode_id("MeetingRoom", room.id)}]}}
+
+
+MY_WEEK = """query($weekOf: Date) {
+  myWeek(weekOf: $weekOf) { __typename ... on ValidationError { field code message } }
+}"""
+UNIT_COMPLIANCE = """query($unit: ID!, $weekOf: Date) {
+  unitCompliance(unitId: $unit, weekOf: $weekOf) { __typename ... on ValidationError { field code message } }
+}"""
+
+
+class TestAWeekAtTheEdgeOfTheCalendar:
+    """The week of 0001-01-01 (or 9999-12-31) ran off the calendar while loading the days around it: OverflowError,
+    a masked "Unexpected error.". A week outside 1970..2199 is a ValidationError of ``weekOf``."""
+
+    @pytest.mark.parametrize("week_of", ["0001-01-01", "9999-12-31"])
+    async def test_my_week(self, graphql: GraphQL, factory: Factory, week_of: str) -> None:
+        person = await factory.employee()
+
+        result = await graphql(MY_WEEK, {"weekOf": week_of}, as_employee=person.id)
+
+        assert result["data"]["myWeek"] == {
+            "__typename": "ValidationError",
+            "field": "weekOf",
+            "code": "OUT_OF_RANGE",
+            "message": "weekOf must be between 1970-01-01 and 2199-12-31",
+        }
+
+    @pytest.mark.parametrize("week_of", ["0001-01-01", "9999-12-31"])
+    async def test_unit_compliance(self, graphql: GraphQL, factory: Factory, week_of: str) -> None:
+        unit = await factory.unit()
+        admin = await factory.employee(unit)
+        await factory.role(admin, Role.ADMIN)
+        variables = {"unit": encode_id("OrgUnit", unit.id), "weekOf": week_of}
+
+        result = await graphql(UNIT_COMPLIANCE, variables, as_employee=admin.id)
+
+        assert result["data"]["unitCompliance"]["code"] == "OUT_OF_RANGE"
+
+    async def test_the_last_week_inside_still_works(self, graphql: GraphQL, factory: Factory) -> None:
+        person = await factory.employee()
+
+        result = await graphql(MY_WEEK, {"weekOf": "2199-12-31"}, as_employee=person.id)
+
+        assert result["data"]["myWeek"] == {"__typename": "MyWeek"}
