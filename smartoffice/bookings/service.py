@@ -182,11 +182,12 @@ class BookingService:
     async def prepare(self, session: AsyncSession, actor_id: int, request: SpaceRequest) -> Booking:
         """Check every rule for ``request`` and return the (unsaved) booking. Also used by recurring bookings."""
         now = self.clock()
-        space = await places.get_space(session, request.space_id, request.kind)
+        writing = self.db.is_writing(session)
+        space = await places.get_space(session, request.space_id, request.kind, lock=writing)
         building = space.floor.building
         employee = await self._employee_for(session, actor_id, request.for_employee_id, building.site_id)
-        if self.db.is_writing(session):
-            await _lock_person_and_space(session, employee.id, space.id)
+        if writing:
+            await _lock_person(session, employee.id)
         rule = await rules_for(session, building.id, space.kind)
         window = checks.resolve_window(space, rule, request.day, request.start, request.end)
         checks.check_timing(window, rule, space.kind, now)
@@ -401,20 +402,19 @@ class BookingService:
         return BookingConflict([Conflict(ConflictKind.SPACE_TAKEN, 0, *at)])
 
 
-async def _lock_person_and_space(session: AsyncSession, employee_id: int, space_id: int) -> None:
-    """Queue writers that could collide (same person or same space) on row locks before the checks run.
+async def _lock_person(session: AsyncSession, employee_id: int) -> None:
+    """Queue writers that could collide on row locks before the checks run: the space's row (taken as it is
+    read, in ``prepare``), then the person's, in that order in every booking transaction.
 
     The exclusion constraints alone are a correct arbiter but a poor queue: PostgreSQL checks them after the
-    index insert, so two racers each find the other's uncommitted row, wait for each other, and the deadlock
+    index insert, so two racers can each find the other's uncommitted row, wait for each other, and the deadlock
     detector aborts one of them with an error instead of a conflict (CI saw 63 of 64 racers fail that way). With
-    the person's row and then the space's row locked, in that order in every booking transaction, racers wait
-    their turn and then *see* the winner's committed booking: the checks answer with a typed conflict, and the
-    person's limits (active bookings) are counted without a race. ``FOR NO KEY UPDATE`` still lets other
-    transactions insert rows that reference these (foreign key checks take ``KEY SHARE``). SQLite renders no
-    lock clause: its write lock at ``BEGIN IMMEDIATE`` serialises writers already.
+    the rows locked, racers wait their turn and then *see* the winner's committed booking: the checks answer
+    with a typed conflict, and a person's limits (active bookings) are counted without a race. ``FOR NO KEY
+    UPDATE`` still lets other transactions insert rows that reference these (foreign key checks take ``KEY
+    SHARE``). SQLite renders no lock clause: its write lock at ``BEGIN IMMEDIATE`` serialises writers already.
     """
     await session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update(key_share=True))
-    await session.execute(select(Space.id).where(Space.id == space_id).with_for_update(key_share=True))
 
 
 def _preview(booking: Booking) -> BookingPreview:

@@ -50,9 +50,16 @@ async def list_spaces(
     return (await session.scalars(query)).all()
 
 
-async def get_space(session: AsyncSession, space_id: int, kind: SpaceKind | None = None) -> Space:
-    """A space with its floor and building loaded. ``kind`` narrows it: a room asked for as a desk is not found."""
+async def get_space(
+    session: AsyncSession, space_id: int, kind: SpaceKind | None = None, *, lock: bool = False
+) -> Space:
+    """A space with its floor and building loaded. ``kind`` narrows it: a room asked for as a desk is not found.
+
+    ``lock`` also takes the space's row lock (``FOR NO KEY UPDATE``, PostgreSQL) in the same round trip.
+    """
     query = select(Space).where(Space.id == space_id).options(joinedload(Space.floor).joinedload(Floor.building))
+    if lock:
+        query = query.with_for_update(of=Space, key_share=True)
     space = await session.scalar(query)
     if space is None or (kind is not None and space.kind != kind):
         raise NotFound("Desk" if kind == SpaceKind.DESK else "Space", space_id)
