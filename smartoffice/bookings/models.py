@@ -69,6 +69,9 @@ class Booking(Base):
         Index("ix_bookings_space_time", "space_id", "start_at"),
         Index("ix_bookings_employee_time", "employee_id", "start_at"),
         Index("ix_bookings_status_start", "status", "start_at"),
+        # the bookings connection: keyset order for admins and facilities managers, and "made by me"
+        Index("ix_bookings_start_id", "start_at", "id"),
+        Index("ix_bookings_booked_by_time", "booked_by_id", "start_at"),
         ExcludeConstraint(
             ("space_id", "="),
             (func.tstzrange(text("start_at"), text("blocks_until"), text("'[)'")), "&&"),

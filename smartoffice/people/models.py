@@ -3,7 +3,7 @@
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smartoffice.db import Base, str_enum
@@ -65,6 +65,8 @@ class Employee(Base):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"), index=True)
     placed_on: Mapped[date] = mapped_column(Date)
     """The day this person took up the current post (tenure rules count from here)."""
+    share_presence: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Opted in: colleagues outside the person's unit see their name on the desk they booked."""
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="raise")
 
