@@ -6,9 +6,11 @@ from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from smartoffice.api.permissions import MissingScope, SessionsOnly, Unauthenticated
+from smartoffice.bookings.loaders import BookingsLoaders
 from smartoffice.identity.principal import Principal, PrincipalKind
 from smartoffice.identity.scopes import Scope
 from smartoffice.messages import DEFAULT_LANGUAGE, Language
+from smartoffice.people.loaders import PeopleLoaders
 from smartoffice.places.loaders import PlacesLoaders
 from smartoffice.policies.loaders import PoliciesLoaders
 from smartoffice.runtime import Runtime
@@ -17,9 +19,18 @@ DEMO_IDENTITY_HEADER = "x-demo-employee"
 
 
 class Loaders:
-    def __init__(self, runtime: Runtime) -> None:
+    """Fresh for each request (and each subscription event): nothing cached outlives it. The people and bookings
+    loaders answer as ``principal`` may see (NIPs, occupants' names); without one, as an anonymous caller."""
+
+    def __init__(self, runtime: Runtime, principal: Principal | None = None) -> None:
+        principal = principal or Principal.anonymous()
+        viewer_id = principal.employee_id
         self.places = PlacesLoaders(runtime.db)
         self.policies = PoliciesLoaders(runtime.db)
+        self.people = PeopleLoaders(runtime.db, viewer_id)
+        self.bookings = BookingsLoaders(
+            runtime.db, viewer_id, may_see_names=principal.has_scope(Scope.PEOPLE_READ_NAMES)
+        )
 
 
 class Context(BaseContext, kw_only=True):
@@ -46,7 +57,7 @@ class Context(BaseContext, kw_only=True):
             runtime=runtime,
             viewer_id=principal.employee_id,
             language=language,
-            loaders=Loaders(runtime),
+            loaders=Loaders(runtime, principal),
             principal=principal,
         )
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from smartoffice.errors import NotFound
-from smartoffice.people.models import Employee, OrgUnit
+from smartoffice.people.models import Employee, Organisation, OrgUnit
 
 
 async def get_employee(session: AsyncSession, employee_id: int) -> Employee:
@@ -33,3 +33,14 @@ async def search_employees(session: AsyncSession, text: str, limit: int = 20) ->
         .limit(limit)
     )
     return (await session.scalars(query)).all()
+
+
+async def get_organisations(session: AsyncSession, ids: Sequence[int]) -> Sequence[Organisation]:
+    return (await session.scalars(select(Organisation).where(Organisation.id.in_(ids)))).all()
+
+
+async def set_presence_sharing(session: AsyncSession, employee_id: int, share: bool) -> Employee:
+    """Opt in (or out): whether colleagues outside the person's unit see their name on the space they booked."""
+    employee = await get_employee(session, employee_id)
+    employee.share_presence = share
+    return employee

@@ -12,6 +12,8 @@ from smartoffice.api.context import Info
 from smartoffice.api.errors import ValidationError, to_graphql_error
 from smartoffice.availability import service as availability
 from smartoffice.availability.slots import LocalDay
+from smartoffice.bookings.loaders import FloorWindow
+from smartoffice.bookings.occupancy_types import SpaceBooking
 from smartoffice.errors import InvalidInput
 from smartoffice.identity.scopes import Scope
 from smartoffice.places import models
@@ -100,6 +102,15 @@ class AvailabilitySource(Enum):
 class DeskAvailability:
     desk: "Desk"
     status: SpaceStatus
+    window: strawberry.Private[FloorWindow]
+
+    @strawberry.field(
+        description="The desk's active bookings overlapping the window, earliest first, each with its occupant as "
+        "far as you may know who it is (see `Occupant`). One query for the whole floor, however many desks."
+    )
+    async def bookings(self, info: Info) -> list[SpaceBooking]:
+        rows = await info.context.loaders.bookings.bookings_by_floor_window.load(self.window)
+        return [SpaceBooking.from_row(r) for r in rows if r.space_id == self.desk.id]
 
 
 @strawberry.type(description="Which desks of a floor are free on a local date, within a window of local time.")
@@ -214,14 +225,20 @@ class Floor(relay.Node):
             assert isinstance(error, ValidationError)
             return error
         occupancy = await info.context.runtime.availability.floor_day(self.id, building.time_zone, date)
-        window = availability.window_slots(LocalDay(date, building.time_zone), start, end)
+        local_day = LocalDay(date, building.time_zone)
+        window = availability.window_slots(local_day, start, end)
+        floor_window = FloorWindow(self.id, local_day.at(start), local_day.at(end))
         return FloorAvailability(
             date=date,
             start_time=start,
             end_time=end,
             source=AvailabilitySource(occupancy.source.value),
             desks=[
-                DeskAvailability(desk=Desk.from_model(s), status=SpaceStatus(occupancy.status(s.id, window).value))
+                DeskAvailability(
+                    desk=Desk.from_model(s),
+                    status=SpaceStatus(occupancy.status(s.id, window).value),
+                    window=floor_window,
+                )
                 for s in desks
             ],
         )

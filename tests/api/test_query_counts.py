@@ -1,0 +1,189 @@
+"""The hot reads are not N+1, and concurrent DataLoader batches never share a session (or its connection).
+
+Statements are counted with a ``before_cursor_execute`` listener on the engine of the app under test (the runtime
+its lifespan opened). Counted: every statement sent to the database. Not counted: SQLite's ``BEGIN`` (this
+project emits it itself, see ``smartoffice.db``, so it passes through the cursor; PostgreSQL's driver begins
+without a statement), as it is transaction control, not a query; it is reported apart.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import event
+
+from smartoffice.api.ids import encode_id
+from smartoffice.db import Database
+from smartoffice.people.models import Employee
+from smartoffice.runtime import Runtime
+from tests.api.office import Office, a_day, build_office, insert_booking
+from tests.factories import Factory
+
+FLOOR_OCCUPANTS = """
+query($floorId: ID!, $date: Date!) {
+  floor(id: $floorId) {
+    availability(date: $date) {
+      ... on FloorAvailability { desks { desk { id code } status bookings { occupant { name } } } }
+    }
+  }
+}
+"""
+
+
+@dataclass
+class Statements:
+    queries: list[str] = field(default_factory=list)
+    transaction_control: int = 0
+    active: dict[int, str] = field(default_factory=dict)
+    """Connections with a statement in flight, by id(connection)."""
+    overlaps_on_one_connection: list[str] = field(default_factory=list)
+    most_in_flight: int = 0
+    connections: set[int] = field(default_factory=set)
+
+
+@contextmanager
+def recorded(runtime: Runtime) -> Iterator[Statements]:
+    statements = Statements()
+    engine = runtime.db.engine.sync_engine
+
+    def before(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.strip().upper().startswith("BEGIN"):
+            statements.transaction_control += 1
+        else:
+            statements.queries.append(statement)
+        key = id(conn.connection.dbapi_connection)
+        if key in statements.active:
+            statements.overlaps_on_one_connection.append(statement)
+        statements.active[key] = statement
+        statements.connections.add(key)
+        statements.most_in_flight = max(statements.most_in_flight, len(statements.active))
+
+    def after(conn: Any, *_args: Any) -> None:
+        statements.active.pop(id(conn.connection.dbapi_connection), None)
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
+def app_runtime(client: AsyncTestClient) -> Runtime:
+    runtime: Runtime = client.app.state.runtime
+    return runtime
+
+
+@dataclass
+class BusyFloor:
+    office: Office
+    occupants: list[Employee]
+
+
+@pytest.fixture
+async def busy_floor(factory: Factory, db: Database) -> BusyFloor:
+    """90 desks, 80 of them booked on the day by 80 different people spread over the office's units."""
+    office = await build_office(factory, desks=90)
+    units = [office.team_a1, office.team_a2, office.directorate_b]
+    occupants = []
+    for n, desk in enumerate(office.desks[:80]):
+        person = await factory.employee(units[n % 3], name=f"Pegawai Lantai {n}", share_presence=n % 10 == 0)
+        await insert_booking(db, desk, person, a_day())
+        occupants.append(person)
+    return BusyFloor(office, occupants)
+
+
+async def post(client: AsyncTestClient, query: str, variables: dict[str, Any], viewer: int) -> dict[str, Any]:
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers={"x-demo-employee": str(viewer)}
+    )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    return body
+
+
+class TestFloorWithOccupants:
+    async def test_90_desks_their_bookings_and_occupants_in_at_most_5_queries(
+        self, client: AsyncTestClient, busy_floor: BusyFloor
+    ) -> None:
+        office = busy_floor.office
+        variables = {"floorId": encode_id("Floor", office.floor.id), "date": a_day().isoformat()}
+
+        runtime = app_runtime(client)
+        # The floor layout is a per-process cache of place data (places/layout.py), loaded once per process and
+        # layout version, not per request: load it first, and count it apart. The Redis index stays cold.
+        with recorded(runtime) as layout_load:
+            await post(
+                client,
+                "query($f: ID!) { floor(id: $f) { desks { id } } }",
+                {"f": variables["floorId"]},
+                office.alice.id,
+            )
+        with recorded(runtime) as index_cold:
+            body = await post(client, FLOOR_OCCUPANTS, variables, office.alice.id)
+        with recorded(runtime) as warm:
+            await post(client, FLOOR_OCCUPANTS, variables, office.alice.id)
+
+        desks = body["data"]["floor"]["availability"]["desks"]
+        assert len(desks) == 90
+        names = [b["occupant"]["name"] for d in desks for b in d["bookings"]]
+        assert len(names) == 80
+        # alice (team A1) sees her team's names and those who opted in, no one else's
+        expected = [
+            p.name if p.org_unit_id == office.team_a1.id or p.share_presence else None for p in busy_floor.occupants
+        ]
+        assert names == expected
+        print(
+            f"\nstatements: floor layout {len(layout_load.queries)}, availability with occupants "
+            f"{len(index_cold.queries)} with the index cold, {len(warm.queries)} warm "
+            f"(+{index_cold.transaction_control}/{warm.transaction_control} BEGIN on SQLite)"
+        )
+        # index cold: the floor-day from SQL, then the bookings with their occupants' visible names
+        assert len(index_cold.queries) <= 5, "\n".join(q[:100] for q in index_cold.queries)
+        assert len(index_cold.queries) == 2
+        assert len(warm.queries) == 1  # the floor-day from the index: only the bookings with occupants
+
+
+CONCURRENT = """
+query($floorId: ID!, $date: Date!, $deskId: ID!, $personId: ID!, $unitId: ID!) {
+  viewer { nip unit { name } }
+  desk: node(id: $deskId) { id }
+  person: node(id: $personId) { ... on Employee { nip name } }
+  unit: node(id: $unitId) { id }
+  both: nodes(ids: [$deskId, $personId, $unitId]) { id }
+  floor(id: $floorId) {
+    building { name }
+    availability(date: $date) {
+      ... on FloorAvailability { desks { bookings { occupant { name employee { nip unit { name } } } } } }
+    }
+  }
+  mine: bookings(first: 5) { __typename }
+  sites { buildings { floors { id } } }
+}
+"""
+
+
+class TestConcurrentLoaders:
+    async def test_sibling_batches_run_at_once_each_on_its_own_connection(
+        self, client: AsyncTestClient, busy_floor: BusyFloor
+    ) -> None:
+        office = busy_floor.office
+        variables = {
+            "floorId": encode_id("Floor", office.floor.id),
+            "date": a_day().isoformat(),
+            "deskId": encode_id("Desk", office.desks[0].id),
+            "personId": encode_id("Employee", office.alice.id),
+            "unitId": encode_id("OrgUnit", office.team_a1.id),
+        }
+
+        with recorded(app_runtime(client)) as statements:
+            body = await post(client, CONCURRENT, variables, office.manager_a.id)
+
+        assert body["data"]["person"]["nip"] == office.alice.nip
+        assert statements.overlaps_on_one_connection == []
+        assert statements.most_in_flight >= 2  # the batches really did run concurrently...
+        assert len(statements.connections) >= 2  # ...each in its own session and connection
