@@ -165,3 +165,11 @@ async def _touch(db: Database, token_id: int, now: datetime) -> None:
             .where(ApiToken.id == token_id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= stale))
             .values(last_used_at=now)
         )
+
+
+async def visible_tokens(session: AsyncSession, actor_id: int, ids: Sequence[int]) -> Sequence[ApiToken]:
+    """The tokens among ``ids`` that ``actor_id`` owns, or all of them for an administrator."""
+    query = select(ApiToken).where(ApiToken.id.in_(ids))
+    if not await roles.is_admin(session, actor_id):
+        query = query.where(ApiToken.owner_id == actor_id)
+    return (await session.scalars(query)).all()
