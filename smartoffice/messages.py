@@ -165,6 +165,11 @@ MESSAGES: Mapping[str, Mapping[Language, str]] = {
         "en": "You have no booking of this space to check in to now",
         "id": "Anda tidak memiliki pemesanan tempat ini untuk check-in saat ini",
     },
+    # capacity planning
+    "NOT_A_FACILITIES_MANAGER": {
+        "en": "Only the site's facilities managers and administrators may see this",
+        "id": "Hanya pengelola fasilitas lokasi ini dan administrator yang dapat melihat ini",
+    },
     # identity: tokens, accounts, scopes
     "ADMINS_ONLY": {"en": "Only administrators may do this", "id": "Hanya administrator yang dapat melakukan ini"},
     "OUT_OF_RANGE": {

@@ -1,0 +1,1 @@
+"""Capacity planning: how full the buildings are, day by day, for facilities managers."""
