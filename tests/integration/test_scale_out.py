@@ -2,10 +2,12 @@
 
 Two processes on loopback share the test's database (on SQLite, the same file) and Redis server. Bookings raced
 through both have exactly one winner per desk-slot; both answer availability alike, also right after a change made
-through the other; the background jobs, which every process runs, hand each no-show to exactly one run.
+through the other; a change made through one reaches a live-update subscriber on the other (Redis pub/sub); the
+background jobs, which every process runs, hand each no-show to exactly one run.
 """
 
 import asyncio
+import json
 import re
 import time
 from collections import Counter
@@ -13,7 +15,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import httpx
 import pytest
+from httpx_ws import aconnect_ws
 from redis.asyncio import Redis
 from sqlalchemy import select
 
@@ -23,9 +27,12 @@ from smartoffice.bench.operations import BOOK_DESK, CANCEL_BOOKING, FLOOR_AVAILA
 from smartoffice.bench.servers import ServerProcess, start_server, wait_ready
 from smartoffice.bookings.models import Booking, BookingStatus
 from smartoffice.db import Database
+from smartoffice.integrations.events import floor_channel
 from smartoffice.places.models import Space
 from smartoffice.runtime import redis_client
 from smartoffice.workcalendar.service import WorkingCalendar
+from tests.api.conftest import operation
+from tests.api.test_subscriptions import PROTOCOL, WAIT_SECONDS, connect, listening, next_message
 from tests.conftest import _empty
 from tests.factories import Factory
 from tests.integration.test_book_desk import local_today
@@ -48,8 +55,8 @@ class Office:
     day: date
 
 
-def next_working_day() -> date:
-    first = local_today() + timedelta(days=1)
+def next_working_day(after: date | None = None) -> date:
+    first = (after or local_today()) + timedelta(days=1)
     return WorkingCalendar.build(first, first + timedelta(days=14)).working_days(first, first + timedelta(days=14))[0]
 
 
@@ -177,3 +184,38 @@ async def test_every_process_runs_the_jobs_but_each_no_show_is_released_once(off
     released = [int(n) for log in logs for n in re.findall(r"job release_no_shows: (\d+)", log)]
     assert sum(released) == NO_SHOWS, logs
     assert not any("Traceback" in log or "job release_no_shows failed" in log for log in logs), logs
+
+
+async def test_a_booking_made_through_one_process_reaches_a_subscriber_on_the_other(
+    office: Office, redis_url: str
+) -> None:
+    subscribed, booking = office.servers
+    day = next_working_day(after=office.day)  # a later day: the desk and the person are free on it
+    employee_id = office.racers[-1][-1]
+    redis: Redis = redis_client(redis_url)
+    base_url = f"http://{subscribed.host}:{subscribed.port}"
+    try:
+        async with (
+            httpx.AsyncClient(base_url=base_url, timeout=WAIT_SECONDS) as http,
+            aconnect_ws("/graphql/ws", http, subprotocols=[PROTOCOL]) as ws,
+        ):
+            # given: a subscriber to the floor on the first process
+            assert (await connect(ws, {"employeeId": str(employee_id)}))["type"] == "connection_ack"
+            variables = {"floorId": encode_id("Floor", office.floor_id), "date": day.isoformat()}
+            payload = {"query": operation("FloorAvailabilityChanged"), "variables": variables}
+            await ws.send_text(json.dumps({"id": "floor", "type": "subscribe", "payload": payload}))
+            await listening(redis, floor_channel(office.floor_id))
+            # when: the desk is booked through the second process
+            result = await book(booking, office.untouched, employee_id, day)
+            assert result["__typename"] == "BookSuccess", result
+            # then: the first process pushes the change
+            message = await next_message(ws)
+    finally:
+        await redis.aclose()
+    assert message["type"] == "next", message
+    change = message["payload"]["data"]["floorAvailabilityChanged"]
+    assert (change["kind"], change["deskId"], change["date"]) == (
+        "CREATED",
+        encode_id("Desk", office.untouched.id),
+        day.isoformat(),
+    )
