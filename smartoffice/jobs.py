@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from smartoffice.availability.jobs import RECONCILE_INTERVAL_SECONDS, reconcile_index
 from smartoffice.bookings.release import run_release_no_shows
+from smartoffice.integrations.retention import run_purge_booking_events
 from smartoffice.integrations.webhooks import run_webhooks
 from smartoffice.runtime import Runtime
 
@@ -29,6 +30,7 @@ JOBS: tuple[Job, ...] = (
     Job("release_no_shows", 60, run_release_no_shows),
     Job("reconcile_availability_index", RECONCILE_INTERVAL_SECONDS, reconcile_index),
     Job("deliver_webhooks", 10, run_webhooks),
+    Job("purge_booking_events", 3600, run_purge_booking_events),
 )
 """Registered jobs; each domain adds its own here."""
 

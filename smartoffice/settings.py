@@ -51,6 +51,8 @@ class Settings:
     token_rate_limit: int = 600
     """Requests per token per ``token_rate_window_seconds``; a token may carry its own limit."""
     token_rate_window_seconds: int = 60
+    event_retention_days: int = 30
+    """Booking events (and their webhook deliveries) dispatched longer ago than this are deleted."""
     oidc_issuer: str | None = None
     """OpenID Connect sign-in at this provider (``{issuer}/.well-known/openid-configuration``); off when unset."""
     oidc_client_id: str = ""
@@ -64,6 +66,8 @@ class Settings:
     """The callback URL registered at the provider; ``None``: ``/login/oidc/callback`` on the request's host."""
 
     def __post_init__(self) -> None:
+        if self.event_retention_days < 1:
+            raise ValueError("SMARTOFFICE_EVENT_RETENTION_DAYS must be at least 1")
         if self.oidc_issuer is not None:
             if not self.oidc_client_id:
                 raise ValueError("SMARTOFFICE_OIDC_ISSUER is set: SMARTOFFICE_OIDC_CLIENT_ID is required too")
@@ -101,6 +105,7 @@ class Settings:
             graphql_cost_budget=int(get("GRAPHQL_COST_BUDGET") or defaults.graphql_cost_budget),
             token_rate_limit=int(get("TOKEN_RATE_LIMIT") or defaults.token_rate_limit),
             token_rate_window_seconds=int(get("TOKEN_RATE_WINDOW_SECONDS") or defaults.token_rate_window_seconds),
+            event_retention_days=int(get("EVENT_RETENTION_DAYS") or defaults.event_retention_days),
             oidc_issuer=get("OIDC_ISSUER"),
             oidc_client_id=get("OIDC_CLIENT_ID") or "",
             oidc_client_secret=get("OIDC_CLIENT_SECRET"),
