@@ -20,7 +20,6 @@ from smartoffice.bookings.queries import decode_cursor, encode_cursor
 from smartoffice.bookings.visibility import visible_bookings
 from smartoffice.errors import InvalidInput
 from smartoffice.people.models import Employee, OrgUnit
-from smartoffice.people.visibility import Viewer
 from smartoffice.places.models import Building, Floor, Space
 
 
@@ -66,7 +65,7 @@ async def list_bookings(
         .join(Floor, Floor.id == Space.floor_id)
         .join(Building, Building.id == Floor.building_id)
         .options(contains_eager(Booking.space).contains_eager(Space.floor).contains_eager(Floor.building))
-        .where(visible_bookings(Viewer(viewer_id)), *await _criteria(session, search))
+        .where(await visible_bookings(session, viewer_id), *await _criteria(session, search))
     )
     keyset = tuple_(Booking.start_at, Booking.id)
     if after is not None:
@@ -132,6 +131,6 @@ async def visible_bookings_by_id(session: AsyncSession, viewer_id: int, ids: Seq
         .join(Floor, Floor.id == Space.floor_id)
         .join(Building, Building.id == Floor.building_id)
         .options(contains_eager(Booking.space).contains_eager(Space.floor).contains_eager(Floor.building))
-        .where(Booking.id.in_(ids), visible_bookings(Viewer(viewer_id)))
+        .where(Booking.id.in_(ids), await visible_bookings(session, viewer_id))
     )
     return (await session.scalars(query)).all()
