@@ -43,6 +43,7 @@ from graphql import (
     get_named_type,
     get_nullable_type,
 )
+from smartoffice.api.strings import string_rules
 
 LIST_MULTIPLIER = 10
 """Assumed length of a list without a page size argument (a floor's desks, a site's buildings)."""
@@ -221,8 +222,8 @@ def measure_document(schema: GraphQLSchema, document: Any, max_depth: int = 1_00
 
 
 class RequestLimits(SchemaExtension):
-    """Per request: the parser's token limit, the limits rule with the caller's cost budget, and no
-    introspection in production unless the caller's token allows it."""
+    """Per request: the parser's token limit, the limits rule with the caller's cost budget, no NUL in strings
+    (:mod:`smartoffice.api.strings`), and no introspection in production unless the caller's token allows it."""
 
     def on_operation(self) -> Iterator[None]:
         execution = self.execution_context
@@ -233,6 +234,7 @@ class RequestLimits(SchemaExtension):
         budget = principal.cost_budget or settings.graphql_cost_budget
         rules: tuple[type[Any], ...] = (
             query_limits_rule(settings.graphql_max_depth, settings.graphql_max_aliases, budget),
+            *string_rules(execution.variables),
         )
         if not principal.may_introspect(settings):
             rules += (NoSchemaIntrospectionCustomRule,)

@@ -8,6 +8,7 @@ from smartoffice.api.ids import encode_id
 from smartoffice.bookings.models import Booking
 from smartoffice.db import Database
 from smartoffice.people.models import Role
+from smartoffice.workcalendar.models import CalendarOverride
 from tests.api.conftest import GraphQL
 from tests.factories import Factory
 
@@ -114,3 +115,47 @@ class TestAWeekAtTheEdgeOfTheCalendar:
         result = await graphql(MY_WEEK, {"weekOf": "2199-12-31"}, as_employee=person.id)
 
         assert result["data"]["myWeek"] == {"__typename": "MyWeek"}
+
+
+class TestANulCharacter:
+    """PostgreSQL's text cannot hold U+0000: a name with it failed the INSERT ("invalid byte sequence for encoding
+    UTF8: 0x00", a masked "Unexpected error."), and SQLite stored it. Refused on both, before anything runs."""
+
+    @pytest.fixture
+    async def admin_id(self, factory: Factory) -> int:
+        admin = await factory.employee()
+        await factory.role(admin, Role.ADMIN)
+        return admin.id
+
+    async def overrides(self, db: Database) -> int:
+        async with db.read() as session:
+            return len((await session.execute(CalendarOverride.__table__.select())).all())
+
+    async def test_in_a_variable(self, graphql: GraphQL, db: Database, admin_id: int) -> None:
+        variables = {"input": {"date": next_week(), "kind": "PUBLIC_HOLIDAY", "name": "Hari\x00Raya"}}
+
+        result = await graphql("SetCalendarOverride", variables, as_employee=admin_id)
+
+        assert result["data"] is None
+        assert [e["extensions"]["code"] for e in result["errors"]] == ["INVALID_CHARACTER"]
+        assert await self.overrides(db) == 0
+
+    async def test_in_a_literal(self, graphql: GraphQL, db: Database, admin_id: int) -> None:
+        document = (
+            f'mutation {{ setCalendarOverride(input: {{date: "{next_week()}", kind: PUBLIC_HOLIDAY, '
+            'name: "Hari\\u0000Raya"}) { __typename } }'
+        )
+
+        result = await graphql(document, as_employee=admin_id)
+
+        assert result["data"] is None
+        assert result["errors"][0]["message"] == "Strings must not contain the NUL character (U+0000)."
+        assert await self.overrides(db) == 0
+
+    async def test_other_control_characters_are_still_text(self, graphql: GraphQL, db: Database, admin_id: int) -> None:
+        variables = {"input": {"date": next_week(), "kind": "PUBLIC_HOLIDAY", "name": "Hari\tRaya\u200b"}}
+
+        result = await graphql("SetCalendarOverride", variables, as_employee=admin_id)
+
+        assert result["data"]["setCalendarOverride"]["__typename"] == "SetCalendarOverrideSuccess"
+        assert await self.overrides(db) == 1
