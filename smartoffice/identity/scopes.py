@@ -24,11 +24,12 @@ class Scope(StrEnum):
 
 
 SCOPE_HELP: dict[Scope, str] = {
-    Scope.BOOKINGS_READ: "Read the owner's bookings.",
+    Scope.BOOKINGS_READ: "Read the bookings the owner may see (theirs; as a manager, their people's).",
     Scope.BOOKINGS_WRITE_SELF: "Book, validate, cancel, check in and out, for the owner only.",
     Scope.BOOKINGS_WRITE_ANY: "Also act on others' bookings as far as the owner may (on behalf, approvals).",
     Scope.OCCUPANCY_READ_AGGREGATE: "Availability and occupancy of floors and rooms, without names.",
-    Scope.PEOPLE_READ_NAMES: "People's names (otherwise an app sees ids and aggregates only).",
+    Scope.PEOPLE_READ_NAMES: "People's names, and where the owner may see them, NIPs and who sits where "
+    "(otherwise an app sees ids and aggregates only).",
     Scope.PLACES_READ: "Sites, buildings, floors, desks and rooms.",
     Scope.CALENDAR_READ: "The working calendar (holidays, cuti bersama).",
     Scope.CALENDAR_WRITE: "Change the working calendar (the owner must be an administrator).",
