@@ -219,6 +219,36 @@ class TestOwnedNodes:
         assert (await graphql(query, {"id": ident}, as_employee=office.admin.id))["data"]["node"]["id"] == ident
         assert await graphql(query, {"id": ident}, as_employee=office.bella.id) == {"data": {"node": None}}
 
+    async def test_a_webhook_delivery_to_the_subscription_owner_and_admins_only(
+        self, graphql: GraphQL, office: Office, db: Database
+    ) -> None:
+        from smartoffice.db import utcnow
+        from smartoffice.integrations.models import BookingEvent, EventKind, WebhookDelivery, WebhookSubscription
+
+        booking = await insert_booking(db, office.desks[0], office.alice, a_day())
+        async with db.write() as session:
+            subscription = WebhookSubscription(
+                owner_id=office.alice.id, url="http://127.0.0.1:9/hook", event_kinds=["created"], secret="s"
+            )
+            event = BookingEvent(
+                kind=EventKind.CREATED,
+                booking_id=booking.id,
+                employee_id=office.alice.id,
+                space_id=booking.space_id,
+                payload={},
+            )
+            session.add_all([subscription, event])
+            await session.flush()
+            delivery = WebhookDelivery(event_id=event.id, subscription_id=subscription.id, next_attempt_at=utcnow())
+            session.add(delivery)
+        ident = encode_id("WebhookDelivery", delivery.id)
+        query = "query($id: ID!) { node(id: $id) { __typename ... on WebhookDelivery { eventKind status } } }"
+
+        seen = {"__typename": "WebhookDelivery", "eventKind": "CREATED", "status": "PENDING"}
+        assert (await graphql(query, {"id": ident}, as_employee=office.alice.id))["data"]["node"] == seen
+        assert (await graphql(query, {"id": ident}, as_employee=office.admin.id))["data"]["node"] == seen
+        assert await graphql(query, {"id": ident}, as_employee=office.amir.id) == {"data": {"node": None}}
+
 
 class TestExamples:
     async def test_node_and_nodes(self, graphql: GraphQL, office: Office, db: Database) -> None:
