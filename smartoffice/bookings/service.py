@@ -83,6 +83,20 @@ class _DryRun(Exception):
         self.preview = preview
 
 
+LOCK_ORDER = "space, then person"
+"""Row locks every booking write transaction takes (``FOR NO KEY UPDATE``, PostgreSQL), in this order, as it loads
+them in :meth:`BookingService.prepare`; the occupancy cap then locks the building.
+
+The exclusion constraints alone are a correct arbiter but a poor queue: PostgreSQL checks them after the index
+insert, so two racers can each find the other's uncommitted row, wait for each other, and the deadlock detector
+aborts one of them with an error instead of a conflict (CI saw 63 of 64 racers fail that way). With the rows
+locked, racers wait their turn and then *see* the winner's committed booking: the checks answer with a typed
+conflict, and a person's limits (active bookings) are counted without a race. ``FOR NO KEY UPDATE`` still lets
+other transactions insert rows that reference these (foreign key checks take ``KEY SHARE``). SQLite renders no
+lock clause: its write lock at ``BEGIN IMMEDIATE`` serialises writers already. Read transactions (the hold's
+confirmation, the report after a lost race) lock nothing."""
+
+
 class BookingService:
     def __init__(self, db: Database, availability: AvailabilityService, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
@@ -185,9 +199,7 @@ class BookingService:
         writing = self.db.is_writing(session)
         space = await places.get_space(session, request.space_id, request.kind, lock=writing)
         building = space.floor.building
-        employee = await self._employee_for(session, actor_id, request.for_employee_id, building.site_id)
-        if writing:
-            await _lock_person(session, employee.id)
+        employee = await self._employee_for(session, actor_id, request.for_employee_id, building.site_id, lock=writing)
         rule = await rules_for(session, building.id, space.kind)
         window = checks.resolve_window(space, rule, request.day, request.start, request.end)
         checks.check_timing(window, rule, space.kind, now)
@@ -344,12 +356,14 @@ class BookingService:
     # shared with recurring bookings and check-in
 
     async def _employee_for(
-        self, session: AsyncSession, actor_id: int, for_employee_id: int | None, site_id: int
+        self, session: AsyncSession, actor_id: int, for_employee_id: int | None, site_id: int, *, lock: bool = False
     ) -> Employee:
-        actor = await people.get_employee(session, actor_id)
+        """The person a booking is for (the actor, or whom they book for, if they may); ``lock`` takes that
+        person's row lock (see :data:`LOCK_ORDER`)."""
         if for_employee_id is None or for_employee_id == actor_id:
-            return actor
-        employee = await people.get_employee(session, for_employee_id)
+            return await people.get_employee(session, actor_id, lock=lock)
+        await people.get_employee(session, actor_id)  # the actor must exist
+        employee = await people.get_employee(session, for_employee_id, lock=lock)
         if not await can_book_for(session, actor_id, employee, site_id):
             raise PermissionDenied("NOT_ALLOWED_TO_BOOK_FOR")
         return employee
@@ -400,21 +414,6 @@ class BookingService:
                 booking = None
         at = (booking.start_at, booking.end_at) if booking else (self.clock(), self.clock())
         return BookingConflict([Conflict(ConflictKind.SPACE_TAKEN, 0, *at)])
-
-
-async def _lock_person(session: AsyncSession, employee_id: int) -> None:
-    """Queue writers that could collide on row locks before the checks run: the space's row (taken as it is
-    read, in ``prepare``), then the person's, in that order in every booking transaction.
-
-    The exclusion constraints alone are a correct arbiter but a poor queue: PostgreSQL checks them after the
-    index insert, so two racers can each find the other's uncommitted row, wait for each other, and the deadlock
-    detector aborts one of them with an error instead of a conflict (CI saw 63 of 64 racers fail that way). With
-    the rows locked, racers wait their turn and then *see* the winner's committed booking: the checks answer
-    with a typed conflict, and a person's limits (active bookings) are counted without a race. ``FOR NO KEY
-    UPDATE`` still lets other transactions insert rows that reference these (foreign key checks take ``KEY
-    SHARE``). SQLite renders no lock clause: its write lock at ``BEGIN IMMEDIATE`` serialises writers already.
-    """
-    await session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update(key_share=True))
 
 
 def _preview(booking: Booking) -> BookingPreview:

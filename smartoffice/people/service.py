@@ -10,12 +10,16 @@ from smartoffice.errors import NotFound
 from smartoffice.people.models import Employee, Organisation, OrgUnit
 
 
-async def get_employee(session: AsyncSession, employee_id: int) -> Employee:
+async def get_employee(session: AsyncSession, employee_id: int, *, lock: bool = False) -> Employee:
+    """The employee with their unit and organisation. ``lock`` also takes the person's row lock (``FOR NO KEY
+    UPDATE``, PostgreSQL) in the same round trip."""
     query = (
         select(Employee)
         .where(Employee.id == employee_id)
         .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
     )
+    if lock:
+        query = query.with_for_update(of=Employee, key_share=True)
     employee = await session.scalar(query)
     if employee is None:
         raise NotFound("Employee", employee_id)
