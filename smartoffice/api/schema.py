@@ -7,25 +7,48 @@ from strawberry.tools import merge_types
 
 from graphql import GraphQLError
 from smartoffice.api.limits import RequestLimits
+from smartoffice.api.nodes import NodeQuery
 from smartoffice.api.scalars import SCALARS
 from smartoffice.bookings.checkin_mutations import CheckInMutation
+from smartoffice.bookings.listing_api import BookingsListQuery
 from smartoffice.bookings.mutations import BookingsMutation, BookingsQuery
 from smartoffice.errors import DomainError
 from smartoffice.identity.mutations import IdentityMutation, IdentityQuery
 from smartoffice.integrations.api import IntegrationsMutation, IntegrationsQuery, IntegrationsSubscription
+from smartoffice.people.mutations import PeopleMutation
 from smartoffice.people.queries import PeopleQuery
 from smartoffice.places.queries import PlacesQuery
+from smartoffice.planning.queries import PlanningQuery
 from smartoffice.policies.mutations import PoliciesMutation
 from smartoffice.policies.queries import PoliciesQuery
 from smartoffice.workcalendar.queries import CalendarMutation, CalendarQuery
 
 Query = merge_types(
     "Query",
-    (PlacesQuery, PeopleQuery, BookingsQuery, CalendarQuery, PoliciesQuery, IdentityQuery, IntegrationsQuery),
+    (
+        NodeQuery,
+        PlacesQuery,
+        PlanningQuery,
+        PeopleQuery,
+        BookingsQuery,
+        BookingsListQuery,
+        CalendarQuery,
+        PoliciesQuery,
+        IdentityQuery,
+        IntegrationsQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
-    (BookingsMutation, CalendarMutation, CheckInMutation, PoliciesMutation, IdentityMutation, IntegrationsMutation),
+    (
+        BookingsMutation,
+        CalendarMutation,
+        CheckInMutation,
+        PeopleMutation,
+        PoliciesMutation,
+        IdentityMutation,
+        IntegrationsMutation,
+    ),
 )
 Subscription = merge_types("Subscription", (IntegrationsSubscription,))
 
