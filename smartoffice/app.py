@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException as StrawberryHTTPException  # what strawberry's views raise
 from litestar import Litestar, Request, Response, get
 from litestar.background_tasks import BackgroundTasks
 from litestar.config.compression import CompressionConfig
@@ -21,7 +22,14 @@ from sqlalchemy import text
 from strawberry.litestar import make_graphql_controller
 
 from smartoffice.api.context import Context
-from smartoffice.api.doors import API_GRAPHQL_PATH, EXCEPTION_HANDLERS, browser_door, door_context, token_door
+from smartoffice.api.doors import (
+    API_GRAPHQL_PATH,
+    EXCEPTION_HANDLERS,
+    browser_door,
+    door_context,
+    envelope_refusal,
+    token_door,
+)
 from smartoffice.api.schema import build_schema
 from smartoffice.identity.http import LoginSessionMiddleware
 from smartoffice.integrations.live import subscriptions_controller
@@ -61,6 +69,20 @@ def graphql_controller(settings: Settings, path: str = GRAPHQL_PATH) -> type:
         dependencies = {**base.dependencies, "response": Provide(_graphql_response)}
         guards = [token_door if is_api else browser_door]
         exception_handlers = EXCEPTION_HANDLERS
+
+        def decode_json(self, data: str | bytes) -> object:
+            decoded = super().decode_json(data)
+            if not isinstance(decoded, dict | list):  # strawberry would call .get() on it: a 500
+                raise StrawberryHTTPException(400, 'Send a JSON object: {"query": "...", "variables": {...}}.')
+            return decoded
+
+        async def execute_request(
+            self, request: Request[Any, Any, Any], context: Any, root_value: Any
+        ) -> Response[Any]:
+            try:
+                return await self.run(request, context=context, root_value=root_value)
+            except StrawberryHTTPException as refusal:
+                return envelope_refusal(refusal.status_code, refusal.reason)
 
         def get_route_handlers(self) -> list[BaseRouteHandler]:
             # HTTP only: browsers send cookies on a cross-site WebSocket handshake, so no WebSocket may ride on

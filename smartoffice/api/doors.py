@@ -63,6 +63,13 @@ def refusal_response(_request: Request[Any, Any, Any], exc: Exception) -> Respon
 EXCEPTION_HANDLERS = {DoorRefusal: refusal_response}
 
 
+def envelope_refusal(status_code: int, reason: str) -> Response[dict[str, Any]]:
+    """strawberry's refusal of a malformed request (not JSON, not an object, a batch, an unknown operationName, a
+    subscription over HTTP), in the same GraphQL shape as the doors' refusals instead of its plain text."""
+    code = "METHOD_NOT_ALLOWED" if status_code == 405 else "BAD_REQUEST"
+    return Response({"errors": [{"message": reason, "extensions": {"code": code}}]}, status_code=status_code)
+
+
 def _require_json_post(connection: ASGIConnection[Any, Any, Any, Any], *, allow_get: bool) -> None:
     method = connection.scope.get("method")
     if method is None:  # a websocket: no body to check

@@ -1,9 +1,14 @@
 """The schema root: each domain's queries and mutations merged, plus the extensions every request runs."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from strawberry import Schema
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from graphql import GraphQLError
 from smartoffice.api.limits import RequestLimits
@@ -61,6 +66,23 @@ def _should_mask(error: GraphQLError) -> bool:
 
 
 class _Schema(Schema):
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Queries and mutations only: subscriptions live at /graphql/ws (``subscribe``). Over HTTP one ran into a
+        masked "Unexpected error."; strawberry now refuses it as a 400 before anything runs."""
+        allowed = set(allowed_operation_types or OperationType) - {OperationType.SUBSCRIPTION}
+        return await super().execute(
+            query, variable_values, context_value, root_value, operation_name, allowed, operation_extensions
+        )
+
     @staticmethod
     def remove_field_suggestion(error: GraphQLError) -> None:
         """No "Did you mean ...?" at all (strawberry strips it from unknown fields only): with introspection off,

@@ -3,13 +3,16 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from litestar.testing import AsyncTestClient
 
 from smartoffice.api.ids import encode_id
 from smartoffice.bookings.models import Booking
 from smartoffice.db import Database
+from smartoffice.identity.scopes import Scope
 from smartoffice.people.models import Role
 from smartoffice.workcalendar.models import CalendarOverride
 from tests.api.conftest import GraphQL
+from tests.auth import bearer, issue_token
 from tests.factories import Factory
 
 BOOK_ROOM = """mutation($input: BookRoomInput!) {
@@ -159,3 +162,56 @@ class TestANulCharacter:
 
         assert result["data"]["setCalendarOverride"]["__typename"] == "SetCalendarOverrideSuccess"
         assert await self.overrides(db) == 1
+
+
+class TestAMalformedEnvelope:
+    """Found probing the HTTP envelope around the fuzzer's documents. A JSON body that is not an object (``"x"``,
+    ``5``) made strawberry call ``.get()`` on it: a 500. A subscription sent over HTTP ran into a masked
+    "Unexpected error.". Both are now 400s, in the doors' GraphQL shape, like every other malformed envelope."""
+
+    @pytest.fixture
+    async def doors(self, factory: Factory, db: Database) -> list[tuple[str, dict[str, str]]]:
+        person = await factory.employee()
+        secret = await issue_token(db, person.id, *Scope)
+        return [("/graphql", {"x-demo-employee": str(person.id)}), ("/api/graphql", bearer(secret))]
+
+    @pytest.mark.parametrize("body", [b'"x"', b"5", b"null", b"true"])
+    async def test_a_body_that_is_not_an_object(
+        self, client: AsyncTestClient, doors: list[tuple[str, dict[str, str]]], body: bytes
+    ) -> None:
+        for path, headers in doors:
+            response = await client.post(path, content=body, headers={**headers, "content-type": "application/json"})
+
+            assert response.status_code == 400
+            assert response.json() == {
+                "errors": [
+                    {
+                        "message": 'Send a JSON object: {"query": "...", "variables": {...}}.',
+                        "extensions": {"code": "BAD_REQUEST"},
+                    }
+                ]
+            }
+
+    async def test_a_subscription_over_http(
+        self, client: AsyncTestClient, doors: list[tuple[str, dict[str, str]]]
+    ) -> None:
+        for path, headers in doors:
+            response = await client.post(
+                path, json={"query": "subscription { myBookingsChanged { __typename } }"}, headers=headers
+            )
+
+            assert response.status_code == 400
+            [error] = response.json()["errors"]
+            assert error["extensions"]["code"] == "BAD_REQUEST"
+            assert "ubscriptions are not allowed" in error["message"]
+
+    async def test_other_malformed_envelopes_are_graphql_shaped_too(
+        self, client: AsyncTestClient, doors: list[tuple[str, dict[str, str]]]
+    ) -> None:
+        for path, headers in doors:
+            not_json = await client.post(path, content=b"{", headers={**headers, "content-type": "application/json"})
+            batch = await client.post(path, json=[{"query": "{ __typename }"}], headers=headers)
+
+            assert not_json.status_code == batch.status_code == 400
+            assert not_json.json()["errors"][0]["message"] == "Unable to parse request body as JSON"
+            assert batch.json()["errors"][0]["message"] == "Batching is not enabled"
