@@ -9,11 +9,12 @@ with a token holding every scope, owned by an administrator, and ``/graphql`` in
 
 Every answer must be a GraphQL answer below 500 in which no error is the masked "Unexpected error." (an exception
 nobody expected) or a broken non-null promise; a mutation answered with an ``Error`` member, or refused outright,
-must leave every table's row count as it was; and no two active bookings may ever overlap.
+must leave every table's row count as it was; and no two active bookings may ever overlap. Around the documents,
+any JSON body (not an object, members of the wrong type, a batch, ...) must get a GraphQL answer below 500 too.
 
 Bounded and reproducible for CI: ``EXAMPLES`` documents per operation and door, derandomized, no shrinking (every
 example changes the shared world, so a replay is not the same experiment; a failure prints its document instead).
-About 550 requests, 25-40 s per database on a 2-core machine. To explore: ``SMARTOFFICE_FUZZ_EXAMPLES=50
+About 800 requests, 20-40 s per database on a 2-core machine. To explore: ``SMARTOFFICE_FUZZ_EXAMPLES=50
 SMARTOFFICE_FUZZ_RANDOM=1`` (a new random run each time). The bugs it found are pinned in test_fuzz_regressions.py.
 """
 
@@ -428,3 +429,33 @@ async def test_bad_input_gets_a_typed_answer_and_changes_nothing(
             after = await table_counts(fuzz_runtime.db)
             assert after == before, f"a refused mutation changed the database:\n{sent.query}\n{body}"
         assert await overlapping_pairs(fuzz_runtime.db) == 0, f"overlapping active bookings after\n{sent.query}\n{body}"
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=8,
+)
+ENVELOPES = JSON | st.fixed_dictionaries(
+    {},
+    optional={
+        "query": st.sampled_from(["{ __typename }", "query A { viewer { id } }", "subscription { x }", ""]) | JSON,
+        "variables": JSON,
+        "operationName": st.sampled_from(["A", "B"]) | JSON,
+        "extensions": JSON,
+    },
+)
+"""Request bodies around a document: any JSON value, or an object with the four members of any type."""
+
+
+@pytest.mark.parametrize("door", ["token", "demo"])
+@hypothesis.settings(FUZZ_SETTINGS, max_examples=10 * EXAMPLES)
+@hypothesis.given(body=ENVELOPES)
+async def test_any_json_body_gets_a_graphql_answer(
+    body: Any, door: str, fuzz_client: AsyncTestClient, doors: dict[str, tuple[str, dict[str, str]]]
+) -> None:
+    path, headers = doors[door]
+
+    response = await fuzz_client.post(path, json=body, headers=headers)
+
+    assert_graphql_answer(response.status_code, response.json(), f"body {body!r}")
