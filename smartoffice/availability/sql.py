@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.index import FloorDay, Projection, Snapshot
 from smartoffice.availability.slots import LocalDay, occupy
-from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
 from smartoffice.places.models import Building, Floor, Space
 
 
@@ -21,8 +21,7 @@ async def occupancy_from_sql(session: AsyncSession, floor_day: FloorDay) -> dict
         .where(
             Space.floor_id == floor_day.floor_id,
             Booking.status.in_(ACTIVE_STATUSES),
-            Booking.start_at < day.end_at,
-            Booking.blocks_until > day.start_at,
+            overlapping(day.start_at, day.end_at),
         )
     )
     return occupancy_of(day, rows.all())
@@ -40,8 +39,7 @@ async def snapshot_from_sql(session: AsyncSession, floor_day: FloorDay) -> Snaps
         .join(Space, Space.id == Booking.space_id)
         .where(
             Space.floor_id == floor_day.floor_id,
-            Booking.start_at < day.end_at,
-            Booking.blocks_until > day.start_at,
+            overlapping(day.start_at, day.end_at),
         )
     )
     projections = []

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, case, null, or_, select
 from strawberry.dataloader import DataLoader
 
-from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus, overlapping
 from smartoffice.db import Database
 from smartoffice.people.models import Employee
 from smartoffice.people.visibility import Viewer, nobody
@@ -62,7 +62,7 @@ class BookingsLoaders:
         for key in keys:
             floors_by_window[key.start_at, key.end_at].add(key.floor_id)
         overlaps = [
-            and_(Space.floor_id.in_(floors), Booking.start_at < end, Booking.end_at > start)
+            and_(Space.floor_id.in_(floors), overlapping(start, end, until=Booking.end_at))
             for (start, end), floors in floors_by_window.items()
         ]
         visible = self._presence_visible()

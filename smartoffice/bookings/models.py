@@ -11,7 +11,7 @@ would overlap, as defence in depth for code paths that forget. Both databases tu
 :class:`~smartoffice.errors.BookingConflict`.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -26,11 +26,13 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    and_,
     func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from smartoffice.db import Base, UTCDateTime, str_enum, utcnow
 from smartoffice.people.models import Employee
@@ -53,6 +55,14 @@ ACTIVE_PREDICATE = "status IN ('pending', 'booked', 'checked_in')"
 SPACE_OVERLAP_CONSTRAINT = "ex_bookings_space_overlap"
 PERSON_OVERLAP_CONSTRAINT = "ex_bookings_person_desk_overlap"
 SQLITE_OVERLAP_ERROR = "booking_overlap"
+
+
+MAX_BUFFER_MINUTES = 12 * 60
+"""The longest changeover a booking rule may set (a CHECK constraint on ``booking_rules``)."""
+
+MAX_BOOKING_SPAN = timedelta(days=2)
+"""No booking lasts longer from ``start_at`` to ``blocks_until``: a window lies within one local day (at most 25
+hours across a DST change) and its buffer is at most :data:`MAX_BUFFER_MINUTES`. See :func:`overlapping`."""
 
 
 class Booking(Base):
@@ -150,7 +160,10 @@ class BookingRule(Base):
     """
 
     __tablename__ = "booking_rules"
-    __table_args__ = (UniqueConstraint("building_id", "space_kind"),)
+    __table_args__ = (
+        UniqueConstraint("building_id", "space_kind"),
+        CheckConstraint(f"buffer_minutes BETWEEN 0 AND {MAX_BUFFER_MINUTES}", name="buffer_bounded"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"))
@@ -186,3 +199,16 @@ class IdempotencyKey(Base):
     """SHA-256 of the canonical request: the same key with another payload is refused."""
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def overlapping(
+    start_at: datetime, end_at: datetime, *, until: InstrumentedAttribute[datetime] = Booking.blocks_until
+) -> ColumnElement[bool]:
+    """Bookings overlapping ``[start_at, end_at)`` (by ``[start_at, until)``), in the form an index can serve.
+
+    ``start_at < end AND until > start`` alone is a range on ``start_at`` open to the past: with an index on
+    ``(space_id, start_at)`` or ``(employee_id, start_at)`` it reads every earlier booking of the space or person,
+    a year of history at IKN scale. No booking starts more than :data:`MAX_BOOKING_SPAN` before it ends, so the
+    lower bound below loses no overlap and makes the scan a few rows.
+    """
+    return and_(Booking.start_at < end_at, until > start_at, Booking.start_at > start_at - MAX_BOOKING_SPAN)

@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
 from smartoffice.errors import Conflict, ConflictKind, InvalidInput, NotFound
 from smartoffice.places.models import Floor, Space, SpaceKind
 
@@ -39,12 +39,11 @@ async def find_conflicts(
 ) -> list[Conflict]:
     """Active bookings that a new booking would overlap: on the space (``[start, blocks_until)`` against theirs),
     or, for desks, another desk held by the same person at the same time (``[start, end)``)."""
-    on_space = and_(Booking.space_id == space_id, Booking.start_at < blocks_until, Booking.blocks_until > start_at)
+    on_space = and_(Booking.space_id == space_id, overlapping(start_at, blocks_until))
     on_person = and_(
         Booking.employee_id == employee_id,
         Booking.space_kind == SpaceKind.DESK,
-        Booking.start_at < end_at,
-        Booking.end_at > start_at,
+        overlapping(start_at, end_at, until=Booking.end_at),
     )
     query = (
         select(Booking)

@@ -27,6 +27,7 @@ from smartoffice.bookings.models import (
     Booking,
     BookingRule,
     BookingStatus,
+    overlapping,
 )
 from smartoffice.bookings.permissions import can_book_for, can_cancel, can_decide
 from smartoffice.bookings.queries import decode_cursor, encode_cursor, find_conflicts, get_booking
@@ -347,8 +348,7 @@ class BookingService:
         query = select(Booking).where(
             Booking.employee_id == employee_id,
             Booking.status.in_(ACTIVE_STATUSES),
-            Booking.start_at < day.end_at,
-            Booking.end_at > day.start_at,
+            overlapping(day.start_at, day.end_at, until=Booking.end_at),
         )
         async with self.db.read() as session:
             return (await session.scalars(query)).all()

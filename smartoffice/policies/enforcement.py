@@ -4,7 +4,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.slots import LocalDay
-from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
 from smartoffice.errors import PolicyRefusal
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
 from smartoffice.policies.engine import occupancy_cap
@@ -40,8 +40,7 @@ async def check_occupancy_cap(
                 Booking.space_id.in_(in_building),
                 Booking.employee_id != employee_id if employee_id is not None else true(),
                 Booking.status.in_(ACTIVE_STATUSES),
-                Booking.start_at < day.end_at,
-                Booking.blocks_until > day.start_at,
+                overlapping(day.start_at, day.end_at),
             )
         )
         or 0

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from smartoffice.availability.slots import LocalDay
-from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee, OrgUnit
@@ -222,8 +222,7 @@ async def _free_desk(session: AsyncSession, zone_id: int, day: date) -> _FreeDes
     taken = exists().where(
         Booking.space_id == Space.id,
         Booking.status.in_(ACTIVE_STATUSES),
-        Booking.start_at < local.end_at,
-        Booking.blocks_until > local.start_at,
+        overlapping(local.start_at, local.end_at),
     )
     row = (
         await session.execute(

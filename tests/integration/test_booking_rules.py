@@ -3,7 +3,9 @@
 from datetime import date, time, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
+from smartoffice.bookings.models import MAX_BOOKING_SPAN, MAX_BUFFER_MINUTES
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest
 from smartoffice.errors import InvalidInput, PermissionDenied
 from smartoffice.places.models import SpaceKind
@@ -156,3 +158,12 @@ class TestAssignedDesks:
             runtime.bookings.book_desk(colleague.id, BookDeskRequest(desk.id, day + timedelta(days=1))), "DESK_ASSIGNED"
         )
         await runtime.bookings.book_desk(owner.id, BookDeskRequest(desk.id, day + timedelta(days=1)))
+
+
+@pytest.mark.parametrize("minutes", [-1, MAX_BUFFER_MINUTES + 1])
+async def test_a_rule_cannot_set_an_unbounded_buffer(factory: Factory, minutes: int) -> None:
+    """Overlap queries bound their scan by MAX_BOOKING_SPAN, which holds only while buffers are bounded."""
+    building = await factory.building()
+    with pytest.raises(IntegrityError, match="buffer_bounded"):
+        await factory.booking_rule(building, SpaceKind.ROOM, buffer_minutes=minutes)
+    assert timedelta(hours=25, minutes=MAX_BUFFER_MINUTES) <= MAX_BOOKING_SPAN
