@@ -178,12 +178,14 @@ def desk_order_digest(desk_ids: Iterable[int]) -> str:
 
 
 async def load_floor_layout(session: AsyncSession, floor_id: int) -> FloorLayout:
-    """One floor's layout from SQL, in one transaction and four queries. Raises NotFound."""
-    floor = await session.scalar(
+    """One floor's layout from SQL, in one transaction and three queries (the floor with its building and the
+    building's floors, joined; its zones; its spaces). Raises NotFound."""
+    rows = await session.scalars(
         select(Floor)
         .where(Floor.id == floor_id)
-        .options(joinedload(Floor.building).selectinload(Building.floors), selectinload(Floor.zones))
+        .options(joinedload(Floor.building).joinedload(Building.floors), selectinload(Floor.zones))
     )
+    floor = rows.unique().one_or_none()
     if floor is None:
         raise NotFound("Floor", floor_id)
     spaces = list(await session.scalars(select(Space).where(Space.floor_id == floor_id).order_by(Space.code)))

@@ -114,16 +114,8 @@ class TestFloorWithOccupants:
         variables = {"floorId": encode_id("Floor", office.floor.id), "date": a_day().isoformat()}
 
         runtime = app_runtime(client)
-        # The floor layout is a per-process cache of place data (places/layout.py), loaded once per process and
-        # layout version, not per request: load it first, and count it apart. The Redis index stays cold.
-        with recorded(runtime) as layout_load:
-            await post(
-                client,
-                "query($f: ID!) { floor(id: $f) { desks { id } } }",
-                {"f": variables["floorId"]},
-                office.alice.id,
-            )
-        with recorded(runtime) as index_cold:
+        runtime.layouts.clear()  # everything cold: the floor layout (a per-process cache) and the Redis index
+        with recorded(runtime) as cold:
             body = await post(client, FLOOR_OCCUPANTS, variables, office.alice.id)
         with recorded(runtime) as warm:
             await post(client, FLOOR_OCCUPANTS, variables, office.alice.id)
@@ -138,14 +130,15 @@ class TestFloorWithOccupants:
         ]
         assert names == expected
         print(
-            f"\nstatements: floor layout {len(layout_load.queries)}, availability with occupants "
-            f"{len(index_cold.queries)} with the index cold, {len(warm.queries)} warm "
-            f"(+{index_cold.transaction_control}/{warm.transaction_control} BEGIN on SQLite)"
+            f"\nstatements: {len(cold.queries)} cold, {len(warm.queries)} warm "
+            f"(+{cold.transaction_control}/{warm.transaction_control} BEGIN on SQLite)"
         )
-        # index cold: the floor-day from SQL, then the bookings with their occupants' visible names
-        assert len(index_cold.queries) <= 5, "\n".join(q[:100] for q in index_cold.queries)
-        assert len(index_cold.queries) == 2
-        assert len(warm.queries) == 1  # the floor-day from the index: only the bookings with occupants
+        # cold: the floor layout (floor with building and sibling floors, zones, spaces), the floor-day from SQL,
+        # then the bookings with their occupants' visible names
+        assert len(cold.queries) <= 5, "\n".join(q[:100] for q in cold.queries)
+        assert len(cold.queries) == 5
+        # warm: the layout from this process's cache, the floor-day from the index; only the bookings with occupants
+        assert len(warm.queries) == 1
 
 
 CONCURRENT = """
