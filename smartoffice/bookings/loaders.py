@@ -83,7 +83,7 @@ class BookingsLoaders:
             .order_by(Booking.space_id, Booking.start_at)
         )
         async with self.db.read() as session:
-            rows = (await session.execute(query)).tuples().all()
+            rows = (await session.execute(query)).all()
         answers: list[list[SpaceBooking]] = []
         for key in keys:
             answers.append(

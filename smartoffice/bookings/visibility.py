@@ -24,7 +24,7 @@ from smartoffice.places.models import Building, Floor, Space
 
 async def visible_bookings(session: AsyncSession, viewer_id: int) -> ColumnElement[bool]:
     query = select(RoleAssignment.role, RoleAssignment.site_id).where(RoleAssignment.employee_id == viewer_id)
-    assignments = (await session.execute(query)).tuples().all()
+    assignments = (await session.execute(query)).all()
     held = {role for role, _site in assignments}
     if Role.ADMIN in held:
         return true()

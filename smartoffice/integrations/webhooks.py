@@ -180,7 +180,7 @@ class WebhookService:
             if after is not None:
                 query = query.where(WebhookDelivery.id < after)
             result = await session.execute(query.order_by(WebhookDelivery.id.desc()).limit(first + 1))
-            rows = list(result.tuples())
+            rows = list(result.all())
         return DeliveryPage(rows[:first], has_next=len(rows) > first)
 
     @staticmethod
@@ -365,7 +365,7 @@ class WebhookDispatcher:
                 .with_for_update(of=WebhookDelivery, skip_locked=True)
             )
             claimed = []
-            for delivery, subscription, event in (await session.execute(query)).tuples():
+            for delivery, subscription, event in (await session.execute(query)).all():
                 delivery.attempts += 1
                 delivery.next_attempt_at = now + self.lease
                 body = json.dumps(event_body(event), separators=(",", ":")).encode()

@@ -48,5 +48,5 @@ class PeopleLoaders:
         visible = Viewer(self.viewer_id).may_see_nip(Employee)
         query = select(Employee.id, case((visible, Employee.nip), else_=null())).where(Employee.id.in_(ids))
         async with self.db.read() as session:
-            nips: dict[int, str | None] = {ident: nip for ident, nip in (await session.execute(query)).tuples()}
+            nips: dict[int, str | None] = {ident: nip for ident, nip in (await session.execute(query)).all()}
         return [nips.get(i) for i in ids]

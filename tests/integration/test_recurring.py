@@ -127,7 +127,7 @@ class TestCancelSeries:
         assert cancelled[0].id == bookings[1].id
         assert sorted(b.id for b in cancelled) == sorted(bookings[i].id for i in expected)
         async with runtime.db.read() as session:
-            statuses = dict((await session.execute(select(Booking.id, Booking.status))).tuples().all())
+            statuses = {i: s for i, s in (await session.execute(select(Booking.id, Booking.status))).all()}
         assert [statuses[b.id] == BookingStatus.CANCELLED for b in bookings] == [i in expected for i in range(4)]
 
     async def test_a_single_booking_has_no_series_to_cancel(self, runtime: Runtime, factory: Factory) -> None:

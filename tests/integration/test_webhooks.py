@@ -236,7 +236,7 @@ class TestWhoReceivesWhat:
                     BookingEvent, BookingEvent.id == WebhookDelivery.event_id
                 )
             )
-            got = set(rows.tuples())
+            got = {tuple(row) for row in rows}
         assert got == {(mine.id, own.id, EventKind.CREATED), (everyone.id, other.id, EventKind.CANCELLED)}
 
     async def test_a_deleted_subscription_gets_nothing_more(
