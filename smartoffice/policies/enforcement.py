@@ -8,7 +8,7 @@ from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
 from smartoffice.errors import PolicyRefusal
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
 from smartoffice.policies.engine import occupancy_cap
-from smartoffice.policies.facts import load_policies
+from smartoffice.policies.facts import load_building_policies
 
 
 async def check_occupancy_cap(
@@ -23,7 +23,7 @@ async def check_occupancy_cap(
     the cap; on SQLite the write lock serialises them already. Without a cap in force this costs one query.
     """
     building_id = desk.floor.building_id
-    cap = occupancy_cap(await load_policies(session, day.day, day.day), building_id, day.day)
+    cap = occupancy_cap(await load_building_policies(session, day.day, day.day, building_id), building_id, day.day)
     if cap is None:
         return
     percent, policy = cap

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.bookings.models import Booking, BookingStatus
@@ -57,9 +57,35 @@ def policy_view(policy: Policy) -> PolicyView:
 
 async def load_policies(session: AsyncSession, first: date, last: date) -> list[PolicyView]:
     """Every policy in force on some day of ``[first, last]`` (scope is matched per person by the engine)."""
+    return await _load(session, first, last)
+
+
+async def load_building_policies(session: AsyncSession, first: date, last: date, building_id: int) -> list[PolicyView]:
+    """The policies in force in ``[first, last]`` that are about a building as such: scoped to no organisation,
+    unit, position, employment type or person, and to this building or none (what an occupancy cap can come
+    from). Filtered in SQL: a deployment has hundreds of unit policies that a booking need not read."""
+    return await _load(
+        session,
+        first,
+        last,
+        Policy.organisation_id.is_(None),
+        Policy.org_unit_id.is_(None),
+        Policy.position_kind.is_(None),
+        Policy.position_level.is_(None),
+        Policy.employment_type.is_(None),
+        Policy.employee_id.is_(None),
+        or_(Policy.building_id.is_(None), Policy.building_id == building_id),
+    )
+
+
+async def _load(session: AsyncSession, first: date, last: date, *scope: ColumnElement[bool]) -> list[PolicyView]:
     rows = await session.scalars(
         select(Policy)
-        .where(Policy.effective_from <= last, or_(Policy.effective_until.is_(None), Policy.effective_until >= first))
+        .where(
+            Policy.effective_from <= last,
+            or_(Policy.effective_until.is_(None), Policy.effective_until >= first),
+            *scope,
+        )
         .order_by(Policy.level, Policy.effective_from, Policy.id)
     )
     return [policy_view(policy) for policy in rows]
