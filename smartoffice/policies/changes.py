@@ -19,7 +19,7 @@ from smartoffice.people.models import Employee, Organisation, OrgUnit
 from smartoffice.people.roles import is_admin, manages, manages_unit
 from smartoffice.places.models import Building
 from smartoffice.policies.engine import Requirement, monday_of, rules_on
-from smartoffice.policies.facts import load_people, load_policies
+from smartoffice.policies.facts import load_people, load_policies_for
 from smartoffice.policies.models import AnchorDay, Exemption, ExemptionStatus, Policy, PolicyLevel, WorkDay, WorkMode
 from smartoffice.policies.rules import parse_rules, rules_document
 from smartoffice.policies.service import plan_weeks
@@ -159,7 +159,8 @@ async def request_exemption(
     if not 1 <= request.remote_days_per_week <= 5:
         raise InvalidInput("remoteDaysPerWeek", "OUT_OF_RANGE", low=1, high=5)
     person = (await load_people(session, [employee.id], request.starts_on, request.starts_on))[employee.id]
-    rules = rules_on(request.starts_on, person, await load_policies(session, request.starts_on, request.starts_on))
+    policies = await load_policies_for(session, request.starts_on, request.starts_on, [person])
+    rules = rules_on(request.starts_on, person, policies)
     max_days = rules.rules.exemption_max_days or DEFAULT_EXEMPTION_MAX_DAYS
     if (request.ends_on - request.starts_on).days + 1 > max_days:
         raise InvalidInput("endsOn", "EXEMPTION_TOO_LONG", max=max_days)

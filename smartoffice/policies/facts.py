@@ -7,6 +7,7 @@ for a week costs the same few queries as one person's week.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, or_, select
@@ -58,6 +59,30 @@ def policy_view(policy: Policy) -> PolicyView:
 async def load_policies(session: AsyncSession, first: date, last: date) -> list[PolicyView]:
     """Every policy in force on some day of ``[first, last]`` (scope is matched per person by the engine)."""
     return await _load(session, first, last)
+
+
+async def load_policies_for(
+    session: AsyncSession, first: date, last: date, persons: Iterable[Person]
+) -> list[PolicyView]:
+    """The policies in force in ``[first, last]`` that may apply to one of ``persons``: a superset of what
+    :meth:`PolicyView.applies_to` accepts, cut down in SQL by organisation, unit path, home building and person
+    (a deployment has hundreds of unit policies; one person's week needs a handful)."""
+    people = list(persons)
+    if not people:
+        return []
+
+    def among(column: Any, values: set[int]) -> ColumnElement[bool]:
+        return or_(column.is_(None), column.in_(sorted(values)))
+
+    return await _load(
+        session,
+        first,
+        last,
+        among(Policy.organisation_id, {p.organisation_id for p in people}),
+        among(Policy.org_unit_id, {unit for p in people for unit in p.unit_path}),
+        among(Policy.building_id, {building for p in people for building in p.building_ids}),
+        among(Policy.employee_id, {p.id for p in people}),
+    )
 
 
 async def load_building_policies(session: AsyncSession, first: date, last: date, building_id: int) -> list[PolicyView]:

@@ -25,7 +25,7 @@ from smartoffice.policies.engine import (
     monday_of,
     plan_week,
 )
-from smartoffice.policies.facts import load_attendance, load_people, load_policies
+from smartoffice.policies.facts import load_attendance, load_people, load_policies_for
 from smartoffice.workcalendar.service import load_calendar
 
 MAX_UNIT_MEMBERS = 2_000
@@ -114,7 +114,7 @@ async def plan_weeks(
         {p.supervisor_id for p in persons.values() if p.supervisor_id is not None} if with_supervisors else set()
     )
     attendance = await load_attendance(session, set(persons) | supervisors, monday, sunday)
-    policies = await load_policies(session, monday, sunday)
+    policies = await load_policies_for(session, monday, sunday, persons.values())
     calendar = await load_calendar(session, monday, sunday)
     return {
         person.id: plan_week(

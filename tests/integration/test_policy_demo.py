@@ -14,7 +14,7 @@ from smartoffice.people.models import Employee, Organisation, PositionKind
 from smartoffice.places.models import Building
 from smartoffice.policies.demo import RAMADAN, seed_policies
 from smartoffice.policies.engine import ComplianceStatus, ReasonCode, Requirement, WeekPlan, occupancy_cap
-from smartoffice.policies.facts import load_people, load_policies
+from smartoffice.policies.facts import load_people, load_policies, load_policies_for
 from smartoffice.policies.models import (
     AnchorDay,
     CaseStatus,
@@ -276,3 +276,22 @@ async def test_every_policy_applies_to_someone(db: Database) -> None:
 
     unused = [p.code for p in policies if not any(p.applies_to(person) for person in people.values())]
     assert unused == ["BAPPENAS-PERENCANA-AHLI-UTAMA"]  # the decree names every level; nobody is Ahli Utama yet
+
+
+async def test_the_policies_loaded_for_people_are_all_that_apply_to_them(db: Database) -> None:
+    """``load_policies_for`` cuts the policies down in SQL; it must never drop one that applies."""
+    await seeded(db)
+    first, last = date(2025, 1, 1), date(2027, 12, 31)
+    async with db.read() as session:
+        everyone = (await session.scalars(select(Employee.id).order_by(Employee.id))).all()
+        people = await load_people(session, everyone[::7], WEEK, WEEK + timedelta(days=6))
+        every_policy = await load_policies(session, first, last)
+        for person in people.values():
+            for_person = await load_policies_for(session, first, last, [person])
+            assert [p.id for p in every_policy if p.applies_to(person)] == [
+                p.id for p in for_person if p.applies_to(person)
+            ]
+            assert len(for_person) < len(every_policy)  # and it does cut
+        together = await load_policies_for(session, first, last, people.values())
+    applying = {p.id for p in every_policy if any(p.applies_to(person) for person in people.values())}
+    assert applying <= {p.id for p in together}
