@@ -82,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
     bench.add_argument("--json", type=Path, dest="json_path", help="also write the table as JSON here")
     bench.add_argument("--markdown", type=Path, dest="markdown_path", help="also write the table as Markdown here")
+    bench.add_argument(
+        "--keep-logs", action="store_true", help="keep the servers' logs in the work directory (printed) after the run"
+    )
     existing = bench.add_mutually_exclusive_group()
     existing.add_argument("--reset", action="store_true", help="wipe a PostgreSQL database that holds data")
     existing.add_argument("--reuse", action="store_true", help="benchmark the data already seeded (e.g. tier L)")
@@ -210,6 +213,7 @@ def _bench(_settings: Settings, args: argparse.Namespace) -> int:
         reset=args.reset,
         reuse=args.reuse,
         show_progress=not args.no_progress,
+        keep_logs=args.keep_logs,
         command=" ".join(["smartoffice", *sys.argv[1:]]) if sys.argv[1:2] == ["bench"] else "smartoffice bench",
     )
     try:

@@ -66,6 +66,8 @@ class BenchOptions:
     reset: bool = False
     reuse: bool = False
     show_progress: bool = True
+    keep_logs: bool = False
+    """Keep the servers' logs (and say where) even when the run succeeds."""
     command: str = "smartoffice bench"
     warmup_seconds: float | None = None
     """Default: a quarter of ``duration``, between 0.3 and 2 s."""
@@ -101,9 +103,10 @@ async def run_bench(options: BenchOptions, console: Console | None = None) -> Re
         finally:
             for server in servers:
                 server.stop()
-            if not succeeded:
+            if not succeeded or options.keep_logs:
                 console.print(f"server logs kept in {workdir}")
-    shutil.rmtree(workdir, ignore_errors=True)
+    if succeeded and not options.keep_logs:
+        shutil.rmtree(workdir, ignore_errors=True)
     report.started_at = f"{started_at:%Y-%m-%d %H:%M} UTC"
     report.database = "SQLite" if is_sqlite(url) else "PostgreSQL"
     report.redis = "embedded Redis" if options.redis_url is None else "Redis server"
