@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from smartoffice.availability.index import AvailabilityIndex
 from smartoffice.availability.service import AvailabilityService
@@ -43,8 +43,26 @@ def runtime_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Runtime:
     return runtime
 
 
+REDIS_MAX_CONNECTIONS = 512
+"""Per process. A request holds at most one at a time, but each live subscription holds one for its lifetime
+(``integrations/live.py``), so this also bounds a process's open subscriptions; beyond it callers wait
+:data:`REDIS_TIMEOUT_SECONDS` for a free connection, then fail like an unreachable Redis (reads fall back to SQL)."""
+
+
 def redis_client(url: str) -> Redis:
-    return Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+    """A client whose pool *waits* (up to the timeout) for a free connection when all are in use.
+
+    redis-py's default pool raises ``MaxConnectionsError`` at once instead; under a burst (32 clients on a process
+    that had just started) that tripped the index's circuit breaker and sent reads to SQL for its cool-down.
+    """
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=REDIS_MAX_CONNECTIONS,
+        timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+    )
+    return Redis.from_pool(pool)
 
 
 @asynccontextmanager
