@@ -84,20 +84,6 @@ class _DryRun(Exception):
         self.preview = preview
 
 
-LOCK_ORDER = "space, then person"
-"""Row locks every booking write transaction takes (``FOR NO KEY UPDATE``, PostgreSQL), in this order, as it loads
-them in :meth:`BookingService.prepare`; the occupancy cap then locks the building.
-
-The exclusion constraints alone are a correct arbiter but a poor queue: PostgreSQL checks them after the index
-insert, so two racers can each find the other's uncommitted row, wait for each other, and the deadlock detector
-aborts one of them with an error instead of a conflict (CI saw 63 of 64 racers fail that way). With the rows
-locked, racers wait their turn and then *see* the winner's committed booking: the checks answer with a typed
-conflict, and a person's limits (active bookings) are counted without a race. ``FOR NO KEY UPDATE`` still lets
-other transactions insert rows that reference these (foreign key checks take ``KEY SHARE``). SQLite renders no
-lock clause: its write lock at ``BEGIN IMMEDIATE`` serialises writers already. Read transactions (the hold's
-confirmation, the report after a lost race) lock nothing."""
-
-
 class BookingService:
     def __init__(self, db: Database, availability: AvailabilityService, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
@@ -195,7 +181,19 @@ class BookingService:
         return hold
 
     async def prepare(self, session: AsyncSession, actor_id: int, request: SpaceRequest) -> Booking:
-        """Check every rule for ``request`` and return the (unsaved) booking. Also used by recurring bookings."""
+        """Check every rule for ``request`` and return the (unsaved) booking. Also used by recurring bookings.
+
+        In a write transaction it takes row locks as it loads them: the space's, then the person's (``FOR NO KEY
+        UPDATE``, PostgreSQL; the occupancy cap then locks the building), in that order in every booking
+        transaction. The exclusion constraints alone are a correct arbiter but a poor queue: PostgreSQL checks them
+        after the index insert, so two racers can each find the other's uncommitted row, wait for each other, and
+        the deadlock detector aborts one of them with an error instead of a conflict (CI saw 63 of 64 racers fail
+        that way). With the rows locked, racers wait their turn and then *see* the winner's committed booking: the
+        checks answer with a typed conflict, and a person's limits are counted without a race. ``FOR NO KEY
+        UPDATE`` still lets other transactions insert rows that reference these (foreign key checks take ``KEY
+        SHARE``). SQLite renders no lock clause: ``BEGIN IMMEDIATE`` serialises writers already. Read transactions
+        (the hold's confirmation, the report after a lost race) lock nothing.
+        """
         now = self.clock()
         writing = self.db.is_writing(session)
         space = await places.get_space(session, request.space_id, request.kind, lock=writing)
@@ -359,7 +357,7 @@ class BookingService:
         self, session: AsyncSession, actor_id: int, for_employee_id: int | None, site_id: int, *, lock: bool = False
     ) -> Employee:
         """The person a booking is for (the actor, or whom they book for, if they may); ``lock`` takes that
-        person's row lock (see :data:`LOCK_ORDER`)."""
+        person's row lock (see :meth:`prepare`)."""
         if for_employee_id is None or for_employee_id == actor_id:
             return await people.get_employee(session, actor_id, lock=lock)
         await people.get_employee(session, actor_id)  # the actor must exist
