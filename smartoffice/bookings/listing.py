@@ -59,14 +59,7 @@ async def list_bookings(
     first = max(1, min(first, MAX_PAGE_SIZE))
     if search.from_date and search.to_date and search.to_date < search.from_date:
         raise InvalidInput("filter.to", "END_BEFORE_START")
-    query = (
-        select(Booking)
-        .join(Space, Space.id == Booking.space_id)
-        .join(Floor, Floor.id == Space.floor_id)
-        .join(Building, Building.id == Floor.building_id)
-        .options(contains_eager(Booking.space).contains_eager(Space.floor).contains_eager(Floor.building))
-        .where(await visible_bookings(session, viewer_id), *await _criteria(session, search))
-    )
+    query = _with_place().where(await visible_bookings(session, viewer_id), *await _criteria(session, search))
     keyset = tuple_(Booking.start_at, Booking.id)
     if after is not None:
         position = decode_cursor(after)
@@ -125,12 +118,16 @@ def _midnight(day: date, zone: str, days_after: int = 0) -> datetime | None:
 
 async def visible_bookings_by_id(session: AsyncSession, viewer_id: int, ids: Sequence[int]) -> Sequence[Booking]:
     """The bookings among ``ids`` that ``viewer_id`` may see, with space, floor and building loaded."""
-    query = (
+    query = _with_place().where(Booking.id.in_(ids), await visible_bookings(session, viewer_id))
+    return (await session.scalars(query)).all()
+
+
+def _with_place() -> Select[Booking]:
+    """Bookings joined to their space, floor and building (for filters), which are loaded with them."""
+    return (
         select(Booking)
         .join(Space, Space.id == Booking.space_id)
         .join(Floor, Floor.id == Space.floor_id)
         .join(Building, Building.id == Floor.building_id)
         .options(contains_eager(Booking.space).contains_eager(Space.floor).contains_eager(Floor.building))
-        .where(Booking.id.in_(ids), await visible_bookings(session, viewer_id))
     )
-    return (await session.scalars(query)).all()

@@ -57,12 +57,17 @@ async def server(settings: Settings, runtime: Runtime) -> AsyncIterator[str]:
         await wait_until_healthy(base, process)
         yield base
     finally:
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), timeout=10)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await stop(process)
+
+
+async def stop(process: asyncio.subprocess.Process) -> None:
+    """Terminate a server process; kill it if it has not exited within 10 s."""
+    process.terminate()
+    try:
+        await asyncio.wait_for(process.wait(), timeout=10)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
 
 
 async def wait_until_healthy(base: str, process: asyncio.subprocess.Process) -> None:

@@ -26,7 +26,7 @@ from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
 from tests.web.conftest import CSRF_FIELD
-from tests.web.test_floor_browser import free_port, wait_until_healthy
+from tests.web.test_floor_browser import free_port, stop, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_DIR = ROOT / "tests" / "oidc_provider"
@@ -82,12 +82,7 @@ async def oidc_issuer(app_port: int, tmp_path_factory: pytest.TempPathFactory) -
         await _wait_for_discovery(issuer, process, log_path)
         yield issuer
     finally:
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), timeout=10)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await stop(process)
 
 
 async def _run(command: list[str], cwd: Path) -> None:
@@ -145,12 +140,7 @@ async def app_server(
         await wait_until_healthy(base, process)
         yield base
     finally:
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), timeout=10)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await stop(process)
 
 
 # -- a browser, as far as these pages need one ---------------------------------------------------------------------
