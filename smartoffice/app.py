@@ -32,7 +32,7 @@ from smartoffice.api.doors import (
 )
 from smartoffice.api.schema import build_schema
 from smartoffice.identity.http import LoginSessionMiddleware
-from smartoffice.integrations.live import subscriptions_controller
+from smartoffice.integrations.api.live import subscriptions_controller
 from smartoffice.jobs import start_jobs, stop_jobs
 from smartoffice.metrics import prometheus_config
 from smartoffice.runtime import open_runtime, runtime_of

@@ -30,6 +30,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+MAX_PAGE_SIZE = 100
+"""The most rows one page of a list returns (the API's `first`, the services' keyset pages)."""
+
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 WRITING = "smartoffice.writing"
 """``session.info`` key set on sessions handed out by ``Database.write()``."""

@@ -6,13 +6,13 @@ from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from smartoffice.api.permissions import MissingScope, SessionsOnly, Unauthenticated
-from smartoffice.bookings.loaders import BookingsLoaders
+from smartoffice.bookings.api.loaders import BookingsLoaders
 from smartoffice.identity.principal import Principal, PrincipalKind
 from smartoffice.identity.scopes import Scope
 from smartoffice.messages import DEFAULT_LANGUAGE, Language
-from smartoffice.people.loaders import PeopleLoaders
-from smartoffice.places.loaders import PlacesLoaders
-from smartoffice.policies.loaders import PoliciesLoaders
+from smartoffice.people.api.loaders import PeopleLoaders
+from smartoffice.places.api.loaders import PlacesLoaders
+from smartoffice.policies.api.loaders import PoliciesLoaders
 from smartoffice.runtime import Runtime
 
 DEMO_IDENTITY_HEADER = "x-demo-employee"

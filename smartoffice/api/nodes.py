@@ -16,12 +16,12 @@ from strawberry.relay import GlobalID
 
 from graphql import GraphQLError
 from smartoffice.api.context import Info
-from smartoffice.bookings.nodes import RESOLVERS as BOOKINGS
+from smartoffice.bookings.api.nodes import RESOLVERS as BOOKINGS
 from smartoffice.db import is_storable_id
-from smartoffice.identity.nodes import RESOLVERS as IDENTITY
-from smartoffice.integrations.nodes import RESOLVERS as INTEGRATIONS
-from smartoffice.people.nodes import RESOLVERS as PEOPLE
-from smartoffice.places.nodes import RESOLVERS as PLACES
+from smartoffice.identity.api.nodes import RESOLVERS as IDENTITY
+from smartoffice.integrations.api.nodes import RESOLVERS as INTEGRATIONS
+from smartoffice.people.api.nodes import RESOLVERS as PEOPLE
+from smartoffice.places.api.nodes import RESOLVERS as PLACES
 
 NodeResolver = Callable[[Info, list[int]], Awaitable[Mapping[int, relay.Node]]]
 """Given ids of one type, the objects among them the caller may see, by id (the others are simply absent)."""

@@ -2,8 +2,6 @@
 
 import strawberry
 
-MAX_PAGE_SIZE = 100
-
 
 @strawberry.type(description="Relay pagination state.")
 class PageInfo:

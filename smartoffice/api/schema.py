@@ -14,19 +14,19 @@ from graphql import GraphQLError
 from smartoffice.api.limits import RequestLimits
 from smartoffice.api.nodes import NodeQuery
 from smartoffice.api.scalars import SCALARS
-from smartoffice.bookings.checkin_mutations import CheckInMutation
-from smartoffice.bookings.listing_api import BookingsListQuery
-from smartoffice.bookings.mutations import BookingsMutation, BookingsQuery
+from smartoffice.bookings.api.checkin import CheckInMutation
+from smartoffice.bookings.api.listing import BookingsListQuery
+from smartoffice.bookings.api.mutations import BookingsMutation, BookingsQuery
 from smartoffice.errors import DomainError
-from smartoffice.identity.mutations import IdentityMutation, IdentityQuery
-from smartoffice.integrations.api import IntegrationsMutation, IntegrationsQuery, IntegrationsSubscription
-from smartoffice.people.mutations import PeopleMutation
-from smartoffice.people.queries import PeopleQuery
-from smartoffice.places.queries import PlacesQuery
-from smartoffice.planning.queries import PlanningQuery
-from smartoffice.policies.mutations import PoliciesMutation
-from smartoffice.policies.queries import PoliciesQuery
-from smartoffice.workcalendar.queries import CalendarMutation, CalendarQuery
+from smartoffice.identity.api.mutations import IdentityMutation, IdentityQuery
+from smartoffice.integrations.api.operations import IntegrationsMutation, IntegrationsQuery, IntegrationsSubscription
+from smartoffice.people.api.mutations import PeopleMutation
+from smartoffice.people.api.queries import PeopleQuery
+from smartoffice.places.api.queries import PlacesQuery
+from smartoffice.planning.api.queries import PlanningQuery
+from smartoffice.policies.api.mutations import PoliciesMutation
+from smartoffice.policies.api.queries import PoliciesQuery
+from smartoffice.workcalendar.api.queries import CalendarMutation, CalendarQuery
 
 Query = merge_types(
     "Query",

@@ -31,9 +31,9 @@ from graphql import (
     parse,
     validate,
 )
-from smartoffice.api.ids import encode_id
 from smartoffice.bench.driver import Outcome
 from smartoffice.bench.http import HttpConnection
+from smartoffice.ids import encode_id
 
 GRAPHQL_PATH = "/graphql"
 

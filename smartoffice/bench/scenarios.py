@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from smartoffice.api.ids import decode_id, encode_id
 from smartoffice.bench.driver import Outcome, Recorder, Step
 from smartoffice.bench.http import HttpConnection
 from smartoffice.bench.operations import (
@@ -23,6 +22,7 @@ from smartoffice.bench.operations import (
 )
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
 from smartoffice.db import Database
+from smartoffice.ids import decode_id, encode_id
 from smartoffice.people.models import Employee, Role, RoleAssignment
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
 from smartoffice.workcalendar.service import load_calendar

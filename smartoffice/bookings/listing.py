@@ -13,11 +13,11 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager
 
-from smartoffice.api.pagination import MAX_PAGE_SIZE
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.models import Booking, BookingStatus
-from smartoffice.bookings.queries import decode_cursor, encode_cursor
+from smartoffice.bookings.sql import decode_cursor, encode_cursor
 from smartoffice.bookings.visibility import visible_bookings
+from smartoffice.db import MAX_PAGE_SIZE
 from smartoffice.errors import InvalidInput
 from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.places.models import Building, Floor, Space

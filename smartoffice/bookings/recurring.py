@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.bookings import idempotency
 from smartoffice.bookings.models import Booking, BookingSeries
-from smartoffice.bookings.queries import get_booking
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, RecurringRequest
 from smartoffice.bookings.service import BookingService, is_overlap_violation
+from smartoffice.bookings.sql import get_booking
 from smartoffice.errors import (
     BookingConflict,
     Conflict,

@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from smartoffice.api.pagination import MAX_PAGE_SIZE
 from smartoffice.availability.service import AvailabilityService, HoldResult, HoldStatus
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings import checks, idempotency
@@ -30,10 +29,10 @@ from smartoffice.bookings.models import (
     overlapping,
 )
 from smartoffice.bookings.permissions import can_book_for, can_cancel, can_decide
-from smartoffice.bookings.queries import decode_cursor, encode_cursor, find_conflicts, get_booking
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, CancelScope, SpaceRequest
 from smartoffice.bookings.rules import rules_for
-from smartoffice.db import Database, utcnow
+from smartoffice.bookings.sql import decode_cursor, encode_cursor, find_conflicts, get_booking
+from smartoffice.db import MAX_PAGE_SIZE, Database, utcnow
 from smartoffice.errors import (
     BookingConflict,
     Conflict,

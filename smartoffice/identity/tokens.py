@@ -30,7 +30,6 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 """``last_used_at`` is written at most once a minute per token: a busy app must not turn reads into writes."""
 MAX_NAME_LENGTH = 100
 MAX_EXPIRY_DAYS = 3650
-MAX_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from smartoffice.bookings.models import Booking, BookingStatus
-from smartoffice.bookings.queries import get_booking
+from smartoffice.bookings.sql import get_booking
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import NotFound
 from smartoffice.integrations.models import CalendarFeed

@@ -37,10 +37,9 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from smartoffice.api.ids import encode_id
-from smartoffice.api.pagination import MAX_PAGE_SIZE
-from smartoffice.db import Database, utcnow
+from smartoffice.db import MAX_PAGE_SIZE, Database, utcnow
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
+from smartoffice.ids import encode_id
 from smartoffice.integrations.models import (
     BookingEvent,
     DeliveryStatus,

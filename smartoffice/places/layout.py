@@ -37,10 +37,10 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, joinedload, selectinload
 
-from smartoffice.api.ids import encode_id
 from smartoffice.availability.breaker import CircuitBreaker
 from smartoffice.db import Database
 from smartoffice.errors import NotFound
+from smartoffice.ids import encode_id
 from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
 
 log = logging.getLogger(__name__)

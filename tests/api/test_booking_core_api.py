@@ -1,6 +1,6 @@
 """The booking core through GraphQL: rooms, dry runs, recurring series, approval, on behalf, idempotency keys."""
 
-from smartoffice.api.ids import encode_id
+from smartoffice.ids import encode_id
 from tests.api.conftest import GraphQL
 from tests.factories import Factory
 from tests.integration.booking_helpers import days_ahead, next_weekday

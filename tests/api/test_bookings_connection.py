@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from smartoffice.api.ids import encode_id
 from smartoffice.bookings.models import BookingStatus
 from smartoffice.db import Database
+from smartoffice.ids import encode_id
 from tests.api.conftest import GraphQL
 from tests.api.office import Office, a_day, at, build_office, insert_booking
 from tests.factories import Factory

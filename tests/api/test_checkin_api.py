@@ -5,8 +5,8 @@ The app runs on the real clock, so bookings here start at the current quarter ho
 
 from datetime import UTC, datetime, timedelta
 
-from smartoffice.api.ids import encode_id
 from smartoffice.bookings.models import BookingStatus
+from smartoffice.ids import encode_id
 from smartoffice.runtime import Runtime
 from tests.api.conftest import GraphQL
 from tests.factories import Factory

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from smartoffice.api.ids import encode_id
+from smartoffice.ids import encode_id
 from tests.api.conftest import GraphQL
 from tests.factories import Factory
 from tests.integration.test_book_desk import tomorrow

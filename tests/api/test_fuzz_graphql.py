@@ -39,11 +39,11 @@ from strawberry.relay import GlobalID
 
 import graphql
 from smartoffice.api.doors import API_GRAPHQL_PATH
-from smartoffice.api.ids import encode_id
 from smartoffice.api.schema import schema_sdl
 from smartoffice.app import create_app
 from smartoffice.db import Database
 from smartoffice.identity.scopes import Scope
+from smartoffice.ids import encode_id
 from smartoffice.models import Base
 from smartoffice.people.models import Role
 from smartoffice.policies.models import ExemptionStatus

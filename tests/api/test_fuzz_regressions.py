@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.api.ids import encode_id
 from smartoffice.bookings.models import Booking
 from smartoffice.db import Database
 from smartoffice.identity.scopes import Scope
+from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.workcalendar.models import CalendarOverride
 from tests.api.conftest import GraphQL

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.api.ids import encode_id
+from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.settings import Settings
 from tests.api.conftest import GraphQL

@@ -7,7 +7,7 @@ import re
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.api.ids import encode_id
+from smartoffice.ids import encode_id
 from smartoffice.logs import configure_logging
 from tests.api.conftest import GraphQL
 from tests.factories import Factory

@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from smartoffice.api.ids import encode_id
 from smartoffice.bookings.models import Booking, BookingStatus
 from smartoffice.db import Database
+from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.places.models import Space
 from tests.api.conftest import GraphQL

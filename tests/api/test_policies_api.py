@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.api.ids import encode_id
-from smartoffice.policies import engine, models, policy_types, types
+from smartoffice.ids import encode_id
+from smartoffice.policies import engine, models
+from smartoffice.policies.api import policy_types, types
 from smartoffice.policies.models import PolicyLevel, WorkMode
 from tests.api.conftest import GraphQL
 from tests.factories import Factory

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.api.ids import encode_id
 from smartoffice.db import Database
 from smartoffice.identity.scopes import Scope
+from smartoffice.ids import encode_id
 from smartoffice.people.models import Employee
 from tests.api.conftest import GraphQL
 from tests.api.office import Office, a_day, build_office, insert_booking

@@ -15,8 +15,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
-from smartoffice.api.ids import encode_id
 from smartoffice.db import Database
+from smartoffice.ids import encode_id
 from smartoffice.people.models import Employee
 from smartoffice.runtime import Runtime
 from tests.api.office import Office, a_day, build_office, insert_booking

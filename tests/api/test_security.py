@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.api.ids import encode_id
 from smartoffice.app import create_app
 from smartoffice.identity.scopes import Scope
 from smartoffice.identity.sessions import SESSION_COOKIE
+from smartoffice.ids import encode_id
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.api.conftest import operation

@@ -16,8 +16,8 @@ import pytest
 from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, aconnect_ws
 from redis.asyncio import Redis
 
-from smartoffice.api.ids import encode_id
 from smartoffice.bench.servers import ServerProcess, start_server, wait_ready
+from smartoffice.ids import encode_id
 from smartoffice.integrations.events import floor_channel, person_channel
 from smartoffice.runtime import Runtime
 from smartoffice.workcalendar.service import load_calendar

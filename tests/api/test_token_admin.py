@@ -4,9 +4,9 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from smartoffice.api.ids import encode_id
 from smartoffice.identity.scopes import Scope
 from smartoffice.identity.sessions import SESSION_COOKIE, SessionStore
+from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.runtime import Runtime
 from tests.api.conftest import GraphQL

@@ -2,7 +2,7 @@
 
 from litestar.testing import AsyncTestClient
 
-from smartoffice.api.ids import encode_id
+from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.runtime import Runtime
 from tests.api.conftest import GraphQL

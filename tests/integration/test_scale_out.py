@@ -21,12 +21,12 @@ from httpx_ws import aconnect_ws
 from redis.asyncio import Redis
 from sqlalchemy import select
 
-from smartoffice.api.ids import decode_id, encode_id
 from smartoffice.bench.http import HttpConnection
 from smartoffice.bench.operations import BOOK_DESK, CANCEL_BOOKING, FLOOR_AVAILABILITY, post
 from smartoffice.bench.servers import ServerProcess, start_server, wait_ready
 from smartoffice.bookings.models import Booking, BookingStatus
 from smartoffice.db import Database
+from smartoffice.ids import decode_id, encode_id
 from smartoffice.integrations.events import floor_channel
 from smartoffice.places.models import Space
 from smartoffice.runtime import redis_client

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from smartoffice.api.ids import encode_id
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
+from smartoffice.ids import encode_id
 from smartoffice.integrations import signing
 from smartoffice.integrations.models import BookingEvent, DeliveryStatus, EventKind, WebhookDelivery
 from smartoffice.integrations.webhooks import WebhookDispatcher, WebhookService, check_url

@@ -1,0 +1,1 @@
+"""The GraphQL schema's part for this domain: types, inputs, queries, mutations, nodes and loaders."""

@@ -1,0 +1,49 @@
+"""Places by global id for ``node(id:)``: the checks of ``sites``/``floor``/``desk`` (tokens need places:read)."""
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from strawberry import relay
+
+from smartoffice.api.context import Info
+from smartoffice.api.found import load_found
+from smartoffice.identity.scopes import Scope
+from smartoffice.places import models
+from smartoffice.places import service as places
+from smartoffice.places.api.types import Building, Desk, Floor, MeetingRoom, Site
+
+
+async def sites(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
+    info.context.require_scope(Scope.PLACES_READ)
+    async with info.context.runtime.db.read() as session:
+        return {s.id: Site.from_model(s) for s in await places.list_sites(session) if s.id in ids}
+
+
+async def buildings(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
+    info.context.require_scope(Scope.PLACES_READ)
+    rows = await load_found(info.context.loaders.places.building_by_id, ids)
+    return {i: Building.from_model(b) for i, b in rows.items()}
+
+
+async def floors(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
+    info.context.require_scope(Scope.PLACES_READ)
+    rows = await load_found(info.context.loaders.places.floor_by_id, ids)
+    return {i: Floor.from_model(f) for i, f in rows.items()}
+
+
+def _spaces(kind: models.SpaceKind, build: Callable[[models.Space], relay.Node]) -> Callable[..., Awaitable[Any]]:
+    async def resolve(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
+        info.context.require_scope(Scope.PLACES_READ)
+        rows = await load_found(info.context.loaders.places.space_by_id, ids)
+        return {i: build(s) for i, s in rows.items() if s.kind == kind}
+
+    return resolve
+
+
+RESOLVERS = {
+    "Site": sites,
+    "Building": buildings,
+    "Floor": floors,
+    "Desk": _spaces(models.SpaceKind.DESK, Desk.from_model),
+    "MeetingRoom": _spaces(models.SpaceKind.ROOM, MeetingRoom.from_model),
+}
