@@ -38,8 +38,9 @@ from smartoffice.metrics import prometheus_config
 from smartoffice.runtime import open_runtime, runtime_of
 from smartoffice.settings import Settings
 from smartoffice.web import PAGE_ROUTES, STATIC_ROUTES
+from smartoffice.web.graphiql import graphiql_page
 from smartoffice.web.login import LOGIN_ROUTES
-from smartoffice.web.words import register_template_globals
+from smartoffice.web.templating import register_template_globals
 
 GRAPHQL_PATH = "/graphql"
 
@@ -70,6 +71,9 @@ def graphql_controller(settings: Settings, path: str = GRAPHQL_PATH) -> type:
         guards = [token_door if is_api else browser_door]
         exception_handlers = EXCEPTION_HANDLERS
 
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            return graphiql_page()  # strawberry's page loads its scripts from a CDN; ours from /static/
+
         def decode_json(self, data: str | bytes) -> object:
             decoded = super().decode_json(data)
             if not isinstance(decoded, dict | list):  # strawberry would call .get() on it: a 500
@@ -80,7 +84,8 @@ def graphql_controller(settings: Settings, path: str = GRAPHQL_PATH) -> type:
             self, request: Request[Any, Any, Any], context: Any, root_value: Any
         ) -> Response[Any]:
             try:
-                return await self.run(request, context=context, root_value=root_value)
+                response: Response[Any] = await self.run(request, context=context, root_value=root_value)
+                return response
             except StrawberryHTTPException as refusal:
                 return envelope_refusal(refusal.status_code, refusal.reason)
 

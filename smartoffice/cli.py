@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from smartoffice.db import Database
@@ -172,7 +172,7 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 def _availability_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
         async with open_runtime(settings) as runtime:
-            today = date.today()
+            today = runtime.clock().date()  # UTC; the range starts a day early for zones ahead of it
             return await runtime.availability.rebuild(today + timedelta(days=n) for n in range(-1, args.days))
 
     loaded = asyncio.run(run())

@@ -1,26 +1,50 @@
-"""The public ids of objects (Relay global ids, `base64("Type:id")`), as the API, events and webhooks show them.
+"""The public ids of objects: Relay global ids, ``base64("Type:id")``, as the API, events and webhooks show them.
 
-Decoded here so a malformed one is a typed InvalidInput (a ValidationError in the API), not a crash.
+The same encoding as strawberry's ``GlobalID`` (the API's ``Node.id``), written out here so that domain modules
+(events, layouts) need nothing from the schema layer. Decoded here so that a malformed id is a typed
+:class:`InvalidInput` (a ``ValidationError`` in the API), not a crash.
 """
 
-from strawberry.relay import GlobalID
+import base64
+import binascii
+from collections.abc import Sequence
 
 from smartoffice.db import is_storable_id
-from smartoffice.errors import InvalidInput
-
-
-def decode_id(value: str, type_name: str, field: str) -> int:
-    try:
-        global_id = GlobalID.from_id(value)
-        if global_id.type_name != type_name:
-            raise ValueError(f"a {global_id.type_name} id where a {type_name} id is expected")
-        ident = int(global_id.node_id)
-        if not is_storable_id(ident):
-            raise ValueError(f"id {ident} is out of range")
-        return ident
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput(field, "INVALID_ID", type_name=type_name) from exc
+from smartoffice.errors import CommonInputCode, InvalidInput
 
 
 def encode_id(type_name: str, ident: int) -> str:
-    return str(GlobalID(type_name, str(ident)))
+    return base64.b64encode(f"{type_name}:{ident}".encode()).decode()
+
+
+def decode_id(value: str, type_name: str, field: str) -> int:
+    """The row id in ``value``, a global id of a ``type_name``; else InvalidInput on ``field``."""
+    return decode_any_id(value, (type_name,), field)[1]
+
+
+def decode_any_id(value: str, type_names: Sequence[str], field: str) -> tuple[str, int]:
+    """The type name and row id in ``value``, a global id of one of ``type_names``."""
+    found = parse_id(value, type_names)
+    if found is None:
+        raise InvalidInput(field, CommonInputCode.INVALID_ID, type_name=" or ".join(type_names))
+    return found
+
+
+def parse_id(value: str, type_names: Sequence[str]) -> tuple[str, int] | None:
+    """Like :func:`decode_any_id`, but ``None`` for a malformed id: for lookups where that finds nothing."""
+    try:
+        found_type, _, node_id = base64.b64decode(value.encode(), validate=False).decode().partition(":")
+        ident = int(node_id)
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    if found_type not in type_names or not is_storable_id(ident):
+        return None
+    return found_type, ident
+
+
+SPACE_TYPES = ("Desk", "MeetingRoom")
+"""The types of a space's id: an input that takes either (a QR code's space, a recurring booking's space)."""
+
+
+def decode_space_id(value: str, field: str) -> int:
+    return decode_any_id(value, SPACE_TYPES, field)[1]

@@ -15,12 +15,22 @@ from redis.asyncio import BlockingConnectionPool, Redis
 
 from smartoffice.availability.index import AvailabilityIndex
 from smartoffice.availability.service import AvailabilityService
+from smartoffice.bookings.checkin import CheckInService
 from smartoffice.bookings.service import BookingService
 from smartoffice.db import Database, utcnow
 from smartoffice.embedded_redis import EmbeddedRedis
+from smartoffice.identity.service import IdentityService
+from smartoffice.identity.sessions import SessionStore
+from smartoffice.integrations.calendar_feed import CalendarFeedService
 from smartoffice.integrations.events import EventPublisher
+from smartoffice.integrations.webhooks import WebhookService
+from smartoffice.people.service import PeopleService
 from smartoffice.places.layout import FloorLayoutCache
+from smartoffice.places.service import PlaceService
+from smartoffice.planning.occupancy import OccupancyService
+from smartoffice.policies.service import PolicyService
 from smartoffice.settings import Settings
+from smartoffice.workcalendar.service import WorkCalendarService
 
 # Short timeouts: the index is an optimisation, and a slow Redis must not make bookings slow (SQL answers).
 REDIS_TIMEOUT_SECONDS = 0.5
@@ -33,8 +43,20 @@ class Runtime:
     redis: Redis
     availability: AvailabilityService
     bookings: BookingService
+    checkins: CheckInService
     layouts: FloorLayoutCache
     """Floor layouts for availability reads, cached in this process (``places/layout.py``)."""
+    policies: PolicyService
+    work_calendar: WorkCalendarService
+    occupancy: OccupancyService
+    identity: IdentityService
+    """App tokens, login sessions (``identity.sessions``) and local accounts."""
+    people: PeopleService
+    places: PlaceService
+    webhooks: WebhookService
+    calendar_feeds: CalendarFeedService
+    clock: Callable[[], datetime]
+    """The one clock of the process (tests pass their own): services take it from here, never ``utcnow()``."""
 
 
 def runtime_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Runtime:
@@ -88,7 +110,17 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             redis=redis,
             availability=availability,
             bookings=BookingService(db, availability, clock),
+            checkins=CheckInService(db, availability, clock),
             layouts=layouts,
+            policies=PolicyService(db, clock),
+            work_calendar=WorkCalendarService(db, clock),
+            occupancy=OccupancyService(db),
+            identity=IdentityService(db, SessionStore(redis, settings.session_ttl_seconds, clock), clock),
+            people=PeopleService(db),
+            places=PlaceService(db),
+            webhooks=WebhookService(db, clock, allow_loopback_http=not settings.is_production),
+            calendar_feeds=CalendarFeedService(db, clock),
+            clock=clock,
         )
     finally:
         await redis.aclose()

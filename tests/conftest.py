@@ -20,10 +20,10 @@ from sqlalchemy.engine import make_url
 from smartoffice.db import Database, create_engine
 from smartoffice.embedded_redis import EmbeddedRedis
 from smartoffice.migrations import upgrade
-from smartoffice.models import Base
 from smartoffice.runtime import Runtime, open_runtime, redis_client
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.database import empty_database
 
 
 def _env(name: str) -> str | None:
@@ -91,7 +91,7 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
 async def runtime(settings: Settings, redis: Redis) -> AsyncIterator[Runtime]:
     async with open_runtime(settings) as rt:
         yield rt
-    await _empty(settings.resolved_database_url, redis)
+    await empty_database(settings.resolved_database_url, redis)
 
 
 @pytest.fixture
@@ -102,15 +102,3 @@ def db(runtime: Runtime) -> Database:
 @pytest.fixture
 def factory(db: Database) -> Factory:
     return Factory(db)
-
-
-async def _empty(url: str, redis: Redis) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name == "booking_rules":  # keep the defaults the migration inserted (reference data)
-                await conn.execute(table.delete().where(table.c.building_id.is_not(None)))
-            else:
-                await conn.execute(table.delete())
-    await engine.dispose()
-    await redis.flushdb()

@@ -7,9 +7,9 @@ from strawberry.types import Info as StrawberryInfo
 
 from smartoffice.api.permissions import MissingScope, SessionsOnly, Unauthenticated
 from smartoffice.bookings.api.loaders import BookingsLoaders
+from smartoffice.i18n import DEFAULT_LANGUAGE, Language
 from smartoffice.identity.principal import Principal, PrincipalKind
 from smartoffice.identity.scopes import Scope
-from smartoffice.messages import DEFAULT_LANGUAGE, Language
 from smartoffice.people.api.loaders import PeopleLoaders
 from smartoffice.places.api.loaders import PlacesLoaders
 from smartoffice.policies.api.loaders import PoliciesLoaders
@@ -25,11 +25,11 @@ class Loaders:
     def __init__(self, runtime: Runtime, principal: Principal | None = None) -> None:
         principal = principal or Principal.anonymous()
         viewer_id = principal.employee_id
-        self.places = PlacesLoaders(runtime.db)
-        self.policies = PoliciesLoaders(runtime.db)
-        self.people = PeopleLoaders(runtime.db, viewer_id)
+        self.places = PlacesLoaders(runtime.places)
+        self.policies = PoliciesLoaders(runtime.policies)
+        self.people = PeopleLoaders(runtime.people, viewer_id)
         self.bookings = BookingsLoaders(
-            runtime.db, viewer_id, may_see_names=principal.has_scope(Scope.PEOPLE_READ_NAMES)
+            runtime.bookings, viewer_id, may_see_names=principal.has_scope(Scope.PEOPLE_READ_NAMES)
         )
 
 

@@ -11,7 +11,8 @@ refused (so a browser can never be tricked into spending its cookies here), GET 
 is rate-limited in Redis.
 
 Both accept only ``POST`` with ``Content-Type: application/json`` (``text/plain``, form and multipart bodies are
-what a cross-site form can send) and answer a refusal with a GraphQL-shaped body:
+what a cross-site form can send). A ``GET`` is answered 405 with ``Allow: POST``, queries included, except a
+browser's page load of ``/graphql`` outside production, which gets GraphiQL. Refusals have a GraphQL-shaped body:
 ``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``.
 """
 
@@ -28,14 +29,12 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Response
 
 from smartoffice.api.context import DEMO_IDENTITY_HEADER, Context, viewer_from_header
-from smartoffice.db import utcnow
-from smartoffice.identity import tokens
+from smartoffice.i18n import language_from_header
 from smartoffice.identity.http import login_of
 from smartoffice.identity.principal import Principal, PrincipalKind
 from smartoffice.identity.ratelimit import RateLimiter
 from smartoffice.identity.scopes import Scope
 from smartoffice.identity.sessions import SESSION_COOKIE
-from smartoffice.messages import language_from_header
 from smartoffice.runtime import runtime_of
 
 API_GRAPHQL_PATH = "/api/graphql"
@@ -70,14 +69,24 @@ def envelope_refusal(status_code: int, reason: str) -> Response[dict[str, Any]]:
     return Response({"errors": [{"message": reason, "extensions": {"code": code}}]}, status_code=status_code)
 
 
-def _require_json_post(connection: ASGIConnection[Any, Any, Any, Any], *, allow_get: bool) -> None:
+def _is_graphiql_page_load(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """A browser opening the endpoint as a page (what strawberry answers with the IDE), not a query in a URL."""
+    return "text/html" in connection.headers.get("accept", "") and "query" not in connection.query_params
+
+
+def _require_json_post(connection: ASGIConnection[Any, Any, Any, Any], *, allow_graphiql: bool) -> None:
     method = connection.scope.get("method")
     if method is None:  # a websocket: no body to check
         return
-    if method == "GET" and allow_get:
+    if method == "GET" and allow_graphiql and _is_graphiql_page_load(connection):
         return
     if method != "POST":
-        raise DoorRefusal(405, "METHOD_NOT_ALLOWED", "Send GraphQL operations as POST.", {"Allow": "POST"})
+        raise DoorRefusal(
+            405,
+            "METHOD_NOT_ALLOWED",
+            "GraphQL operations are sent as POST with a JSON body; GET is not supported.",
+            {"Allow": "POST"},
+        )
     media_type = connection.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise DoorRefusal(415, "UNSUPPORTED_MEDIA_TYPE", "Send the operation as Content-Type: application/json.")
@@ -108,7 +117,7 @@ def csrf_tokens_match(secret: str, header_token: str | None, cookie_token: str |
 
 async def browser_door(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
     settings = runtime_of(connection).settings
-    _require_json_post(connection, allow_get=not settings.is_production)  # GET: GraphiQL, outside production
+    _require_json_post(connection, allow_graphiql=not settings.is_production)
     if connection.headers.get("authorization"):
         raise DoorRefusal(400, "USE_API_ENDPOINT", f"App tokens go to {API_GRAPHQL_PATH}, not here.")
     demo_header = connection.headers.get(DEMO_IDENTITY_HEADER)
@@ -134,14 +143,14 @@ async def browser_door(connection: ASGIConnection[Any, Any, Any, Any], _handler:
 
 
 async def token_door(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
-    _require_json_post(connection, allow_get=False)
+    _require_json_post(connection, allow_graphiql=False)
     if SESSION_COOKIE in connection.cookies or DEMO_SESSION_COOKIE in connection.cookies:
         raise DoorRefusal(400, "SESSION_COOKIE_REJECTED", "This endpoint takes app tokens only, never cookies.")
     if connection.headers.get(DEMO_IDENTITY_HEADER) is not None:
         raise DoorRefusal(400, "DEMO_HEADER_REJECTED", "This endpoint takes app tokens only.")
     scheme, _, raw = connection.headers.get("authorization", "").partition(" ")
     runtime = runtime_of(connection)
-    token = await tokens.authenticate(runtime.db, raw.strip(), utcnow()) if scheme.lower() == "bearer" else None
+    token = await runtime.identity.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
     if token is None:
         raise DoorRefusal(
             401,

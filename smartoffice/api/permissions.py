@@ -9,29 +9,30 @@ because it is about the request, not the object (``UNAUTHENTICATED``, ``INSUFFIC
 
 from typing import Any
 
+from smartoffice.i18n import DEFAULT_LANGUAGE, Language
+from smartoffice.identity.errors import AuthCode
 from smartoffice.identity.scopes import Scope
-from smartoffice.messages import DEFAULT_LANGUAGE, Language, render
 
 
 class AuthError(PermissionError):
-    code = "UNAUTHENTICATED"
+    code = AuthCode.UNAUTHENTICATED
 
     def __init__(self, language: Language = DEFAULT_LANGUAGE, **params: Any) -> None:
-        super().__init__(render(self.code, language, **params))
-        self.extensions: dict[str, Any] = {"code": self.code, **params}
+        super().__init__(self.code.message_in(language, **params))
+        self.extensions: dict[str, Any] = {"code": self.code.name, **params}
         """graphql-core copies an original error's ``extensions`` into the response."""
 
 
 class Unauthenticated(AuthError):
-    code = "UNAUTHENTICATED"
+    code = AuthCode.UNAUTHENTICATED
 
 
 class MissingScope(AuthError):
-    code = "INSUFFICIENT_SCOPE"
+    code = AuthCode.INSUFFICIENT_SCOPE
 
     def __init__(self, scope: Scope, language: Language = DEFAULT_LANGUAGE) -> None:
         super().__init__(language, scope=scope.value)
 
 
 class SessionsOnly(AuthError):
-    code = "SESSIONS_ONLY"
+    code = AuthCode.SESSIONS_ONLY

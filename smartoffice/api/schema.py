@@ -11,6 +11,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graphql import GraphQLError
+from smartoffice.api.errors import map_domain_errors
 from smartoffice.api.limits import RequestLimits
 from smartoffice.api.nodes import NodeQuery
 from smartoffice.api.scalars import SCALARS
@@ -56,6 +57,7 @@ Mutation = merge_types(
     ),
 )
 Subscription = merge_types("Subscription", (IntegrationsSubscription,))
+map_domain_errors(Query, Mutation)
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -95,7 +97,7 @@ def build_schema(*, debug: bool = False) -> Schema:
     # Factories, not instances: strawberry gives each request its own extension objects (a shared instance's
     # execution_context would be overwritten by a concurrent request). The caches are module-level, keyed by
     # maxsize, so they are still shared.
-    extensions: list = [RequestLimits, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
+    extensions: list[Any] = [RequestLimits, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     if not debug:
         extensions.append(lambda: MaskErrors(should_mask_error=_should_mask))
     return _Schema(

@@ -244,9 +244,10 @@ def _selection(type_: GraphQLOutputType, depth: int, prefix: str = "") -> str:
         return ""
     if isinstance(named, GraphQLUnionType):
         parts = ["__typename"]
+        clashing = _clashing_fields(named)
         for member in named.types:
-            # Aliases per member: two members' fields of one name but different types must not be merged.
-            inner = _fields(member, depth, alias_prefix=f"{member.name}_")
+            # Aliases per member where two members' fields of one name have different types (they cannot merge).
+            inner = _fields(member, depth, alias_prefix=f"{member.name}_", aliased=clashing)
             parts.append(f"... on {member.name} {{ {inner or '__typename'} }}")
         return " ".join(parts)
     if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
@@ -254,12 +255,22 @@ def _selection(type_: GraphQLOutputType, depth: int, prefix: str = "") -> str:
     return ""
 
 
-def _fields(type_: GraphQLObjectType | GraphQLInterfaceType, depth: int, alias_prefix: str = "") -> str:
+def _clashing_fields(union: GraphQLUnionType) -> set[str]:
+    types_by_name: dict[str, set[str]] = {}
+    for member in union.types:
+        for name, field in member.fields.items():
+            types_by_name.setdefault(name, set()).add(str(field.type))
+    return {name for name, types in types_by_name.items() if len(types) > 1}
+
+
+def _fields(
+    type_: GraphQLObjectType | GraphQLInterfaceType, depth: int, alias_prefix: str = "", aliased: set[str] | None = None
+) -> str:
     parts = []
     for name, field in type_.fields.items():
         if _needs_arguments(field):
             continue
-        alias = f"{alias_prefix}{name}: " if alias_prefix else ""
+        alias = f"{alias_prefix}{name}: " if alias_prefix and (aliased is None or name in aliased) else ""
         if is_leaf_type(get_named_type(field.type)):
             parts.append(f"{alias}{name}")
         elif depth > 1:

@@ -21,7 +21,6 @@ booking's previous slots and marks its current ones, so a shortened booking free
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -30,23 +29,22 @@ from sqlalchemy.orm import joinedload
 
 from smartoffice.availability.service import AvailabilityService
 from smartoffice.availability.slots import SLOT, LocalDay
+from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from smartoffice.bookings.rules import rules_for
 from smartoffice.db import Database, utcnow
-from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
+from smartoffice.errors import InvalidInput, NotFound, NotFoundCode, PermissionDenied
 from smartoffice.integrations import events
 from smartoffice.integrations.models import EventKind
 from smartoffice.places import service as places
 from smartoffice.places.models import Floor, Space
-
-if TYPE_CHECKING:
-    from smartoffice.runtime import Runtime
+from smartoffice.places.service import SPACE_TYPE_NAMES
 
 REFUSED_STATUS_CODES = {
-    BookingStatus.PENDING: "AWAITING_APPROVAL",
-    BookingStatus.CANCELLED: "ALREADY_CANCELLED",
-    BookingStatus.REJECTED: "BOOKING_REJECTED",
-    BookingStatus.RELEASED: "BOOKING_RELEASED",
+    BookingStatus.PENDING: BookingInputCode.AWAITING_APPROVAL,
+    BookingStatus.CANCELLED: BookingInputCode.ALREADY_CANCELLED,
+    BookingStatus.REJECTED: BookingInputCode.BOOKING_REJECTED,
+    BookingStatus.RELEASED: BookingInputCode.BOOKING_RELEASED,
 }
 """Why a booking in each of these states cannot be checked in (or out)."""
 
@@ -64,10 +62,8 @@ class CheckIn:
 class NoBookingToCheckIn(NotFound):
     """The actor holds no booking of the space that could be checked in now, or later today."""
 
-    def __init__(self, space_id: int) -> None:
-        super().__init__("Space", space_id)
-        self.code, self.params = "NO_BOOKING_TO_CHECK_IN", {}
-        self.args = (self.message,)
+    def __init__(self, space: Space) -> None:
+        super().__init__(SPACE_TYPE_NAMES[space.kind], space.id, NotFoundCode.NO_BOOKING_TO_CHECK_IN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,25 +93,20 @@ class CheckInService:
         self.availability = availability
         self.clock = clock
 
-    @classmethod
-    def of(cls, runtime: "Runtime") -> "CheckInService":
-        """The service on a runtime's database and index, on the same clock as its booking service."""
-        return cls(runtime.db, runtime.availability, runtime.bookings.clock)
-
     async def check_in(self, actor_id: int, booking_id: int) -> CheckIn:
         """Raises NotFound, PermissionDenied, or InvalidInput (field ``bookingId``); changes nothing then."""
         async with self.db.write() as session:
             booking = await _locked_booking(session, booking_id)
             if not is_yours(actor_id, booking):
-                raise PermissionDenied("NOT_YOUR_BOOKING")
+                raise PermissionDenied(BookingPermissionCode.NOT_YOUR_BOOKING)
             if booking.status == BookingStatus.CHECKED_IN:
                 if booking.checked_out_at is not None:
-                    raise InvalidInput("bookingId", "ALREADY_CHECKED_OUT")
+                    raise InvalidInput("bookingId", BookingInputCode.ALREADY_CHECKED_OUT)
                 return CheckIn(booking, already_checked_in=True)
             _refuse_inactive(booking, "bookingId")
             now = self.clock()
             if booking.end_at <= now:
-                raise InvalidInput("bookingId", "ALREADY_ENDED")
+                raise InvalidInput("bookingId", BookingInputCode.ALREADY_ENDED)
             opens_before = await self._opens_before_start(session, booking.space)
             if now < booking.start_at - opens_before:
                 raise _not_open(booking, opens_before, now, "bookingId")
@@ -146,8 +137,8 @@ class CheckInService:
                 if later is not None:
                     raise _not_open(later, opens_before, now, "spaceId")
                 if any(b.status == BookingStatus.PENDING for b in bookings):
-                    raise InvalidInput("spaceId", "AWAITING_APPROVAL")
-                raise NoBookingToCheckIn(space_id)
+                    raise InvalidInput("spaceId", BookingInputCode.AWAITING_APPROVAL)
+                raise NoBookingToCheckIn(space)
             _mark_checked_in(to_check_in, now)
             await events.record(session, EventKind.CHECKED_IN, to_check_in, actor_id=actor_id)
         await self._project(to_check_in)
@@ -161,15 +152,15 @@ class CheckInService:
         async with self.db.write() as session:
             booking = await _locked_booking(session, booking_id)
             if not is_yours(actor_id, booking):
-                raise PermissionDenied("NOT_YOUR_BOOKING")
+                raise PermissionDenied(BookingPermissionCode.NOT_YOUR_BOOKING)
             if booking.status == BookingStatus.BOOKED:
-                raise InvalidInput("bookingId", "NOT_CHECKED_IN")
+                raise InvalidInput("bookingId", BookingInputCode.NOT_CHECKED_IN)
             _refuse_inactive(booking, "bookingId")
             if booking.checked_out_at is not None:
-                raise InvalidInput("bookingId", "ALREADY_CHECKED_OUT")
+                raise InvalidInput("bookingId", BookingInputCode.ALREADY_CHECKED_OUT)
             now = self.clock()
             if booking.end_at <= now:
-                raise InvalidInput("bookingId", "ALREADY_ENDED")
+                raise InvalidInput("bookingId", BookingInputCode.ALREADY_ENDED)
             new_end = max(next_slot_boundary(now, booking.space.floor.building.time_zone), booking.start_at + SLOT)
             if new_end < booking.end_at:
                 booking.blocks_until -= booking.end_at - new_end
@@ -233,7 +224,9 @@ def _not_open(booking: Booking, opens_before: timedelta, now: datetime, field: s
     zone = ZoneInfo(booking.space.floor.building.time_zone)
     opens = (booking.start_at - opens_before).astimezone(zone)
     shown = f"{opens:%H:%M}" if opens.date() == now.astimezone(zone).date() else f"{opens:%Y-%m-%d %H:%M}"
-    return InvalidInput(field, "CHECK_IN_NOT_OPEN", opens=shown, minutes=int(opens_before.total_seconds() // 60))
+    return InvalidInput(
+        field, BookingInputCode.CHECK_IN_NOT_OPEN, opens=shown, minutes=int(opens_before.total_seconds() // 60)
+    )
 
 
 async def _locked_booking(session: AsyncSession, booking_id: int) -> Booking:

@@ -11,12 +11,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.slots import LocalDay, is_on_slot_boundary
+from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingRule
-from smartoffice.errors import InvalidInput
+from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.places.models import Closure, DeskRelease, Space, SpaceKind
 from smartoffice.workcalendar.service import WorkingCalendar
-
-WEEKDAY_HOURS_FORMAT = "%H:%M"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +36,13 @@ def resolve_window(space: Space, rule: BookingRule, day: date, start: time | Non
     if space.kind == SpaceKind.DESK:
         start, end = start or opens, end or closes
     if start is None or end is None:
-        raise InvalidInput("startTime" if start is None else "endTime", "REQUIRED")
+        raise InvalidInput("startTime" if start is None else "endTime", CommonInputCode.REQUIRED)
     if start >= end:
-        raise InvalidInput("endTime", "END_BEFORE_START")
+        raise InvalidInput("endTime", CommonInputCode.END_BEFORE_START)
     if start < opens or end > closes:
         raise InvalidInput(
             "startTime" if start < opens else "endTime",
-            "OUTSIDE_OPENING_HOURS",
+            BookingInputCode.OUTSIDE_OPENING_HOURS,
             building=space.name or building.name,
             opens=f"{opens:%H:%M}",
             closes=f"{closes:%H:%M}",
@@ -51,7 +50,7 @@ def resolve_window(space: Space, rule: BookingRule, day: date, start: time | Non
     start_at, end_at = local_day.at(start), local_day.at(end)
     for field, instant in (("startTime", start_at), ("endTime", end_at)):
         if not is_on_slot_boundary(instant, local_day):
-            raise InvalidInput(field, "NOT_ON_SLOT")
+            raise InvalidInput(field, BookingInputCode.NOT_ON_SLOT)
     return Window(local_day, start_at, end_at, end_at + timedelta(minutes=rule.buffer_minutes))
 
 
@@ -61,8 +60,8 @@ def bookable_hours(space: Space, day: date) -> tuple[time, time]:
     if space.kind == SpaceKind.ROOM and space.bookable_hours is not None:
         hours = space.bookable_hours.get(str(day.isoweekday()))
         if not hours:
-            raise InvalidInput("date", "ROOM_NOT_BOOKABLE_THAT_DAY")
-        opens, closes = (datetime.strptime(h, WEEKDAY_HOURS_FORMAT).time() for h in hours)
+            raise InvalidInput("date", BookingInputCode.ROOM_NOT_BOOKABLE_THAT_DAY)
+        opens, closes = (time.fromisoformat(h) for h in hours)  # "HH:MM", local to the building
         return max(opens, building.opens_at), min(closes, building.closes_at)
     return building.opens_at, building.closes_at
 
@@ -70,21 +69,21 @@ def bookable_hours(space: Space, day: date) -> tuple[time, time]:
 def check_timing(window: Window, rule: BookingRule, kind: SpaceKind, now: datetime) -> None:
     """Not in the past, not too far ahead, neither too short nor too long."""
     if window.end_at <= now or (kind == SpaceKind.ROOM and window.start_at < now - timedelta(minutes=15)):
-        raise InvalidInput("date", "IN_PAST")
+        raise InvalidInput("date", CommonInputCode.IN_PAST)
     today = now.astimezone(window.day.zone).date()
     if (window.day.day - today).days > rule.max_days_in_advance:
-        raise InvalidInput("date", "TOO_FAR_AHEAD", days=rule.max_days_in_advance)
+        raise InvalidInput("date", BookingInputCode.TOO_FAR_AHEAD, days=rule.max_days_in_advance)
     minutes = (window.end_at - window.start_at) // timedelta(minutes=1)
     if minutes < rule.min_duration_minutes:
-        raise InvalidInput("endTime", "TOO_SHORT", minutes=rule.min_duration_minutes)
+        raise InvalidInput("endTime", BookingInputCode.TOO_SHORT, minutes=rule.min_duration_minutes)
     if minutes > rule.max_duration_minutes:
-        raise InvalidInput("endTime", "TOO_LONG", minutes=rule.max_duration_minutes)
+        raise InvalidInput("endTime", BookingInputCode.TOO_LONG, minutes=rule.max_duration_minutes)
 
 
 def check_calendar(window: Window, rule: BookingRule, calendar: WorkingCalendar) -> None:
     reason = calendar.closure_reason(window.day.day) if rule.closed_on_holidays else None
     if reason:
-        raise InvalidInput("date", "CLOSED_HOLIDAY", name=reason)
+        raise InvalidInput("date", BookingInputCode.CLOSED_HOLIDAY, name=reason)
 
 
 async def check_closures(session: AsyncSession, space: Space, window: Window) -> None:
@@ -104,7 +103,7 @@ async def check_closures(session: AsyncSession, space: Space, window: Window) ->
     )
     reason = await session.scalar(query)
     if reason is not None:
-        raise InvalidInput("date", "CLOSED", reason=reason)
+        raise InvalidInput("date", BookingInputCode.CLOSED, reason=reason)
 
 
 async def check_assigned_desk(session: AsyncSession, space: Space, employee_id: int, window: Window) -> None:
@@ -115,14 +114,14 @@ async def check_assigned_desk(session: AsyncSession, space: Space, employee_id: 
         select(DeskRelease.id).where(DeskRelease.space_id == space.id, DeskRelease.day == window.day.day)
     )
     if released is None:
-        raise InvalidInput("deskId", "DESK_ASSIGNED")
+        raise InvalidInput("deskId", BookingInputCode.DESK_ASSIGNED)
 
 
 def check_attendees(space: Space, attendee_count: int) -> None:
     if attendee_count < 1:
-        raise InvalidInput("attendeeCount", "ATTENDEES_TOO_FEW")
+        raise InvalidInput("attendeeCount", BookingInputCode.ATTENDEES_TOO_FEW)
     if attendee_count > space.capacity:
-        raise InvalidInput("attendeeCount", "OVER_CAPACITY", capacity=space.capacity)
+        raise InvalidInput("attendeeCount", BookingInputCode.OVER_CAPACITY, capacity=space.capacity)
 
 
 async def check_active_limit(
@@ -135,9 +134,11 @@ async def check_active_limit(
         Booking.end_at > now,
     )
     if (await session.scalar(query) or 0) >= rule.max_active_bookings:
-        raise InvalidInput("date", "LIMIT_REACHED", limit=rule.max_active_bookings)
+        raise InvalidInput("date", BookingInputCode.LIMIT_REACHED, limit=rule.max_active_bookings)
 
 
 def check_cancellation_deadline(booking: Booking, rule: BookingRule, now: datetime) -> None:
     if now > booking.start_at - timedelta(minutes=rule.cancellation_deadline_minutes) and now < booking.start_at:
-        raise InvalidInput("bookingId", "CANCELLATION_DEADLINE_PASSED", minutes=rule.cancellation_deadline_minutes)
+        raise InvalidInput(
+            "bookingId", BookingInputCode.CANCELLATION_DEADLINE_PASSED, minutes=rule.cancellation_deadline_minutes
+        )

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.bookings.models import IdempotencyKey
 from smartoffice.errors import InvalidInput
 
@@ -37,7 +38,7 @@ def _json_default(value: object) -> object:
 
 def check_key(key: str) -> str:
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise InvalidInput("idempotencyKey", "INVALID_IDEMPOTENCY_KEY", max=MAX_KEY_LENGTH)
+        raise InvalidInput("idempotencyKey", BookingInputCode.INVALID_IDEMPOTENCY_KEY, max=MAX_KEY_LENGTH)
     return key
 
 
@@ -51,7 +52,7 @@ async def stored_result(
     if row is None:
         return None
     if row.operation != operation or row.request_hash != digest:
-        raise InvalidInput("idempotencyKey", "IDEMPOTENCY_KEY_REUSED")
+        raise InvalidInput("idempotencyKey", BookingInputCode.IDEMPOTENCY_KEY_REUSED)
     return row.result
 
 

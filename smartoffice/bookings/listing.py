@@ -18,7 +18,7 @@ from smartoffice.bookings.models import Booking, BookingStatus
 from smartoffice.bookings.sql import decode_cursor, encode_cursor
 from smartoffice.bookings.visibility import visible_bookings
 from smartoffice.db import MAX_PAGE_SIZE
-from smartoffice.errors import InvalidInput
+from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.places.models import Building, Floor, Space
 
@@ -58,7 +58,7 @@ async def list_bookings(
     MAX_PAGE_SIZE. Raises InvalidInput for a cursor this API did not issue or a date range that ends first."""
     first = max(1, min(first, MAX_PAGE_SIZE))
     if search.from_date and search.to_date and search.to_date < search.from_date:
-        raise InvalidInput("filter.to", "END_BEFORE_START")
+        raise InvalidInput("filter.to", CommonInputCode.END_BEFORE_START)
     query = _with_place().where(await visible_bookings(session, viewer_id), *await _criteria(session, search))
     keyset = tuple_(Booking.start_at, Booking.id)
     if after is not None:

@@ -7,13 +7,14 @@ Expansion stops at a horizon of 26 weeks and at 200 occurrences, whichever comes
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from dateutil.rrule import rrulestr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.bookings import idempotency
+from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.bookings.models import Booking, BookingSeries
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, RecurringRequest
 from smartoffice.bookings.service import BookingService, is_overlap_violation
@@ -23,16 +24,24 @@ from smartoffice.errors import (
     Conflict,
     ConflictKind,
     DomainError,
+    ErrorCode,
+    InputCode,
     InvalidInput,
     NotFound,
+    NotFoundCode,
+    PermissionCode,
     PermissionDenied,
     PolicyRefusal,
+    RefusalCode,
+    code_named,
 )
 from smartoffice.integrations import events
 from smartoffice.integrations.models import EventKind
 from smartoffice.places import service as places
 from smartoffice.places.models import SpaceKind
+from smartoffice.policies import errors as _policy_errors  # noqa: F401  (its codes can be read back from records)
 
+C = TypeVar("C", bound=ErrorCode)
 OPERATION = "book_series"
 HORIZON = timedelta(weeks=26)
 MAX_OCCURRENCES = 200
@@ -57,7 +66,7 @@ def expand(request: RecurringRequest) -> list[date]:
     """Local dates of the occurrences, from ``starts_on`` up to the horizon and the occurrence cap."""
     text = request.rrule.strip().removeprefix("RRULE:")
     if "DTSTART" in text.upper() or not text:
-        raise InvalidInput("rrule", "INVALID_RRULE")
+        raise InvalidInput("rrule", BookingInputCode.INVALID_RRULE)
     start = datetime.combine(request.starts_on, request.start)
     try:
         rule = rrulestr(text, dtstart=start)
@@ -67,9 +76,9 @@ def expand(request: RecurringRequest) -> list[date]:
                 break
             days.append(occurrence.date())
     except (ValueError, TypeError) as exc:
-        raise InvalidInput("rrule", "INVALID_RRULE") from exc
+        raise InvalidInput("rrule", BookingInputCode.INVALID_RRULE) from exc
     if not days:
-        raise InvalidInput("rrule", "NO_OCCURRENCES")
+        raise InvalidInput("rrule", BookingInputCode.NO_OCCURRENCES)
     return days
 
 
@@ -229,12 +238,18 @@ def _error_from_record(record: dict[str, Any]) -> DomainError:
             )
         case "InvalidInput":
             field = params.pop("field", "")
-            return InvalidInput(field, record["code"], **params)
+            return InvalidInput(field, _code(InputCode, record), **params)
         case "NotFound":
-            return NotFound(params["kind"], params["ident"])
+            return NotFound(params["kind"], params["ident"], _code(NotFoundCode, record))
         case "PermissionDenied":
-            return PermissionDenied(record["code"], **params)
+            return PermissionDenied(_code(PermissionCode, record), **params)
         case "PolicyRefusal":
             policy, legal_basis = params.pop("policy", "-"), params.pop("legal_basis", "-")
-            return PolicyRefusal(record["code"], policy=policy, legal_basis=legal_basis, **params)
-    return DomainError(record["code"], **params)
+            return PolicyRefusal(_code(RefusalCode, record), policy=policy, legal_basis=legal_basis, **params)
+    return DomainError(_code(ErrorCode, record), **params)
+
+
+def _code(kind: type[C], record: dict[str, Any]) -> C:
+    code = code_named(kind, record["code"])
+    assert isinstance(code, kind)
+    return code

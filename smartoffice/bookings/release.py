@@ -99,4 +99,4 @@ async def _project(db: Database, availability: AvailabilityService, released: Se
 
 async def run_release_no_shows(runtime: "Runtime") -> int:
     """The periodic job: release no-shows as of the runtime's clock."""
-    return await release_no_shows(runtime.db, runtime.availability, runtime.bookings.clock())
+    return await release_no_shows(runtime.db, runtime.availability, runtime.clock())

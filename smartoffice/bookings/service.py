@@ -18,6 +18,8 @@ from sqlalchemy.orm import joinedload
 from smartoffice.availability.service import AvailabilityService, HoldResult, HoldStatus
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings import checks, idempotency
+from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
+from smartoffice.bookings.listing import BookingListPage, BookingSearch, list_bookings, visible_bookings_by_id
 from smartoffice.bookings.models import (
     ACTIVE_STATUSES,
     PERSON_OVERLAP_CONSTRAINT,
@@ -28,6 +30,7 @@ from smartoffice.bookings.models import (
     BookingStatus,
     overlapping,
 )
+from smartoffice.bookings.occupants import FloorWindow, SpaceBooking, bookings_in_windows
 from smartoffice.bookings.permissions import can_book_for, can_cancel, can_decide
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, CancelScope, SpaceRequest
 from smartoffice.bookings.rules import rules_for
@@ -258,7 +261,7 @@ class BookingService:
             bookings = [anchor]
             if scope != CancelScope.ONE:
                 if anchor.series_id is None:
-                    raise InvalidInput("scope", "NOT_RECURRING")
+                    raise InvalidInput("scope", BookingInputCode.NOT_RECURRING)
                 query = select(Booking).where(
                     Booking.series_id == anchor.series_id,
                     Booking.status.in_(ACTIVE_STATUSES),
@@ -285,9 +288,9 @@ class BookingService:
         async with self.db.write() as session:
             booking = await get_booking(session, booking_id, for_update=True)
             if not await can_decide(session, actor_id, booking.space, booking.space.floor.building.site_id):
-                raise PermissionDenied("NOT_AN_APPROVER")
+                raise PermissionDenied(BookingPermissionCode.NOT_AN_APPROVER)
             if booking.status != BookingStatus.PENDING:
-                raise InvalidInput("bookingId", "NOT_PENDING")
+                raise InvalidInput("bookingId", BookingInputCode.NOT_PENDING)
             booking.status = BookingStatus.BOOKED if accept else BookingStatus.REJECTED
             booking.decided_by_id, booking.decided_at = actor_id, self.clock()
             booking.version += 1
@@ -295,23 +298,27 @@ class BookingService:
         await self.project(booking)
         return booking
 
-    async def release_assigned_desk(self, actor_id: int, desk_id: int, day: date) -> DeskRelease:
-        """The owner of an assigned desk (or their manager) lets others book it on one local day."""
+    async def release_assigned_desk(
+        self, actor_id: int, desk_id: int, day: date, *, own_desk_only: bool = False
+    ) -> Space:
+        """The owner of an assigned desk (or their manager) lets others book it on one local day; the desk.
+
+        ``own_desk_only``: the owner only, not their manager (an app token without bookings:write:any)."""
         async with self.db.write() as session:
             desk = await places.get_space(session, desk_id, SpaceKind.DESK)
             if desk.assigned_employee_id is None:
-                raise InvalidInput("deskId", "DESK_NOT_ASSIGNED")
+                raise InvalidInput("deskId", BookingInputCode.DESK_NOT_ASSIGNED)
+            if own_desk_only and desk.assigned_employee_id != actor_id:
+                raise PermissionDenied(BookingPermissionCode.NOT_YOUR_DESK)
             owner = await people.get_employee(session, desk.assigned_employee_id)
             if not await can_book_for(session, actor_id, owner, desk.floor.building.site_id):
-                raise PermissionDenied("NOT_YOUR_DESK")
-            existing = await session.scalar(
-                select(DeskRelease).where(DeskRelease.space_id == desk.id, DeskRelease.day == day)
+                raise PermissionDenied(BookingPermissionCode.NOT_YOUR_DESK)
+            released = await session.scalar(
+                select(DeskRelease.id).where(DeskRelease.space_id == desk.id, DeskRelease.day == day)
             )
-            if existing is not None:
-                return existing
-            release = DeskRelease(space_id=desk.id, day=day, released_by_id=actor_id, created_at=self.clock())
-            session.add(release)
-        return release
+            if released is None:
+                session.add(DeskRelease(space_id=desk.id, day=day, released_by_id=actor_id, created_at=self.clock()))
+        return desk
 
     async def get(self, actor_id: int, booking_id: int) -> Booking:
         async with self.db.read() as session:
@@ -319,6 +326,31 @@ class BookingService:
         if booking.employee_id != actor_id and booking.booked_by_id != actor_id:
             raise NotFound("Booking", booking_id)
         return booking
+
+    async def find(self, actor_id: int, booking_id: int) -> Booking | None:
+        """As :meth:`get`, but ``None`` where that raises NotFound (e.g. a booking an event named, since gone)."""
+        try:
+            return await self.get(actor_id, booking_id)
+        except NotFound:
+            return None
+
+    async def search(self, viewer_id: int, search: BookingSearch, first: int, after: str | None) -> BookingListPage:
+        """The bookings ``viewer_id`` may see that match ``search``, one keyset page."""
+        async with self.db.read() as session:
+            return await list_bookings(session, viewer_id, search, first, after)
+
+    async def visible_by_id(self, viewer_id: int, ids: Sequence[int]) -> Sequence[Booking]:
+        """The bookings among ``ids`` that ``viewer_id`` may see (as :meth:`search` would), with their place."""
+        async with self.db.read() as session:
+            return await visible_bookings_by_id(session, viewer_id, ids)
+
+    async def occupants(
+        self, windows: Sequence[FloorWindow], viewer_id: int | None, *, may_see_names: bool
+    ) -> list[list[SpaceBooking]]:
+        """A DataLoader's batch: each window's active bookings, with occupants as far as the viewer may know;
+        one query, in a short session of its own (concurrent batches never share one)."""
+        async with self.db.read() as session:
+            return await bookings_in_windows(session, windows, viewer_id, may_see_names=may_see_names)
 
     async def upcoming(self, employee_id: int, first: int = 20, after: str | None = None) -> BookingPage:
         """Active bookings of a person that have not ended, in start order, keyset-paginated."""
@@ -362,7 +394,7 @@ class BookingService:
         await people.get_employee(session, actor_id)  # the actor must exist
         employee = await people.get_employee(session, for_employee_id, lock=lock)
         if not await can_book_for(session, actor_id, employee, site_id):
-            raise PermissionDenied("NOT_ALLOWED_TO_BOOK_FOR")
+            raise PermissionDenied(BookingPermissionCode.NOT_ALLOWED_TO_BOOK_FOR)
         return employee
 
     async def require_can_cancel(self, session: AsyncSession, actor_id: int, booking: Booking) -> None:
@@ -370,15 +402,15 @@ class BookingService:
             return
         employee = await people.get_employee(session, booking.employee_id)
         if not await can_cancel(session, actor_id, booking, employee, booking.space.floor.building.site_id):
-            raise PermissionDenied("NOT_YOURS_TO_CANCEL")
+            raise PermissionDenied(BookingPermissionCode.NOT_YOURS_TO_CANCEL)
 
     def apply_cancel(self, booking: Booking, rule: BookingRule) -> None:
         """Cancel an active booking inside the caller's transaction (checks the cancellation deadline)."""
         if not booking.is_active:
-            raise InvalidInput("bookingId", "ALREADY_CANCELLED")
+            raise InvalidInput("bookingId", BookingInputCode.ALREADY_CANCELLED)
         now = self.clock()
         if booking.end_at <= now:
-            raise InvalidInput("bookingId", "ALREADY_ENDED")
+            raise InvalidInput("bookingId", BookingInputCode.ALREADY_ENDED)
         checks.check_cancellation_deadline(booking, rule, now)
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = now

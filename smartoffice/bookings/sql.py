@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
-from smartoffice.errors import Conflict, ConflictKind, InvalidInput, NotFound
+from smartoffice.errors import CommonInputCode, Conflict, ConflictKind, InvalidInput, NotFound
 from smartoffice.places.models import Floor, Space, SpaceKind
 
 
@@ -76,4 +76,4 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError("naive cursor")
         return instant, int(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("after", "INVALID_CURSOR") from exc
+        raise InvalidInput("after", CommonInputCode.INVALID_CURSOR) from exc

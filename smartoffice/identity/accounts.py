@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.db import Database
-from smartoffice.errors import InvalidInput
+from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.models import LocalAccount
 from smartoffice.people.models import Employee
 
@@ -32,7 +32,7 @@ def _decoy_hash() -> str:
 
 def hash_password(password: str) -> str:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidInput("password", "OUT_OF_RANGE", low=MIN_PASSWORD_LENGTH, high=MAX_PASSWORD_LENGTH)
+        raise InvalidInput("password", CommonInputCode.OUT_OF_RANGE, low=MIN_PASSWORD_LENGTH, high=MAX_PASSWORD_LENGTH)
     return _hasher().hash(password)
 
 

@@ -22,7 +22,8 @@ class DemoAccount:
     employee_id: int
     name: str
     email: str
-    role: str
+    role: Role | None
+    """The strongest role the person holds; None: none (an employee)."""
 
 
 async def seed_demo_accounts(db: Database) -> list[DemoAccount]:
@@ -77,10 +78,10 @@ async def list_demo_accounts(session: AsyncSession, limit: int = 10) -> list[Dem
         )
     ).all()
     roles = await _roles(session, [r.id for r in rows])
-    return [DemoAccount(r.id, r.name, r.email, roles.get(r.id, "employee")) for r in rows]
+    return [DemoAccount(r.id, r.name, r.email, roles.get(r.id)) for r in rows]
 
 
-async def _roles(session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+async def _roles(session: AsyncSession, ids: Sequence[int]) -> dict[int, Role]:
     order = {Role.ADMIN: 0, Role.FACILITIES_MANAGER: 1, Role.UNIT_MANAGER: 2}
     best: dict[int, Role] = {}
     for employee_id, role in await session.execute(
@@ -88,4 +89,4 @@ async def _roles(session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
     ):
         if employee_id not in best or order[role] < order[best[employee_id]]:
             best[employee_id] = role
-    return {k: v.value for k, v in best.items()}
+    return best

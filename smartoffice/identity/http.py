@@ -13,8 +13,9 @@ STATE_KEY = "smartoffice_login"
 
 
 def session_store(connection: ASGIConnection[Any, Any, Any, Any]) -> SessionStore:
-    runtime = connection.app.state.runtime
-    return SessionStore(runtime.redis, runtime.settings.session_ttl_seconds)
+    """The process's one store (on the runtime's identity service)."""
+    store: SessionStore = connection.app.state.runtime.identity.sessions
+    return store
 
 
 class LoginSessionMiddleware(ASGIMiddleware):

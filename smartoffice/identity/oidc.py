@@ -56,7 +56,7 @@ SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES2
 
 
 class OidcFailure(Exception):
-    """A sign-in at the provider that did not work out: ``code`` has words in smartoffice.messages."""
+    """A sign-in at the provider that did not work out: ``code`` has words in smartoffice.web.login."""
 
     def __init__(self, code: str, status: int, detail: str) -> None:
         super().__init__(detail)

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,15 +38,16 @@ def _index_key(employee_id: int) -> str:
 
 
 class SessionStore:
-    def __init__(self, redis: Redis, ttl_seconds: int) -> None:
+    def __init__(self, redis: Redis, ttl_seconds: int, clock: Callable[[], datetime] = utcnow) -> None:
         self.redis = redis
         self.ttl_seconds = ttl_seconds
+        self.clock = clock
 
     async def create(self, employee_id: int) -> str:
         """A new session; returns its id for the cookie. Raises ``RedisError`` when Redis is unreachable."""
         session_id = secrets.token_urlsafe(32)
         key = _key(session_id)
-        value = json.dumps({"employee_id": employee_id, "created_at": utcnow().isoformat()})
+        value = json.dumps({"employee_id": employee_id, "created_at": self.clock().isoformat()})
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.set(key, value, ex=self.ttl_seconds)
             pipe.sadd(_index_key(employee_id), key)

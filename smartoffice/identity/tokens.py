@@ -17,7 +17,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.db import Database
-from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
+from smartoffice.errors import CommonInputCode, CommonPermissionCode, InvalidInput, NotFound, PermissionDenied
 from smartoffice.identity.models import ApiToken
 from smartoffice.identity.scopes import Scope
 from smartoffice.people import roles
@@ -65,7 +65,7 @@ def key_id_of(raw: str) -> str | None:
 
 async def require_admin(session: AsyncSession, actor_id: int) -> None:
     if not await roles.is_admin(session, actor_id):
-        raise PermissionDenied("ADMINS_ONLY")
+        raise PermissionDenied(CommonPermissionCode.ADMINS_ONLY)
 
 
 async def issue_token(
@@ -83,16 +83,16 @@ async def issue_token(
     """A new token for ``owner_id``. Permission is the caller's business (:func:`require_admin`, or the CLI)."""
     name = name.strip()
     if not name:
-        raise InvalidInput("name", "REQUIRED")
+        raise InvalidInput("name", CommonInputCode.REQUIRED)
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput("name", "NAME_TOO_LONG", max_length=MAX_NAME_LENGTH)
+        raise InvalidInput("name", CommonInputCode.NAME_TOO_LONG, max_length=MAX_NAME_LENGTH)
     if not scopes:
-        raise InvalidInput("scopes", "REQUIRED")
+        raise InvalidInput("scopes", CommonInputCode.REQUIRED)
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
-        raise InvalidInput("expiresInDays", "OUT_OF_RANGE", low=1, high=MAX_EXPIRY_DAYS)
+        raise InvalidInput("expiresInDays", CommonInputCode.OUT_OF_RANGE, low=1, high=MAX_EXPIRY_DAYS)
     for field, value in (("costBudget", cost_budget), ("rateLimit", rate_limit)):
         if value is not None and not 1 <= value <= 1_000_000:
-            raise InvalidInput(field, "OUT_OF_RANGE", low=1, high=1_000_000)
+            raise InvalidInput(field, CommonInputCode.OUT_OF_RANGE, low=1, high=1_000_000)
     await people.get_employee(session, owner_id)  # NotFound for an unknown owner
     key_id, raw = new_token_string()
     token = ApiToken(

@@ -20,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from smartoffice.bookings.models import Booking, BookingStatus
-from smartoffice.bookings.sql import get_booking
 from smartoffice.db import Database, utcnow
-from smartoffice.errors import NotFound
+from smartoffice.i18n import DEFAULT_LANGUAGE, Language, as_language, gettext
 from smartoffice.integrations.models import CalendarFeed
+from smartoffice.labels import label
+from smartoffice.people.models import Employee
 from smartoffice.places.models import Floor, Space, SpaceKind
 
 TOKEN_PREFIX = "cal_"
@@ -75,13 +76,15 @@ class CalendarFeedService:
                 feed.token_hash, feed.created_at, feed.last_used_at = token_hash(token), self.clock(), None
         return token
 
-    async def feed(self, token: str) -> bytes:
-        """The person's calendar for a feed token. Raises NotFound for an unknown (or rotated) token."""
+    async def feed(self, token: str) -> bytes | None:
+        """The person's calendar for a feed token; ``None`` for an unknown (or rotated) token. Calendar apps send
+        no language: the events speak the one the person chose on the pages."""
         now = self.clock()
         async with self.db.read() as session:
             feed = await session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == token_hash(token)))
             if feed is None:
-                raise NotFound("CalendarFeed", "token")
+                return None
+            saved = await session.scalar(select(Employee.language).where(Employee.id == feed.employee_id))
             query = (
                 select(Booking)
                 .where(
@@ -99,18 +102,19 @@ class CalendarFeedService:
                 stored = await session.get(CalendarFeed, feed.id)
                 if stored is not None and stored.token_hash == feed.token_hash:
                     stored.last_used_at = now
-        return to_ical(bookings, name="SmartOffice")
+        return to_ical(bookings, as_language(saved) or DEFAULT_LANGUAGE, name="SmartOffice")
 
-    async def booking(self, actor_id: int, booking_id: int) -> bytes:
-        """One booking as ``.ics``, for the person booked or whoever booked it; NotFound for anyone else."""
+    async def booking(self, actor_id: int, booking_id: int, language: Language = DEFAULT_LANGUAGE) -> bytes | None:
+        """One booking as ``.ics``, for the person booked or whoever booked it; ``None`` for anyone else (as for
+        a booking that does not exist)."""
         async with self.db.read() as session:
-            booking = await get_booking(session, booking_id)
-        if actor_id not in (booking.employee_id, booking.booked_by_id):
-            raise NotFound("Booking", booking_id)
-        return to_ical([booking])
+            booking = await session.scalar(select(Booking).where(Booking.id == booking_id).options(WITH_PLACE))
+        if booking is None or actor_id not in (booking.employee_id, booking.booked_by_id):
+            return None
+        return to_ical([booking], language)
 
 
-def to_ical(bookings: Sequence[Booking], *, name: str | None = None) -> bytes:
+def to_ical(bookings: Sequence[Booking], language: Language, *, name: str | None = None) -> bytes:
     """A VCALENDAR of the bookings (each with its space, floor and building loaded)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -122,11 +126,12 @@ def to_ical(bookings: Sequence[Booking], *, name: str | None = None) -> bytes:
         calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT1H")
     for booking in bookings:
-        calendar.add_component(_event(booking))
-    return calendar.to_ical()
+        calendar.add_component(_event(booking, language))
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
-def _event(booking: Booking) -> Event:
+def _event(booking: Booking, language: Language) -> Event:
     space = booking.space
     floor = space.floor
     building = floor.building
@@ -142,14 +147,16 @@ def _event(booking: Booking) -> Event:
     event.add("status", STATUS[booking.status])
     event.add("transp", "OPAQUE" if booking.is_active else "TRANSPARENT")
     if space.kind == SpaceKind.DESK:
-        where = f"Desk {space.code}"
+        where = gettext(language, "Desk %(code)s", code=space.code)
         summary = where
     else:
         where = space.name or space.code
         summary = f"{booking.title} ({where})" if booking.title else where
     event.add("summary", summary)
     event.add("location", f"{building.name}, {floor.name}, {where}")
-    event.add("description", f"SmartOffice booking, status: {booking.status.value}")
+    event.add(
+        "description", gettext(language, "SmartOffice booking: %(status)s", status=label(language, booking.status))
+    )
     return event
 
 

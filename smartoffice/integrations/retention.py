@@ -43,4 +43,4 @@ async def purge_booking_events(db: Database, now: datetime, retention_days: int)
 
 async def run_purge_booking_events(runtime: "Runtime") -> int:
     """The periodic job."""
-    return await purge_booking_events(runtime.db, runtime.bookings.clock(), runtime.settings.event_retention_days)
+    return await purge_booking_events(runtime.db, runtime.clock(), runtime.settings.event_retention_days)

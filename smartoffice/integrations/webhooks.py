@@ -34,12 +34,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.db import MAX_PAGE_SIZE, Database, utcnow
-from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
+from smartoffice.errors import CommonInputCode, InvalidInput, NotFound, PermissionDenied
 from smartoffice.ids import encode_id
+from smartoffice.integrations.errors import WebhookInputCode, WebhookPermissionCode
 from smartoffice.integrations.models import (
     BookingEvent,
     DeliveryStatus,
@@ -72,13 +73,13 @@ def check_url(url: str, *, allow_loopback_http: bool) -> str:
         host = parts.hostname or ""
         parts.port  # noqa: B018 - raises ValueError for a malformed port
     except ValueError as exc:
-        raise InvalidInput("url", "WEBHOOK_URL_NOT_ALLOWED") from exc
+        raise InvalidInput("url", WebhookInputCode.WEBHOOK_URL_NOT_ALLOWED) from exc
     if len(url) > 500 or not host or parts.username or parts.password:
-        raise InvalidInput("url", "WEBHOOK_URL_NOT_ALLOWED")
+        raise InvalidInput("url", WebhookInputCode.WEBHOOK_URL_NOT_ALLOWED)
     if parts.scheme == "http" and allow_loopback_http and host in LOOPBACK_HOSTS:
         return url.strip()
     if parts.scheme != "https" or host in LOOPBACK_HOSTS or _is_private_address(host):
-        raise InvalidInput("url", "WEBHOOK_URL_NOT_ALLOWED")
+        raise InvalidInput("url", WebhookInputCode.WEBHOOK_URL_NOT_ALLOWED)
     return url.strip()
 
 
@@ -104,19 +105,15 @@ class WebhookService:
         self.clock = clock
         self.allow_loopback_http = allow_loopback_http
 
-    @classmethod
-    def of(cls, runtime: "Runtime") -> "WebhookService":
-        return cls(runtime.db, runtime.bookings.clock, allow_loopback_http=not runtime.settings.is_production)
-
     async def create(
         self, actor_id: int, url: str, kinds: Sequence[EventKind], description: str | None = None
     ) -> tuple[WebhookSubscription, str]:
         """A new subscription owned by the actor, and its secret (shown this once)."""
         url = check_url(url, allow_loopback_http=self.allow_loopback_http)
         if not kinds:
-            raise InvalidInput("eventKinds", "NO_EVENT_KINDS")
+            raise InvalidInput("eventKinds", WebhookInputCode.NO_EVENT_KINDS)
         if description is not None and len(description) > 200:
-            raise InvalidInput("description", "TEXT_TOO_LONG", max=200)
+            raise InvalidInput("description", CommonInputCode.TEXT_TOO_LONG, max=200)
         secret = "whsec_" + secrets.token_urlsafe(32)
         async with self.db.write() as session:
             existing = await session.scalars(
@@ -125,7 +122,7 @@ class WebhookService:
                 )
             )
             if len(existing.all()) >= MAX_SUBSCRIPTIONS_PER_OWNER:
-                raise InvalidInput("url", "TOO_MANY_WEBHOOKS", max=MAX_SUBSCRIPTIONS_PER_OWNER)
+                raise InvalidInput("url", WebhookInputCode.TOO_MANY_WEBHOOKS, max=MAX_SUBSCRIPTIONS_PER_OWNER)
             subscription = WebhookSubscription(
                 owner_id=actor_id,
                 url=url,
@@ -166,11 +163,16 @@ class WebhookService:
 
     async def deliveries(
         self, actor_id: int, subscription_id: int, first: int = 20, after: int | None = None
-    ) -> DeliveryPage:
-        """A subscription's deliveries, newest first, keyset-paginated on the delivery id."""
+    ) -> DeliveryPage | None:
+        """A subscription's deliveries, newest first, keyset-paginated on the delivery id; ``None`` when there is
+        no such subscription or it is not the actor's (and they are no admin): as if it did not exist."""
         first = max(1, min(first, MAX_PAGE_SIZE))
         async with self.db.read() as session:
-            await self._visible(session, actor_id, subscription_id)
+            subscription = await session.get(WebhookSubscription, subscription_id)
+            if subscription is None or subscription.deleted_at is not None:
+                return None
+            if subscription.owner_id != actor_id and not await roles.is_admin(session, actor_id):
+                return None
             query = (
                 select(WebhookDelivery, BookingEvent.kind)
                 .join(BookingEvent, BookingEvent.id == WebhookDelivery.event_id)
@@ -181,6 +183,25 @@ class WebhookService:
             result = await session.execute(query.order_by(WebhookDelivery.id.desc()).limit(first + 1))
             rows = list(result.all())
         return DeliveryPage(rows[:first], has_next=len(rows) > first)
+
+    async def subscriptions_by_id(self, actor_id: int, ids: Sequence[int]) -> Sequence[WebhookSubscription]:
+        """The live subscriptions among ``ids`` the actor owns (an administrator: all of them)."""
+        async with self.db.read() as session:
+            query = select(WebhookSubscription).where(
+                WebhookSubscription.id.in_(ids), await _visible_to(session, actor_id)
+            )
+            return (await session.scalars(query)).all()
+
+    async def deliveries_by_id(self, actor_id: int, ids: Sequence[int]) -> list[tuple[WebhookDelivery, EventKind]]:
+        """The deliveries among ``ids`` of subscriptions the actor may see, each with its event's kind."""
+        async with self.db.read() as session:
+            query = (
+                select(WebhookDelivery, BookingEvent.kind)
+                .join(BookingEvent, BookingEvent.id == WebhookDelivery.event_id)
+                .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+                .where(WebhookDelivery.id.in_(ids), await _visible_to(session, actor_id))
+            )
+            return [(delivery, kind) for delivery, kind in await session.execute(query)]
 
     @staticmethod
     async def _visible(
@@ -193,8 +214,16 @@ class WebhookService:
         if subscription is None:
             raise NotFound("WebhookSubscription", subscription_id)
         if subscription.owner_id != actor_id and not await roles.is_admin(session, actor_id):
-            raise PermissionDenied("NOT_YOUR_WEBHOOK")
+            raise PermissionDenied(WebhookPermissionCode.NOT_YOUR_WEBHOOK)
         return subscription
+
+
+async def _visible_to(session: AsyncSession, actor_id: int) -> ColumnElement[bool]:
+    """Live subscriptions the actor owns, or every live one for an administrator."""
+    live = WebhookSubscription.deleted_at.is_(None)
+    if await roles.is_admin(session, actor_id):
+        return live
+    return and_(live, WebhookSubscription.owner_id == actor_id)
 
 
 # delivery
@@ -448,7 +477,8 @@ class WebhookDispatcher:
         """Delay after failed attempt ``attempt`` (1-based): exponential, capped, with "equal jitter" (half fixed,
         half random) so that receivers coming back up are not hit by every sender at the same instant."""
         delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return delay / 2 + delay / 2 * self.jitter()
+        wait: timedelta = delay / 2 + delay / 2 * self.jitter()
+        return wait
 
 
 def _receives(subscription: WebhookSubscription, event: BookingEvent, owner_is_admin: bool) -> bool:
@@ -460,4 +490,4 @@ def _receives(subscription: WebhookSubscription, event: BookingEvent, owner_is_a
 
 async def run_webhooks(runtime: "Runtime") -> DispatchReport:
     """The periodic job: fan out new booking events and make the deliveries that are due."""
-    return await WebhookDispatcher(runtime.db, runtime.bookings.clock).run_once()
+    return await WebhookDispatcher(runtime.db, runtime.clock).run_once()

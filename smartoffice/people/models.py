@@ -67,6 +67,8 @@ class Employee(Base):
     """The day this person took up the current post (tenure rules count from here)."""
     share_presence: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Opted in: colleagues outside the person's unit see their name on the desk they booked."""
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language the person chose for the pages (``id`` or ``en``, see smartoffice.i18n); None: not chosen."""
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="raise")
 

@@ -1,23 +1,83 @@
-"""Reading people. Accounts, roles and login come with the identity issue."""
+"""Reading people, and the few things a person changes about themselves.
+
+:class:`PeopleService` owns its transactions; the module-level functions are the steps other domains' services
+run inside their own sessions (a booking locks its person with :func:`get_employee`).
+"""
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import case, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from smartoffice.db import Database
 from smartoffice.errors import NotFound
 from smartoffice.people.models import Employee, Organisation, OrgUnit
+from smartoffice.people.visibility import Viewer
+
+WITH_UNIT = joinedload(Employee.org_unit).joinedload(OrgUnit.organisation)
+"""What ``Employee.from_model`` and the pages need of a person: their unit and its organisation."""
+
+
+class PeopleService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def employee(self, employee_id: int) -> Employee:
+        """With their unit and organisation. Raises NotFound."""
+        async with self.db.read() as session:
+            return await get_employee(session, employee_id)
+
+    async def find_employee(self, employee_id: int) -> Employee | None:
+        """With their unit and organisation, or ``None`` when there is no such person."""
+        return (await self.employees_by_id([employee_id])).get(employee_id)
+
+    async def search(self, text: str, limit: int = 20) -> Sequence[Employee]:
+        """Employees whose name contains ``text`` (case-insensitive), by name."""
+        async with self.db.read() as session:
+            return await search_employees(session, text, limit)
+
+    async def set_presence_sharing(self, actor_id: int, share: bool) -> Employee:
+        """The actor opts in to (or out of) showing their name on the spaces they book. Raises NotFound."""
+        async with self.db.write() as session:
+            return await set_presence_sharing(session, actor_id, share)
+
+    async def saved_language(self, employee_id: int) -> str | None:
+        return await saved_language(self.db, employee_id)
+
+    async def save_language(self, employee_id: int, language: str) -> None:
+        await save_language(self.db, employee_id, language)
+
+    # Batches for the per-request DataLoaders: one IN query each, in a short session of its own, so that
+    # concurrent batches never share a session.
+
+    async def employees_by_id(self, ids: Sequence[int]) -> dict[int, Employee]:
+        """With their unit and organisation, in the same query; missing ids are absent."""
+        query = select(Employee).where(Employee.id.in_(ids)).options(WITH_UNIT)
+        async with self.db.read() as session:
+            return {e.id: e for e in await session.scalars(query)}
+
+    async def org_units_by_id(self, ids: Sequence[int]) -> dict[int, OrgUnit]:
+        query = select(OrgUnit).where(OrgUnit.id.in_(ids)).options(joinedload(OrgUnit.organisation))
+        async with self.db.read() as session:
+            return {u.id: u for u in await session.scalars(query)}
+
+    async def organisations_by_id(self, ids: Sequence[int]) -> Sequence[Organisation]:
+        async with self.db.read() as session:
+            return await get_organisations(session, ids)
+
+    async def nips_by_employee_id(self, viewer_id: int, ids: Sequence[int]) -> dict[int, str | None]:
+        """The NIP of each person where the viewer may see it, else None: SQL selects only those it may."""
+        visible = Viewer(viewer_id).may_see_nip(Employee)
+        query = select(Employee.id, case((visible, Employee.nip), else_=null())).where(Employee.id.in_(ids))
+        async with self.db.read() as session:
+            return {ident: nip for ident, nip in (await session.execute(query)).all()}
 
 
 async def get_employee(session: AsyncSession, employee_id: int, *, lock: bool = False) -> Employee:
     """The employee with their unit and organisation. ``lock`` also takes the person's row lock (``FOR NO KEY
     UPDATE``, PostgreSQL) in the same round trip."""
-    query = (
-        select(Employee)
-        .where(Employee.id == employee_id)
-        .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
-    )
+    query = select(Employee).where(Employee.id == employee_id).options(WITH_UNIT)
     if lock:
         query = query.with_for_update(of=Employee, key_share=True)
     employee = await session.scalar(query)
@@ -32,7 +92,7 @@ async def search_employees(session: AsyncSession, text: str, limit: int = 20) ->
     query = (
         select(Employee)
         .where(Employee.name.ilike(pattern, escape="\\"))
-        .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
+        .options(WITH_UNIT)
         .order_by(Employee.name, Employee.id)
         .limit(limit)
     )
@@ -48,3 +108,15 @@ async def set_presence_sharing(session: AsyncSession, employee_id: int, share: b
     employee = await get_employee(session, employee_id)
     employee.share_presence = share
     return employee
+
+
+async def saved_language(db: Database, employee_id: int) -> str | None:
+    """The page language the person chose (``id``, ``en``), or None: not chosen, or no such employee."""
+    async with db.read() as session:
+        return await session.scalar(select(Employee.language).where(Employee.id == employee_id))
+
+
+async def save_language(db: Database, employee_id: int, language: str) -> None:
+    """Remember the page language the person chose, for browsers without the language cookie."""
+    async with db.write() as session:
+        await session.execute(update(Employee).where(Employee.id == employee_id).values(language=language))

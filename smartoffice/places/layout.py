@@ -242,6 +242,13 @@ class FloorLayoutCache:
             self._entries.pop(floor_id, None)
         return layout
 
+    async def find(self, floor_id: int) -> FloorLayout | None:
+        """The floor's layout as :meth:`get` gives it, or ``None`` when there is no such floor."""
+        try:
+            return await self.get(floor_id)
+        except NotFound:
+            return None
+
     async def version(self) -> str | None:
         """The current layout version, or None when Redis cannot say (then nothing is served from the cache)."""
         if not self.breaker.allow():

@@ -1,13 +1,79 @@
-"""Reading places. Editing them (the facilities pages) comes with the places editor."""
+"""Reading places. Editing them (the facilities pages) comes with the places editor.
 
-from collections.abc import Sequence
+:class:`PlaceService` owns its transactions; the module-level functions are the steps other domains' services
+run inside their own sessions (a booking locks its space with :func:`get_space`).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from smartoffice.db import Database
 from smartoffice.errors import NotFound
 from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind
+
+M = TypeVar("M", Building, Floor, Space)
+T = TypeVar("T")
+
+
+class PlaceService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def sites(self) -> Sequence[Site]:
+        """Every site with its buildings and their floors (three queries, whatever the counts)."""
+        async with self.db.read() as session:
+            return await list_sites(session)
+
+    async def space(self, space_id: int, kind: SpaceKind | None = None) -> Space:
+        """A space with its floor and building loaded; ``kind`` narrows it. Raises NotFound."""
+        async with self.db.read() as session:
+            return await get_space(session, space_id, kind)
+
+    async def rooms_of_building(self, building_id: int) -> tuple[Building, Sequence[Space]] | None:
+        """The building and its meeting rooms (by floor, then code), or ``None`` for an unknown building."""
+        async with self.db.read() as session:
+            building = await session.scalar(
+                select(Building).where(Building.id == building_id).options(selectinload(Building.floors))
+            )
+            if building is None:
+                return None
+            return building, await list_spaces(session, [f.id for f in building.floors], SpaceKind.ROOM)
+
+    # Batches for the per-request DataLoaders: one IN query each, in a short session of its own, so that
+    # concurrent batches never share a session.
+
+    async def by_id(self, model: type[M], ids: Sequence[int]) -> dict[int, M]:
+        """Buildings, floors or spaces by id; missing ids are absent."""
+        async with self.db.read() as session:
+            return {row.id: row for row in await session.scalars(select(model).where(model.id.in_(ids)))}
+
+    async def buildings_by_site_id(self, ids: Sequence[int]) -> list[list[Building]]:
+        query = select(Building).where(Building.site_id.in_(ids)).order_by(Building.code)
+        async with self.db.read() as session:
+            return _group(await session.scalars(query), ids, lambda b: b.site_id)
+
+    async def floors_by_building_id(self, ids: Sequence[int]) -> list[list[Floor]]:
+        query = select(Floor).where(Floor.building_id.in_(ids)).order_by(Floor.level)
+        async with self.db.read() as session:
+            return _group(await session.scalars(query), ids, lambda f: f.building_id)
+
+    async def spaces_by_floor_id(self, ids: Sequence[int]) -> list[list[Space]]:
+        query = select(Space).where(Space.floor_id.in_(ids)).order_by(Space.code)
+        async with self.db.read() as session:
+            return _group(await session.scalars(query), ids, lambda s: s.floor_id)
+
+
+def _group(rows: Iterable[T], ids: Sequence[int], key: Callable[[T], int]) -> list[list[T]]:
+    """Rows grouped under each of ``ids``, in the order of ``ids`` (an empty list where none)."""
+    groups: dict[int, list[T]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return [groups.get(i, []) for i in ids]
 
 
 async def list_sites(session: AsyncSession) -> Sequence[Site]:
@@ -50,6 +116,10 @@ async def list_spaces(
     return (await session.scalars(query)).all()
 
 
+SPACE_TYPE_NAMES = {SpaceKind.DESK: "Desk", SpaceKind.ROOM: "MeetingRoom"}
+"""The public type of a space's id (``smartoffice/ids.py``), by its kind."""
+
+
 async def get_space(
     session: AsyncSession, space_id: int, kind: SpaceKind | None = None, *, lock: bool = False
 ) -> Space:
@@ -62,5 +132,5 @@ async def get_space(
         query = query.with_for_update(of=Space, key_share=True)
     space = await session.scalar(query)
     if space is None or (kind is not None and space.kind != kind):
-        raise NotFound("Desk" if kind == SpaceKind.DESK else "Space", space_id)
+        raise NotFound(SPACE_TYPE_NAMES[kind] if kind else "Space", space_id)
     return space

@@ -27,7 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.models import Booking, BookingStatus
-from smartoffice.errors import InvalidInput, PermissionDenied
+from smartoffice.db import Database
+from smartoffice.errors import CommonInputCode, CommonPermissionCode, InvalidInput, PermissionDenied
 from smartoffice.people.roles import is_facilities_manager
 from smartoffice.places import service as places
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
@@ -88,12 +89,12 @@ async def building_occupancy(
     """Raises NotFound (no such building), PermissionDenied (not its site's facilities manager or an admin) or
     InvalidInput (a reversed range, or one longer than :data:`MAX_DAYS`)."""
     if last < first:
-        raise InvalidInput("to", "RANGE_REVERSED")
+        raise InvalidInput("to", CommonInputCode.RANGE_REVERSED)
     if (last - first).days + 1 > MAX_DAYS:
-        raise InvalidInput("to", "RANGE_TOO_LONG", max_days=MAX_DAYS)
+        raise InvalidInput("to", CommonInputCode.RANGE_TOO_LONG, max_days=MAX_DAYS)
     building = await places.get_building(session, building_id)
     if not await is_facilities_manager(session, viewer_id, building.site_id):
-        raise PermissionDenied("NOT_A_FACILITIES_MANAGER")
+        raise PermissionDenied(CommonPermissionCode.NOT_A_FACILITIES_MANAGER)
     in_building = (
         select(Space.id)
         .join(Floor, Space.floor_id == Floor.id)
@@ -139,3 +140,15 @@ async def building_occupancy(
             for i, d in enumerate(days)
         ],
     )
+
+
+class OccupancyService:
+    """Occupancy reports for facilities managers: each method owns its (read) transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def building_occupancy(self, actor_id: int, building_id: int, first: date, last: date) -> OccupancyReport:
+        """See :func:`building_occupancy`."""
+        async with self.db.read() as session:
+            return await building_occupancy(session, actor_id, building_id, first, last)

@@ -13,23 +13,26 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from smartoffice.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
+from smartoffice.errors import CommonInputCode, InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee, Organisation, OrgUnit
 from smartoffice.people.roles import is_admin, manages, manages_unit
 from smartoffice.places.models import Building
 from smartoffice.policies.engine import Requirement, monday_of, rules_on
+from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode, PolicyRefusalCode
 from smartoffice.policies.facts import load_people, load_policies_for
 from smartoffice.policies.models import AnchorDay, Exemption, ExemptionStatus, Policy, PolicyLevel, WorkDay, WorkMode
 from smartoffice.policies.rules import parse_rules, rules_document
-from smartoffice.policies.service import plan_weeks
+from smartoffice.policies.weeks import plan_weeks
 
 MAX_TEXT = 4_000
 DEFAULT_EXEMPTION_MAX_DAYS = 92
 """Three months, the longest a special-circumstances exemption runs unless a policy says less."""
 
 
-async def _require_manager(session: AsyncSession, actor_id: int, employee: Employee, code: str) -> None:
+async def _require_manager(
+    session: AsyncSession, actor_id: int, employee: Employee, code: PolicyPermissionCode
+) -> None:
     if actor_id != employee.id and not await manages(session, actor_id, employee):
         raise PermissionDenied(code)
 
@@ -50,9 +53,9 @@ async def set_work_day(
     (planning OFFICE here is allowed, for people who sit at an assigned desk).
     """
     employee = await people.get_employee(session, employee_id)
-    await _require_manager(session, actor_id, employee, "NOT_YOUR_PLAN")
+    await _require_manager(session, actor_id, employee, PolicyPermissionCode.NOT_YOUR_PLAN)
     if day < today:
-        raise InvalidInput("date", "PAST_DAY")
+        raise InvalidInput("date", CommonInputCode.PAST_DAY)
     if planned is not None and planned.is_remote:
         await _check_remote_day(session, employee, day, today)
     row = await session.scalar(select(WorkDay).where(WorkDay.employee_id == employee.id, WorkDay.day == day))
@@ -73,7 +76,7 @@ async def record_attendance(
     """What someone did on a day, as an attendance system reports it. Managers and admins (apps by token)."""
     employee = await people.get_employee(session, employee_id)
     if not await manages(session, actor_id, employee):
-        raise PermissionDenied("NOT_YOUR_PLAN")
+        raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_PLAN)
     row = await session.scalar(select(WorkDay).where(WorkDay.employee_id == employee.id, WorkDay.day == day))
     if row is None:
         row = WorkDay(employee_id=employee.id, day=day)
@@ -92,13 +95,13 @@ async def _check_remote_day(session: AsyncSession, employee: Employee, day: date
     if day_plan.requirement == Requirement.REQUIRED:
         # The first reason that names a policy (NOT_ELIGIBLE is a fact; the eligibility rule behind it follows).
         policy = next((reason.policy for reason in day_plan.reasons if reason.policy is not None), None)
-        raise _refusal("DAY_REQUIRED_IN_OFFICE", policy, day=day.isoformat())
+        raise _refusal(PolicyRefusalCode.DAY_REQUIRED_IN_OFFICE, policy, day=day.isoformat())
     if day_plan.requirement == Requirement.NOT_WORKING:
-        raise InvalidInput("date", "NOT_A_WORKING_DAY", day=day.isoformat())
+        raise InvalidInput("date", PolicyInputCode.NOT_A_WORKING_DAY, day=day.isoformat())
     remote = sum(1 for d in plan.working_days if d.day != day and d.status is not None and d.status.is_remote)
     if remote + 1 > plan.remote_days_allowed:
         source = day_plan.rules.sources.get("max_remote_days_per_week") if day_plan.rules else None
-        raise _refusal("REMOTE_ALLOWANCE_USED", source, allowed=plan.remote_days_allowed)
+        raise _refusal(PolicyRefusalCode.REMOTE_ALLOWANCE_USED, source, allowed=plan.remote_days_allowed)
     rules = day_plan.rules
     cap = rules.rules.max_unit_remote_percent if rules is not None else None
     if rules is None or cap is None:
@@ -117,11 +120,14 @@ async def _check_remote_day(session: AsyncSession, employee: Employee, day: date
     )
     if ((remote_already or 0) + 1) * 100 > cap * (members or 0):
         raise _refusal(
-            "UNIT_REMOTE_SHARE_CAP", rules.sources.get("max_unit_remote_percent"), percent=cap, day=day.isoformat()
+            PolicyRefusalCode.UNIT_REMOTE_SHARE_CAP,
+            rules.sources.get("max_unit_remote_percent"),
+            percent=cap,
+            day=day.isoformat(),
         )
 
 
-def _refusal(code: str, policy: Any, **params: object) -> PolicyRefusal:
+def _refusal(code: PolicyRefusalCode, policy: Any, **params: object) -> PolicyRefusal:
     name = policy.name if policy is not None else "-"
     basis = policy.legal_basis if policy is not None else "-"
     return PolicyRefusal(code, policy=name, legal_basis=basis, **params)
@@ -146,27 +152,27 @@ async def request_exemption(
 ) -> Exemption:
     """Ask for remote days beyond the policy: a reason, evidence and a work plan (PermenPANRB 4/2025)."""
     employee = await people.get_employee(session, request.employee_id)
-    await _require_manager(session, actor_id, employee, "NOT_YOUR_PLAN")
+    await _require_manager(session, actor_id, employee, PolicyPermissionCode.NOT_YOUR_PLAN)
     for field, text in (("reason", request.reason), ("evidence", request.evidence), ("workPlan", request.work_plan)):
         if not text.strip():
-            raise InvalidInput(field, "REQUIRED")
+            raise InvalidInput(field, CommonInputCode.REQUIRED)
         if len(text) > MAX_TEXT:
-            raise InvalidInput(field, "TEXT_TOO_LONG", max=MAX_TEXT)
+            raise InvalidInput(field, CommonInputCode.TEXT_TOO_LONG, max=MAX_TEXT)
     if request.starts_on < today:
-        raise InvalidInput("startsOn", "PAST_DAY")
+        raise InvalidInput("startsOn", CommonInputCode.PAST_DAY)
     if request.ends_on < request.starts_on:
-        raise InvalidInput("endsOn", "RANGE_REVERSED")
+        raise InvalidInput("endsOn", CommonInputCode.RANGE_REVERSED)
     if not 1 <= request.remote_days_per_week <= 5:
-        raise InvalidInput("remoteDaysPerWeek", "OUT_OF_RANGE", low=1, high=5)
+        raise InvalidInput("remoteDaysPerWeek", CommonInputCode.OUT_OF_RANGE, low=1, high=5)
     person = (await load_people(session, [employee.id], request.starts_on, request.starts_on))[employee.id]
     policies = await load_policies_for(session, request.starts_on, request.starts_on, [person])
     rules = rules_on(request.starts_on, person, policies)
     max_days = rules.rules.exemption_max_days or DEFAULT_EXEMPTION_MAX_DAYS
     if (request.ends_on - request.starts_on).days + 1 > max_days:
-        raise InvalidInput("endsOn", "EXEMPTION_TOO_LONG", max=max_days)
+        raise InvalidInput("endsOn", PolicyInputCode.EXEMPTION_TOO_LONG, max=max_days)
     max_remote = rules.rules.exemption_max_remote_days
     if max_remote is not None and request.remote_days_per_week > max_remote:
-        raise InvalidInput("remoteDaysPerWeek", "OUT_OF_RANGE", low=1, high=max_remote)
+        raise InvalidInput("remoteDaysPerWeek", CommonInputCode.OUT_OF_RANGE, low=1, high=max_remote)
     exemption = Exemption(
         employee_id=employee.id,
         remote_days_per_week=request.remote_days_per_week,
@@ -193,9 +199,9 @@ async def decide_exemption(
         raise NotFound("Exemption", exemption_id)
     employee = await people.get_employee(session, exemption.employee_id)
     if actor_id == employee.id or not await manages_unit(session, actor_id, employee.org_unit_id):
-        raise PermissionDenied("NOT_YOUR_DECISION")
+        raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_DECISION)
     if exemption.status != ExemptionStatus.PENDING:
-        raise InvalidInput("exemptionId", "EXEMPTION_NOT_PENDING")
+        raise InvalidInput("exemptionId", PolicyInputCode.EXEMPTION_NOT_PENDING)
     exemption.status = ExemptionStatus.APPROVED if approve else ExemptionStatus.REJECTED
     exemption.decided_by_id = actor_id
     exemption.decided_at = now
@@ -214,11 +220,11 @@ async def set_anchor_days(
     if await session.get(OrgUnit, unit_id) is None:
         raise NotFound("OrgUnit", unit_id)
     if not await manages_unit(session, actor_id, unit_id):
-        raise PermissionDenied("NOT_YOUR_UNIT")
+        raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_UNIT)
     if effective_from < today:
-        raise InvalidInput("effectiveFrom", "PAST_DAY")
+        raise InvalidInput("effectiveFrom", CommonInputCode.PAST_DAY)
     if any(not 0 <= weekday <= 4 for weekday in weekdays) or len(set(weekdays)) != len(weekdays):
-        raise InvalidInput("weekdays", "NOT_WORKING_WEEKDAYS")
+        raise InvalidInput("weekdays", PolicyInputCode.NOT_WORKING_WEEKDAYS)
     await session.execute(
         update(AnchorDay)
         .where(
@@ -286,9 +292,9 @@ async def create_policy(session: AsyncSession, actor_id: int, draft: PolicyDraft
     """
     rules = parse_rules(draft.rules)
     if unknown := set(draft.scope) - set(SCOPE_COLUMNS):
-        raise InvalidInput("scope", "UNKNOWN_SCOPE", names=", ".join(sorted(unknown)))
+        raise InvalidInput("scope", PolicyInputCode.UNKNOWN_SCOPE, names=", ".join(sorted(unknown)))
     if draft.effective_until is not None and draft.effective_until < draft.effective_from:
-        raise InvalidInput("effectiveUntil", "RANGE_REVERSED")
+        raise InvalidInput("effectiveUntil", CommonInputCode.RANGE_REVERSED)
     for field, text, longest in (
         ("code", draft.code, 64),
         ("name", draft.name, 200),
@@ -296,9 +302,9 @@ async def create_policy(session: AsyncSession, actor_id: int, draft: PolicyDraft
         ("setBy", draft.set_by, 200),
     ):
         if not text.strip():
-            raise InvalidInput(field, "REQUIRED")
+            raise InvalidInput(field, CommonInputCode.REQUIRED)
         if len(text.strip()) > longest:
-            raise InvalidInput(field, "TEXT_TOO_LONG", max=longest)
+            raise InvalidInput(field, CommonInputCode.TEXT_TOO_LONG, max=longest)
     for column, model in SCOPE_REFERENCES.items():
         if (ident := draft.scope.get(column)) is not None and await session.get(model, ident) is None:
             raise NotFound(model.__name__, ident)
@@ -310,9 +316,9 @@ async def create_policy(session: AsyncSession, actor_id: int, draft: PolicyDraft
             or unit_id is None
             or not await manages_unit(session, actor_id, unit_id)
         ):
-            raise PermissionDenied("NOT_YOUR_POLICY")
+            raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_POLICY)
     if await session.scalar(select(Policy.id).where(Policy.code == draft.code.strip())) is not None:
-        raise InvalidInput("code", "DUPLICATE_CODE", value=draft.code)
+        raise InvalidInput("code", PolicyInputCode.DUPLICATE_CODE, value=draft.code)
     policy = Policy(
         code=draft.code.strip(),
         name=draft.name.strip(),
@@ -343,9 +349,9 @@ async def end_policy(session: AsyncSession, actor_id: int, policy_id: int, last_
         or policy.org_unit_id is None
         or not await manages_unit(session, actor_id, policy.org_unit_id)
     ):
-        raise PermissionDenied("NOT_YOUR_POLICY")
+        raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_POLICY)
     if last_day < policy.effective_from:
-        raise InvalidInput("lastDay", "RANGE_REVERSED")
+        raise InvalidInput("lastDay", CommonInputCode.RANGE_REVERSED)
     policy.effective_until = last_day
     await session.flush()
     return policy

@@ -8,6 +8,7 @@ from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
 from smartoffice.errors import PolicyRefusal
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
 from smartoffice.policies.engine import occupancy_cap
+from smartoffice.policies.errors import PolicyRefusalCode
 from smartoffice.policies.facts import load_building_policies
 
 
@@ -48,5 +49,9 @@ async def check_occupancy_cap(
     seats = percent * desks // 100
     if booked + 1 > seats:
         raise PolicyRefusal(
-            "OCCUPANCY_CAP", policy=policy.name, legal_basis=policy.legal_basis, percent=percent, seats=seats
+            PolicyRefusalCode.OCCUPANCY_CAP,
+            policy=policy.name,
+            legal_basis=policy.legal_basis,
+            percent=percent,
+            seats=seats,
         )

@@ -268,8 +268,8 @@ def _ineligibility(
             Reason(ReasonCode.TOO_NEW_IN_POST, source("min_days_in_post"), {"days": days_in_post, "needed": needed})
         )
     if eligibility.ratings is not None and person.latest_rating not in eligibility.ratings:
-        allowed = ", ".join(rating.value for rating in eligibility.ratings)
-        params = {"rating": person.latest_rating or "none", "allowed": allowed}
+        # The ratings themselves, not words: smartoffice.policies.wording labels them in the reader's language.
+        params = {"rating": person.latest_rating, "allowed": tuple(eligibility.ratings)}
         reasons.append(Reason(ReasonCode.RATING_NOT_ALLOWED, source("ratings"), params))
     return tuple(reasons)
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import msgspec
 
 from smartoffice.errors import InvalidInput
+from smartoffice.policies.errors import PolicyInputCode
 from smartoffice.policies.models import Rating
 
 WeekDays = Annotated[int, msgspec.Meta(ge=0, le=5)]
@@ -67,7 +68,7 @@ def parse_rules(document: dict[str, Any]) -> PolicyRules:
     try:
         return msgspec.convert(document, PolicyRules, strict=False)
     except msgspec.ValidationError as exc:
-        raise InvalidInput("rules", "INVALID_RULES", detail=str(exc)) from None
+        raise InvalidInput("rules", PolicyInputCode.INVALID_RULES, detail=str(exc)) from None
 
 
 def rules_document(rules: PolicyRules) -> dict[str, Any]:

@@ -1,324 +1,149 @@
-"""My week and a unit's compliance: the engine's answers for people, with who may see them and suggestions."""
+"""Office-day policies for people and apps: :class:`PolicyService`, one per process, owns their transactions.
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+Each method opens one transaction (a read for an answer, a write for a change) and does its work with the functions
+that run inside one: :mod:`~smartoffice.policies.weeks` (a person's week, a unit's compliance),
+:mod:`~smartoffice.policies.changes` (plans, attendance, exemptions, anchor days, policies) and
+:mod:`~smartoffice.policies.lists`. They check who may act and raise domain errors; a write that raises changes
+nothing.
+
+"Today" is the date in WITA by the runtime's clock: the policies are national, and IKN's offices keep WITA.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
-from smartoffice.availability.slots import LocalDay
-from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
-from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
+from smartoffice.db import Database, utcnow
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee, OrgUnit
-from smartoffice.people.roles import manages, manages_unit
-from smartoffice.places.models import Building, Floor, Space, SpaceKind, Zone
-from smartoffice.policies.engine import (
-    PolicyView,
-    Requirement,
-    WeekPlan,
-    WorkMode,
-    monday_of,
-    plan_week,
-)
-from smartoffice.policies.facts import load_attendance, load_people, load_policies_for
-from smartoffice.workcalendar.service import load_calendar
+from smartoffice.places import service as places
+from smartoffice.policies import changes, lists, weeks
+from smartoffice.policies.changes import ExemptionRequest, PolicyDraft
+from smartoffice.policies.models import AnchorDay, Exemption, Policy, WorkDay, WorkMode
+from smartoffice.policies.weeks import MyWeek, UnitWeek
 
-MAX_UNIT_MEMBERS = 2_000
-"""The largest subtree a compliance report covers in one answer (an Eselon I unit of the demo has ~400)."""
-MAX_SUGGESTIONS = 3
+POLICY_TIME_ZONE = ZoneInfo("Asia/Makassar")
+"""Weeks and "today" for policies are in the capital's time zone (WITA)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Suggestion:
-    """A desk to book on a day the person should (or may want to) be in, near the teammates who are."""
+class WeekOverview:
+    """A person's week and where the week page links to, read in one transaction."""
 
-    day: date
-    requirement: Requirement
-    teammates_in: int
-    zone_name: str | None
-    desk_id: int | None
-    desk_name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class MyWeek:
-    plan: WeekPlan
-    employee: Employee
-    suggestions: Sequence[Suggestion]
+    week: MyWeek
+    home_floor_id: int | None
+    """Where "book a desk" points: the floor of the hot-desk zone nearest the person's unit (None: no zone)."""
+    desk_floor_ids: Mapping[int, int]
+    """The floor of each suggested desk, by desk id."""
+    managed_units: Sequence[OrgUnit]
+    """The units whose compliance the viewer monitors."""
 
 
-@dataclass(frozen=True, slots=True)
-class DayShare:
-    """How many of a unit plan (or were) remote on a day, against the cap in force."""
+class PolicyService:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
 
-    day: date
-    members: int
-    remote: int
-    cap_percent: int | None
-    policy: PolicyView | None
+    def today(self) -> date:
+        """Today in WITA: the day weeks are judged on, and before which plans can no longer change."""
+        return self.clock().astimezone(POLICY_TIME_ZONE).date()
 
-    @property
-    def is_breached(self) -> bool:
-        return self.cap_percent is not None and self.remote * 100 > self.cap_percent * self.members
+    # weeks
 
+    async def my_week(self, actor_id: int, employee_id: int, week_of: date | None = None) -> MyWeek:
+        """The week holding ``week_of`` (default: this week) of a person the actor may see (see
+        :func:`~smartoffice.policies.weeks.can_see_week`). Raises NotFound, PermissionDenied or InvalidInput."""
+        today = self.today()
+        async with self.db.read() as session:
+            return await weeks.my_week(session, actor_id, employee_id, week_of or today, today)
 
-@dataclass(frozen=True, slots=True)
-class UnitWeek:
-    unit: OrgUnit
-    """With its organisation loaded."""
-    monday: date
-    weeks: Sequence[tuple[Employee, WeekPlan]]
-    """Each member (with their unit and organisation loaded) and their week, by name."""
-    shares: Sequence[DayShare]
+    async def week_overview(self, actor_id: int, employee_id: int, week_of: date | None = None) -> WeekOverview:
+        """:meth:`my_week` with the floors its links lead to and the units the actor monitors (the week page)."""
+        today = self.today()
+        async with self.db.read() as session:
+            week = await weeks.my_week(session, actor_id, employee_id, week_of or today, today)
+            home_floor = await weeks.home_floor_id(session, week.plan.person.unit_path)
+            desk_floors = {
+                s.desk_id: (await places.get_space(session, s.desk_id)).floor_id
+                for s in week.suggestions
+                if s.desk_id is not None
+            }
+            managed = await weeks.units_managed_by(session, actor_id)
+        return WeekOverview(week, home_floor, desk_floors, managed)
 
+    async def unit_week(self, actor_id: int, unit_id: int, week_of: date | None = None) -> UnitWeek:
+        """Compliance of a unit's subtree for the week holding ``week_of`` (default: this week): unit managers over
+        it and administrators. Raises NotFound, PermissionDenied or InvalidInput."""
+        today = self.today()
+        async with self.db.read() as session:
+            return await weeks.unit_week(session, actor_id, unit_id, week_of or today, today)
 
-async def can_see_week(session: AsyncSession, viewer_id: int, employee: Employee) -> bool:
-    """The person, their direct supervisor, a unit manager over them, or an admin."""
-    return viewer_id == employee.id or await manages(session, viewer_id, employee)
+    # lists
 
+    async def policies_in_force(self, actor_id: int, day: date | None = None) -> Sequence[Policy]:
+        """The policies in force on ``day`` (default: today) that the actor may see, national first."""
+        async with self.db.read() as session:
+            return await lists.policies_in_force(session, actor_id, day or self.today())
 
-WEEKS_FROM, WEEKS_UNTIL = date(1970, 1, 1), date(2199, 12, 31)
-"""The weeks a week can be asked about: far around any policy, and well inside what a date can hold (the week of
-0001-01-01 ran off the calendar while loading the day before it)."""
+    async def policies_by_id(self, ids: Sequence[int]) -> dict[int, Policy]:
+        """The policies with these ids that exist, in one query (for a DataLoader's batch)."""
+        async with self.db.read() as session:
+            return {row.id: row for row in await session.scalars(select(Policy).where(Policy.id.in_(ids)))}
 
+    async def exemptions_of(self, employee_id: int) -> list[tuple[Exemption, Employee]]:
+        async with self.db.read() as session:
+            return await lists.exemptions_of(session, employee_id)
 
-def week_monday(week_of: date) -> date:
-    """The Monday of ``week_of``'s week; a day outside ``WEEKS_FROM``..``WEEKS_UNTIL`` is an invalid ``weekOf``."""
-    if not WEEKS_FROM <= week_of <= WEEKS_UNTIL:
-        raise InvalidInput("weekOf", "OUT_OF_RANGE", low=WEEKS_FROM.isoformat(), high=WEEKS_UNTIL.isoformat())
-    return monday_of(week_of)
+    async def exemptions_to_decide(self, actor_id: int) -> list[tuple[Exemption, Employee]]:
+        async with self.db.read() as session:
+            return await lists.exemptions_to_decide(session, actor_id)
 
+    # changes
 
-async def my_week(session: AsyncSession, viewer_id: int, employee_id: int, week_of: date, today: date) -> MyWeek:
-    employee = await people.get_employee(session, employee_id)
-    if not await can_see_week(session, viewer_id, employee):
-        raise PermissionDenied("NOT_YOUR_WEEK")
-    monday = week_monday(week_of)
-    plans = await plan_weeks(session, [employee.id], monday, today, with_supervisors=True)
-    plan = plans[employee.id]
-    return MyWeek(plan, employee, await _suggestions(session, employee, plan))
+    async def set_work_plan(self, actor_id: int, employee_id: int, day: date, mode: WorkMode | None) -> WorkDay | None:
+        """Plan a day from today on, or clear its plan (``mode`` None); None when the day then holds nothing.
+        Raises PolicyRefusal for a remote day the policies forbid (see :func:`changes.set_work_day`)."""
+        async with self.db.write() as session:
+            return await changes.set_work_day(session, actor_id, employee_id, day, self.today(), planned=mode)
 
+    async def record_attendance(
+        self, actor_id: int, employee_id: int, day: date, mode: WorkMode | None
+    ) -> WorkDay | None:
+        async with self.db.write() as session:
+            return await changes.record_attendance(session, actor_id, employee_id, day, mode)
 
-async def plan_weeks(
-    session: AsyncSession, employee_ids: Sequence[int], monday: date, today: date, *, with_supervisors: bool
-) -> dict[int, WeekPlan]:
-    """Each employee's week in a fixed number of queries (their supervisors' attendance too, for co-presence)."""
-    sunday = monday + timedelta(days=6)
-    persons = await load_people(session, employee_ids, monday, sunday)
-    supervisors = (
-        {p.supervisor_id for p in persons.values() if p.supervisor_id is not None} if with_supervisors else set()
-    )
-    attendance = await load_attendance(session, set(persons) | supervisors, monday, sunday)
-    policies = await load_policies_for(session, monday, sunday, persons.values())
-    calendar = await load_calendar(session, monday, sunday)
-    return {
-        person.id: plan_week(
-            person,
-            monday,
-            today,
-            policies,
-            calendar,
-            attendance.get(person.id, {}),
-            attendance.get(person.supervisor_id, {}) if person.supervisor_id is not None else None,
-        )
-        for person in persons.values()
-    }
+    async def request_exemption(self, actor_id: int, request: ExemptionRequest) -> tuple[Exemption, Employee]:
+        """The new request and its person (with their unit and organisation)."""
+        async with self.db.write() as session:
+            exemption = await changes.request_exemption(session, actor_id, request, self.today(), self.clock())
+            return exemption, await people.get_employee(session, exemption.employee_id)
 
-
-async def _suggestions(session: AsyncSession, employee: Employee, plan: WeekPlan) -> list[Suggestion]:
-    """For the coming working days not yet planned in the office: the zone where most teammates have desks
-    booked, and a free desk there. Required days come first; flexible days only when office days remain to be
-    chosen (beyond the flexible days already in the office) and teammates are in, one per day still to choose."""
-    chosen = sum(
-        1 for day in plan.working_days if day.requirement == Requirement.FLEXIBLE and day.status == WorkMode.OFFICE
-    )
-    to_choose = max(0, plan.office_days_to_choose - chosen)
-    open_days = [
-        day
-        for day in plan.working_days
-        if day.day >= plan.today
-        and day.planned != WorkMode.OFFICE
-        and day.status not in (WorkMode.LEAVE, WorkMode.DUTY_TRAVEL)
-        and (day.requirement == Requirement.REQUIRED or to_choose > 0)
-    ]
-    if not open_days:
-        return []
-    zones_by_day = await _teammate_zones(session, employee, plan.days[0].day, plan.days[-1].day)
-    suggestions = []
-    for day in sorted(open_days, key=lambda d: (d.requirement != Requirement.REQUIRED, d.day)):
-        zones = zones_by_day.get(day.day, Counter())
-        if day.requirement == Requirement.FLEXIBLE:
-            if not zones or to_choose == 0:
-                continue
-            to_choose -= 1
-        desk = await _free_desk(session, zones.most_common(1)[0][0], day.day) if zones else None
-        suggestions.append(
-            Suggestion(
-                day.day,
-                day.requirement,
-                sum(zones.values()),
-                desk.zone_name if desk else None,
-                desk.id if desk else None,
-                desk.name if desk else None,
+    async def decide_exemption(
+        self, actor_id: int, exemption_id: int, *, approve: bool, note: str | None
+    ) -> tuple[Exemption, Employee]:
+        """The decided request and its person (with their unit and organisation)."""
+        async with self.db.write() as session:
+            exemption = await changes.decide_exemption(
+                session, actor_id, exemption_id, approve=approve, note=note, now=self.clock()
             )
-        )
-        if len(suggestions) == MAX_SUGGESTIONS:
-            break
-    return suggestions
+            return exemption, await people.get_employee(session, exemption.employee_id)
 
+    async def set_anchor_days(
+        self, actor_id: int, unit_id: int, weekdays: Sequence[int], effective_from: date
+    ) -> list[AnchorDay]:
+        """Replace a unit's anchor days (weekday numbers, 0 = Monday) from ``effective_from`` on."""
+        async with self.db.write() as session:
+            return await changes.set_anchor_days(
+                session, actor_id, unit_id, list(weekdays), effective_from, self.today()
+            )
 
-async def _teammate_zones(
-    session: AsyncSession, employee: Employee, first: date, last: date
-) -> dict[date, Counter[int]]:
-    """Per local day, the zones of the desks the person's unit colleagues hold (one query for the week)."""
-    since = datetime.combine(first - timedelta(days=1), time(), UTC)
-    until = datetime.combine(last + timedelta(days=2), time(), UTC)
-    rows = await session.execute(
-        select(Space.zone_id, Booking.start_at, Building.time_zone)
-        .join(Booking, Booking.space_id == Space.id)
-        .join(Floor, Space.floor_id == Floor.id)
-        .join(Building, Floor.building_id == Building.id)
-        .join(Employee, Booking.employee_id == Employee.id)
-        .where(
-            Employee.org_unit_id == employee.org_unit_id,
-            Employee.id != employee.id,
-            Booking.status.in_(ACTIVE_STATUSES),
-            Booking.space_kind == SpaceKind.DESK,
-            Booking.start_at >= since,
-            Booking.start_at < until,
-            Space.zone_id.is_not(None),
-        )
-    )
-    zones: dict[date, Counter[int]] = defaultdict(Counter)
-    for zone_id, start_at, time_zone in rows:
-        if zone_id is not None:
-            zones[start_at.astimezone(ZoneInfo(time_zone)).date()][zone_id] += 1
-    return zones
+    async def create_policy(self, actor_id: int, draft: PolicyDraft) -> Policy:
+        async with self.db.write() as session:
+            return await changes.create_policy(session, actor_id, draft, self.clock())
 
-
-@dataclass(frozen=True, slots=True)
-class _FreeDesk:
-    id: int
-    name: str
-    zone_name: str
-
-
-async def _free_desk(session: AsyncSession, zone_id: int, day: date) -> _FreeDesk | None:
-    """A hot desk in the zone that nobody holds at any time of the local day."""
-    zone = (
-        await session.execute(
-            select(Zone.name, Building.time_zone)
-            .join(Floor, Zone.floor_id == Floor.id)
-            .join(Building, Floor.building_id == Building.id)
-            .where(Zone.id == zone_id)
-        )
-    ).one()
-    local = LocalDay(day, zone.time_zone)
-    taken = exists().where(
-        Booking.space_id == Space.id,
-        Booking.status.in_(ACTIVE_STATUSES),
-        overlapping(local.start_at, local.end_at),
-    )
-    row = (
-        await session.execute(
-            select(Space.id, Space.name, Space.code)
-            .where(Space.zone_id == zone_id, Space.kind == SpaceKind.DESK, Space.assigned_employee_id.is_(None), ~taken)
-            .order_by(Space.code)
-            .limit(1)
-        )
-    ).first()
-    return _FreeDesk(row.id, row.name or row.code, zone.name) if row else None
-
-
-async def unit_week(session: AsyncSession, viewer_id: int, unit_id: int, week_of: date, today: date) -> UnitWeek:
-    """Compliance of everyone in a unit's subtree for a week (Pasal 35 monitoring): unit managers and admins."""
-    unit = await session.get(OrgUnit, unit_id, options=[joinedload(OrgUnit.organisation)])
-    if unit is None:
-        raise NotFound("OrgUnit", unit_id)
-    if not await manages_unit(session, viewer_id, unit_id):
-        raise PermissionDenied("NOT_YOUR_UNIT")
-    members = await _members(session, unit_id)
-    monday = week_monday(week_of)
-    plans = await plan_weeks(session, [m.id for m in members], monday, today, with_supervisors=True)
-    weeks = [(member, plans[member.id]) for member in members if member.id in plans]
-    return UnitWeek(unit, monday, weeks, _shares(weeks, monday))
-
-
-async def _members(session: AsyncSession, unit_id: int) -> list[Employee]:
-    tree = select(OrgUnit.id).where(OrgUnit.id == unit_id).cte("subtree", recursive=True)
-    tree = tree.union_all(select(OrgUnit.id).join(tree, OrgUnit.parent_id == tree.c.id))
-    rows = await session.scalars(
-        select(Employee)
-        .where(Employee.org_unit_id.in_(select(tree.c.id)))
-        .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
-        .order_by(Employee.name, Employee.id)
-        .limit(MAX_UNIT_MEMBERS)
-    )
-    return list(rows)
-
-
-def _shares(weeks: Sequence[tuple[Employee, WeekPlan]], monday: date) -> list[DayShare]:
-    """Per weekday that is a working day for some member: the subtree's remote count against the tightest cap in
-    force for any of them (for a unit without sub-units, exactly the share the cap limits)."""
-    shares = []
-    for offset in range(5):
-        day = monday + timedelta(days=offset)
-        plans = [plan.days[offset] for _, plan in weeks if plan.days[offset].requirement != Requirement.NOT_WORKING]
-        if not plans:
-            continue
-        remote = sum(1 for p in plans if p.status is not None and p.status.is_remote)
-        capped = [p.rules for p in plans if p.rules is not None and p.rules.rules.max_unit_remote_percent is not None]
-        cap = min((r.rules.max_unit_remote_percent for r in capped), default=None)  # type: ignore[type-var]
-        source = next(
-            (r.sources.get("max_unit_remote_percent") for r in capped if r.rules.max_unit_remote_percent == cap), None
-        )
-        shares.append(DayShare(day, len(plans), remote, cap, source))
-    return shares
-
-
-# Where the week pages link to. (Appended for the pages; the two imports are local to leave this module's own
-# import block to its owner.)
-
-
-async def units_managed_by(session: AsyncSession, employee_id: int) -> list[OrgUnit]:
-    """The units whose compliance the person monitors, for links from their week: each unit they are a unit
-    manager of; an admin without such a role (they may see every unit) gets their own unit."""
-    from smartoffice.people.models import Role, RoleAssignment
-    from smartoffice.people.roles import is_admin
-
-    rows = await session.scalars(
-        select(OrgUnit)
-        .join(RoleAssignment, RoleAssignment.org_unit_id == OrgUnit.id)
-        .where(RoleAssignment.employee_id == employee_id, RoleAssignment.role == Role.UNIT_MANAGER)
-        .order_by(OrgUnit.level, OrgUnit.name, OrgUnit.id)
-    )
-    units = list(dict.fromkeys(rows))
-    if not units and await is_admin(session, employee_id):
-        own = await session.scalar(
-            select(OrgUnit).join(Employee, Employee.org_unit_id == OrgUnit.id).where(Employee.id == employee_id)
-        )
-        units = [own] if own is not None else []
-    return units
-
-
-async def home_floor_id(session: AsyncSession, unit_path: Sequence[int]) -> int | None:
-    """The floor of the hot-desk zone of the nearest unit on ``unit_path`` (a person's unit, then the units above
-    it) that has one, the lowest such floor: where "book a desk" on their week points. None without a zone."""
-    if not unit_path:
-        return None
-    rows = await session.execute(
-        select(Zone.org_unit_id, Zone.floor_id)
-        .join(Floor, Zone.floor_id == Floor.id)
-        .where(Zone.org_unit_id.in_(unit_path))
-        .order_by(Floor.level, Zone.floor_id)
-    )
-    first_floor: dict[int, int] = {}
-    for unit_id, floor_id in rows:
-        if unit_id is not None:
-            first_floor.setdefault(unit_id, floor_id)
-    return next((first_floor[unit] for unit in unit_path if unit in first_floor), None)
+    async def end_policy(self, actor_id: int, policy_id: int, last_day: date) -> Policy:
+        async with self.db.write() as session:
+            return await changes.end_policy(session, actor_id, policy_id, last_day)

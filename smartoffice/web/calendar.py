@@ -13,13 +13,12 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_404_NOT_FOUND
 
 from smartoffice.db import is_storable_id
-from smartoffice.errors import NotFound
-from smartoffice.integrations.calendar_feed import CalendarFeedService
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import acting_employee_id
 from smartoffice.web.identity import see_other, with_notice
+from smartoffice.web.language import language_of
 
-ICS = "text/calendar; charset=utf-8"
+ICS = "text/calendar"  # litestar appends "; charset=utf-8" to every text/* type: naming it here said it twice
 SUFFIX = ".ics"
 
 
@@ -41,10 +40,8 @@ def _not_found() -> Response[str]:
 async def calendar_feed(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
     if not name.endswith(SUFFIX) or len(name) > 200:
         return _not_found()
-    runtime = runtime_of(request)
-    try:
-        body = await CalendarFeedService(runtime.db, runtime.bookings.clock).feed(name.removesuffix(SUFFIX))
-    except NotFound:
+    body = await runtime_of(request).calendar_feeds.feed(name.removesuffix(SUFFIX))
+    if body is None:
         return _not_found()
     return _ics(body, "smartoffice.ics", "private, max-age=300")
 
@@ -57,9 +54,7 @@ async def booking_ics(request: Request[Any, Any, Any], name: FromPath[str]) -> R
     viewer_id = acting_employee_id(request)
     if viewer_id is None:
         return see_other(with_notice("/", "pick_identity"))
-    runtime = runtime_of(request)
-    try:
-        body = await CalendarFeedService(runtime.db, runtime.bookings.clock).booking(viewer_id, int(ident))
-    except NotFound:
+    body = await runtime_of(request).calendar_feeds.booking(viewer_id, int(ident), language_of(request))
+    if body is None:
         return _not_found()
     return _ics(body, f"booking-{ident}.ics", "private, no-store")

@@ -6,14 +6,17 @@ from litestar import Request, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from smartoffice.errors import DomainError, NotFound
+from smartoffice.bookings.models import Booking
+from smartoffice.db import is_storable_id
+from smartoffice.errors import NotFound
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import acting_employee_id
-from smartoffice.web.errors import PageError
+from smartoffice.web.errors import PageError, attempt
 from smartoffice.web.floor import floor_url, render_floor
-from smartoffice.web.forms import FormError, is_storable_id, optional_date, optional_int
+from smartoffice.web.forms import FormError, optional_date, optional_int
 from smartoffice.web.home import render_home
 from smartoffice.web.identity import see_other, with_notice
+from smartoffice.web.language import language_of
 
 
 @post("/bookings/{booking_id:int}/cancel", name="cancel-booking")
@@ -27,14 +30,17 @@ async def cancel_booking(request: Request[Any, Any, Any], booking_id: FromPath[i
     viewer_id = acting_employee_id(request)
     if viewer_id is None:
         return see_other(with_notice("/", "pick_identity"))
-    try:
-        if not is_storable_id(booking_id):
-            raise NotFound("Booking", booking_id)
-        booking = await runtime_of(request).bookings.cancel(viewer_id, booking_id)
-    except DomainError as exc:
+    booking = await attempt(_cancel(request, viewer_id, booking_id), language_of(request))
+    if isinstance(booking, PageError):
         if return_to is not None:
-            return await render_floor(request, return_to, day, None, error=PageError.of(exc))
-        return await render_home(request, error=PageError.of(exc))
+            return await render_floor(request, return_to, day, None, error=booking)
+        return await render_home(request, error=booking)
     if return_to is not None:
         return see_other(floor_url(return_to, day, desk=booking.space_id, notice="cancelled"))
     return see_other(with_notice("/", "cancelled"))
+
+
+async def _cancel(request: Request[Any, Any, Any], viewer_id: int, booking_id: int) -> Booking:
+    if not is_storable_id(booking_id):
+        raise NotFound("Booking", booking_id)
+    return await runtime_of(request).bookings.cancel(viewer_id, booking_id)

@@ -19,16 +19,18 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from smartoffice.bookings.checkin import CheckInService, SpaceToday
+from smartoffice.bookings.checkin import CheckIn, SpaceToday
 from smartoffice.bookings.models import Booking, BookingStatus
-from smartoffice.errors import DomainError, NotFound
-from smartoffice.places import service as places
+from smartoffice.db import is_storable_id
+from smartoffice.errors import NotFound
+from smartoffice.i18n import Language, gettext
 from smartoffice.places.models import Space, SpaceKind
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import acting_employee_id, current_viewer
-from smartoffice.web.errors import PageError
-from smartoffice.web.forms import FormError, is_storable_id, optional_int
+from smartoffice.web.errors import PageError, attempt
+from smartoffice.web.forms import FormError, optional_int
 from smartoffice.web.identity import see_other, with_notice
+from smartoffice.web.language import language_of
 
 NOTICES = ("checked_in", "already_checked_in", "checked_out")
 QR_CACHE_SECONDS = 24 * 3600
@@ -81,17 +83,9 @@ async def check_in(request: Request[Any, Any, Any], space_id: FromPath[int]) -> 
     viewer_id = acting_employee_id(request)
     if viewer_id is None:
         return see_other("/?" + urlencode({"notice": "pick_identity", "next": check_in_path(space_id)}))
-    service = CheckInService.of(runtime_of(request))
-    try:
-        booking_id = optional_int(form.get("booking_id"), "booking_id")
-        if not is_storable_id(space_id):
-            raise NotFound("Space", space_id)
-        if booking_id is None:
-            result = await service.check_in_at_space(viewer_id, space_id)
-        else:
-            result = await service.check_in(viewer_id, booking_id)
-    except (DomainError, FormError) as exc:
-        return await render_check_in(request, space_id, error=PageError.of(exc))
+    result = await attempt(_check_in(request, viewer_id, space_id, form.get("booking_id")), language_of(request))
+    if isinstance(result, PageError):
+        return await render_check_in(request, space_id, error=result)
     notice = "already_checked_in" if result.already_checked_in else "checked_in"
     # The booking's own space: a booking id from another space's form still lands where the booking is.
     return see_other(with_notice(check_in_path(result.booking.space_id), notice))
@@ -103,14 +97,28 @@ async def check_out(request: Request[Any, Any, Any], space_id: FromPath[int]) ->
     viewer_id = acting_employee_id(request)
     if viewer_id is None:
         return see_other("/?" + urlencode({"notice": "pick_identity", "next": check_in_path(space_id)}))
-    try:
-        booking_id = optional_int(form.get("booking_id"), "booking_id")
-        if booking_id is None:
-            raise FormError("booking_id", "missing_booking_id")
-        await CheckInService.of(runtime_of(request)).check_out(viewer_id, booking_id)
-    except (DomainError, FormError) as exc:
-        return await render_check_in(request, space_id, error=PageError.of(exc))
+    checked_out = await attempt(_check_out(request, viewer_id, form.get("booking_id")), language_of(request))
+    if isinstance(checked_out, PageError):
+        return await render_check_in(request, space_id, error=checked_out)
     return see_other(with_notice(check_in_path(space_id), "checked_out"))
+
+
+async def _check_in(request: Request[Any, Any, Any], viewer_id: int, space_id: int, booking: str | None) -> CheckIn:
+    """The booking the form names (``booking``), else the viewer's booking open at this space now."""
+    booking_id = optional_int(booking, "booking_id")
+    if not is_storable_id(space_id):
+        raise NotFound("Space", space_id)
+    checkins = runtime_of(request).checkins
+    if booking_id is None:
+        return await checkins.check_in_at_space(viewer_id, space_id)
+    return await checkins.check_in(viewer_id, booking_id)
+
+
+async def _check_out(request: Request[Any, Any, Any], viewer_id: int, booking: str | None) -> Booking:
+    booking_id = optional_int(booking, "booking_id")
+    if booking_id is None:
+        raise FormError("booking_id", "missing_booking_id")
+    return await runtime_of(request).checkins.check_out(viewer_id, booking_id)
 
 
 @get("/spaces/{space_id:int}/qr.svg", name="space-qr")
@@ -120,7 +128,9 @@ async def space_qr_code(request: Request[Any, Any, Any], space_id: FromPath[int]
     url = str(request.url_for("check-in", space_id=space.id))
     code = segno.make(url, error="m", micro=False)
     out = io.BytesIO()
-    code.save(out, kind="svg", scale=8, border=4, title=f"Check in at {space_label(space)}", desc=url, svgclass="qr")
+    language = language_of(request)
+    title = gettext(language, "Check in at %(space)s", space=space_label(language, space))
+    code.save(out, kind="svg", scale=8, border=4, title=title, desc=url, svgclass="qr")
     return Response(
         out.getvalue(),
         media_type="image/svg+xml",
@@ -140,8 +150,8 @@ async def render_check_in(
         raise NotFound("Space", space_id)
     runtime = runtime_of(request)
     viewer = await current_viewer(request)
-    today = await CheckInService.of(runtime).today_at_space(viewer.id if viewer else None, space_id)
-    page = _page(today, check_in_path(space_id))
+    today = await runtime.checkins.today_at_space(viewer.id if viewer else None, space_id)
+    page = _page(language_of(request), today, check_in_path(space_id))
     return Template(
         template_name="checkin.html",
         context={
@@ -159,20 +169,21 @@ async def render_check_in(
 async def _space(request: Request[Any, Any, Any], space_id: int) -> Space:
     if not is_storable_id(space_id):
         raise NotFound("Space", space_id)
-    async with runtime_of(request).db.read() as session:
-        return await places.get_space(session, space_id)
+    return await runtime_of(request).places.space(space_id)
 
 
-def space_label(space: Space) -> str:
-    return f"Desk {space.code}" if space.kind == SpaceKind.DESK else (space.name or space.code)
+def space_label(language: Language, space: Space) -> str:
+    if space.kind == SpaceKind.DESK:
+        return gettext(language, "Desk %(code)s", code=space.code)
+    return space.name or space.code
 
 
-def _page(today: SpaceToday, path: str) -> CheckInPage:
+def _page(language: Language, today: SpaceToday, path: str) -> CheckInPage:
     space = today.space
     zone = ZoneInfo(space.floor.building.time_zone)
     return CheckInPage(
         space_id=space.id,
-        label=space_label(space),
+        label=space_label(language, space),
         is_room=space.kind == SpaceKind.ROOM,
         floor_id=space.floor_id,
         floor_name=space.floor.name,

@@ -16,15 +16,18 @@ from litestar import Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from smartoffice import formats
+from smartoffice.db import is_storable_id
 from smartoffice.errors import NotFound
-from smartoffice.policies import service as policies
-from smartoffice.policies.engine import ComplianceStatus, WorkMode
+from smartoffice.i18n import Language
+from smartoffice.policies.engine import ComplianceStatus
+from smartoffice.policies.models import WorkMode
 from smartoffice.runtime import Runtime, runtime_of
 from smartoffice.web.context import current_viewer
-from smartoffice.web.forms import FormError, is_storable_id, optional_date
-from smartoffice.web.my_week import PageMessage
-from smartoffice.web.week_view import Because, compliance_url, today_in_nusantara, week_url
-from smartoffice.web.words import Words, words_for
+from smartoffice.web.errors import PageError
+from smartoffice.web.forms import FormError, optional_date
+from smartoffice.web.language import language_of
+from smartoffice.web.week_view import Because, compliance_url, week_url
 
 STATUS_ORDER = (ComplianceStatus.NON_COMPLIANT, ComplianceStatus.AT_RISK, ComplianceStatus.COMPLIANT)
 """Worst first: the order a unit head reads the table in."""
@@ -39,25 +42,24 @@ async def unit_compliance_page(
     week: FromQuery[str | None] = None,
     sort: FromQuery[str] = DEFAULT_SORT,
 ) -> Template:
-    words = words_for(request)
+    language = language_of(request)
     if not is_storable_id(unit_id):
         raise NotFound("OrgUnit", unit_id)
     error = None
     try:
         week_of = optional_date(week, "week")
     except FormError as exc:
-        week_of, error = None, PageMessage.of(exc, words)
+        week_of, error = None, PageError.of(exc, language)
     viewer = await current_viewer(request)
     page = None
     if viewer is not None:
-        page = await build_compliance_page(runtime_of(request), words, viewer.id, unit_id, week_of, sort)
+        page = await build_compliance_page(runtime_of(request), language, viewer.id, unit_id, week_of, sort)
     return Template(
         template_name="compliance.html",
         context={
             "page": page,
             "viewer": viewer,
-            "t": words,
-            "page_message": error,
+            "error": error,
             "identity_next": compliance_url(unit_id, week_of),
         },
         status_code=error.status if error else 200,
@@ -69,7 +71,7 @@ class MemberRow:
     employee_id: int
     name: str
     unit_name: str
-    status: str
+    status: ComplianceStatus
     office_days_needed: int
     planned_office_days: int
     actual_office_days: int
@@ -107,7 +109,7 @@ class CompliancePage:
     shares: Sequence[ShareCell]
     cap_policies: Sequence[tuple[str, str]]
     """The name and legal basis of each policy capping a day's remote share, once each."""
-    counts: Mapping[str, int]
+    counts: Mapping[ComplianceStatus, int]
     """How many members have each status."""
     sort: str
     sort_links: Mapping[str, SortLink]
@@ -119,24 +121,23 @@ class CompliancePage:
 
 
 async def build_compliance_page(
-    runtime: Runtime, words: Words, viewer_id: int, unit_id: int, week_of: date | None, sort: str
+    runtime: Runtime, language: Language, viewer_id: int, unit_id: int, week_of: date | None, sort: str
 ) -> CompliancePage:
     """Raises NotFound (no such unit) or PermissionDenied (not a manager of it), as the service does."""
-    today = today_in_nusantara(runtime)
     sort = sort if sort in SORTS else DEFAULT_SORT
-    async with runtime.db.read() as session:
-        unit_week = await policies.unit_week(session, viewer_id, unit_id, week_of or today, today)
+    unit_week = await runtime.policies.unit_week(viewer_id, unit_id, week_of)
+    today = runtime.policies.today()
     monday = unit_week.monday
     rows = [
         MemberRow(
             employee_id=employee.id,
             name=employee.name,
             unit_name=employee.org_unit.name,
-            status=plan.status.value,
+            status=plan.status,
             office_days_needed=plan.office_days_needed,
             planned_office_days=sum(1 for d in plan.working_days if d.planned == WorkMode.OFFICE),
             actual_office_days=sum(1 for d in plan.working_days if d.actual == WorkMode.OFFICE),
-            problems=[Because.of(words, p.code, p.params, p.policy) for p in plan.problems],
+            problems=[Because.of(language, p.code, p.params, p.policy) for p in plan.problems],
             week_url=week_url(monday, employee.id),
         )
         for employee, plan in unit_week.weeks
@@ -144,7 +145,7 @@ async def build_compliance_page(
     shares = [
         ShareCell(
             day=share.day,
-            label=words.day_month(share.day),
+            label=formats.day_month(language, share.day),
             members=share.members,
             remote=share.remote,
             percent=round(share.remote * 100 / share.members) if share.members else 0,
@@ -161,11 +162,11 @@ async def build_compliance_page(
         unit_id=unit_week.unit.id,
         unit_name=unit_week.unit.name,
         monday=monday,
-        range_label=words.week_range(monday, monday + timedelta(days=6)),
+        range_label=formats.week_range(language, monday, monday + timedelta(days=6)),
         members=sorted_members(rows, sort),
         shares=shares,
         cap_policies=list(dict.fromkeys((c.policy_name, c.legal_basis or "") for c in shares if c.policy_name)),
-        counts={status.value: counts.get(status.value, 0) for status in STATUS_ORDER},
+        counts={status: counts.get(status, 0) for status in STATUS_ORDER},
         sort=sort,
         sort_links={column: _sort_link(unit_week.unit.id, monday, column, sort) for column in ("name", "status")},
         previous_url=_url(unit_id, monday - timedelta(days=7), sort),
@@ -177,7 +178,7 @@ async def build_compliance_page(
 
 def sorted_members(rows: Sequence[MemberRow], sort: str) -> list[MemberRow]:
     """``status``: worst first (then by name); ``name``: A to Z; a leading ``-`` reverses either."""
-    rank = {status.value: index for index, status in enumerate(STATUS_ORDER)}
+    rank = {status: index for index, status in enumerate(STATUS_ORDER)}
     by_name = sorted(rows, key=lambda row: (row.name.casefold(), row.employee_id))
     if sort.lstrip("-") == "status":
         # Reversing the status order keeps names A to Z within each status: the reader's second key.

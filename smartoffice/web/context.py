@@ -10,9 +10,7 @@ from typing import Any
 
 from litestar import Request
 
-from smartoffice.errors import NotFound
 from smartoffice.identity.http import login_of
-from smartoffice.people import service as people
 from smartoffice.runtime import runtime_of
 
 SESSION_KEY = "employee_id"
@@ -54,10 +52,8 @@ async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
     employee_id = acting_employee_id(request)
     if employee_id is None:
         return None
-    try:
-        async with runtime_of(request).db.read() as session:
-            employee = await people.get_employee(session, employee_id)
-    except NotFound:
+    employee = await runtime_of(request).people.find_employee(employee_id)
+    if employee is None:
         return None
     unit = employee.org_unit
     return Viewer(employee.id, employee.name, unit.name, unit.organisation.name, login_of(request) is not None)

@@ -1,7 +1,14 @@
-"""How the pages report failures: one status per kind of error, and one error page for what has no other."""
+"""How the pages report failures: one page-error type, in the page's language, with one status per kind of error.
 
+A domain error says what its code's message says (the same catalogue as GraphQL's ``message``), with its days,
+times and the kind of thing it names in the page's language; a malformed form field and a framework error
+(above all a failed CSRF check) get the pages' own words. base.html shows any :class:`PageError` as ``error``;
+``error.html`` is the page for failures with no other page to show them on.
+"""
+
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Request
 from litestar.exceptions import HTTPException
@@ -13,23 +20,30 @@ from litestar.status_codes import (
     HTTP_422_UNPROCESSABLE_ENTITY,
 )
 
-from smartoffice.errors import BookingConflict, DomainError, NotFound, PermissionDenied
+from smartoffice.errors import BookingConflict, DomainError, NotFound, PermissionDenied, PolicyRefusal
+from smartoffice.i18n import Language, gettext
 from smartoffice.web.forms import FormError
+from smartoffice.web.language import language_of
 
 
 @dataclass(frozen=True, slots=True)
 class PageError:
-    """An error as a page shows it: ``message`` from a service, or a ``code`` the templates put into words."""
+    """A failure as a page says it: a title, what went wrong, and the code behind it (``data-code``)."""
 
     status: int
     code: str
-    message: str | None = None
+    title: str
+    text: str
 
     @classmethod
-    def of(cls, exc: DomainError | FormError) -> "PageError":
+    def of(cls, exc: DomainError | FormError, language: Language) -> "PageError":
         if isinstance(exc, FormError):
-            return cls(HTTP_422_UNPROCESSABLE_ENTITY, exc.code)
-        return cls(status_for(exc), exc.code, exc.message)
+            return cls(HTTP_422_UNPROCESSABLE_ENTITY, exc.code, title(language, exc), form_error_text(language, exc))
+        return cls(status_for(exc), exc.code, title(language, exc), exc.message_in(language))
+
+    @classmethod
+    def of_http(cls, exc: HTTPException, language: Language) -> "PageError":
+        return cls(exc.status_code, f"http_{exc.status_code}", title(language, exc), http_error_text(language, exc))
 
 
 def status_for(exc: DomainError) -> int:
@@ -42,19 +56,84 @@ def status_for(exc: DomainError) -> int:
     return HTTP_422_UNPROCESSABLE_ENTITY
 
 
+def title(language: Language, exc: DomainError | FormError | HTTPException) -> str:
+    if isinstance(exc, PolicyRefusal):
+        return gettext(language, "Not possible under your office-day policy")
+    status = exc.status_code if isinstance(exc, HTTPException) else HTTP_422_UNPROCESSABLE_ENTITY
+    if isinstance(exc, DomainError):
+        status = status_for(exc)
+    match status:
+        case 409:
+            return gettext(language, "Already booked")
+        case 404:
+            return gettext(language, "Not found")
+        case 403:
+            return gettext(language, "Not allowed")
+        case 400 | 422:
+            return gettext(language, "Please check and try again")
+    return gettext(language, "Something went wrong")
+
+
+def form_error_text(language: Language, exc: FormError) -> str:
+    """A malformed or missing form field (``invalid_<field>``, ``missing_<field>``)."""
+    missing = exc.code.startswith("missing_")
+    match exc.field:
+        case "date" if missing:
+            return gettext(language, "Choose a date.")
+        case "date" | "week" | "saved":
+            return gettext(language, "That date is not valid. Use the form YYYY-MM-DD.")
+        case "desk_id":
+            return gettext(language, "That is not a desk on this floor. Choose a desk from the plan or the list.")
+        case "start" | "end":
+            return gettext(language, "That time is not valid. Use the form HH:MM.")
+        case "mode":
+            return gettext(language, "Choose office, home, anywhere, leave, duty travel or no plan.")
+        case "employee" | "employee_id":
+            return gettext(language, "That is not a valid employee.")
+        case "booking_id":
+            return gettext(language, "That booking could not be found. Reload the page and try again.")
+    return gettext(language, "Please check the form and try again.")
+
+
+def http_error_text(language: Language, exc: HTTPException) -> str:
+    match exc.status_code:
+        case 403:
+            return gettext(
+                language,
+                "This form has expired or did not come from this site. Go back, reload the page and try again.",
+            )
+        case 404:
+            return gettext(language, "There is no page at this address.")
+        case 400:
+            return gettext(language, "The request could not be understood.")
+    return gettext(language, "Please try again in a moment.")
+
+
+T = TypeVar("T")
+
+
+async def attempt(action: Awaitable[T], language: Language) -> T | PageError:
+    """What ``action`` answers, or the :class:`PageError` for the domain error (or malformed form field) it
+    raised: for a form handler that shows the failure on its own page rather than on ``error.html``."""
+    try:
+        return await action
+    except (DomainError, FormError) as exc:
+        return PageError.of(exc, language)
+
+
 def error_page(error: PageError) -> Template:
     return Template(template_name="error.html", context={"error": error}, status_code=error.status)
 
 
-def render_domain_error(_request: Request[Any, Any, Any], exc: Exception) -> Template:
+def render_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Template:
     assert isinstance(exc, DomainError | FormError)
-    return error_page(PageError.of(exc))
+    return error_page(PageError.of(exc, language_of(request)))
 
 
-def render_http_error(_request: Request[Any, Any, Any], exc: Exception) -> Template:
+def render_http_error(request: Request[Any, Any, Any], exc: Exception) -> Template:
     """Framework errors on the pages' routes, above all a failed CSRF check (403), as a page, not JSON."""
     assert isinstance(exc, HTTPException)
-    return error_page(PageError(exc.status_code, f"http_{exc.status_code}"))
+    return error_page(PageError.of_http(exc, language_of(request)))
 
 
 EXCEPTION_HANDLERS = {

@@ -9,14 +9,14 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from smartoffice.bookings.service import BookDeskRequest
-from smartoffice.errors import DomainError, NotFound
+from smartoffice.db import is_storable_id
+from smartoffice.errors import NotFound
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import acting_employee_id, current_viewer
-from smartoffice.web.errors import PageError
+from smartoffice.web.errors import PageError, attempt
 from smartoffice.web.floor_view import build_floor_page
 from smartoffice.web.forms import (
     FormError,
-    is_storable_id,
     optional_date,
     optional_int,
     optional_time,
@@ -24,6 +24,7 @@ from smartoffice.web.forms import (
     required_int,
 )
 from smartoffice.web.identity import see_other
+from smartoffice.web.language import language_of
 
 
 def floor_url(floor_id: int, day: date | None = None, *, desk: int | None = None, notice: str | None = None) -> str:
@@ -44,7 +45,7 @@ async def floor_page(
     try:
         chosen = optional_date(day)
     except FormError as exc:
-        chosen, error = None, PageError.of(exc)
+        chosen, error = None, PageError.of(exc, language_of(request))
     try:
         selected = optional_int(desk, "desk")
     except FormError:
@@ -65,11 +66,13 @@ async def book_desk(request: Request[Any, Any, Any], floor_id: FromPath[int]) ->
         start = optional_time(form.get("start"), "start")
         end = optional_time(form.get("end"), "end")
     except FormError as exc:
-        return await render_floor(request, floor_id, day, None, error=PageError.of(exc))
-    try:
-        booking = await runtime_of(request).bookings.book_desk(viewer_id, BookDeskRequest(desk_id, day, start, end))
-    except DomainError as exc:
-        return await render_floor(request, floor_id, day, desk_id, error=PageError.of(exc))
+        return await render_floor(request, floor_id, day, None, error=PageError.of(exc, language_of(request)))
+    booking = await attempt(
+        runtime_of(request).bookings.book_desk(viewer_id, BookDeskRequest(desk_id, day, start, end)),
+        language_of(request),
+    )
+    if isinstance(booking, PageError):
+        return await render_floor(request, floor_id, day, desk_id, error=booking)
     # The desk's own floor: a desk id from another floor still lands where the desk is.
     return see_other(floor_url(booking.space.floor_id, day, desk=desk_id, notice="booked"))
 

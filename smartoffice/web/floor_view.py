@@ -181,7 +181,7 @@ async def build_floor_page(
     layout = await runtime.layouts.get(floor_id)
     building = layout.building
     plan = _plan_of(layout)
-    today = local_today(building.time_zone, runtime.bookings.clock())
+    today = local_today(building.time_zone, runtime.clock())
     local_day = LocalDay(day or today, building.time_zone)
     occupancy = await runtime.availability.floor_day(floor_id, building.time_zone, local_day.day)
     window = window_slots(local_day, building.opens_at, building.closes_at)

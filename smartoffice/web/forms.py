@@ -1,7 +1,7 @@
 """Reading the pages' query strings and form fields.
 
-A malformed value is the visitor's mistake, never a 500: it becomes a :class:`FormError` whose ``code`` the
-templates turn into words (so the words can be translated), and the page answers 422.
+A malformed value is the visitor's mistake, never a 500: it becomes a :class:`FormError`, which
+smartoffice.web.errors puts into words in the page's language, and the page answers 422.
 """
 
 from datetime import date, time
@@ -15,7 +15,7 @@ class FormError(Exception):
         super().__init__(code)
         self.field = field
         self.code = code
-        """``invalid_<field>`` or ``missing_<field>``; templates/_messages.html has the words for each."""
+        """``invalid_<field>`` or ``missing_<field>``."""
 
 
 def required_int(value: str | None, field: str) -> int:

@@ -11,14 +11,13 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from smartoffice.bookings.models import Booking
-from smartoffice.people import service as people
-from smartoffice.places import service as places
 from smartoffice.places.models import Site
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import Viewer, current_viewer
 from smartoffice.web.errors import PageError
 from smartoffice.web.floor_view import local_today
 from smartoffice.web.forms import FormError, local_path, optional_date
+from smartoffice.web.language import language_of
 
 DEFAULT_TIME_ZONE = "Asia/Makassar"
 """WITA, where IKN's offices are: the date the home page offers before one is chosen."""
@@ -97,7 +96,7 @@ async def home(
     try:
         chosen = optional_date(day)
     except FormError as exc:
-        chosen, error = None, PageError.of(exc)
+        chosen, error = None, PageError.of(exc, language_of(request))
     return await render_home(request, query=q, day=chosen, notice=notice, error=error, next_path=next_)
 
 
@@ -113,9 +112,8 @@ async def render_home(
     runtime = runtime_of(request)
     viewer = await current_viewer(request)
     query = query.strip()[:100]
-    async with runtime.db.read() as session:
-        sites = await places.list_sites(session)
-        found = await people.search_employees(session, query, SEARCH_LIMIT) if query else None
+    sites = await runtime.places.sites()
+    found = await runtime.people.search(query, SEARCH_LIMIT) if query else None
     upcoming: list[UpcomingBooking] = []
     has_more = False
     if viewer is not None:
@@ -129,7 +127,7 @@ async def render_home(
         query=query,
         matches=matches,
         sites=[_site(site) for site in sites],
-        day=day or local_today(DEFAULT_TIME_ZONE, runtime.bookings.clock()),
+        day=day or local_today(DEFAULT_TIME_ZONE, runtime.clock()),
         day_chosen=day is not None,
         upcoming=upcoming,
         has_more_upcoming=has_more,

@@ -9,8 +9,6 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from smartoffice.errors import NotFound
-from smartoffice.people import service as people
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import act_as, stop_acting
 from smartoffice.web.forms import FormError, local_path, required_int
@@ -24,9 +22,9 @@ async def act_as_employee(request: Request[Any, Any, Any]) -> Redirect:
     target = local_path(form.get("next"))
     try:
         employee_id = required_int(form.get("employee_id"), "employee_id")
-        async with runtime_of(request).db.read() as session:
-            await people.get_employee(session, employee_id)
-    except (FormError, NotFound):
+    except FormError:
+        return see_other(with_notice("/", "unknown_employee"))
+    if await runtime_of(request).people.find_employee(employee_id) is None:
         return see_other(with_notice("/", "unknown_employee"))
     act_as(request, employee_id)
     return see_other(with_notice(target, "acting"))

@@ -15,8 +15,8 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from litestar.types import ControllerRouterHandler
 from redis.exceptions import RedisError
 
-from smartoffice.identity.accounts import verify_login
-from smartoffice.identity.demo_accounts import DEMO_PASSWORD, DemoAccount, list_demo_accounts
+from smartoffice.i18n import Language, gettext
+from smartoffice.identity.demo_accounts import DEMO_PASSWORD, DemoAccount
 from smartoffice.identity.http import session_store
 from smartoffice.identity.oidc import BROWSER_COOKIE, FLOW_TTL_SECONDS, OidcFailure, OidcLogin, ProviderDirectory
 from smartoffice.identity.ratelimit import RateLimiter
@@ -25,7 +25,7 @@ from smartoffice.runtime import runtime_of
 from smartoffice.web.context import current_viewer
 from smartoffice.web.errors import EXCEPTION_HANDLERS
 from smartoffice.web.forms import local_path
-from smartoffice.web.words import words_for
+from smartoffice.web.language import PageLanguageMiddleware, language_of
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,7 @@ async def _render(
     demo = runtime.settings.is_demo
     accounts: list[DemoAccount] = []
     if demo:
-        async with runtime.db.read() as session:
-            accounts = await list_demo_accounts(session)
+        accounts = await runtime.identity.demo_accounts()
     settings = runtime.settings
     oidc_name = settings.oidc_name if settings.is_oidc_enabled else None
     page = LoginPage(email, next_path, accounts, DEMO_PASSWORD if demo and accounts else None, oidc_name)
@@ -61,11 +60,41 @@ async def _render(
         context={
             "page": page,
             "viewer": await current_viewer(request),
-            "login_error": error,
-            "t": words_for(request),
+            "login_error": sign_in_problem(language_of(request), error) if error else None,
         },
         status_code=status,
     )
+
+
+def sign_in_problem(language: Language, code: str) -> str:
+    """Why signing in did not work out: a password sign-in's problem, or an :class:`OidcFailure`'s ``code``."""
+    match code:
+        case "PAGE_SIGN_IN_FAILED":
+            return gettext(language, "That email and password do not match an account.")
+        case "PAGE_SIGN_IN_THROTTLED":
+            return gettext(language, "Too many attempts. Wait a few minutes, then try again.")
+        case "PAGE_OIDC_EXPIRED":
+            return gettext(language, "That sign-in has expired or was already used. Start again.")
+        case "PAGE_OIDC_DENIED":
+            return gettext(language, "The identity provider did not sign you in.")
+        case "PAGE_OIDC_REJECTED":
+            return gettext(language, "The identity provider's answer could not be verified, so you are not signed in.")
+        case "PAGE_OIDC_NO_CLAIM":
+            return gettext(
+                language,
+                "The identity provider did not share what names you here (a verified email or your NIP).",
+            )
+        case "PAGE_OIDC_UNKNOWN_PERSON":
+            return gettext(
+                language,
+                "The identity provider knows you, but no employee in SmartOffice matches you. Ask your administrator.",
+            )
+        case "PAGE_OIDC_UNREACHABLE":
+            return gettext(
+                language,
+                "The identity provider cannot be reached right now. Try again in a moment, or use your password.",
+            )
+    return gettext(language, "Signing in is unavailable right now. Try again in a moment.")
 
 
 @get("/login", name="login-page")
@@ -86,7 +115,7 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
     decision = await RateLimiter(runtime.redis, LOGIN_WINDOW_SECONDS).hit(f"login:{client}", LOGIN_ATTEMPTS)
     if not decision.allowed:
         return await _render(request, email=email, next_path=next_path, error="PAGE_SIGN_IN_THROTTLED", status=429)
-    employee_id = await verify_login(runtime.db, email, password)
+    employee_id = await runtime.identity.verify_login(email, password)
     if employee_id is None:
         return await _render(request, email=email, next_path=next_path, error="PAGE_SIGN_IN_FAILED", status=401)
     try:
@@ -187,6 +216,7 @@ LOGIN_ROUTES: list[ControllerRouterHandler] = [
     Router(
         path="/",
         route_handlers=[login_page, login, logout, login_oidc, login_oidc_callback],
+        middleware=[PageLanguageMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
 ]

@@ -11,6 +11,7 @@ from smartoffice.web.errors import EXCEPTION_HANDLERS
 from smartoffice.web.floor import book_desk, floor_page
 from smartoffice.web.home import home
 from smartoffice.web.identity import act_as_employee, stop_acting_as_employee
+from smartoffice.web.language import PageLanguageMiddleware, switch_language
 from smartoffice.web.my_week import my_week_page, plan_work_day
 
 PAGE_ROUTES: list[ControllerRouterHandler] = [
@@ -32,9 +33,9 @@ PAGE_ROUTES: list[ControllerRouterHandler] = [
             unit_compliance_page,
             calendar_feed,
             booking_ics,
+            switch_language,
         ],
+        middleware=[PageLanguageMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
 ]
-STATIC_ROUTES: list[ControllerRouterHandler] = []
-"""The pages' CSS is inline in templates/base.html, so nothing is served from disk yet."""

@@ -1,35 +1,30 @@
 """The "my week" page's view-model: the policy engine's answer for one person's week, put into words.
 
-Built from the services only (policies, places) inside one read transaction each; templates loop and print.
-Sentences carrying numbers, names or dates are made here in the visitor's language
-(:class:`~smartoffice.web.words.Words`); fixed labels stay in the templates. The reason and problem codes of the
-engine are rendered by the same catalogue as domain errors, so their words live in one place.
+Built from one call to the policy service (:meth:`~smartoffice.policies.service.PolicyService.week_overview`);
+templates loop and print.
+Sentences carrying numbers, names or dates are made here in the page's language (gettext, smartoffice.formats);
+fixed labels stay in the templates. The engine's reasons and problems are put into words by
+:func:`smartoffice.policies.wording.explain`, as GraphQL's ``myWeek`` says them.
 """
 
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from smartoffice.places import service as places
-from smartoffice.policies import service as policies
-from smartoffice.policies.engine import DayPlan, PolicyView, ReasonCode, Requirement, WorkMode
-from smartoffice.policies.service import Suggestion
+from smartoffice import formats
+from smartoffice.i18n import Language, gettext, ngettext
+from smartoffice.policies.engine import ComplianceStatus, DayPlan, PolicyView, ReasonCode, Requirement
+from smartoffice.policies.models import WorkMode
+from smartoffice.policies.weeks import Suggestion
+from smartoffice.policies.wording import explain
 from smartoffice.runtime import Runtime
 from smartoffice.web.floor import floor_url
-from smartoffice.web.floor_view import local_today
-from smartoffice.web.home import DEFAULT_TIME_ZONE
-from smartoffice.web.words import Words
 
-PLAN_CHOICES = (*(mode.value for mode in WorkMode), "none")
+NO_PLAN = "none"
+PLAN_CHOICES: tuple[WorkMode | str, ...] = (*WorkMode, NO_PLAN)
 """What a day's plan form offers: each work mode, or no plan at all."""
-
-
-def today_in_nusantara(runtime: Runtime) -> date:
-    """Today in WITA, where IKN's offices are: the day before which plans can no longer change."""
-    return local_today(DEFAULT_TIME_ZONE, runtime.bookings.clock())
 
 
 def week_url(week: date | None = None, employee_id: int | None = None, **extra: object) -> str:
@@ -45,17 +40,6 @@ def compliance_url(unit_id: int, week: date | None = None, sort: str | None = No
     return f"/units/{unit_id}/compliance" + (f"?{encoded}" if encoded else "")
 
 
-def localised(words: Words, params: Mapping[str, object]) -> dict[str, object]:
-    """A message's parameters with dates (and ISO dates, as refusals carry them) in the visitor's words."""
-    result: dict[str, object] = {}
-    for name, value in params.items():
-        if isinstance(value, str) and len(value) == 10:
-            with suppress(ValueError):
-                value = date.fromisoformat(value)
-        result[name] = words.day_month(value) if isinstance(value, date) else value
-    return result
-
-
 @dataclass(frozen=True, slots=True)
 class Because:
     """A reason or a problem as the page says it, with the policy behind it when there is one."""
@@ -66,10 +50,10 @@ class Because:
     legal_basis: str | None = None
 
     @classmethod
-    def of(cls, words: Words, code: str, params: Mapping[str, Any], policy: PolicyView | None) -> "Because":
+    def of(cls, language: Language, code: str, params: Mapping[str, Any], policy: PolicyView | None) -> "Because":
         return cls(
             code,
-            words(code, **localised(words, params)),
+            explain(language, code, params),
             policy.name if policy else None,
             policy.legal_basis if policy else None,
         )
@@ -83,18 +67,17 @@ class DayCard:
     day: date
     label: str
     """``Wednesday 10 July``, in the visitor's language."""
-    requirement: str
-    """A :class:`~smartoffice.policies.engine.Requirement` value."""
+    requirement: Requirement
     note: str | None
     """The holiday's or cuti bersama's name, or "weekend"."""
     reasons: Sequence[Because]
-    planned: str | None
-    actual: str | None
+    planned: WorkMode | None
+    actual: WorkMode | None
     is_today: bool
     is_past: bool
     can_plan: bool
     """A working day from today on: the plan form is offered."""
-    plan_choice: str
+    plan_choice: WorkMode | str
     """The choice the plan form starts on: the planned mode, or ``none``."""
     booking_url: str | None
 
@@ -134,7 +117,7 @@ class MyWeekPage:
     hours_per_week: str
     hours_policy: Because | None
     """The policy setting the hours (an overlay such as Ramadan's), or None for Perpres 21/2023's."""
-    status: str
+    status: ComplianceStatus
     problems: Sequence[Because]
     suggestions: Sequence[SuggestionView]
     managed_units: Sequence[UnitLink]
@@ -147,23 +130,15 @@ class MyWeekPage:
 
 
 async def build_my_week_page(
-    runtime: Runtime, words: Words, viewer_id: int, employee_id: int, week_of: date | None
+    runtime: Runtime, language: Language, viewer_id: int, employee_id: int, week_of: date | None
 ) -> MyWeekPage:
     """Raises NotFound (no such employee) or PermissionDenied (not the viewer's to see), as the service does."""
-    today = today_in_nusantara(runtime)
-    async with runtime.db.read() as session:
-        week = await policies.my_week(session, viewer_id, employee_id, week_of or today, today)
-        home_floor = await policies.home_floor_id(session, week.plan.person.unit_path)
-        desk_floors = {
-            s.desk_id: (await places.get_space(session, s.desk_id)).floor_id
-            for s in week.suggestions
-            if s.desk_id is not None
-        }
-        managed = await policies.units_managed_by(session, viewer_id)
-    plan, employee = week.plan, week.employee
+    overview = await runtime.policies.week_overview(viewer_id, employee_id, week_of)
+    week, home_floor, desk_floors = overview.week, overview.home_floor_id, overview.desk_floor_ids
+    plan, employee, today = week.plan, week.employee, week.plan.today
     own = employee.id == viewer_id
     employee_param = None if own else employee.id
-    days = [_day_card(words, day, today, home_floor) for day in plan.days]
+    days = [_day_card(language, day, today, home_floor) for day in plan.days]
     by_day = {day.day: day for day in plan.days}
     hours_source = next(
         (d.rules.sources.get("working_hours") for d in reversed(plan.working_days) if d.rules is not None), None
@@ -176,7 +151,7 @@ async def build_my_week_page(
         unit_name=employee.org_unit.name,
         is_own=own,
         monday=plan.monday,
-        range_label=words.week_range(plan.monday, plan.monday + timedelta(days=6)),
+        range_label=formats.week_range(language, plan.monday, plan.monday + timedelta(days=6)),
         days=days,
         office_days_needed=plan.office_days_needed,
         remote_days_allowed=plan.remote_days_allowed,
@@ -184,18 +159,19 @@ async def build_my_week_page(
         office_days=plan.office_days,
         copresence_days_needed=plan.copresence_days_needed,
         copresence_days=plan.copresence_days,
-        needed_because=[Because.of(words, r.code, r.params, r.policy) for r in plan.needed_because],
+        needed_because=[Because.of(language, r.code, r.params, r.policy) for r in plan.needed_because],
         hours_start=plan.working_hours.start,
-        hours_per_week=words.number(plan.working_hours.hours_per_week),
+        hours_per_week=formats.number(language, plan.working_hours.hours_per_week),
         hours_policy=Because("working_hours", hours_source.name, hours_source.name, hours_source.legal_basis)
         if hours_source
         else None,
-        status=plan.status.value,
-        problems=[Because.of(words, p.code, p.params, p.policy) for p in plan.problems],
+        status=plan.status,
+        problems=[Because.of(language, p.code, p.params, p.policy) for p in plan.problems],
         suggestions=[
-            _suggestion(words, s, by_day[s.day], desk_floors.get(s.desk_id or 0), home_floor) for s in week.suggestions
+            _suggestion(language, s, by_day[s.day], desk_floors.get(s.desk_id or 0), home_floor)
+            for s in week.suggestions
         ],
-        managed_units=[UnitLink(unit.name, compliance_url(unit.id, plan.monday)) for unit in managed],
+        managed_units=[UnitLink(unit.name, compliance_url(unit.id, plan.monday)) for unit in overview.managed_units],
         previous_url=week_url(plan.monday - timedelta(days=7), employee_param),
         next_url=week_url(plan.monday + timedelta(days=7), employee_param),
         this_week_url=week_url(None, employee_param),
@@ -213,49 +189,60 @@ def _booking_url(day: date, home_floor: int | None, desk_id: int | None = None, 
     return "/?" + urlencode({"date": day.isoformat()})
 
 
-def _day_card(words: Words, plan: DayPlan, today: date, home_floor: int | None) -> DayCard:
+def _day_card(language: Language, plan: DayPlan, today: date, home_floor: int | None) -> DayCard:
     working = plan.requirement != Requirement.NOT_WORKING
     can_plan = working and plan.day >= today
-    note = plan.calendar_name or (words("PAGE_WEEKEND") if not working and plan.day.weekday() >= 5 else None)
+    weekend = not working and plan.day.weekday() >= 5
+    note = plan.calendar_name or (gettext(language, "Weekend") if weekend else None)
     return DayCard(
         day=plan.day,
-        label=words.day_month(plan.day),
-        requirement=plan.requirement.value,
+        label=formats.day_month(language, plan.day),
+        requirement=plan.requirement,
         note=note,
-        reasons=[Because.of(words, r.code, r.params, r.policy) for r in plan.reasons],
-        planned=plan.planned.value if plan.planned else None,
-        actual=plan.actual.value if plan.actual else None,
+        reasons=[Because.of(language, r.code, r.params, r.policy) for r in plan.reasons],
+        planned=plan.planned,
+        actual=plan.actual,
         is_today=plan.day == today,
         is_past=plan.day < today,
         can_plan=can_plan,
-        plan_choice=plan.planned.value if plan.planned else "none",
+        plan_choice=plan.planned or NO_PLAN,
         booking_url=_booking_url(plan.day, home_floor) if can_plan else None,
     )
 
 
 def _suggestion(
-    words: Words, suggestion: Suggestion, day: DayPlan, desk_floor: int | None, home_floor: int | None
+    language: Language, suggestion: Suggestion, day: DayPlan, desk_floor: int | None, home_floor: int | None
 ) -> SuggestionView:
     """``Wednesday 10 July is your unit's anchor day: 4 of your team have desks in Zona B3, desk B3-14 is free``."""
-    when = words.day_month(suggestion.day)
+    when = formats.day_month(language, suggestion.day)
     if any(reason.code == ReasonCode.ANCHOR_DAY for reason in day.reasons):
-        lead = words("PAGE_SUGGEST_ANCHOR", day=when)
+        lead = gettext(language, "%(day)s is your unit's anchor day", day=when)
     elif suggestion.requirement == Requirement.REQUIRED:
-        lead = words("PAGE_SUGGEST_REQUIRED", day=when)
+        lead = gettext(language, "%(day)s is an office day for you", day=when)
     else:
-        lead = words("PAGE_SUGGEST_FLEXIBLE", day=when)
+        lead = gettext(language, "%(day)s would make a good office day", day=when)
     if suggestion.teammates_in and suggestion.zone_name:
-        team = "PAGE_SUGGEST_TEAM_ONE" if suggestion.teammates_in == 1 else "PAGE_SUGGEST_TEAM"
-        details = [words(team, count=suggestion.teammates_in, zone=suggestion.zone_name)]
+        team = ngettext(
+            language,
+            "%(num)d of your team has a desk in %(zone)s",
+            "%(num)d of your team have desks in %(zone)s",
+            suggestion.teammates_in,
+            zone=suggestion.zone_name,
+        )
     else:
-        details = [words("PAGE_SUGGEST_NO_TEAM")]
+        team = gettext(language, "nobody in your team has booked a desk yet")
     if suggestion.desk_id is not None:
-        details.append(words("PAGE_SUGGEST_DESK_FREE", desk=suggestion.desk_name))
-        link_text = words("PAGE_BOOK_DESK_NAMED", desk=suggestion.desk_name)
+        desk = gettext(language, "desk %(desk)s is free", desk=suggestion.desk_name)
+        # Translators: a suggested day, then what makes it a good one (e.g. "…: 2 of your team have desks in Zona B3,
+        # desk B3-3 is free").
+        text = gettext(language, "%(reason)s: %(team)s, %(desk)s", reason=lead, team=team, desk=desk)
+        link_text = gettext(language, "Book desk %(desk)s", desk=suggestion.desk_name)
     else:
-        link_text = words("PAGE_CHOOSE_DESK")
+        # Translators: a suggested day, then who of the team is in (e.g. "…: nobody in your team has booked a desk").
+        text = gettext(language, "%(reason)s: %(team)s", reason=lead, team=team)
+        link_text = gettext(language, "Choose a desk")
     return SuggestionView(
-        text=f"{lead}: {', '.join(details)}",
+        text=text,
         url=_booking_url(suggestion.day, home_floor, suggestion.desk_id, desk_floor),
         link_text=link_text,
     )

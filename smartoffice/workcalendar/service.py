@@ -10,9 +10,9 @@ before asking. The calendar is national, the same for every employee (see :class
 """
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
 import holidays
@@ -20,8 +20,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from smartoffice.db import utcnow
-from smartoffice.errors import InvalidInput, PermissionDenied
+from smartoffice.db import Database, utcnow
+from smartoffice.errors import CommonInputCode, InvalidInput, PermissionDenied
 from smartoffice.people import roles
 from smartoffice.workcalendar.models import CalendarOverride, DayKind
 
@@ -145,9 +145,9 @@ class WorkingCalendar:
 def check_range(first: date, last: date) -> None:
     """A range a client may ask for: not backwards, at most :data:`MAX_RANGE_DAYS` days."""
     if last < first:
-        raise InvalidInput("to", "RANGE_REVERSED")
+        raise InvalidInput("to", CommonInputCode.RANGE_REVERSED)
     if (last - first).days + 1 > MAX_RANGE_DAYS:
-        raise InvalidInput("to", "RANGE_TOO_LONG", max_days=MAX_RANGE_DAYS)
+        raise InvalidInput("to", CommonInputCode.RANGE_TOO_LONG, max_days=MAX_RANGE_DAYS)
 
 
 async def load_calendar(session: AsyncSession, first: date, last: date) -> WorkingCalendar:
@@ -160,22 +160,24 @@ async def load_calendar(session: AsyncSession, first: date, last: date) -> Worki
     return WorkingCalendar.build(first, last, {day: (kind, name) for day, kind, name in rows})
 
 
-async def set_override(session: AsyncSession, actor_id: int, day: date, kind: DayKind, name: str) -> CalendarOverride:
+async def set_override(
+    session: AsyncSession, actor_id: int, day: date, kind: DayKind, name: str, *, now: datetime | None = None
+) -> CalendarOverride:
     """Make ``day`` a ``kind`` day named ``name``, replacing any override of it. Admins only.
 
-    Setting what is already set changes nothing; a new kind or name records the admin who set it. Raises
-    PermissionDenied, or InvalidInput for the name.
+    Setting what is already set changes nothing; a new kind or name records the admin who set it, and when
+    (``now``, by default the wall clock). Raises PermissionDenied, or InvalidInput for the name.
     """
     await _require_admin(session, actor_id)
     name = name.strip()
     if not name:
-        raise InvalidInput("name", "REQUIRED")
+        raise InvalidInput("name", CommonInputCode.REQUIRED)
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput("name", "NAME_TOO_LONG", max_length=MAX_NAME_LENGTH)
+        raise InvalidInput("name", CommonInputCode.NAME_TOO_LONG, max_length=MAX_NAME_LENGTH)
     # One statement, so that two admins saving the same day at once cannot both insert it.
     insert = sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
     statement = insert(CalendarOverride).values(
-        day=day, kind=kind, name=name, created_by_id=actor_id, created_at=utcnow()
+        day=day, kind=kind, name=name, created_by_id=actor_id, created_at=now or utcnow()
     )
     new = statement.excluded
     await session.execute(
@@ -201,3 +203,33 @@ async def remove_override(session: AsyncSession, actor_id: int, day: date) -> No
 async def _require_admin(session: AsyncSession, actor_id: int) -> None:
     if not await roles.is_admin(session, actor_id):
         raise PermissionDenied()
+
+
+class WorkCalendarService:
+    """The working calendar for people and apps: each method owns its transaction."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def calendar(self, first: date, last: date) -> WorkingCalendar:
+        """The calendar for a range a client asked for: InvalidInput when it is reversed or too long (see
+        :func:`check_range`)."""
+        check_range(first, last)
+        async with self.db.read() as session:
+            return await load_calendar(session, first, last)
+
+    async def set_override(self, actor_id: int, day: date, kind: DayKind, name: str) -> CalendarEntry:
+        """Override ``day`` (see :func:`set_override`); the day as the calendar now marks it."""
+        async with self.db.write() as session:
+            await set_override(session, actor_id, day, kind, name, now=self.clock())
+            calendar = await load_calendar(session, day, day)
+        return calendar.entries[day]
+
+    async def remove_override(self, actor_id: int, day: date) -> CalendarEntry | None:
+        """Remove ``day``'s override (see :func:`remove_override`); the day as the calendar now marks it, or None
+        for an ordinary day."""
+        async with self.db.write() as session:
+            await remove_override(session, actor_id, day)
+            calendar = await load_calendar(session, day, day)
+        return calendar.entries.get(day)

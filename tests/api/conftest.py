@@ -1,7 +1,6 @@
 """GraphQL over the real ASGI app: requests go through litestar, strawberry, the services and the databases."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -10,14 +9,7 @@ from litestar.testing import AsyncTestClient
 from smartoffice.app import create_app
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
-
-OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
-
-GraphQL = Callable[..., Awaitable[dict[str, Any]]]
-
-
-def operation(name: str) -> str:
-    return (OPERATIONS / f"{name}.graphql").read_text()
+from tests.support.graphql import GraphQL, operation
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 """Booking desks through GraphQL: the example operations, executed against the real app."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 from smartoffice.ids import encode_id
-from tests.api.conftest import GraphQL
 from tests.factories import Factory
-from tests.integration.test_book_desk import local_today, tomorrow
+from tests.support.clock import local_today, tomorrow
+from tests.support.graphql import GraphQL
 
 
 async def test_sites_buildings_floors(graphql: GraphQL, factory: Factory) -> None:
@@ -172,7 +172,7 @@ async def test_availability_window_must_be_ordered(graphql: GraphQL, factory: Fa
     floor = await factory.floor()
     variables = {
         "floorId": encode_id("Floor", floor.id),
-        "date": date.today().isoformat(),
+        "date": datetime.now(UTC).date().isoformat(),
         "startTime": "12:00:00",
         "endTime": "09:00:00",
     }

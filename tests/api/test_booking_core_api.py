@@ -1,9 +1,9 @@
 """The booking core through GraphQL: rooms, dry runs, recurring series, approval, on behalf, idempotency keys."""
 
 from smartoffice.ids import encode_id
-from tests.api.conftest import GraphQL
 from tests.factories import Factory
-from tests.integration.booking_helpers import days_ahead, next_weekday
+from tests.support.clock import days_ahead, next_weekday
+from tests.support.graphql import GraphQL
 
 
 async def test_book_a_room_and_validate_a_desk(graphql: GraphQL, factory: Factory) -> None:

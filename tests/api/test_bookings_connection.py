@@ -8,9 +8,11 @@ import pytest
 from smartoffice.bookings.models import BookingStatus
 from smartoffice.db import Database
 from smartoffice.ids import encode_id
-from tests.api.conftest import GraphQL
-from tests.api.office import Office, a_day, at, build_office, insert_booking
 from tests.factories import Factory
+from tests.support.bookings import insert_booking
+from tests.support.clock import at, days_ahead, office_hours
+from tests.support.graphql import GraphQL
+from tests.support.office import Office, build_office
 
 BOOKINGS = """
 query($filter: BookingFilter, $first: Int, $after: String, $orderBy: BookingOrder) {
@@ -41,10 +43,10 @@ def gid(booking: Any) -> str:
 
 class TestWhoSeesWhat:
     async def test_by_role(self, graphql: GraphQL, office: Office, db: Database) -> None:
-        day = a_day()
-        alice = await insert_booking(db, office.desks[0], office.alice, day)
-        bella = await insert_booking(db, office.desks[1], office.bella, day)
-        bruno = await insert_booking(db, office.desks[2], office.bruno, day, booked_by_id=office.manager_b.id)
+        day = days_ahead(3)
+        alice = await insert_booking(db, office.desks[0], office.alice, *office_hours(day))
+        bella = await insert_booking(db, office.desks[1], office.bella, *office_hours(day))
+        bruno = await insert_booking(db, office.desks[2], office.bruno, *office_hours(day), booked_by=office.manager_b)
         everyone = [gid(alice), gid(bella), gid(bruno)]
 
         assert await ids_as(graphql, office.alice.id) == [gid(alice)]
@@ -59,15 +61,15 @@ class TestWhoSeesWhat:
 
 class TestFilters:
     async def test_each_filter(self, graphql: GraphQL, office: Office, db: Database, factory: Factory) -> None:
-        day = a_day()
+        day = days_ahead(3)
         other_floor = await factory.floor(await factory.building(office.site, time_zone="Asia/Jakarta"))
         far_desk = await factory.desk(other_floor)
-        alice = await insert_booking(db, office.desks[0], office.alice, day)
-        alice_later = await insert_booking(db, office.desks[0], office.alice, day + timedelta(days=2))
+        alice = await insert_booking(db, office.desks[0], office.alice, *office_hours(day))
+        alice_later = await insert_booking(db, office.desks[0], office.alice, *office_hours(day + timedelta(days=2)))
         bella = await insert_booking(
-            db, office.desks[1], office.bella, day, status=BookingStatus.CANCELLED, start_at=at(day, 9)
+            db, office.desks[1], office.bella, at(day, 9), at(day, 17), status=BookingStatus.CANCELLED
         )
-        bruno = await insert_booking(db, far_desk, office.bruno, day)
+        bruno = await insert_booking(db, far_desk, office.bruno, *office_hours(day))
         admin = office.admin.id
 
         async def matching(**filter: Any) -> list[str]:
@@ -90,8 +92,8 @@ class TestFilters:
 
     async def test_dates_are_local_to_each_building(self, graphql: GraphQL, office: Office, db: Database) -> None:
         # given a booking at 07:30 WITA, which is 23:30 UTC on the day before
-        day = a_day()
-        early = await insert_booking(db, office.desks[0], office.alice, day, start_at=at(day, 7, 30))
+        day = days_ahead(3)
+        early = await insert_booking(db, office.desks[0], office.alice, at(day, 7, 30), at(day, 17))
 
         on_the_day = await ids_as(graphql, office.admin.id, filter={"from": day.isoformat(), "to": day.isoformat()})
         day_before = (day - timedelta(days=1)).isoformat()
@@ -100,7 +102,7 @@ class TestFilters:
         assert (on_the_day, before) == ([gid(early)], [])
 
     async def test_filters_never_widen_what_you_see(self, graphql: GraphQL, office: Office, db: Database) -> None:
-        await insert_booking(db, office.desks[0], office.bruno, a_day())
+        await insert_booking(db, office.desks[0], office.bruno, *office_hours(days_ahead(3)))
 
         found = await ids_as(graphql, office.alice.id, filter={"employeeId": encode_id("Employee", office.bruno.id)})
 
@@ -111,15 +113,16 @@ class TestPages:
     async def test_pages_have_no_duplicates_or_gaps_while_rows_are_inserted(
         self, graphql: GraphQL, office: Office, db: Database
     ) -> None:
-        day = a_day()
+        day = days_ahead(3)
         first_rows = [
-            await insert_booking(db, office.desks[n % 6], office.alice, day + timedelta(days=n)) for n in range(5)
+            await insert_booking(db, office.desks[n % 6], office.alice, *office_hours(day + timedelta(days=n)))
+            for n in range(5)
         ]
         page = (await graphql(BOOKINGS, {"first": 2}, as_employee=office.alice.id))["data"]["bookings"]
         seen = [e["node"]["id"] for e in page["edges"]]
         # rows inserted before the cursor and after it, while the client pages
-        await insert_booking(db, office.desks[5], office.alice, day - timedelta(days=1))
-        later = await insert_booking(db, office.desks[5], office.alice, day + timedelta(days=9))
+        await insert_booking(db, office.desks[5], office.alice, *office_hours(day - timedelta(days=1)))
+        later = await insert_booking(db, office.desks[5], office.alice, *office_hours(day + timedelta(days=9)))
         while page["pageInfo"]["hasNextPage"]:
             variables = {"first": 2, "after": page["pageInfo"]["endCursor"]}
             page = (await graphql(BOOKINGS, variables, as_employee=office.alice.id))["data"]["bookings"]
@@ -128,7 +131,9 @@ class TestPages:
         assert seen == [gid(b) for b in first_rows] + [gid(later)]
 
     async def test_descending(self, graphql: GraphQL, office: Office, db: Database) -> None:
-        rows = [await insert_booking(db, office.desks[0], office.alice, a_day(n)) for n in (1, 2, 3)]
+        rows = [
+            await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(n))) for n in (1, 2, 3)
+        ]
 
         first = await graphql(BOOKINGS, {"first": 2, "orderBy": "START_AT_DESC"}, as_employee=office.alice.id)
         cursor = first["data"]["bookings"]["pageInfo"]["endCursor"]
@@ -138,7 +143,7 @@ class TestPages:
         assert rest == [gid(rows[0])]
 
     async def test_page_size_is_capped_at_100(self, graphql: GraphQL, office: Office, db: Database) -> None:
-        day = a_day()
+        day = days_ahead(3)
         async with db.write() as session:
             from smartoffice.bookings.models import Booking
             from smartoffice.places.models import SpaceKind
@@ -191,7 +196,7 @@ class TestBadInput:
         assert (result["field"], result["code"]) == ("filter.to", "END_BEFORE_START")
 
     async def test_dates_at_the_ends_of_the_calendar(self, graphql: GraphQL, office: Office, db: Database) -> None:
-        booking = await insert_booking(db, office.desks[0], office.alice, a_day())
+        booking = await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
 
         found = await ids_as(graphql, office.alice.id, filter={"from": "0001-01-01", "to": "9999-12-31"})
 
@@ -199,7 +204,7 @@ class TestBadInput:
 
 
 async def test_the_bookings_example(graphql: GraphQL, office: Office, db: Database) -> None:
-    booking = await insert_booking(db, office.desks[0], office.bella, a_day())
+    booking = await insert_booking(db, office.desks[0], office.bella, *office_hours(days_ahead(3)))
     variables = {"filter": {"unitId": encode_id("OrgUnit", office.directorate_a.id), "statuses": ["BOOKED"]}}
 
     body = await graphql("Bookings", variables, as_employee=office.manager_a.id)

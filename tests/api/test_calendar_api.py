@@ -6,8 +6,8 @@ import pytest
 
 from smartoffice.db import Database
 from smartoffice.people.models import Employee, Role, RoleAssignment
-from tests.api.conftest import GraphQL
 from tests.factories import Factory
+from tests.support.graphql import GraphQL
 
 REMOVE_OVERRIDE = """
 mutation RemoveCalendarOverride($input: RemoveCalendarOverrideInput!) {

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from smartoffice.bookings.models import BookingStatus
 from smartoffice.ids import encode_id
 from smartoffice.runtime import Runtime
-from tests.api.conftest import GraphQL
 from tests.factories import Factory
-from tests.integration.test_checkin import insert_booking
+from tests.support.bookings import insert_booking
+from tests.support.graphql import GraphQL
 
 
 def current_quarter() -> datetime:

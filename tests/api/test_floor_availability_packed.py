@@ -1,11 +1,11 @@
 """`Floor.availabilityPacked`: a whole floor's availability as one string, aligned with the floor's desks."""
 
-from datetime import date
+from datetime import UTC, datetime
 
 from smartoffice.ids import encode_id
-from tests.api.conftest import GraphQL
 from tests.factories import Factory
-from tests.integration.test_book_desk import tomorrow
+from tests.support.clock import tomorrow
+from tests.support.graphql import GraphQL
 
 
 async def test_packed_statuses_line_up_with_the_desks_and_agree_with_the_typed_list(
@@ -83,7 +83,7 @@ async def test_packed_window_must_be_ordered(graphql: GraphQL, factory: Factory)
     floor = await factory.floor()
     variables = {
         "floorId": encode_id("Floor", floor.id),
-        "date": date.today().isoformat(),
+        "date": datetime.now(UTC).date().isoformat(),
         "startTime": "12:00:00",
         "endTime": "09:00:00",
     }

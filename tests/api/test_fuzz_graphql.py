@@ -49,10 +49,10 @@ from smartoffice.people.models import Role
 from smartoffice.policies.models import ExemptionStatus
 from smartoffice.runtime import Runtime, open_runtime, redis_client
 from smartoffice.settings import Settings
-from tests.auth import bearer, issue_token
-from tests.conftest import _empty
 from tests.factories import Factory
-from tests.integration.test_concurrency import overlapping_pairs
+from tests.support.auth import bearer, issue_token
+from tests.support.bookings import overlapping_pairs
+from tests.support.database import empty_database
 
 EXAMPLES = int(os.environ.get("SMARTOFFICE_FUZZ_EXAMPLES", "6"))
 """Per operation and door."""
@@ -286,7 +286,7 @@ async def fuzz_runtime(fuzz_settings: Settings, redis_url: str) -> AsyncIterator
     async with open_runtime(fuzz_settings) as runtime:
         yield runtime
     redis = redis_client(redis_url)
-    await _empty(fuzz_settings.resolved_database_url, redis)
+    await empty_database(fuzz_settings.resolved_database_url, redis)
     await redis.aclose()
 
 

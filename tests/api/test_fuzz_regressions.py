@@ -11,9 +11,9 @@ from smartoffice.identity.scopes import Scope
 from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.workcalendar.models import CalendarOverride
-from tests.api.conftest import GraphQL
-from tests.auth import bearer, issue_token
 from tests.factories import Factory
+from tests.support.auth import bearer, issue_token
+from tests.support.graphql import GraphQL
 
 BOOK_ROOM = """mutation($input: BookRoomInput!) {
   bookRoom(input: $input) { __typename ... on Error { message } }
@@ -98,7 +98,7 @@ class TestAWeekAtTheEdgeOfTheCalendar:
             "__typename": "ValidationError",
             "field": "weekOf",
             "code": "OUT_OF_RANGE",
-            "message": "weekOf must be between 1970-01-01 and 2199-12-31",
+            "message": "weekOf must be between Thursday 1 January 1970 and Tuesday 31 December 2199",
         }
 
     @pytest.mark.parametrize("week_of", ["0001-01-01", "9999-12-31"])

@@ -8,8 +8,8 @@ from litestar.testing import AsyncTestClient
 from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.settings import Settings
-from tests.api.conftest import GraphQL
 from tests.factories import Factory
+from tests.support.graphql import GraphQL
 
 CREATE = {"url": "http://127.0.0.1:9/hooks", "eventKinds": ["CREATED", "CANCELLED"], "description": "e-presensi"}
 

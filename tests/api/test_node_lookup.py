@@ -10,10 +10,12 @@ from smartoffice.db import Database
 from smartoffice.identity.scopes import Scope
 from smartoffice.ids import encode_id
 from smartoffice.runtime import Runtime
-from tests.api.conftest import GraphQL
-from tests.api.office import Office, a_day, build_office, insert_booking
-from tests.auth import bearer, issue_token
 from tests.factories import Factory
+from tests.support.auth import bearer, issue_token
+from tests.support.bookings import insert_booking
+from tests.support.clock import days_ahead, office_hours
+from tests.support.graphql import GraphQL
+from tests.support.office import Office, build_office
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id ... on Booking { status date } } }"
 
@@ -37,7 +39,9 @@ async def api(client: AsyncTestClient, secret: str, query: str, variables: dict[
 class TestBookingNode:
     async def test_who_may_see_a_booking(self, graphql: GraphQL, office: Office, db: Database) -> None:
         # given alice's booking, made for her by her direct supervisor
-        booking = await insert_booking(db, office.desks[0], office.alice, a_day(), booked_by_id=office.lead_a1.id)
+        booking = await insert_booking(
+            db, office.desks[0], office.alice, *office_hours(days_ahead(3)), booked_by=office.lead_a1
+        )
         ident = encode_id("Booking", booking.id)
         allowed = [office.alice, office.lead_a1, office.manager_a, office.facilities_1, office.admin]
         refused = [office.amir, office.bella, office.bruno, office.manager_b, office.facilities_2]
@@ -48,7 +52,7 @@ class TestBookingNode:
                 "__typename": "Booking",
                 "id": ident,
                 "status": "BOOKED",
-                "date": a_day().isoformat(),
+                "date": days_ahead(3).isoformat(),
             }, person.name
         for person in refused:
             assert await node_as(graphql, ident, person.id) == {"data": {"node": None}}, person.name
@@ -56,7 +60,7 @@ class TestBookingNode:
     async def test_a_hidden_booking_answers_like_a_missing_one(
         self, graphql: GraphQL, office: Office, db: Database
     ) -> None:
-        booking = await insert_booking(db, office.desks[0], office.alice, a_day())
+        booking = await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
 
         hidden = await node_as(graphql, encode_id("Booking", booking.id), office.bruno.id)
         missing = await node_as(graphql, encode_id("Booking", booking.id + 1000), office.bruno.id)
@@ -66,7 +70,7 @@ class TestBookingNode:
     async def test_a_manager_outside_the_subtree_sees_nothing(
         self, graphql: GraphQL, office: Office, db: Database
     ) -> None:
-        booking = await insert_booking(db, office.desks[0], office.bella, a_day())
+        booking = await insert_booking(db, office.desks[0], office.bella, *office_hours(days_ahead(3)))
 
         assert (await node_as(graphql, encode_id("Booking", booking.id), office.manager_b.id))["data"]["node"] is None
         assert (await node_as(graphql, encode_id("Booking", booking.id), office.manager_a.id))["data"]["node"]
@@ -74,7 +78,7 @@ class TestBookingNode:
     async def test_tokens_need_bookings_read_and_see_what_their_owner_may(
         self, client: AsyncTestClient, office: Office, db: Database
     ) -> None:
-        booking = await insert_booking(db, office.desks[0], office.alice, a_day())
+        booking = await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
         ident = encode_id("Booking", booking.id)
         no_scope = await issue_token(db, office.alice.id, Scope.PLACES_READ)
         owners = await issue_token(db, office.alice.id, Scope.BOOKINGS_READ)
@@ -89,7 +93,7 @@ class TestBookingNode:
         assert await api(client, strangers, NODE, {"id": ident}) == {"data": {"node": None}}
 
     async def test_anonymous_callers_must_sign_in(self, graphql: GraphQL, office: Office, db: Database) -> None:
-        booking = await insert_booking(db, office.desks[0], office.alice, a_day())
+        booking = await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
 
         body = await node_as(graphql, encode_id("Booking", booking.id), None)
 
@@ -117,8 +121,8 @@ class TestNodes:
     async def test_in_the_order_asked_with_nulls_where_node_would_be_null(
         self, graphql: GraphQL, office: Office, db: Database
     ) -> None:
-        mine = await insert_booking(db, office.desks[0], office.alice, a_day())
-        theirs = await insert_booking(db, office.desks[1], office.bruno, a_day())
+        mine = await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
+        theirs = await insert_booking(db, office.desks[1], office.bruno, *office_hours(days_ahead(3)))
         ids = [
             encode_id("Desk", office.desks[1].id),
             encode_id("Booking", theirs.id),
@@ -225,7 +229,7 @@ class TestOwnedNodes:
         from smartoffice.db import utcnow
         from smartoffice.integrations.models import BookingEvent, EventKind, WebhookDelivery, WebhookSubscription
 
-        booking = await insert_booking(db, office.desks[0], office.alice, a_day())
+        booking = await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
         async with db.write() as session:
             subscription = WebhookSubscription(
                 owner_id=office.alice.id, url="http://127.0.0.1:9/hook", event_kinds=["created"], secret="s"
@@ -252,7 +256,7 @@ class TestOwnedNodes:
 
 class TestExamples:
     async def test_node_and_nodes(self, graphql: GraphQL, office: Office, db: Database) -> None:
-        booking = await insert_booking(db, office.desks[0], office.alice, a_day())
+        booking = await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
         ids = [encode_id("Booking", booking.id), encode_id("Employee", office.alice.id)]
 
         node = await graphql("Node", {"id": ids[0]}, as_employee=office.alice.id)

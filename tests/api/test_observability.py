@@ -9,9 +9,9 @@ from litestar.testing import AsyncTestClient
 
 from smartoffice.ids import encode_id
 from smartoffice.logs import configure_logging
-from tests.api.conftest import GraphQL
 from tests.factories import Factory
-from tests.integration.booking_helpers import days_ahead
+from tests.support.clock import days_ahead
+from tests.support.graphql import GraphQL
 
 
 def sample(text: str, name: str, **labels: str) -> float:

@@ -9,8 +9,8 @@ from smartoffice.db import Database
 from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.places.models import Space
-from tests.api.conftest import GraphQL
 from tests.factories import Factory
+from tests.support.graphql import GraphQL
 
 WITA = ZoneInfo("Asia/Makassar")
 JUNE = date(2026, 6, 1)  # Monday 1 June 2026 is Hari Lahir Pancasila, a public holiday

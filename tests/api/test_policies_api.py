@@ -1,7 +1,7 @@
 """Office-day policies through GraphQL: the example operations, executed against the real app.
 
 The app's clock is set to Monday 6 July 2026, 06:00 WITA (a week without holidays), so "this week" and "today"
-are fixed; the team is the one the service tests use (tests.integration.test_policy_service).
+are fixed; the team is the one the service tests use (tests.support.policies).
 """
 
 from collections.abc import Callable
@@ -16,9 +16,9 @@ from smartoffice.ids import encode_id
 from smartoffice.policies import engine, models
 from smartoffice.policies.api import policy_types, types
 from smartoffice.policies.models import PolicyLevel, WorkMode
-from tests.api.conftest import GraphQL
 from tests.factories import Factory
-from tests.integration.test_policy_service import MON, THU, TUE, WED, WEEK, Team, build_team
+from tests.support.graphql import GraphQL
+from tests.support.policies import MON, THU, TUE, WED, WEEK, Team, build_team
 
 WITA = ZoneInfo("Asia/Makassar")
 NOW = datetime.combine(MON, time(6), WITA).astimezone(UTC)
@@ -31,7 +31,9 @@ def clock(client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch) -> Callable[
     def now() -> datetime:
         return NOW
 
-    monkeypatch.setattr(client.app.state.runtime.bookings, "clock", now)
+    runtime = client.app.state.runtime
+    for service in (runtime, runtime.bookings, runtime.policies):
+        monkeypatch.setattr(service, "clock", now)
     return now
 
 
@@ -98,7 +100,7 @@ class TestMyWeek:
         assert wednesday["reasons"] == [
             {
                 "code": "ANCHOR_DAY",
-                "message": "Hari wajib hadir unit Anda",
+                "message": "Hari wajib hadir unit kerja Anda",
                 "policy": {
                     "code": wednesday["reasons"][0]["policy"]["code"],
                     "name": "Hari wajib hadir",
@@ -108,7 +110,7 @@ class TestMyWeek:
             }
         ]
         assert week["problems"][0]["message"] == (
-            "2026-07-08 adalah hari wajib bekerja di kantor dan belum ada meja atau rencana kerja di kantor"
+            "Rabu, 8 Juli adalah hari wajib bekerja di kantor dan belum ada meja atau rencana kerja di kantor"
         )
         assert week["problems"][0]["date"] == WED.isoformat()
 
@@ -171,7 +173,7 @@ class TestUnitCompliance:
         missing = await run(graphql, "UnitCompliance", {"unitId": gid("OrgUnit", 999_999)}, as_employee=team.admin.id)
 
         assert refused["__typename"] == "PermissionDeniedError"
-        assert (missing["__typename"], missing["message"]) == ("NotFoundError", "OrgUnit 999999 does not exist")
+        assert (missing["__typename"], missing["message"]) == ("NotFoundError", "Unit 999999 does not exist")
 
 
 class TestSetWorkPlan:
@@ -263,7 +265,7 @@ class TestExemptions:
         again = await run(graphql, "DecideExemption", decide, as_employee=team.head.id)
 
         assert refused["__typename"] == "PermissionDeniedError"
-        assert refused["message"].startswith("Hanya pimpinan unit pegawai")
+        assert refused["message"].startswith("Hanya pimpinan unit kerja pegawai")
         assert (decided["exemption"]["status"], decided["exemption"]["decisionNote"]) == ("APPROVED", "Disetujui")
         assert (again["__typename"], again["code"]) == ("ValidationError", "EXEMPTION_NOT_PENDING")
         mine = (await graphql("Exemptions", as_employee=person.id))["data"]
@@ -414,10 +416,10 @@ class TestCreateAndEndPolicy:
         )
 
         assert overlay["__typename"] == "PermissionDeniedError"
-        assert overlay["message"].startswith("Administrator menetapkan kebijakan instansi")
+        assert overlay["message"].startswith("Administrator menetapkan kebijakan tingkat instansi")
         assert missing == {
             "__typename": "NotFoundError",
-            "message": "OrgUnit 999999 does not exist",
+            "message": "Unit 999999 does not exist",
             "id": gid("OrgUnit", 999_999),
         }
 

@@ -9,10 +9,12 @@ from smartoffice.db import Database
 from smartoffice.identity.scopes import Scope
 from smartoffice.ids import encode_id
 from smartoffice.people.models import Employee
-from tests.api.conftest import GraphQL
-from tests.api.office import Office, a_day, build_office, insert_booking
-from tests.auth import bearer, issue_token
 from tests.factories import Factory
+from tests.support.auth import bearer, issue_token
+from tests.support.bookings import insert_booking
+from tests.support.clock import days_ahead, office_hours
+from tests.support.graphql import GraphQL
+from tests.support.office import Office, build_office
 
 OCCUPANTS = """
 query($floorId: ID!, $date: Date!) {
@@ -45,7 +47,7 @@ def occupants(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def seen_by(graphql: GraphQL, office: Office, viewer: Employee) -> list[dict[str, Any]]:
-    variables = {"floorId": encode_id("Floor", office.floor.id), "date": a_day().isoformat()}
+    variables = {"floorId": encode_id("Floor", office.floor.id), "date": days_ahead(3).isoformat()}
     return occupants(await graphql(OCCUPANTS, variables, as_employee=viewer.id))
 
 
@@ -59,7 +61,7 @@ class TestOccupantNames:
     async def test_within_the_unit_to_managers_and_admins_only(
         self, graphql: GraphQL, office: Office, db: Database
     ) -> None:
-        await insert_booking(db, office.desks[0], office.alice, a_day())
+        await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
 
         for viewer in (office.alice, office.amir, office.lead_a1, office.manager_a, office.admin):
             assert await seen_by(graphql, office, viewer) == [visible(office.alice)], viewer.name
@@ -70,8 +72,8 @@ class TestOccupantNames:
     async def test_the_booking_itself_is_shown_to_everyone(
         self, graphql: GraphQL, office: Office, db: Database
     ) -> None:
-        await insert_booking(db, office.desks[1], office.alice, a_day())
-        variables = {"floorId": encode_id("Floor", office.floor.id), "date": a_day().isoformat()}
+        await insert_booking(db, office.desks[1], office.alice, *office_hours(days_ahead(3)))
+        variables = {"floorId": encode_id("Floor", office.floor.id), "date": days_ahead(3).isoformat()}
 
         body = await graphql(OCCUPANTS, variables, as_employee=office.bruno.id)
 
@@ -86,7 +88,7 @@ class TestOccupantNames:
     async def test_a_colleague_who_opts_in_is_named_to_everyone(
         self, graphql: GraphQL, office: Office, db: Database
     ) -> None:
-        await insert_booking(db, office.desks[0], office.bruno, a_day())
+        await insert_booking(db, office.desks[0], office.bruno, *office_hours(days_ahead(3)))
         assert await seen_by(graphql, office, office.alice) == [ANONYMOUS]
 
         opted_in = await graphql("SetPresenceSharing", {"input": {"share": True}}, as_employee=office.bruno.id)
@@ -102,8 +104,8 @@ class TestOccupantNames:
     async def test_tokens_see_aggregates_unless_people_read_names(
         self, client: AsyncTestClient, office: Office, db: Database
     ) -> None:
-        await insert_booking(db, office.desks[0], office.alice, a_day())
-        variables = {"floorId": encode_id("Floor", office.floor.id), "date": a_day().isoformat()}
+        await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
+        variables = {"floorId": encode_id("Floor", office.floor.id), "date": days_ahead(3).isoformat()}
         place_scopes = (Scope.PLACES_READ, Scope.OCCUPANCY_READ_AGGREGATE)
         colleague_aggregate = await issue_token(db, office.amir.id, *place_scopes)
         colleague_names = await issue_token(db, office.amir.id, *place_scopes, Scope.PEOPLE_READ_NAMES)
@@ -148,9 +150,9 @@ class TestNip:
 
 
 async def test_the_floor_occupants_example(graphql: GraphQL, office: Office, db: Database) -> None:
-    await insert_booking(db, office.desks[0], office.alice, a_day())
-    await insert_booking(db, office.desks[1], office.bruno, a_day())
-    variables = {"floorId": encode_id("Floor", office.floor.id), "date": a_day().isoformat()}
+    await insert_booking(db, office.desks[0], office.alice, *office_hours(days_ahead(3)))
+    await insert_booking(db, office.desks[1], office.bruno, *office_hours(days_ahead(3)))
+    variables = {"floorId": encode_id("Floor", office.floor.id), "date": days_ahead(3).isoformat()}
 
     body = await graphql("FloorOccupants", variables, as_employee=office.amir.id)
 

@@ -19,8 +19,10 @@ from smartoffice.db import Database
 from smartoffice.ids import encode_id
 from smartoffice.people.models import Employee
 from smartoffice.runtime import Runtime
-from tests.api.office import Office, a_day, build_office, insert_booking
 from tests.factories import Factory
+from tests.support.bookings import insert_booking
+from tests.support.clock import days_ahead, office_hours
+from tests.support.office import Office, build_office
 
 FLOOR_OCCUPANTS = """
 query($floorId: ID!, $date: Date!) {
@@ -92,7 +94,7 @@ async def busy_floor(factory: Factory, db: Database) -> BusyFloor:
     occupants = []
     for n, desk in enumerate(office.desks[:80]):
         person = await factory.employee(units[n % 3], name=f"Pegawai Lantai {n}", share_presence=n % 10 == 0)
-        await insert_booking(db, desk, person, a_day())
+        await insert_booking(db, desk, person, *office_hours(days_ahead(3)))
         occupants.append(person)
     return BusyFloor(office, occupants)
 
@@ -111,7 +113,7 @@ class TestFloorWithOccupants:
         self, client: AsyncTestClient, busy_floor: BusyFloor
     ) -> None:
         office = busy_floor.office
-        variables = {"floorId": encode_id("Floor", office.floor.id), "date": a_day().isoformat()}
+        variables = {"floorId": encode_id("Floor", office.floor.id), "date": days_ahead(3).isoformat()}
 
         runtime = app_runtime(client)
         runtime.layouts.clear()  # everything cold: the floor layout (a per-process cache) and the Redis index
@@ -167,7 +169,7 @@ class TestConcurrentLoaders:
         office = busy_floor.office
         variables = {
             "floorId": encode_id("Floor", office.floor.id),
-            "date": a_day().isoformat(),
+            "date": days_ahead(3).isoformat(),
             "deskId": encode_id("Desk", office.desks[0].id),
             "personId": encode_id("Employee", office.alice.id),
             "unitId": encode_id("OrgUnit", office.team_a1.id),

@@ -7,7 +7,7 @@ import pytest
 from graphql import build_schema as parse_sdl
 from graphql import parse, validate
 from smartoffice.api.schema import schema_sdl
-from tests.api.conftest import OPERATIONS
+from tests.support.graphql import OPERATIONS
 
 SCHEMA_FILE = OPERATIONS.parent / "schema.graphql"
 

@@ -14,10 +14,10 @@ from smartoffice.identity.sessions import SESSION_COOKIE
 from smartoffice.ids import encode_id
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
-from tests.api.conftest import operation
-from tests.auth import bearer, issue_token, login_session
 from tests.factories import Factory
-from tests.integration.test_book_desk import tomorrow
+from tests.support.auth import bearer, issue_token, login_session
+from tests.support.clock import tomorrow
+from tests.support.graphql import operation
 
 API = "/api/graphql"
 VIEWER_NAME = "{ viewer { id name } }"
@@ -154,6 +154,38 @@ class TestFrontDoors:
         assert api.status_code == 405
         mine = await post(client, API, "{ myBookings { edges { node { id } } } }", bearer(secret))
         assert mine.json() == {"data": {"myBookings": {"edges": []}}}
+
+    async def test_get_is_405_except_graphiql_for_a_browser_outside_production(
+        self, client: AsyncTestClient, production: AsyncTestClient, factory: Factory, db: Any
+    ) -> None:
+        person = await factory.employee()
+        secret = await issue_token(db, person.id, Scope.BOOKINGS_READ)
+        query = {"query": "{ __typename }"}
+
+        refused = {
+            "a query in the URL": await client.get("/graphql", params=query),
+            "asking for JSON": await client.get("/graphql", headers={"accept": "application/json"}),
+            "no Accept (curl)": await client.get("/graphql"),
+            "a browser with a query": await client.get("/graphql", params=query, headers={"accept": "text/html"}),
+            "an app, with its token": await client.get(API, params=query, headers=bearer(secret)),
+            "an app, a browser's Accept": await client.get(API, headers={"accept": "text/html"}),
+            "in production": await production.get("/graphql", params=query),
+            "a browser in production": await production.get("/graphql", headers={"accept": "text/html"}),
+        }
+        graphiql = await client.get("/graphql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+
+        for case, answer in refused.items():
+            assert (answer.status_code, answer.headers.get("allow")) == (405, "POST"), case
+            assert answer.json() == {
+                "errors": [
+                    {
+                        "message": "GraphQL operations are sent as POST with a JSON body; GET is not supported.",
+                        "extensions": {"code": "METHOD_NOT_ALLOWED"},
+                    }
+                ]
+            }, case
+        assert graphiql.status_code == 200
+        assert "<title>GraphiQL" in graphiql.text
 
     async def test_text_plain_post_is_refused(self, client: AsyncTestClient, factory: Factory, db: Any) -> None:
         person = await factory.employee()

@@ -5,7 +5,6 @@ HTTP request (served by either worker) reaches a subscriber on a WebSocket (held
 pub/sub, which is what makes live updates work across app processes.
 """
 
-import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
@@ -13,20 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
-from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, aconnect_ws
-from redis.asyncio import Redis
+from httpx_ws import WebSocketDisconnect, aconnect_ws
 
 from smartoffice.bench.servers import ServerProcess, start_server, wait_ready
 from smartoffice.ids import encode_id
 from smartoffice.integrations.events import floor_channel, person_channel
 from smartoffice.runtime import Runtime
 from smartoffice.workcalendar.service import load_calendar
-from tests.api.conftest import operation
 from tests.factories import Factory
-from tests.integration.booking_helpers import local_today
-
-PROTOCOL = "graphql-transport-ws"
-WAIT_SECONDS = 10.0
+from tests.support.clock import local_today
+from tests.support.graphql import PROTOCOL, WAIT_SECONDS, connect, listening, next_message, operation
 
 
 @pytest.fixture(scope="module")
@@ -58,27 +53,6 @@ async def a_working_day(runtime: Runtime) -> date:
     async with runtime.db.read() as session:
         calendar = await load_calendar(session, first, first + timedelta(days=14))
     return next(d for d in (first + timedelta(days=n) for n in range(14)) if calendar.is_working_day(d))
-
-
-async def next_message(ws: AsyncWebSocketSession) -> dict[str, Any]:
-    message: dict[str, Any] = json.loads(await ws.receive_text(timeout=WAIT_SECONDS))
-    return message
-
-
-async def connect(ws: AsyncWebSocketSession, payload: dict[str, Any]) -> dict[str, Any]:
-    await ws.send_text(json.dumps({"type": "connection_init", "payload": payload}))
-    return await next_message(ws)
-
-
-async def listening(redis: Redis, *channels: str) -> None:
-    """Wait until a subscriber is on each channel (the server subscribes after the client's ``subscribe``)."""
-    deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
-    while True:
-        counts = dict(await redis.pubsub_numsub(*channels))
-        if all(counts.get(c.encode(), 0) >= 1 for c in channels):
-            return
-        assert asyncio.get_running_loop().time() < deadline, f"nobody subscribed to {channels}: {counts}"
-        await asyncio.sleep(0.05)
 
 
 async def test_a_booking_made_by_another_request_reaches_both_subscriptions(

@@ -9,9 +9,9 @@ from smartoffice.identity.sessions import SESSION_COOKIE, SessionStore
 from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.runtime import Runtime
-from tests.api.conftest import GraphQL
-from tests.auth import bearer, issue_token, login_session
 from tests.factories import Factory
+from tests.support.auth import bearer, issue_token, login_session
+from tests.support.graphql import GraphQL
 
 API = "/api/graphql"
 ISSUE = """mutation Issue($input: IssueApiTokenInput!) {

@@ -5,9 +5,9 @@ from litestar.testing import AsyncTestClient
 from smartoffice.ids import encode_id
 from smartoffice.people.models import Role
 from smartoffice.runtime import Runtime
-from tests.api.conftest import GraphQL
-from tests.auth import bearer, login_session
 from tests.factories import Factory
+from tests.support.auth import bearer, login_session
+from tests.support.graphql import GraphQL
 
 
 async def test_issue_list_revoke_and_end_sessions(

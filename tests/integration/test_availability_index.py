@@ -9,7 +9,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.crc import key_slot
 
-from smartoffice.availability.breaker import BreakerState, CircuitBreaker
+from smartoffice.availability.breaker import BreakerState
 from smartoffice.availability.index import EPOCH_KEY, AvailabilityIndex, FloorDay, Projection, Snapshot
 from smartoffice.availability.jobs import reconcile_index
 from smartoffice.availability.service import (
@@ -28,27 +28,11 @@ from smartoffice.jobs import JOBS
 from smartoffice.places.models import Floor, Space
 from smartoffice.runtime import Runtime, redis_client
 from tests.factories import Factory
-from tests.integration.test_book_desk import tomorrow
+from tests.support.bookings import unprojected
+from tests.support.clock import Clock, at, tomorrow
 
 WITA = "Asia/Makassar"
 WORKING_DAY = (time(7), time(19))
-
-
-class FakeClock:
-    """Monotonic seconds that move only when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return LocalDay(day, WITA).at(time(hour, minute))
 
 
 def floor_day_of(floor: Floor, day: date) -> FloorDay:
@@ -79,24 +63,15 @@ async def sql_occupancy(db: Database, floor_day: FloorDay) -> dict[int, str]:
         return await occupancy_from_sql(session, floor_day)
 
 
-def unprojected(runtime: Runtime) -> BookingService:
-    """Bookings whose projections never reach Redis (its own breaker is open): changes made "elsewhere"."""
-    breaker = CircuitBreaker(failure_threshold=1, clock=FakeClock())
-    breaker.record_failure()
-    return BookingService(
-        runtime.db, AvailabilityService(runtime.db, AvailabilityIndex(runtime.redis), breaker=breaker)
-    )
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def availability(runtime: Runtime, clock: FakeClock) -> AvailabilityService:
+def availability(runtime: Runtime, clock: Clock) -> AvailabilityService:
     """An availability service on the test Redis whose time (breaker, epoch cache) the test moves."""
-    return AvailabilityService(runtime.db, AvailabilityIndex(runtime.redis), clock=clock)
+    return AvailabilityService(runtime.db, AvailabilityIndex(runtime.redis), clock=clock.monotonic)
 
 
 class TestReads:
@@ -137,7 +112,7 @@ class TestReads:
         assert await status_of(runtime, floor, desk, tomorrow()) == (SpaceStatus.BOOKED, Source.DATABASE)
 
     async def test_a_missing_epoch_makes_every_floor_day_unknown(
-        self, availability: AvailabilityService, clock: FakeClock, factory: Factory, runtime: Runtime, redis: Redis
+        self, availability: AvailabilityService, clock: Clock, factory: Factory, runtime: Runtime, redis: Redis
     ) -> None:
         floor = await factory.floor()
         desk, person = await factory.desk(floor), await factory.employee()
@@ -207,7 +182,7 @@ class TestReads:
         assert availability.is_dirty
 
     async def test_an_open_breaker_sends_reads_to_sql_and_a_probe_closes_it(
-        self, availability: AvailabilityService, clock: FakeClock, factory: Factory
+        self, availability: AvailabilityService, clock: Clock, factory: Factory
     ) -> None:
         floor = await factory.floor()
         await availability.floor_day(floor.id, WITA, tomorrow())
@@ -302,7 +277,7 @@ class TestVersionedProjection:
         assert occupancy.status(desk.id, window_slots(occupancy.day, *WORKING_DAY)) == SpaceStatus.FREE
 
     async def test_a_failed_projection_makes_the_process_bump_the_epoch_before_serving_again(
-        self, runtime: Runtime, availability: AvailabilityService, clock: FakeClock, factory: Factory
+        self, runtime: Runtime, availability: AvailabilityService, clock: Clock, factory: Factory
     ) -> None:
         floor = await factory.floor()
         desk, person = await factory.desk(floor), await factory.employee()
@@ -389,7 +364,7 @@ class TestHolds:
         assert await redis.hlen(floor_day_of_space(desk).holds_key) == 2  # the expired hold was cleaned up
 
     async def test_a_booked_slot_is_taken_and_an_unknown_floor_day_is_unknown(
-        self, runtime: Runtime, availability: AvailabilityService, clock: FakeClock, desk: Space, factory: Factory
+        self, runtime: Runtime, availability: AvailabilityService, clock: Clock, desk: Space, factory: Factory
     ) -> None:
         person = await factory.employee()
         await BookingService(runtime.db, availability).book_desk(

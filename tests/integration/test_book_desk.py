@@ -1,7 +1,6 @@
 """BookingService.book_desk and cancel on a real database, with the index kept in step."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -10,16 +9,7 @@ from smartoffice.bookings.service import BookDeskRequest
 from smartoffice.errors import BookingConflict, ConflictKind, InvalidInput, NotFound, PermissionDenied
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-
-WITA = ZoneInfo("Asia/Makassar")
-
-
-def local_today() -> date:
-    return datetime.now(WITA).date()
-
-
-def tomorrow() -> date:
-    return local_today() + timedelta(days=1)
+from tests.support.clock import WITA, local_today, tomorrow
 
 
 class TestBookDesk:

@@ -1,6 +1,6 @@
 """Booking events: one outbox row per committed booking change, published to Redis pub/sub after the commit.
 
-The clock is test_checkin's: a fixed working Tuesday in WITA, moved by hand.
+The clock is ``tests.support.clock.install_clock``'s: a fixed working Tuesday in WITA, moved by hand.
 """
 
 import asyncio
@@ -14,7 +14,6 @@ import pytest
 from redis.asyncio.client import PubSub
 from sqlalchemy import select
 
-from smartoffice.bookings.checkin import CheckInService
 from smartoffice.bookings.recurring import book_series
 from smartoffice.bookings.release import release_no_shows
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, CancelScope, RecurringRequest
@@ -23,7 +22,8 @@ from smartoffice.integrations.events import EventPublisher, floor_channel, perso
 from smartoffice.integrations.models import BookingEvent, EventKind
 from smartoffice.runtime import Runtime, redis_client
 from tests.factories import Factory
-from tests.integration.test_checkin import DAY, Clock, at, book_desk, install_clock
+from tests.support.bookings import book_desk
+from tests.support.clock import DAY, Clock, at, install_clock
 
 WAIT_SECONDS = 5.0
 
@@ -118,7 +118,7 @@ class TestOutbox:
             [floor_channel(floor.id), person_channel(person.id)]
         )
         assert {body["eventId"] for _, body in messages} == {event.id}
-        assert messages[0][1]["kind"] == "created" and messages[0][1]["startAt"] == at(time(9)).isoformat()
+        assert messages[0][1]["kind"] == "created" and messages[0][1]["startAt"] == at(DAY, 9).isoformat()
 
     async def test_dry_runs_and_refused_bookings_record_and_publish_nothing(
         self, runtime: Runtime, factory: Factory, clock: Clock, listener: PubSub
@@ -185,15 +185,15 @@ class TestOutbox:
         await runtime.bookings.decide(approver.id, meeting.id, accept=True)
         seat = await book_desk(runtime, desk, person, time(12), time(15))
         skipped = await book_desk(runtime, no_show, await factory.employee(), time(9), time(10))
-        checkin = CheckInService.of(runtime)
+        checkin = runtime.checkins
 
-        clock.now = at(time(9, 5))
+        clock.now = at(DAY, 9, 5)
         await checkin.check_in(person.id, meeting.id)
-        clock.now = at(time(9, 40))
+        clock.now = at(DAY, 9, 40)
         await checkin.check_out(person.id, meeting.id)
-        clock.now = at(time(12))
+        clock.now = at(DAY, 12)
         await checkin.check_in_at_space(person.id, desk.id)
-        assert await release_no_shows(runtime.db, runtime.availability, at(time(9, 30))) == 1
+        assert await release_no_shows(runtime.db, runtime.availability, at(DAY, 9, 30)) == 1
 
         kinds = {(e.booking_id, e.kind) for e in await events_of(runtime)}
         assert kinds >= {

@@ -16,7 +16,7 @@ from smartoffice.bookings.requests import BookDeskRequest
 from smartoffice.errors import BookingConflict, ConflictKind
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.integration.booking_helpers import at, days_ahead
+from tests.support.clock import at, days_ahead
 
 WITA = "Asia/Makassar"
 

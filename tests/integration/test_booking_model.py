@@ -12,7 +12,7 @@ equals SQL; no hold is left behind. Reads of availability (a rule, as a page wou
 whether answered from the index or, after a flush, from SQL.
 
 Hypothesis machines are synchronous: the test owns one event loop, opens one runtime on it, and every example
-empties the database and Redis (``tests.conftest._empty``) before building its world.
+empties the database and Redis (``tests.support.database.empty_database``) before building its world.
 """
 
 import asyncio
@@ -42,7 +42,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from smartoffice.availability.index import LOADED_FIELD, FloorDay
 from smartoffice.availability.service import SpaceStatus
 from smartoffice.availability.slots import LocalDay
-from smartoffice.bookings.checkin import CheckInService
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from smartoffice.bookings.recurring import book_series
 from smartoffice.bookings.release import release_no_shows
@@ -52,9 +51,10 @@ from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import Runtime, open_runtime
 from smartoffice.settings import Settings
 from smartoffice.workcalendar.service import generated_days
-from tests.conftest import _empty
 from tests.factories import Factory
-from tests.integration.booking_helpers import WITA, Clock, at, service_at
+from tests.support.bookings import service_at
+from tests.support.clock import WITA, Clock, at
+from tests.support.database import empty_database
 
 T = TypeVar("T")
 
@@ -234,7 +234,7 @@ class Harness:
         self.runtime = runtime
         self.clock = clock
         self.settings = settings
-        self.checkin = CheckInService.of(runtime)
+        self.checkin = runtime.checkins
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return self.runner.run(coroutine)
@@ -247,7 +247,7 @@ class Harness:
             return refused
 
     async def empty(self) -> None:
-        await _empty(self.settings.resolved_database_url, self.runtime.redis)
+        await empty_database(self.settings.resolved_database_url, self.runtime.redis)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Every booking rule, allowed and refused: rules are data (BookingRule rows), closures, holidays, assigned desks."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +13,8 @@ from smartoffice.runtime import Runtime
 from smartoffice.workcalendar.models import DayKind
 from smartoffice.workcalendar.service import generated_days
 from tests.factories import Factory
-from tests.integration.booking_helpers import Clock, at, days_ahead, local_today, next_weekday, service_at
+from tests.support.bookings import service_at
+from tests.support.clock import Clock, at, days_ahead, next_weekday, upcoming
 
 
 async def refused(coro: object, code: str) -> InvalidInput:
@@ -94,12 +95,6 @@ class TestClosures:
         await factory.closure(floor_id=other_floor.id, start_at=at(day, 0), end_at=at(day, 23))
         await factory.closure(floor_id=floor.id, start_at=at(day, 7), end_at=at(day, 9))
         await runtime.bookings.book_desk(person.id, BookDeskRequest(desk.id, day, time(9), time(17)))
-
-
-def upcoming(kind: DayKind, within_days: int = 400) -> date:
-    today = local_today()
-    days = generated_days(range(today.year, today.year + 2))
-    return min(d for d, (k, _name) in days.items() if k == kind and today < d <= today + timedelta(days=within_days))
 
 
 class TestHolidays:

@@ -1,54 +1,21 @@
 """Checking in (by booking, or at the space as a QR code does) and checking out early, on a real database.
 
-The clock is the tests': a fixed working Tuesday in WITA, moved by hand.
+The clock is the tests': a fixed working Tuesday in WITA (``DAY``), moved by hand.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from smartoffice.availability.service import Source, SpaceStatus
-from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.checkin import CheckInService
-from smartoffice.bookings.models import Booking, BookingRule, BookingStatus
-from smartoffice.bookings.requests import BookDeskRequest
-from smartoffice.db import Database
+from smartoffice.bookings.models import BookingStatus
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
-from smartoffice.people.models import Employee
-from smartoffice.places.models import Building, Floor, Space, SpaceKind
+from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-
-WITA_NAME = "Asia/Makassar"
-WITA = ZoneInfo(WITA_NAME)
-DAY = date(2030, 7, 9)
-"""A Tuesday that is a working day in Indonesia (no holiday, no cuti bersama)."""
-
-
-def at(local: time, day: date = DAY) -> datetime:
-    return datetime.combine(day, local, WITA).astimezone(UTC)
-
-
-class Clock:
-    """A clock the test moves: ``clock.set(time(9, 30))``."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, local: time, day: date = DAY) -> None:
-        self.now = at(local, day)
-
-
-def install_clock(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Early morning of DAY, shared by the booking service (so book_desk accepts DAY) and check-in."""
-    clock = Clock(at(time(6)))
-    monkeypatch.setattr(runtime.bookings, "clock", clock)
-    return clock
+from tests.support.bookings import book_desk, insert_booking, set_rule, status_between
+from tests.support.clock import DAY, WITA, Clock, at, install_clock
 
 
 @pytest.fixture
@@ -58,67 +25,7 @@ def clock(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 @pytest.fixture
 def checkin(runtime: Runtime, clock: Clock) -> CheckInService:
-    return CheckInService.of(runtime)
-
-
-async def insert_booking(
-    db: Database,
-    space: Space,
-    employee: Employee,
-    start_at: datetime,
-    end_at: datetime,
-    *,
-    status: BookingStatus = BookingStatus.BOOKED,
-    buffer: timedelta = timedelta(0),
-    booked_by: Employee | None = None,
-) -> Booking:
-    """A booking row as the booking service would write it, for kinds and states it cannot make here (rooms,
-    pending, rejected, released). It is not projected: read availability only after inserting."""
-    booking = Booking(
-        space_id=space.id,
-        space_kind=space.kind,
-        employee_id=employee.id,
-        booked_by_id=(booked_by or employee).id,
-        start_at=start_at,
-        end_at=end_at,
-        blocks_until=end_at + buffer,
-        status=status,
-        created_at=start_at - timedelta(days=1),  # booked ahead, as most are (the no-show grace counts from here)
-    )
-    async with db.write() as session:
-        session.add(booking)
-    return booking
-
-
-async def set_rule(db: Database, building_id: int | None, kind: SpaceKind, **values: int) -> None:
-    """Give a building its own rule row for a kind of space: a copy of the global one with ``values`` changed."""
-    async with db.write() as session:
-        default = await session.scalar(
-            select(BookingRule).where(BookingRule.building_id.is_(None), BookingRule.space_kind == kind)
-        )
-        assert default is not None
-        copy = {c.name: getattr(default, c.name) for c in BookingRule.__table__.columns if c.name != "id"}
-        session.add(BookingRule(**{**copy, "building_id": building_id, **values}))
-
-
-async def building_of(db: Database, floor: Floor) -> Building:
-    async with db.read() as session:
-        building = await session.get(Building, floor.building_id)
-    assert building is not None
-    return building
-
-
-def window(start: time, end: time) -> tuple[int, int]:
-    return LocalDay(DAY, WITA_NAME).slot_range(at(start), at(end))
-
-
-async def status_between(runtime: Runtime, space: Space, start: time, end: time) -> tuple[SpaceStatus, Source]:
-    occupancy = await runtime.availability.floor_day(space.floor_id, WITA_NAME, DAY)
-    return occupancy.status(space.id, window(start, end)), occupancy.source
-
-
-async def book_desk(runtime: Runtime, desk: Space, person: Employee, start: time, end: time) -> Booking:
-    return await runtime.bookings.book_desk(person.id, BookDeskRequest(desk.id, DAY, start, end))
+    return runtime.checkins
 
 
 class TestCheckIn:
@@ -160,7 +67,7 @@ class TestCheckIn:
         with pytest.raises(InvalidInput) as caught:
             await checkin.check_in(person.id, booking.id)
         assert caught.value.message == "Check-in opens at 08:30, 30 minutes before the start"
-        assert caught.value.message_in("id") == "Check-in dibuka pukul 08:30, 30 menit sebelum mulai"
+        assert caught.value.message_in("id") == "Check-in dibuka pukul 08.30, 30 menit sebelum mulai"
 
     async def test_the_window_follows_the_buildings_own_rule(
         self, runtime: Runtime, factory: Factory, clock: Clock, checkin: CheckInService
@@ -176,7 +83,7 @@ class TestCheckIn:
         self, runtime: Runtime, factory: Factory, clock: Clock, checkin: CheckInService
     ) -> None:
         room, person = await factory.room(), await factory.employee()
-        booking = await insert_booking(runtime.db, room, person, at(time(10)), at(time(11)))
+        booking = await insert_booking(runtime.db, room, person, at(DAY, 10), at(DAY, 11))
         clock.set(time(9, 45))
         with pytest.raises(InvalidInput):
             await checkin.check_in(person.id, booking.id)
@@ -192,7 +99,7 @@ class TestCheckIn:
             await factory.employee(),
             await factory.employee(),
         )
-        booking = await insert_booking(runtime.db, desk, person, at(time(9)), at(time(12)), booked_by=manager)
+        booking = await insert_booking(runtime.db, desk, person, at(DAY, 9), at(DAY, 12), booked_by=manager)
         clock.set(time(9))
         with pytest.raises(PermissionDenied) as caught:
             await checkin.check_in(stranger.id, booking.id)
@@ -209,7 +116,7 @@ class TestCheckIn:
         clock.set(time(9, 10))
         second = await checkin.check_in(person.id, booking.id)
         assert (first.already_checked_in, second.already_checked_in) == (False, True)
-        assert second.booking.checked_in_at == at(time(9, 5))
+        assert second.booking.checked_in_at == at(DAY, 9, 5)
         assert second.booking.version == first.booking.version
 
     @pytest.mark.parametrize(
@@ -231,7 +138,7 @@ class TestCheckIn:
         code: str,
     ) -> None:
         room, person = await factory.room(), await factory.employee()
-        booking = await insert_booking(runtime.db, room, person, at(time(10)), at(time(11)), status=status)
+        booking = await insert_booking(runtime.db, room, person, at(DAY, 10), at(DAY, 11), status=status)
         clock.set(time(10))
         with pytest.raises(InvalidInput) as caught:
             await checkin.check_in(person.id, booking.id)
@@ -304,7 +211,7 @@ class TestCheckInAtSpace:
         self, runtime: Runtime, factory: Factory, clock: Clock, checkin: CheckInService
     ) -> None:
         room, person = await factory.room(), await factory.employee()
-        await insert_booking(runtime.db, room, person, at(time(10)), at(time(11)), status=BookingStatus.PENDING)
+        await insert_booking(runtime.db, room, person, at(DAY, 10), at(DAY, 11), status=BookingStatus.PENDING)
         clock.set(time(10))
         with pytest.raises(InvalidInput) as caught:
             await checkin.check_in_at_space(person.id, room.id)
@@ -323,9 +230,7 @@ class TestCheckOut:
     ) -> None:
         # given a room booked 09:00-11:00 with a 15-minute changeover buffer, checked in
         room, person = await factory.room(), await factory.employee()
-        booking = await insert_booking(
-            runtime.db, room, person, at(time(9)), at(time(11)), buffer=timedelta(minutes=15)
-        )
+        booking = await insert_booking(runtime.db, room, person, at(DAY, 9), at(DAY, 11), buffer=timedelta(minutes=15))
         assert await status_between(runtime, room, time(9), time(11, 15)) == (SpaceStatus.BOOKED, Source.DATABASE)
         clock.set(time(9))
         await checkin.check_in(person.id, booking.id)
@@ -333,25 +238,25 @@ class TestCheckOut:
         clock.set(time(9, 20))
         ended = await checkin.check_out(person.id, booking.id)
         # then the booking ends at 09:30, the buffer follows, and the rest is free in the index and in SQL
-        assert (ended.end_at, ended.blocks_until) == (at(time(9, 30)), at(time(9, 45)))
+        assert (ended.end_at, ended.blocks_until) == (at(DAY, 9, 30), at(DAY, 9, 45))
         assert ended.checked_out_at == clock.now
         assert ended.status == BookingStatus.CHECKED_IN
         assert ended.version == booking.version + 2
         assert await status_between(runtime, room, time(9), time(9, 45)) == (SpaceStatus.BOOKED, Source.INDEX)
         assert await status_between(runtime, room, time(9, 45), time(12)) == (SpaceStatus.FREE, Source.INDEX)
-        from_index = await runtime.availability.floor_day(room.floor_id, WITA_NAME, DAY)
-        from_sql = await runtime.availability.floor_day(room.floor_id, WITA_NAME, DAY, use_index=False)
+        from_index = await runtime.availability.floor_day(room.floor_id, WITA.key, DAY)
+        from_sql = await runtime.availability.floor_day(room.floor_id, WITA.key, DAY, use_index=False)
         assert (from_index.source, from_index.slots) == (Source.INDEX, from_sql.slots)
 
     async def test_on_a_quarter_hour_the_booking_ends_right_then(
         self, runtime: Runtime, factory: Factory, clock: Clock, checkin: CheckInService
     ) -> None:
         room, person = await factory.room(), await factory.employee()
-        booking = await insert_booking(runtime.db, room, person, at(time(9)), at(time(11)))
+        booking = await insert_booking(runtime.db, room, person, at(DAY, 9), at(DAY, 11))
         clock.set(time(9))
         await checkin.check_in(person.id, booking.id)
         clock.set(time(10))
-        assert (await checkin.check_out(person.id, booking.id)).end_at == at(time(10))
+        assert (await checkin.check_out(person.id, booking.id)).end_at == at(DAY, 10)
 
     async def test_leaving_a_desk_early_frees_the_rest_of_the_day(
         self, runtime: Runtime, factory: Factory, clock: Clock, checkin: CheckInService
@@ -375,7 +280,7 @@ class TestCheckOut:
         booking = await book_desk(runtime, desk, person, time(9), time(12))
         clock.set(time(8, 40))
         await checkin.check_in(person.id, booking.id)
-        assert (await checkin.check_out(person.id, booking.id)).end_at == at(time(9, 15))
+        assert (await checkin.check_out(person.id, booking.id)).end_at == at(DAY, 9, 15)
 
     async def test_refusals(self, runtime: Runtime, factory: Factory, clock: Clock, checkin: CheckInService) -> None:
         desk, person, stranger = await factory.desk(), await factory.employee(), await factory.employee()

@@ -4,7 +4,6 @@ import asyncio
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from smartoffice.bookings.models import Booking, BookingStatus
@@ -15,26 +14,11 @@ from smartoffice.errors import BookingConflict
 from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.integration.test_availability_index import unprojected
-from tests.integration.test_book_desk import tomorrow
+from tests.support.bookings import overlapping_pairs, unprojected
+from tests.support.clock import tomorrow
 
 RACERS = 32
 ROUNDS, ROUND_RACERS = 20, 64
-
-OVERLAPS_AUDIT = text(
-    """
-    SELECT count(*) FROM bookings a JOIN bookings b ON a.id < b.id
-    WHERE a.status IN ('pending', 'booked', 'checked_in') AND b.status IN ('pending', 'booked', 'checked_in')
-      AND ((a.space_id = b.space_id AND a.start_at < b.blocks_until AND b.start_at < a.blocks_until)
-           OR (a.employee_id = b.employee_id AND a.space_kind = 'desk' AND b.space_kind = 'desk'
-               AND a.start_at < b.end_at AND b.start_at < a.end_at))
-    """
-)
-
-
-async def overlapping_pairs(db: Database) -> int:
-    async with db.read() as session:
-        return int((await session.execute(OVERLAPS_AUDIT)).scalar_one())
 
 
 async def race(
@@ -164,7 +148,7 @@ async def test_the_database_refuses_overlaps_even_without_the_service(
 
 async def test_naive_datetimes_are_refused(db: Database, factory: Factory) -> None:
     desk, person = await factory.desk(), await factory.employee()
-    naive = datetime(2030, 1, 1, 9, 0)
+    naive = datetime(2030, 1, 1, 9, 0)  # noqa: DTZ001  (the point of the test)
     with pytest.raises(Exception, match="naive datetime"):
         async with db.write() as session:
             session.add(

@@ -12,8 +12,8 @@ from smartoffice.integrations.webhooks import WebhookDispatcher, WebhookService
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
-from tests.integration.booking_helpers import Clock
-from tests.integration.test_checkin import book_desk, install_clock
+from tests.support.bookings import book_desk
+from tests.support.clock import Clock, install_clock
 
 
 async def count(runtime: Runtime, model: type) -> int:

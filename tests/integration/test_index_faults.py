@@ -30,9 +30,8 @@ from smartoffice.errors import BookingConflict, InvalidInput
 from smartoffice.places.models import Floor, Space
 from smartoffice.runtime import Runtime, redis_client
 from tests.factories import Factory
-from tests.integration.test_availability_index import FakeClock
-from tests.integration.test_book_desk import tomorrow
-from tests.integration.test_concurrency import overlapping_pairs
+from tests.support.bookings import overlapping_pairs
+from tests.support.clock import Clock, tomorrow
 
 WITA = "Asia/Makassar"
 WORKERS = 6
@@ -47,7 +46,7 @@ RECOVER_AFTER = 110
 class Rig:
     server: EmbeddedRedis
     redis: Redis
-    clock: FakeClock
+    clock: Clock
     availability: AvailabilityService
     bookings: BookingService
 
@@ -60,8 +59,8 @@ class Rig:
 async def rig(runtime: Runtime) -> AsyncIterator[Rig]:
     server = await asyncio.to_thread(EmbeddedRedis().start)
     redis = redis_client(server.url)
-    clock = FakeClock()
-    availability = AvailabilityService(runtime.db, AvailabilityIndex(redis), clock=clock)
+    clock = Clock()
+    availability = AvailabilityService(runtime.db, AvailabilityIndex(redis), clock=clock.monotonic)
     try:
         yield Rig(server, redis, clock, availability, BookingService(runtime.db, availability))
     finally:

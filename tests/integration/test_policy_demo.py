@@ -26,7 +26,7 @@ from smartoffice.policies.models import (
     Rating,
 )
 from smartoffice.policies.rules import NATIONAL_WORKING_HOURS, WorkingHours
-from smartoffice.policies.service import plan_weeks
+from smartoffice.policies.weeks import plan_weeks
 from smartoffice.workcalendar.service import WorkingCalendar
 
 WEEK = DEMO_AS_OF + timedelta(days=(7 - DEMO_AS_OF.weekday()) % 7)

@@ -4,7 +4,6 @@ anchor days, policies, the occupancy cap at booking time, a unit's compliance an
 Weeks are fixed dates, judged as of the Friday before (``TODAY``): 6-10 and 13-17 July 2026 hold no holiday.
 """
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,41 +15,19 @@ from smartoffice.bookings.requests import BookDeskRequest
 from smartoffice.bookings.service import BookingService
 from smartoffice.db import Database
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
-from smartoffice.people.models import Employee, OrgUnit, PositionKind, Role
+from smartoffice.people.models import Employee
 from smartoffice.places.models import Space
-from smartoffice.policies import changes, service
+from smartoffice.policies import changes, weeks
 from smartoffice.policies.engine import ComplianceStatus, ReasonCode, Requirement
 from smartoffice.policies.models import AnchorDay, CaseStatus, ExemptionStatus, Policy, PolicyLevel, WorkMode
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
+from tests.support.policies import FRI, MON, NEXT_WEEK, SAT, THU, TUE, WED, WEEK, Team, build_team
 
 WITA = ZoneInfo("Asia/Makassar")
 TODAY = date(2026, 7, 3)
-"""A Friday: the weeks below are all ahead of it."""
+"""A Friday: the weeks of ``tests.support.policies`` are all ahead of it."""
 TODAY_NOW = datetime.combine(TODAY, time(9), WITA).astimezone(UTC)
-WEEK = date(2026, 7, 6)
-NEXT_WEEK = WEEK + timedelta(days=7)
-MON, TUE, WED, THU, FRI, SAT = (WEEK + timedelta(days=n) for n in range(6))
-NATIONAL_RULES = {
-    "max_remote_days_per_week": 2,
-    "max_unit_remote_percent": 30,
-    "eligibility": {"no_discipline_case": True, "min_days_in_post": 180},
-}
-
-
-@dataclass
-class Team:
-    """A deputy over a directorate: the deputy's head manages both units; the supervisor and three staff sit in
-    the directorate (four members: a 30 % cap lets one of them be remote a day)."""
-
-    deputy: OrgUnit
-    directorate: OrgUnit
-    head: Employee
-    supervisor: Employee
-    staff: list[Employee]
-    stranger: Employee
-    admin: Employee
-    national: Policy
 
 
 @pytest.fixture
@@ -58,29 +35,14 @@ async def team(factory: Factory) -> Team:
     return await build_team(factory)
 
 
-async def build_team(factory: Factory) -> Team:
-    organisation = await factory.organisation(name="Kementerian PPN/Bappenas")
-    deputy = await factory.unit(organisation, name="Kedeputian Pendanaan", level=1)
-    directorate = await factory.unit(organisation, name="Direktorat Perencanaan", parent_id=deputy.id)
-    head = await factory.employee(deputy, name="Kepala Deputi", position_kind=PositionKind.MANAGERIAL)
-    await factory.role(head, Role.UNIT_MANAGER, org_unit_id=deputy.id)
-    supervisor = await factory.employee(directorate, name="Atasan Langsung")
-    staff = [await factory.employee(directorate, supervisor_id=supervisor.id, name=f"Staf {n}") for n in (1, 2, 3)]
-    stranger = await factory.employee(name="Orang Lain")
-    admin = await factory.employee(name="Admin")
-    await factory.role(admin, Role.ADMIN)
-    national = await factory.policy(NATIONAL_RULES, name="Batas kerja fleksibel lokasi nasional")
-    return Team(deputy, directorate, head, supervisor, staff, stranger, admin, national)
-
-
 async def plan(db: Database, actor: Employee, employee: Employee, day: date, mode: WorkMode | None) -> Any:
     async with db.write() as session:
         return await changes.set_work_day(session, actor.id, employee.id, day, TODAY, planned=mode)
 
 
-async def week_of(db: Database, viewer: Employee, employee: Employee, monday: date = WEEK) -> service.MyWeek:
+async def week_of(db: Database, viewer: Employee, employee: Employee, monday: date = WEEK) -> weeks.MyWeek:
     async with db.read() as session:
-        return await service.my_week(session, viewer.id, employee.id, monday, TODAY)
+        return await weeks.my_week(session, viewer.id, employee.id, monday, TODAY)
 
 
 def booking_service(runtime: Runtime) -> BookingService:
@@ -114,7 +76,7 @@ class TestMyWeek:
     async def test_an_unknown_employee(self, db: Database, team: Team) -> None:
         async with db.read() as session:
             with pytest.raises(NotFound):
-                await service.my_week(session, team.admin.id, 999_999, WEEK, TODAY)
+                await weeks.my_week(session, team.admin.id, 999_999, WEEK, TODAY)
 
 
 class TestSetWorkDay:
@@ -152,7 +114,10 @@ class TestSetWorkDay:
             await plan(db, person, person, SAT, WorkMode.HOME)
 
         assert (past.value.field, past.value.code) == ("date", "PAST_DAY")
-        assert (weekend.value.code, weekend.value.message) == ("NOT_A_WORKING_DAY", "2026-07-11 is not a working day")
+        assert (weekend.value.code, weekend.value.message) == (
+            "NOT_A_WORKING_DAY",
+            "Saturday 11 July 2026 is not a working day",
+        )
 
     async def test_the_weeks_remote_allowance_is_used(self, db: Database, team: Team) -> None:
         person = team.staff[0]
@@ -184,7 +149,7 @@ class TestSetWorkDay:
         assert refused.value.code == "DAY_REQUIRED_IN_OFFICE"
         assert (refused.value.policy, refused.value.legal_basis) == (anchors.name, "Keputusan Deputi 1/2026")
         assert refused.value.message_in("id") == (
-            "2026-07-08 adalah hari kerja di kantor bagi Anda menurut Hari wajib hadir kedeputian "
+            "Rabu, 8 Juli 2026 adalah hari wajib bekerja di kantor bagi Anda menurut Hari wajib hadir kedeputian "
             "(Keputusan Deputi 1/2026)"
         )
 
@@ -371,7 +336,7 @@ class TestAnchorDays:
         this_week = await week_of(db, team.staff[0], team.staff[0], WEEK)
         next_week = await week_of(db, team.staff[0], team.staff[0], NEXT_WEEK)
 
-        def required(week: service.MyWeek) -> list[int]:
+        def required(week: weeks.MyWeek) -> list[int]:
             return [d.day.weekday() for d in week.plan.days if d.requirement == Requirement.REQUIRED]
 
         assert required(this_week) == [2]
@@ -574,7 +539,7 @@ class TestUnitWeek:
         await factory.work_day(team.staff[2], TUE, planned=WorkMode.LEAVE)
 
         async with db.read() as session:
-            report = await service.unit_week(session, team.head.id, team.directorate.id, WED, TODAY)
+            report = await weeks.unit_week(session, team.head.id, team.directorate.id, WED, TODAY)
 
         assert report.unit.organisation.name == "Kementerian PPN/Bappenas"
         assert [e.name for e, _ in report.weeks] == ["Atasan Langsung", "Staf 1", "Staf 2", "Staf 3"]
@@ -590,16 +555,16 @@ class TestUnitWeek:
 
     async def test_the_deputy_sees_its_subtree(self, db: Database, team: Team) -> None:
         async with db.read() as session:
-            report = await service.unit_week(session, team.head.id, team.deputy.id, WEEK, TODAY)
+            report = await weeks.unit_week(session, team.head.id, team.deputy.id, WEEK, TODAY)
 
         assert {e.id for e, _ in report.weeks} == {team.head.id, team.supervisor.id} | {e.id for e in team.staff}
 
     async def test_only_unit_managers(self, db: Database, team: Team) -> None:
         async with db.read() as session:
             with pytest.raises(PermissionDenied) as refused:
-                await service.unit_week(session, team.supervisor.id, team.directorate.id, WEEK, TODAY)
+                await weeks.unit_week(session, team.supervisor.id, team.directorate.id, WEEK, TODAY)
             with pytest.raises(NotFound):
-                await service.unit_week(session, team.admin.id, 999_999, WEEK, TODAY)
+                await weeks.unit_week(session, team.admin.id, 999_999, WEEK, TODAY)
 
         assert refused.value.code == "NOT_YOUR_UNIT"
 

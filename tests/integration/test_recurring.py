@@ -14,8 +14,7 @@ from smartoffice.runtime import Runtime
 from smartoffice.workcalendar.models import DayKind
 from smartoffice.workcalendar.service import generated_days
 from tests.factories import Factory
-from tests.integration.booking_helpers import WITA, next_weekday
-from tests.integration.test_booking_rules import upcoming
+from tests.support.clock import WITA, next_weekday, upcoming
 
 
 async def count(runtime: Runtime, model: type) -> int:

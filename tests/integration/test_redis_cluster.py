@@ -27,7 +27,7 @@ from smartoffice.bookings.service import BookingService
 from smartoffice.db import Database
 from smartoffice.places.models import Floor
 from tests.factories import Factory
-from tests.integration.booking_helpers import at, days_ahead
+from tests.support.clock import at, days_ahead
 
 WITA = "Asia/Makassar"
 NODES = 3

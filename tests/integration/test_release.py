@@ -16,15 +16,8 @@ from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
-from tests.integration.test_checkin import (
-    Clock,
-    at,
-    book_desk,
-    insert_booking,
-    install_clock,
-    set_rule,
-    status_between,
-)
+from tests.support.bookings import book_desk, insert_booking, set_rule, status_between
+from tests.support.clock import DAY, Clock, at, install_clock
 
 
 @pytest.fixture
@@ -34,7 +27,7 @@ def clock(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 @pytest.fixture
 def checkin(runtime: Runtime, clock: Clock) -> CheckInService:
-    return CheckInService.of(runtime)
+    return runtime.checkins
 
 
 async def reload(db: Database, booking_id: int) -> Booking:
@@ -45,7 +38,7 @@ async def reload(db: Database, booking_id: int) -> Booking:
 
 
 async def release(runtime: Runtime, local: time) -> int:
-    return await release_no_shows(runtime.db, runtime.availability, at(local))
+    return await release_no_shows(runtime.db, runtime.availability, at(DAY, local.hour, local.minute, local.second))
 
 
 async def test_a_no_show_is_released_after_the_grace_and_its_slots_are_free(
@@ -61,7 +54,7 @@ async def test_a_no_show_is_released_after_the_grace_and_its_slots_are_free(
     # then
     released = await reload(runtime.db, booking.id)
     assert released.status == BookingStatus.RELEASED
-    assert released.released_at == at(time(9, 30))
+    assert released.released_at == at(DAY, 9, 30)
     assert released.version == booking.version + 1
     assert await status_between(runtime, desk, time(9), time(12)) == (SpaceStatus.FREE, Source.INDEX)
     assert await release(runtime, time(9, 31)) == 0
@@ -76,7 +69,7 @@ async def test_checked_in_and_other_states_are_not_released(
     clock.set(time(9))
     await checkin.check_in(person.id, booking.id)
     others = [
-        await insert_booking(runtime.db, room, person, at(time(h)), at(time(h, 30)), status=status)
+        await insert_booking(runtime.db, room, person, at(DAY, h), at(DAY, h, 30), status=status)
         for h, status in ((9, BookingStatus.PENDING), (10, BookingStatus.CANCELLED), (11, BookingStatus.REJECTED))
     ]
 
@@ -100,7 +93,7 @@ async def test_grace_follows_each_buildings_rule_per_kind_of_space(
         desk, person = await factory.desk(floor), await factory.employee()
         bookings[name] = await book_desk(runtime, desk, person, time(9), time(12))
     room, person = await factory.room(default_floor), await factory.employee()
-    bookings["room"] = await insert_booking(runtime.db, room, person, at(time(9)), at(time(12)))
+    bookings["room"] = await insert_booking(runtime.db, room, person, at(DAY, 9), at(DAY, 12))
 
     async def statuses() -> dict[str, BookingStatus]:
         return {name: (await reload(runtime.db, b.id)).status for name, b in bookings.items()}
@@ -135,7 +128,7 @@ async def test_concurrent_runs_release_each_booking_exactly_once(
     # when several processes (each its own engine and connections) run the job at the same moment
     databases = [Database.from_url(settings.resolved_database_url) for _ in range(RUNS)]
     try:
-        counts = await asyncio.gather(*(release_no_shows(db, runtime.availability, at(time(10))) for db in databases))
+        counts = await asyncio.gather(*(release_no_shows(db, runtime.availability, at(DAY, 10)) for db in databases))
     finally:
         for db in databases:
             await db.dispose()

@@ -13,7 +13,7 @@ from smartoffice.people.models import Role
 from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.integration.booking_helpers import days_ahead, next_weekday
+from tests.support.clock import days_ahead, next_weekday
 
 
 async def booking_count(runtime: Runtime) -> int:

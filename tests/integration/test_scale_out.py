@@ -31,12 +31,11 @@ from smartoffice.integrations.events import floor_channel
 from smartoffice.places.models import Space
 from smartoffice.runtime import redis_client
 from smartoffice.workcalendar.service import WorkingCalendar
-from tests.api.conftest import operation
-from tests.api.test_subscriptions import PROTOCOL, WAIT_SECONDS, connect, listening, next_message
-from tests.conftest import _empty
 from tests.factories import Factory
-from tests.integration.test_book_desk import local_today
-from tests.integration.test_checkin import insert_booking
+from tests.support.bookings import insert_booking
+from tests.support.clock import local_today
+from tests.support.database import empty_database
+from tests.support.graphql import PROTOCOL, WAIT_SECONDS, connect, listening, next_message, operation
 
 RACED_DESKS, RACERS_PER_DESK, NO_SHOWS = 5, 6, 3
 RELEASE_WAIT_SECONDS = 30.0
@@ -94,7 +93,7 @@ async def office(database_url: str, redis_url: str, tmp_path_factory: pytest.Tem
             server.stop()
         await db.dispose()
         redis: Redis = redis_client(redis_url)
-        await _empty(database_url, redis)
+        await empty_database(database_url, redis)
         await redis.aclose()
 
 

@@ -10,7 +10,7 @@ from smartoffice.bookings.requests import BookDeskRequest
 from smartoffice.errors import BookingConflict
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.integration.booking_helpers import next_weekday
+from tests.support.clock import next_weekday
 
 WIB, WITA = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Makassar")
 

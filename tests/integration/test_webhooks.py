@@ -28,8 +28,8 @@ from smartoffice.integrations.webhooks import WebhookDispatcher, WebhookService,
 from smartoffice.people.models import Role
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.integration.booking_helpers import Clock
-from tests.integration.test_checkin import book_desk, install_clock
+from tests.support.bookings import book_desk
+from tests.support.clock import Clock, install_clock
 
 
 @dataclass
@@ -101,7 +101,7 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def clock(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(runtime, monkeypatch)  # test_checkin's working Tuesday: bookings are valid then
+    return install_clock(runtime, monkeypatch)  # DAY, a working Tuesday: bookings are valid then
 
 
 def service(runtime: Runtime) -> WebhookService:

@@ -3,14 +3,7 @@
 import pytest
 
 from smartoffice.availability.breaker import BreakerState, CircuitBreaker
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import Clock
 
 
 @pytest.fixture
@@ -20,7 +13,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def breaker(clock: Clock) -> CircuitBreaker:
-    return CircuitBreaker(failure_threshold=3, reset_after=5.0, clock=clock)
+    return CircuitBreaker(failure_threshold=3, reset_after=5.0, clock=clock.monotonic)
 
 
 def open_it(breaker: CircuitBreaker) -> None:
@@ -57,10 +50,10 @@ def test_a_success_resets_the_count_of_consecutive_failures(breaker: CircuitBrea
 
 def test_after_the_cool_down_it_admits_exactly_one_probe(breaker: CircuitBreaker, clock: Clock) -> None:
     open_it(breaker)
-    clock.now += 4.9
+    clock.advance(4.9)
     assert not breaker.allow()
 
-    clock.now += 0.1
+    clock.advance(0.1)
 
     assert breaker.state == BreakerState.HALF_OPEN
     assert breaker.allow()
@@ -69,7 +62,7 @@ def test_after_the_cool_down_it_admits_exactly_one_probe(breaker: CircuitBreaker
 
 def test_a_successful_probe_closes_it(breaker: CircuitBreaker, clock: Clock) -> None:
     open_it(breaker)
-    clock.now += 5
+    clock.advance(5)
     assert breaker.allow()
 
     breaker.record_success()
@@ -80,24 +73,24 @@ def test_a_successful_probe_closes_it(breaker: CircuitBreaker, clock: Clock) -> 
 
 def test_a_failed_probe_opens_it_for_another_cool_down(breaker: CircuitBreaker, clock: Clock) -> None:
     open_it(breaker)
-    clock.now += 5
+    clock.advance(5)
     assert breaker.allow()
 
     breaker.record_failure()
 
     assert breaker.state == BreakerState.OPEN
-    clock.now += 4.9
+    clock.advance(4.9)
     assert not breaker.allow()
-    clock.now += 0.1
+    clock.advance(0.1)
     assert breaker.allow()
 
 
 def test_a_probe_that_never_reports_does_not_keep_it_half_open_forever(breaker: CircuitBreaker, clock: Clock) -> None:
     open_it(breaker)
-    clock.now += 5
+    clock.advance(5)
     assert breaker.allow()  # this probe's task is cancelled: it never records anything
 
-    clock.now += 5
+    clock.advance(5)
 
     assert breaker.allow()
 

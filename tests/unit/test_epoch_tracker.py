@@ -6,14 +6,7 @@ from collections.abc import Awaitable
 import pytest
 
 from smartoffice.availability.epoch import EPOCH_CACHE_SECONDS, EpochTracker
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import Clock
 
 
 class FakeIndex:
@@ -54,14 +47,14 @@ def index() -> FakeIndex:
 
 @pytest.fixture
 def tracker(index: FakeIndex, clock: Clock) -> EpochTracker:
-    return EpochTracker(index, passthrough, clock)  # type: ignore[arg-type]
+    return EpochTracker(index, passthrough, clock.monotonic)  # type: ignore[arg-type]
 
 
 async def test_the_epoch_is_read_once_per_cache_period(tracker: EpochTracker, index: FakeIndex, clock: Clock) -> None:
     assert [await tracker.current(), await tracker.current()] == ["100", "100"]
     assert index.gets == 1
 
-    clock.now += EPOCH_CACHE_SECONDS
+    clock.advance(EPOCH_CACHE_SECONDS)
 
     assert await tracker.current() == "100"
     assert index.gets == 2

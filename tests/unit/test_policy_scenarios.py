@@ -465,7 +465,7 @@ class TestPerformanceGate:
         assert plan.remote_days_allowed == 0
         gate = plan.days[TUE].reasons[1]
         assert (gate.code, gate.policy) == (ReasonCode.RATING_NOT_ALLOWED, PERFORMANCE_GATE)
-        assert dict(gate.params) == {"rating": rating or "none", "allowed": "sangat_baik, baik"}
+        assert dict(gate.params) == {"rating": rating, "allowed": (Rating.SANGAT_BAIK, Rating.BAIK)}
 
     @pytest.mark.parametrize("rating", [Rating.SANGAT_BAIK, Rating.BAIK])
     def test_a_good_rating_keeps_the_national_allowance(self, rating: Rating) -> None:
@@ -680,7 +680,7 @@ class TestPrecedence:
         plan = week(good, ORDINARY_WEEK, NATIONAL, PERFORMANCE_GATE, unit)
 
         assert plan.remote_days_allowed == 0
-        assert plan.days[MON].reasons[1].params["allowed"] == "sangat_baik"
+        assert plan.days[MON].reasons[1].params["allowed"] == (Rating.SANGAT_BAIK,)
 
     def test_a_policy_out_of_force_or_out_of_scope_does_not_count(self) -> None:
         past = policy("AGENCY-2024", PolicyLevel.AGENCY, {"max_remote_days_per_week": 0}, ends=date(2026, 11, 1))

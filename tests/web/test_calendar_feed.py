@@ -12,8 +12,8 @@ from smartoffice.integrations.calendar_feed import CalendarFeedService, feed_pat
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
-from tests.integration.test_checkin import insert_booking
-from tests.web.conftest import PageClient
+from tests.support.bookings import insert_booking
+from tests.support.pages import PageClient
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ class TestFeed:
 
         # then
         assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/calendar")
+        assert response.headers["content-type"] == "text/calendar; charset=utf-8"  # once: clients choke on two
         assert response.headers["referrer-policy"] == "no-referrer"
         events = events_in(response.content)
         assert set(events) == {uid(booked), uid(cancelled), uid(pending)}
@@ -117,6 +117,41 @@ class TestOneBooking:
         await pages.act_as(person.id)
         response = await pages.get(url)
         assert response.status_code == 200
+        assert response.headers["content-type"] == "text/calendar; charset=utf-8"
         assert list(events_in(response.content)) == [uid(booking)]
         assert (await pages.get("/bookings/999999.ics")).status_code == 404
         assert (await pages.get(f"/bookings/{booking.id}.txt")).status_code == 404
+
+
+class TestLanguage:
+    async def test_the_feed_speaks_its_owner_s_saved_language(
+        self, runtime: Runtime, factory: Factory, pages: PageClient
+    ) -> None:
+        # calendar apps send no language: the feed speaks the one its owner chose on the pages
+        desk, person = await factory.desk(code="T2-3-A9"), await factory.employee(language="id")
+        booked = await insert_booking(runtime.db, desk, person, hours_from_now(24), hours_from_now(27))
+        token = await CalendarFeedService(runtime.db).rotate(person.id)
+
+        calendar = Calendar.from_ical((await pages.get(feed_path(token))).content)
+
+        event = next(iter(calendar.walk("VEVENT")))
+        assert str(event["UID"]) == uid(booked)
+        assert str(event["SUMMARY"]) == "Meja T2-3-A9"
+        assert str(event["DESCRIPTION"]) == "Pemesanan SmartOffice: Dipesan"
+
+    async def test_one_booking_speaks_the_page_s_language(
+        self, runtime: Runtime, factory: Factory, pages: PageClient
+    ) -> None:
+        desk, person = await factory.desk(code="A1"), await factory.employee()
+        booking = await insert_booking(
+            runtime.db, desk, person, hours_from_now(24), hours_from_now(26), status=BookingStatus.CHECKED_IN
+        )
+        await pages.act_as(person.id)
+
+        english = Calendar.from_ical((await pages.get(f"/bookings/{booking.id}.ics")).content)
+        pages.http.headers["accept-language"] = "id"
+        indonesian = Calendar.from_ical((await pages.get(f"/bookings/{booking.id}.ics")).content)
+
+        assert [str(e["DESCRIPTION"]) for e in english.walk("VEVENT")] == ["SmartOffice booking: Checked in"]
+        assert [str(e["DESCRIPTION"]) for e in indonesian.walk("VEVENT")] == ["Pemesanan SmartOffice: Sudah check-in"]
+        assert [str(e["SUMMARY"]) for e in indonesian.walk("VEVENT")] == ["Meja A1"]

@@ -8,20 +8,17 @@ import pytest
 from smartoffice.bookings.models import Booking, BookingStatus
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.integration.test_checkin import Clock, at, book_desk, insert_booking
-from tests.web import test_floor_browser as floor_browser
-from tests.web.conftest import PageClient
-
-server = floor_browser.server  # the real app served by granian, as in the floor page's browser tests
+from tests.support.bookings import book_desk, insert_booking
+from tests.support.clock import DAY, Clock, at, install_clock
+from tests.support.live_server import CHROMIUM, CHROMIUM_ARGS
+from tests.support.pages import PageClient
 
 
 @pytest.fixture
 def clock(runtime: Runtime, pages: PageClient, monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """One clock for the tests' booking service and the app's (whose check-in service uses the same)."""
-    clock = Clock(at(time(6)))
-    monkeypatch.setattr(runtime.bookings, "clock", clock)
-    monkeypatch.setattr(pages.http.app.state.runtime.bookings, "clock", clock)
-    return clock
+    """One clock for the tests' runtime and the app's."""
+    clock = install_clock(runtime, monkeypatch, Clock(at(DAY, 6)))
+    return install_clock(pages.http.app.state.runtime, monkeypatch, clock)
 
 
 async def reload(runtime: Runtime, booking_id: int) -> Booking:
@@ -81,7 +78,7 @@ async def test_check_in_from_the_page_then_check_out(
     clock.set(time(10, 5))
     response = await pages.submit(f"{url}/check-out", {"booking_id": booking.id}, from_page=url)
     assert response.headers["location"] == f"{url}?notice=checked_out"
-    assert (await reload(runtime, booking.id)).end_at == at(time(10, 15))
+    assert (await reload(runtime, booking.id)).end_at == at(DAY, 10, 15)
     page = await pages.get(response.headers["location"])
     assert "The rest of your booking is free for others." in page.text
     assert visit_state(page.text, booking.id) == "checked_out"
@@ -170,7 +167,7 @@ def current_quarter() -> datetime:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not floor_browser.CHROMIUM.exists(), reason="Debian's chromium is not installed")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 async def test_scan_the_desk_code_choose_who_i_am_and_check_in(server: str, runtime: Runtime, factory: Factory) -> None:
     from playwright.async_api import async_playwright, expect
 
@@ -181,9 +178,7 @@ async def test_scan_the_desk_code_choose_who_i_am_and_check_in(server: str, runt
     booking = await insert_booking(runtime.db, desk, person, start, start + timedelta(hours=2))
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(floor_browser.CHROMIUM), args=floor_browser.CHROMIUM_ARGS
-        )
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = await browser.new_page()
         try:
             # I scan the QR code on the desk: it opens the check-in page, which first asks who I am

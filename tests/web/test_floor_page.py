@@ -6,7 +6,8 @@ from datetime import time, timedelta
 from smartoffice.bookings.service import BookDeskRequest
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.web.conftest import PageClient, desk_status, list_status, tomorrow
+from tests.support.clock import tomorrow
+from tests.support.pages import PageClient, desk_status, list_status
 
 
 class TestFloorPage:

@@ -5,7 +5,8 @@ import re
 from smartoffice.bookings.service import BookDeskRequest
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.web.conftest import CSRF_FIELD, PageClient, tomorrow
+from tests.support.clock import tomorrow
+from tests.support.pages import CSRF_FIELD, PageClient
 
 
 class TestIdentity:

@@ -17,7 +17,7 @@ from smartoffice.people.models import PositionKind
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
-from tests.web.conftest import PageClient
+from tests.support.pages import PageClient
 
 PASSWORD = "rahasia-kantor-2026"
 

@@ -7,24 +7,26 @@ case) and Wednesday as its anchor day. The clock is Tuesday 9 July 2030, 06:00 W
 
 import re
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
 from smartoffice.db import Database
-from smartoffice.messages import Language, render
+from smartoffice.errors import CommonInputCode
 from smartoffice.people.models import Employee, OrgUnit, PositionKind, Role
 from smartoffice.places.models import Floor, Space
+from smartoffice.policies.engine import ReasonCode
+from smartoffice.policies.errors import PolicyPermissionCode, PolicyRefusalCode
 from smartoffice.policies.models import CaseStatus, DisciplineCase, Policy, WorkDay, WorkMode
+from smartoffice.policies.wording import explain
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.integration.test_checkin import Clock, at, insert_booking
-from tests.web import test_floor_browser as floor_browser
-from tests.web.conftest import PageClient
-
-server = floor_browser.server  # the real app served by granian, as in the floor page's browser tests
+from tests.support.bookings import insert_booking
+from tests.support.clock import Clock, at
+from tests.support.live_server import CHROMIUM, CHROMIUM_ARGS
+from tests.support.pages import PageClient
 
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = (date(2030, 7, d) for d in range(8, 13))
 POLICY_NAME = "Fleksibilitas lokasi kerja ASN"
@@ -82,14 +84,16 @@ async def directorate(factory: Factory, db: Database) -> Directorate:
 @pytest.fixture
 def clock(pages: PageClient, monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The app's clock: Tuesday 9 July 2030, 06:00 WITA."""
-    clock = Clock(at(time(6), TUESDAY))
-    monkeypatch.setattr(pages.http.app.state.runtime.bookings, "clock", clock)
+    clock = Clock(at(TUESDAY, 6))
+    runtime = pages.http.app.state.runtime
+    for service in (runtime, runtime.bookings, runtime.policies):
+        monkeypatch.setattr(service, "clock", clock)
     return clock
 
 
-def said(code: str, language: Language = "en", **params: object) -> str:
+def said(text: str) -> str:
     """A message as the page's HTML carries it (escaped, as Jinja escapes it)."""
-    return str(escape(render(code, language, **params)))
+    return str(escape(text))
 
 
 def day_card(html: str, day: date) -> str:
@@ -130,7 +134,7 @@ async def test_the_week_says_which_days_are_required_and_why(
     # given Siti, whose teammates hold two desks of Zona B3 on the anchor day
     office = await directorate(factory, runtime.db)
     for person, desk in ((office.dewi, office.desks[0]), (office.manager, office.desks[1])):
-        await insert_booking(runtime.db, desk, person, at(time(8), WEDNESDAY), at(time(16), WEDNESDAY))
+        await insert_booking(runtime.db, desk, person, at(WEDNESDAY, 8), at(WEDNESDAY, 16))
     await pages.act_as(office.siti.id)
 
     # when she opens her week (the home page links to it)
@@ -145,7 +149,7 @@ async def test_the_week_says_which_days_are_required_and_why(
     wednesday = day_card(page.text, WEDNESDAY)
     assert attribute(wednesday, "data-requirement") == "required"
     assert 'data-reason="ANCHOR_DAY"' in wednesday
-    assert said("ANCHOR_DAY") in wednesday
+    assert said(explain("en", ReasonCode.ANCHOR_DAY, {})) in wednesday
     assert f"{POLICY_NAME} · {LEGAL_BASIS}" in wednesday
     assert f'href="/floors/{office.floor.id}?date={WEDNESDAY}">Book a desk' in wednesday
     assert attribute(day_card(page.text, THURSDAY), "data-requirement") == "flexible"
@@ -225,7 +229,7 @@ async def test_a_refused_remote_plan_is_explained_and_changes_nothing(
     # nor a day in the past, nor a mode the form does not offer
     past = await pages.submit("/my-week/plan", {"date": MONDAY.isoformat(), "mode": "home"}, from_page=url)
     assert past.status_code == 422
-    assert said("PAST_DAY") in past.text
+    assert said(CommonInputCode.PAST_DAY.message_in("en")) in past.text
     bogus = await pages.submit("/my-week/plan", {"date": FRIDAY.isoformat(), "mode": "beach"}, from_page=url)
     assert bogus.status_code == 422
     assert "Choose office, home, anywhere, leave, duty travel or no plan." in bogus.text
@@ -244,9 +248,9 @@ async def test_in_bahasa_indonesia(pages: PageClient, runtime: Runtime, factory:
     wednesday = day_card(page.text, WEDNESDAY)
     assert "<h3>Rabu, 10 Juli</h3>" in wednesday
     assert "Wajib di kantor" in wednesday
-    assert said("ANCHOR_DAY", "id") in wednesday
+    assert said(explain("id", ReasonCode.ANCHOR_DAY, {})) in wednesday
     assert "Simpan rencana" in wednesday
-    assert "Mulai pukul 07:30, 37,5 jam per minggu" in page.text
+    assert "Mulai pukul 07.30, 37,5 jam per minggu" in page.text
     assert "Berhenti bertindak" in page.text
 
     refused = await pages.submit(
@@ -254,7 +258,8 @@ async def test_in_bahasa_indonesia(pages: PageClient, runtime: Runtime, factory:
     )
     assert refused.status_code == 422
     assert "Tidak dapat dilakukan menurut kebijakan hari kerja di kantor" in refused.text
-    expected = said("DAY_REQUIRED_IN_OFFICE", "id", day="Rabu, 10 Juli", policy=POLICY_NAME, legal_basis=LEGAL_BASIS)
+    refusal = PolicyRefusalCode.DAY_REQUIRED_IN_OFFICE
+    expected = said(refusal.message_in("id", day="Rabu, 10 Juli 2030", policy=POLICY_NAME, legal_basis=LEGAL_BASIS))
     assert expected in refused.text
 
 
@@ -315,7 +320,7 @@ async def test_unit_compliance_for_its_manager_not_for_others(
     await pages.act_as(stranger.id)
     denied = await pages.get(compliance_url)
     assert denied.status_code == 403
-    assert said("NOT_YOUR_UNIT") in denied.text
+    assert said(PolicyPermissionCode.NOT_YOUR_UNIT.message_in("en")) in denied.text
     assert (await pages.get(f"/my-week?employee={office.siti.id}")).status_code == 403
     assert "Units you manage" not in (await pages.get("/my-week")).text
     missing = await pages.get("/units/999999/compliance")
@@ -338,20 +343,18 @@ def demo_mode(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not floor_browser.CHROMIUM.exists(), reason="Debian's chromium is not installed")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 @pytest.mark.usefixtures("demo_mode")  # before ``server``, which passes the environment on
 async def test_plan_a_day_by_keyboard_then_see_the_unit(server: str, runtime: Runtime, factory: Factory) -> None:
     from playwright.async_api import async_playwright, expect
 
     # given the directorate (the served app has the real clock: July 2030 is all future)
     office = await directorate(factory, runtime.db)
-    await insert_booking(runtime.db, office.desks[0], office.dewi, at(time(8), WEDNESDAY), at(time(16), WEDNESDAY))
+    await insert_booking(runtime.db, office.desks[0], office.dewi, at(WEDNESDAY, 8), at(WEDNESDAY, 16))
     thursday = f"#day-{THURSDAY}"
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(floor_browser.CHROMIUM), args=floor_browser.CHROMIUM_ARGS
-        )
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = await browser.new_page(viewport={"width": 1360, "height": 900})
         try:
             # I act as Siti and open my week from the navigation

@@ -25,8 +25,8 @@ from smartoffice.identity.sessions import SESSION_COOKIE, SessionStore
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
-from tests.web.conftest import CSRF_FIELD
-from tests.web.test_floor_browser import free_port, stop, wait_until_healthy
+from tests.support.live_server import free_port, stop, wait_until_healthy
+from tests.support.pages import CSRF_FIELD
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_DIR = ROOT / "tests" / "oidc_provider"

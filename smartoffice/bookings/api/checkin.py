@@ -4,21 +4,17 @@ Each mutation decodes its input, calls :class:`~smartoffice.bookings.checkin.Che
 errors onto its result union in the caller's language.
 """
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import strawberry
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import NotFoundError, PermissionDeniedError, ValidationError, to_graphql_error
+from smartoffice.api.errors import NotFoundError, PermissionDeniedError, ValidationError
 from smartoffice.bookings.api.mutations import require_own_booking
 from smartoffice.bookings.api.types import Booking
-from smartoffice.bookings.checkin import CheckIn, CheckInService
-from smartoffice.errors import DomainError, InvalidInput
+from smartoffice.bookings.checkin import CheckIn
 from smartoffice.identity.scopes import Scope
-from smartoffice.ids import decode_id
-
-SPACE_TYPES = ("Desk", "MeetingRoom")
+from smartoffice.ids import decode_id, decode_space_id
 
 
 @strawberry.input(description="Check in to one of your bookings, or to one you made for someone else.")
@@ -70,32 +66,9 @@ CheckOutResult = Annotated[
     ),
 ]
 
-R = TypeVar("R")
-
-
-async def _result(
-    info: Info, sent_id: object, run: Callable[[], Awaitable[R]]
-) -> R | NotFoundError | PermissionDeniedError | ValidationError:
-    try:
-        return await run()
-    except DomainError as error:
-        result = to_graphql_error(error, info.context.language, sent_id=str(sent_id))
-        if not isinstance(result, NotFoundError | PermissionDeniedError | ValidationError):
-            raise  # a conflict: checking in or out takes no new time, so this would be a bug
-        return result
-
 
 def _success(check_in: CheckIn) -> CheckInSuccess:
     return CheckInSuccess(booking=Booking.from_model(check_in.booking), already_checked_in=check_in.already_checked_in)
-
-
-def decode_space_id(value: str, field: str) -> int:
-    for type_name in SPACE_TYPES:
-        try:
-            return decode_id(value, type_name, field)
-        except InvalidInput:
-            continue
-    raise InvalidInput(field, "INVALID_ID", type_name=" or ".join(SPACE_TYPES))
 
 
 @strawberry.type
@@ -107,14 +80,11 @@ class CheckInMutation:
     async def check_in(self, info: Info, input: CheckInInput) -> CheckInResult:
         actor = info.context.require_viewer()
         info.context.require_scope(Scope.BOOKINGS_WRITE_SELF)
-        service = CheckInService.of(info.context.runtime)
+        service = info.context.runtime.checkins
 
-        async def run() -> CheckInSuccess:
-            booking_id = decode_id(input.booking_id, "Booking", "bookingId")
-            await require_own_booking(info, actor, booking_id)
-            return _success(await service.check_in(actor, booking_id))
-
-        return await _result(info, input.booking_id, run)
+        booking_id = decode_id(input.booking_id, "Booking", "bookingId")
+        await require_own_booking(info, actor, booking_id)
+        return _success(await service.check_in(actor, booking_id))
 
     @strawberry.mutation(
         description="Check in at a desk or room (its QR code, a room display or kiosk): your booking of it that "
@@ -123,13 +93,10 @@ class CheckInMutation:
     async def check_in_at_space(self, info: Info, input: CheckInAtSpaceInput) -> CheckInResult:
         actor = info.context.require_viewer()
         info.context.require_scope(Scope.BOOKINGS_WRITE_SELF)
-        service = CheckInService.of(info.context.runtime)
+        service = info.context.runtime.checkins
 
-        async def run() -> CheckInSuccess:
-            space_id = decode_space_id(input.space_id, "spaceId")
-            return _success(await service.check_in_at_space(actor, space_id))
-
-        return await _result(info, input.space_id, run)
+        space_id = decode_space_id(input.space_id, "spaceId")
+        return _success(await service.check_in_at_space(actor, space_id))
 
     @strawberry.mutation(
         description="Leave early: a checked-in booking ends now, rounded up to the next quarter hour, and the "
@@ -138,11 +105,8 @@ class CheckInMutation:
     async def check_out(self, info: Info, input: CheckOutInput) -> CheckOutResult:
         actor = info.context.require_viewer()
         info.context.require_scope(Scope.BOOKINGS_WRITE_SELF)
-        service = CheckInService.of(info.context.runtime)
+        service = info.context.runtime.checkins
 
-        async def run() -> CheckOutSuccess:
-            booking_id = decode_id(input.booking_id, "Booking", "bookingId")
-            await require_own_booking(info, actor, booking_id)
-            return CheckOutSuccess(booking=Booking.from_model(await service.check_out(actor, booking_id)))
-
-        return await _result(info, input.booking_id, run)
+        booking_id = decode_id(input.booking_id, "Booking", "bookingId")
+        await require_own_booking(info, actor, booking_id)
+        return CheckOutSuccess(booking=Booking.from_model(await service.check_out(actor, booking_id)))

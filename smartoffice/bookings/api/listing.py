@@ -7,13 +7,13 @@ from typing import Annotated
 import strawberry
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import ValidationError, to_graphql_error
+from smartoffice.api.errors import ValidationError
 from smartoffice.api.pagination import PageInfo
 from smartoffice.bookings import models
-from smartoffice.bookings.api.types import Booking, BookingConnection, BookingEdge, BookingStatus
-from smartoffice.bookings.listing import BookingSearch, list_bookings
+from smartoffice.bookings.api.occupancy import BookingStatus
+from smartoffice.bookings.api.types import Booking, BookingConnection, BookingEdge
+from smartoffice.bookings.listing import BookingSearch
 from smartoffice.db import MAX_PAGE_SIZE
-from smartoffice.errors import InvalidInput
 from smartoffice.identity.scopes import Scope
 from smartoffice.ids import decode_id
 
@@ -94,14 +94,7 @@ class BookingsListQuery:
     ) -> BookingsResult:
         viewer = info.context.require_viewer()
         info.context.require_scope(Scope.BOOKINGS_READ)
-        try:
-            search = _search(filter, order_by)
-            async with info.context.runtime.db.read() as session:
-                page = await list_bookings(session, viewer, search, first, after)
-        except InvalidInput as error:
-            member = to_graphql_error(error, info.context.language)
-            assert isinstance(member, ValidationError)
-            return member
+        page = await info.context.runtime.bookings.search(viewer, _search(filter, order_by), first, after)
         edges = [BookingEdge(cursor=page.cursor(b), node=Booking.from_model(b)) for b in page.bookings]
         return BookingConnection(
             edges=edges,

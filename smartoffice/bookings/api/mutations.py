@@ -1,26 +1,18 @@
 """Booking queries and mutations: decode the input, call the service, map domain errors onto the result union."""
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 import strawberry
 
 from smartoffice.api.context import Info
 from smartoffice.api.errors import (
-    BookingConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    PolicyRefusalError,
-    ValidationError,
     to_graphql_error,
 )
 from smartoffice.api.pagination import PageInfo
+from smartoffice.bookings.api.occupancy import BookingStatus
 from smartoffice.bookings.api.types import (
     BookDeskInput,
     Booking,
     BookingConnection,
     BookingEdge,
-    BookingStatus,
     BookingValid,
     BookRecurringInput,
     BookRecurringResult,
@@ -42,23 +34,10 @@ from smartoffice.bookings.api.types import (
 )
 from smartoffice.bookings.recurring import book_series
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, CancelScope, RecurringRequest
-from smartoffice.errors import DomainError, PermissionDenied
+from smartoffice.errors import PermissionDenied
 from smartoffice.identity.scopes import Scope
-from smartoffice.ids import decode_id
-from smartoffice.places import service as places
+from smartoffice.ids import decode_id, decode_space_id
 from smartoffice.places.api.types import Desk
-from smartoffice.places.models import SpaceKind
-
-R = TypeVar("R")
-ErrorMember = ValidationError | NotFoundError | PermissionDeniedError | BookingConflictError | PolicyRefusalError
-
-
-async def _result(info: Info, sent_id: object, run: Callable[[], Awaitable[R]]) -> R | ErrorMember:
-    """Run a service call; a domain error becomes the matching union member in the caller's language."""
-    try:
-        return await run()
-    except DomainError as error:
-        return to_graphql_error(error, info.context.language, sent_id=str(sent_id))
 
 
 def _employee_id(value: strawberry.ID | None) -> int | None:
@@ -104,15 +83,6 @@ def _room_request(input: BookRoomInput) -> BookRoomRequest:
     )
 
 
-def _decode_space(value: strawberry.ID) -> int:
-    for type_name in ("Desk", "MeetingRoom"):
-        try:
-            return decode_id(value, type_name, "spaceId")
-        except DomainError:
-            continue
-    return decode_id(value, "Desk", "spaceId")  # raises the typed error
-
-
 @strawberry.type
 class BookingsQuery:
     @strawberry.field(description="Your bookings that have not ended yet, in start order.")
@@ -133,48 +103,32 @@ class BookingsMutation:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
         _require_write(info, input.for_employee_id)
 
-        async def run() -> BookSuccess:
-            booking = await service.book_desk(actor, _desk_request(input), idempotency_key=input.idempotency_key)
-            return BookSuccess(booking=Booking.from_model(booking))
-
-        return await _result(info, input.desk_id, run)
+        booking = await service.book_desk(actor, _desk_request(input), idempotency_key=input.idempotency_key)
+        return BookSuccess(booking=Booking.from_model(booking))
 
     @strawberry.mutation(description="Book a meeting room; PENDING until approved when the room requires approval.")
     async def book_room(self, info: Info, input: BookRoomInput) -> BookResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
         _require_write(info, input.for_employee_id)
 
-        async def run() -> BookSuccess:
-            booking = await service.book_room(actor, _room_request(input), idempotency_key=input.idempotency_key)
-            return BookSuccess(booking=Booking.from_model(booking))
-
-        return await _result(info, input.room_id, run)
+        booking = await service.book_room(actor, _room_request(input), idempotency_key=input.idempotency_key)
+        return BookSuccess(booking=Booking.from_model(booking))
 
     @strawberry.mutation(description="Dry run of bookDesk: the same answer, without booking.")
     async def validate_book_desk(self, info: Info, input: BookDeskInput) -> ValidateBookingResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
         _require_write(info, input.for_employee_id)
 
-        async def run() -> BookingValid:
-            preview = await service.validate(actor, _desk_request(input))
-            return BookingValid(
-                start_at=preview.start_at, end_at=preview.end_at, status=BookingStatus[preview.status.name]
-            )
-
-        return await _result(info, input.desk_id, run)
+        preview = await service.validate(actor, _desk_request(input))
+        return BookingValid(start_at=preview.start_at, end_at=preview.end_at, status=BookingStatus[preview.status.name])
 
     @strawberry.mutation(description="Dry run of bookRoom: the same answer, without booking.")
     async def validate_book_room(self, info: Info, input: BookRoomInput) -> ValidateBookingResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
         _require_write(info, input.for_employee_id)
 
-        async def run() -> BookingValid:
-            preview = await service.validate(actor, _room_request(input))
-            return BookingValid(
-                start_at=preview.start_at, end_at=preview.end_at, status=BookingStatus[preview.status.name]
-            )
-
-        return await _result(info, input.room_id, run)
+        preview = await service.validate(actor, _room_request(input))
+        return BookingValid(start_at=preview.start_at, end_at=preview.end_at, status=BookingStatus[preview.status.name])
 
     @strawberry.mutation(description="Book a desk or room by a recurrence rule; each occurrence is booked or skipped.")
     async def book_recurring(self, info: Info, input: BookRecurringInput) -> BookRecurringResult:
@@ -182,78 +136,64 @@ class BookingsMutation:
         _require_write(info, input.for_employee_id)
         language = info.context.language
 
-        async def run() -> BookRecurringSuccess:
-            request = RecurringRequest(
-                _decode_space(input.space_id),
-                input.rrule,
-                input.starts_on,
-                input.start_time,
-                input.end_time,
-                input.attendee_count,
-                input.title,
-                _employee_id(input.for_employee_id),
+        request = RecurringRequest(
+            decode_space_id(input.space_id, "spaceId"),
+            input.rrule,
+            input.starts_on,
+            input.start_time,
+            input.end_time,
+            input.attendee_count,
+            input.title,
+            _employee_id(input.for_employee_id),
+        )
+        result = await book_series(service, actor, request, idempotency_key=input.idempotency_key)
+        occurrences = [
+            Occurrence(
+                date=o.day,
+                booking=Booking.from_model(o.booking) if o.booking else None,
+                skipped_because=to_graphql_error(o.skipped_because, language) if o.skipped_because else None,
             )
-            result = await book_series(service, actor, request, idempotency_key=input.idempotency_key)
-            occurrences = [
-                Occurrence(
-                    date=o.day,
-                    booking=Booking.from_model(o.booking) if o.booking else None,
-                    skipped_because=to_graphql_error(o.skipped_because, language) if o.skipped_because else None,
-                )
-                for o in result.occurrences
-            ]
-            booked = sum(1 for o in occurrences if o.booking)
-            return BookRecurringSuccess(
-                series_id=strawberry.ID(str(result.series.id)) if result.series else None,
-                booked_count=booked,
-                skipped_count=len(occurrences) - booked,
-                occurrences=occurrences,
-            )
-
-        return await _result(info, input.space_id, run)  # type: ignore[return-value]
+            for o in result.occurrences
+        ]
+        booked = sum(1 for o in occurrences if o.booking)
+        return BookRecurringSuccess(
+            series_id=strawberry.ID(str(result.series.id)) if result.series else None,
+            booked_count=booked,
+            skipped_count=len(occurrences) - booked,
+            occurrences=occurrences,
+        )
 
     @strawberry.mutation(description="Cancel a booking (or more of its series); the spaces are free again at once.")
     async def cancel_booking(self, info: Info, input: CancelBookingInput) -> CancelBookingResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
         _require_write(info)
 
-        async def run() -> CancelBookingSuccess:
-            booking_id = decode_id(input.booking_id, "Booking", "bookingId")
-            await require_own_booking(info, actor, booking_id)
-            cancelled = await service.cancel_bookings(
-                actor, booking_id, CancelScope[input.scope.name], idempotency_key=input.idempotency_key
-            )
-            nodes = [Booking.from_model(b) for b in cancelled]
-            return CancelBookingSuccess(booking=nodes[0], cancelled=nodes)
-
-        return await _result(info, input.booking_id, run)  # type: ignore[return-value]
+        booking_id = decode_id(input.booking_id, "Booking", "bookingId")
+        await require_own_booking(info, actor, booking_id)
+        cancelled = await service.cancel_bookings(
+            actor, booking_id, CancelScope[input.scope.name], idempotency_key=input.idempotency_key
+        )
+        nodes = [Booking.from_model(b) for b in cancelled]
+        return CancelBookingSuccess(booking=nodes[0], cancelled=nodes)
 
     @strawberry.mutation(description="Accept or reject a room booking awaiting approval (room approvers only).")
     async def decide_booking(self, info: Info, input: DecideBookingInput) -> DecideBookingResult:
         actor, service = info.context.require_viewer(), info.context.runtime.bookings
         info.context.require_scope(Scope.BOOKINGS_WRITE_ANY)
 
-        async def run() -> DecideBookingSuccess:
-            booking_id = decode_id(input.booking_id, "Booking", "bookingId")
-            booking = await service.decide(actor, booking_id, accept=input.accept)
-            return DecideBookingSuccess(booking=Booking.from_model(booking))
-
-        return await _result(info, input.booking_id, run)  # type: ignore[return-value]
+        booking_id = decode_id(input.booking_id, "Booking", "bookingId")
+        booking = await service.decide(actor, booking_id, accept=input.accept)
+        return DecideBookingSuccess(booking=Booking.from_model(booking))
 
     @strawberry.mutation(description="Let others book your assigned desk on a date (owner or their manager).")
     async def release_assigned_desk(self, info: Info, input: ReleaseAssignedDeskInput) -> ReleaseAssignedDeskResult:
         actor, runtime = info.context.require_viewer(), info.context.runtime
         _require_write(info)
 
-        async def run() -> ReleaseAssignedDeskSuccess:
-            desk_id = decode_id(input.desk_id, "Desk", "deskId")
-            if not info.context.has_scope(Scope.BOOKINGS_WRITE_ANY):
-                async with runtime.db.read() as session:
-                    if (await places.get_space(session, desk_id, SpaceKind.DESK)).assigned_employee_id != actor:
-                        raise PermissionDenied("NOT_YOUR_DESK")
-            await runtime.bookings.release_assigned_desk(actor, desk_id, input.date)
-            async with runtime.db.read() as session:
-                desk = await places.get_space(session, desk_id, SpaceKind.DESK)
-            return ReleaseAssignedDeskSuccess(desk=Desk.from_model(desk), date=input.date)
-
-        return await _result(info, input.desk_id, run)  # type: ignore[return-value]
+        desk = await runtime.bookings.release_assigned_desk(
+            actor,
+            decode_id(input.desk_id, "Desk", "deskId"),
+            input.date,
+            own_desk_only=not info.context.has_scope(Scope.BOOKINGS_WRITE_ANY),
+        )
+        return ReleaseAssignedDeskSuccess(desk=Desk.from_model(desk), date=input.date)

@@ -6,15 +6,13 @@ from strawberry import relay
 
 from smartoffice.api.context import Info
 from smartoffice.bookings.api.types import Booking
-from smartoffice.bookings.listing import visible_bookings_by_id
 from smartoffice.identity.scopes import Scope
 
 
 async def bookings(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
     viewer = info.context.require_viewer()
     info.context.require_scope(Scope.BOOKINGS_READ)
-    async with info.context.runtime.db.read() as session:
-        rows = await visible_bookings_by_id(session, viewer, ids)
+    rows = await info.context.runtime.bookings.visible_by_id(viewer, ids)
     return {b.id: Booking.from_model(b) for b in rows}
 
 

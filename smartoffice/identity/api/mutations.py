@@ -7,14 +7,10 @@ import base64
 import binascii
 
 import strawberry
-from redis.exceptions import RedisError
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import NotFoundError, PermissionDeniedError, ValidationError, to_graphql_error
 from smartoffice.api.pagination import PageInfo
-from smartoffice.db import MAX_PAGE_SIZE, utcnow
-from smartoffice.errors import DomainError, InvalidInput
-from smartoffice.identity import tokens
+from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.api.types import (
     ApiToken,
     ApiTokenConnection,
@@ -31,18 +27,7 @@ from smartoffice.identity.api.types import (
     RevokeSessionsSuccess,
     to_scope,
 )
-from smartoffice.identity.sessions import SessionStore
 from smartoffice.ids import decode_id, encode_id
-from smartoffice.people import service as people
-
-ErrorMember = ValidationError | NotFoundError | PermissionDeniedError
-
-
-def _member(info: Info, error: DomainError, sent_id: str | None = None) -> ErrorMember:
-    result = to_graphql_error(error, info.context.language, sent_id=sent_id)
-    if isinstance(result, ValidationError | NotFoundError | PermissionDeniedError):
-        return result
-    raise error
 
 
 def _cursor(token_id: int) -> str:
@@ -58,7 +43,7 @@ def _after(cursor: str | None) -> int:
             raise ValueError(kind)
         return int(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("after", "INVALID_CURSOR") from exc
+        raise InvalidInput("after", CommonInputCode.INVALID_CURSOR) from exc
 
 
 @strawberry.type
@@ -68,23 +53,13 @@ class IdentityQuery:
         self, info: Info, first: int = 50, after: str | None = None, include_inactive: bool = False
     ) -> ApiTokensResult:
         actor = info.context.require_session()
-        now = utcnow()
-        first = max(1, min(first, MAX_PAGE_SIZE))
-        try:
-            async with info.context.runtime.db.read() as session:
-                await tokens.require_admin(session, actor)
-                rows = await tokens.list_tokens(
-                    session, now=now, include_inactive=include_inactive, first=first, after_id=_after(after)
-                )
-        except DomainError as error:
-            member = _member(info, error)
-            if isinstance(member, PermissionDeniedError):
-                return member
-            raise
-        edges = [ApiTokenEdge(cursor=_cursor(t.id), node=ApiToken.from_model(t, now)) for t in rows[:first]]
+        page = await info.context.runtime.identity.token_page(
+            actor, include_inactive=include_inactive, first=first, after_id=_after(after)
+        )
+        edges = [ApiTokenEdge(cursor=_cursor(t.id), node=ApiToken.from_model(t, page.as_of)) for t in page.tokens]
         return ApiTokenConnection(
             edges=edges,
-            page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None),
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
         )
 
 
@@ -94,55 +69,30 @@ class IdentityMutation:
         description="Administrators: issue an app token. The result carries the secret, shown only this once."
     )
     async def issue_api_token(self, info: Info, input: IssueApiTokenInput) -> IssueApiTokenResult:
-        actor = info.context.require_session()
-        now = utcnow()
-        try:
-            owner = actor if input.owner_id is None else decode_id(input.owner_id, "Employee", "ownerId")
-            async with info.context.runtime.db.write() as session:
-                await tokens.require_admin(session, actor)
-                issued = await tokens.issue_token(
-                    session,
-                    owner_id=owner,
-                    name=input.name,
-                    scopes=[to_scope(s) for s in input.scopes],
-                    now=now,
-                    expires_in_days=input.expires_in_days,
-                    cost_budget=input.cost_budget,
-                    rate_limit=input.rate_limit,
-                    created_by_id=actor,
-                )
-        except DomainError as error:
-            return _member(info, error, sent_id=input.owner_id)
-        return IssueApiTokenSuccess(token=ApiToken.from_model(issued.token, now), secret=issued.secret)
+        actor, identity = info.context.require_session(), info.context.runtime.identity
+        owner = actor if input.owner_id is None else decode_id(input.owner_id, "Employee", "ownerId")
+        issued = await identity.issue_token(
+            actor,
+            owner_id=owner,
+            name=input.name,
+            scopes=[to_scope(s) for s in input.scopes],
+            expires_in_days=input.expires_in_days,
+            cost_budget=input.cost_budget,
+            rate_limit=input.rate_limit,
+        )
+        return IssueApiTokenSuccess(token=ApiToken.from_model(issued.token, identity.clock()), secret=issued.secret)
 
     @strawberry.mutation(description="Administrators: revoke an app token at once.")
     async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenResult:
-        actor = info.context.require_session()
-        now = utcnow()
-        try:
-            token_id = decode_id(input.token_id, "ApiToken", "tokenId")
-            async with info.context.runtime.db.write() as session:
-                await tokens.require_admin(session, actor)
-                token = await tokens.revoke_token(session, token_id, now)
-        except DomainError as error:
-            return _member(info, error, sent_id=input.token_id)
-        return RevokeApiTokenSuccess(token=ApiToken.from_model(token, now))
+        actor, identity = info.context.require_session(), info.context.runtime.identity
+        token = await identity.revoke_token(actor, decode_id(input.token_id, "ApiToken", "tokenId"))
+        return RevokeApiTokenSuccess(token=ApiToken.from_model(token, identity.clock()))
 
     @strawberry.mutation(description="Administrators: end every login session of an employee.")
     async def revoke_sessions(self, info: Info, input: RevokeSessionsInput) -> RevokeSessionsResult:
         actor = info.context.require_session()
-        runtime = info.context.runtime
-        try:
-            employee_id = decode_id(input.employee_id, "Employee", "employeeId")
-            async with runtime.db.read() as session:
-                await tokens.require_admin(session, actor)
-                await people.get_employee(session, employee_id)
-        except DomainError as error:
-            return _member(info, error, sent_id=input.employee_id)
-        try:
-            revoked = await SessionStore(runtime.redis, runtime.settings.session_ttl_seconds).revoke_all(employee_id)
-        except RedisError as exc:
-            raise RuntimeError("login sessions are unavailable (Redis)") from exc
+        employee_id = decode_id(input.employee_id, "Employee", "employeeId")
+        revoked = await info.context.runtime.identity.revoke_sessions(actor, employee_id)
         return RevokeSessionsSuccess(
             employee_id=strawberry.ID(encode_id("Employee", employee_id)), revoked_count=revoked
         )

@@ -30,13 +30,10 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from smartoffice.api.context import Context, Loaders, viewer_from_header
-from smartoffice.db import is_storable_id, utcnow
-from smartoffice.errors import NotFound
-from smartoffice.identity import tokens
+from smartoffice.db import is_storable_id
+from smartoffice.i18n import language_from_header
 from smartoffice.identity.principal import Principal, PrincipalKind
 from smartoffice.identity.scopes import Scope
-from smartoffice.messages import language_from_header
-from smartoffice.people import service as people
 from smartoffice.runtime import Runtime, runtime_of
 
 log = logging.getLogger(__name__)
@@ -68,7 +65,7 @@ async def principal_from_connection_params(runtime: Runtime, params: dict[str, A
     """
     token = params.get("token")
     if isinstance(token, str):
-        found = await tokens.authenticate(runtime.db, token, utcnow())
+        found = await runtime.identity.authenticate(token)
         if found is None:
             return None
         scopes = frozenset(Scope(s) for s in found.scopes if s in Scope._value2member_map_)
@@ -79,10 +76,7 @@ async def principal_from_connection_params(runtime: Runtime, params: dict[str, A
     employee_id = viewer_from_header(str(value))
     if employee_id is None or not is_storable_id(employee_id):
         return None
-    try:
-        async with runtime.db.read() as session:
-            await people.get_employee(session, employee_id)
-    except NotFound:
+    if await runtime.people.find_employee(employee_id) is None:
         return None
     return Principal(PrincipalKind.DEMO, employee_id)
 
@@ -129,4 +123,4 @@ async def channel_messages(redis: Redis, channel: str) -> AsyncIterator[dict[str
             except (ValueError, TypeError):
                 log.warning("ignoring a malformed message on %s", channel)
     finally:
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated

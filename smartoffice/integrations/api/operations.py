@@ -8,13 +8,11 @@ from datetime import date, datetime
 import strawberry
 
 from smartoffice.api.context import Info, Loaders
-from smartoffice.api.errors import to_graphql_error
 from smartoffice.api.pagination import PageInfo
 from smartoffice.bookings.api.types import Booking
-from smartoffice.bookings.sql import get_booking
-from smartoffice.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.scopes import Scope
-from smartoffice.ids import decode_id
+from smartoffice.ids import decode_id, parse_id
 from smartoffice.integrations.api.live import channel_messages
 from smartoffice.integrations.api.types import (
     BookingEventKind,
@@ -32,10 +30,9 @@ from smartoffice.integrations.api.types import (
     WebhookDeliveryEdge,
     WebhookSubscription,
 )
-from smartoffice.integrations.calendar_feed import CalendarFeedService, feed_path
+from smartoffice.integrations.calendar_feed import feed_path
 from smartoffice.integrations.events import floor_channel, person_channel
 from smartoffice.integrations.models import EventKind
-from smartoffice.integrations.webhooks import WebhookService
 
 
 def _cursor(delivery_id: int) -> str:
@@ -51,7 +48,7 @@ def _after(cursor: str | None) -> int | None:
             raise ValueError(kind)
         return int(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("after", "INVALID_CURSOR") from exc
+        raise InvalidInput("after", CommonInputCode.INVALID_CURSOR) from exc
 
 
 def _subscription_id(value: str) -> int:
@@ -62,8 +59,8 @@ def _subscription_id(value: str) -> int:
 class IntegrationsQuery:
     @strawberry.field(description="Your webhook subscriptions, newest first (at most 20).")
     async def webhook_subscriptions(self, info: Info) -> list[WebhookSubscription]:
-        service = WebhookService.of(info.context.runtime)
-        return [WebhookSubscription.from_model(s) for s in await service.mine(info.context.require_session())]
+        rows = await info.context.runtime.webhooks.mine(info.context.require_session())
+        return [WebhookSubscription.from_model(s) for s in rows]
 
     @strawberry.field(
         description="Deliveries of one of your webhook subscriptions (admins: any), newest first; null if there "
@@ -73,15 +70,12 @@ class IntegrationsQuery:
         self, info: Info, subscription_id: strawberry.ID, first: int = 20, after: str | None = None
     ) -> WebhookDeliveryConnection | None:
         viewer = info.context.require_session()
-        service = WebhookService.of(info.context.runtime)
-        try:
-            ident = _subscription_id(subscription_id)
-        except InvalidInput:
+        found = parse_id(subscription_id, ("WebhookSubscription",))
+        if found is None:  # a malformed id finds nothing, like an unknown one
             return None
         after_id = _after(after)  # a cursor we did not issue is the caller's bug: a top-level error
-        try:
-            page = await service.deliveries(viewer, ident, first, after_id)
-        except (NotFound, PermissionDenied):  # not yours: as if it did not exist
+        page = await info.context.runtime.webhooks.deliveries(viewer, found[1], first, after_id)
+        if page is None:  # none, or not yours: as if it did not exist
             return None
         edges = [
             WebhookDeliveryEdge(cursor=_cursor(d.id), node=WebhookDelivery.from_model(d, kind))
@@ -100,12 +94,8 @@ class IntegrationsMutation:
         self, info: Info, input: CreateWebhookSubscriptionInput
     ) -> CreateWebhookSubscriptionResult:
         viewer = info.context.require_session()
-        service = WebhookService.of(info.context.runtime)
-        try:
-            kinds = [EventKind[k.name] for k in input.event_kinds]
-            subscription, secret = await service.create(viewer, input.url, kinds, input.description)
-        except DomainError as error:
-            return to_graphql_error(error, info.context.language)  # type: ignore[return-value]
+        kinds = [EventKind[k.name] for k in input.event_kinds]
+        subscription, secret = await info.context.runtime.webhooks.create(viewer, input.url, kinds, input.description)
         return CreateWebhookSubscriptionSuccess(
             subscription=WebhookSubscription.from_model(subscription), secret=secret
         )
@@ -115,11 +105,7 @@ class IntegrationsMutation:
         self, info: Info, input: DeleteWebhookSubscriptionInput
     ) -> DeleteWebhookSubscriptionResult:
         viewer = info.context.require_session()
-        service = WebhookService.of(info.context.runtime)
-        try:
-            await service.delete(viewer, _subscription_id(input.subscription_id))
-        except DomainError as error:
-            return to_graphql_error(error, info.context.language, sent_id=input.subscription_id)  # type: ignore[return-value]
+        await info.context.runtime.webhooks.delete(viewer, _subscription_id(input.subscription_id))
         return DeleteWebhookSubscriptionSuccess(subscription_id=input.subscription_id)
 
     @strawberry.mutation(
@@ -127,8 +113,7 @@ class IntegrationsMutation:
     )
     async def rotate_calendar_feed(self, info: Info) -> CalendarFeedUrl:
         viewer = info.context.require_session()
-        runtime = info.context.runtime
-        token = await CalendarFeedService(runtime.db, runtime.bookings.clock).rotate(viewer)
+        token = await info.context.runtime.calendar_feeds.rotate(viewer)
         request = info.context.request
         base = str(request.base_url).rstrip("/") if request is not None else ""
         return CalendarFeedUrl(url=base + feed_path(token))
@@ -156,10 +141,8 @@ class IntegrationsSubscription:
         info.context.require_scope(Scope.BOOKINGS_READ)
         runtime = info.context.runtime
         async for message in channel_messages(runtime.redis, person_channel(viewer)):
-            try:
-                async with runtime.db.read() as session:
-                    booking = await get_booking(session, message["bookingId"])
-            except NotFound:
+            booking = await runtime.bookings.find(viewer, message["bookingId"])
+            if booking is None:
                 continue
             info.context.loaders = Loaders(runtime)  # fresh per event: a connection lives long, data changes
             yield MyBookingChange(

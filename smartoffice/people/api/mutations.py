@@ -5,9 +5,7 @@ from typing import Annotated
 import strawberry
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import NotFoundError, to_graphql_error
-from smartoffice.errors import NotFound
-from smartoffice.people import service as people
+from smartoffice.api.errors import NotFoundError
 from smartoffice.people.api.types import Employee
 
 
@@ -34,11 +32,5 @@ class PeopleMutation:
     @strawberry.mutation(description="Opt in to (or out of) showing your name on your bookings to everyone.")
     async def set_presence_sharing(self, info: Info, input: SetPresenceSharingInput) -> SetPresenceSharingResult:
         viewer = info.context.require_session()
-        try:
-            async with info.context.runtime.db.write() as session:
-                employee = await people.set_presence_sharing(session, viewer, input.share)
-        except NotFound as error:
-            member = to_graphql_error(error, info.context.language)
-            assert isinstance(member, NotFoundError)
-            return member
+        employee = await info.context.runtime.people.set_presence_sharing(viewer, input.share)
         return SetPresenceSharingSuccess(employee=Employee.from_model(employee))

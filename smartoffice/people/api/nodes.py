@@ -13,7 +13,6 @@ from strawberry import relay
 from smartoffice.api.context import Info
 from smartoffice.api.found import load_found
 from smartoffice.identity.scopes import Scope
-from smartoffice.people import service as people
 from smartoffice.people.api.types import Employee, Organisation, OrgUnit
 
 
@@ -32,8 +31,7 @@ async def org_units(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
 
 async def organisations(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
     info.context.require_viewer()
-    async with info.context.runtime.db.read() as session:
-        rows = await people.get_organisations(session, ids)
+    rows = await info.context.runtime.people.organisations_by_id(ids)
     return {o.id: Organisation(id=o.id, code=o.code, name=o.name) for o in rows}
 
 

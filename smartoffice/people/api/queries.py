@@ -3,8 +3,6 @@
 import strawberry
 
 from smartoffice.api.context import Info
-from smartoffice.errors import NotFound
-from smartoffice.people import service as people
 from smartoffice.people.api.types import Employee
 
 
@@ -14,8 +12,5 @@ class PeopleQuery:
     async def viewer(self, info: Info) -> Employee | None:
         if info.context.viewer_id is None:
             return None
-        async with info.context.runtime.db.read() as session:
-            try:
-                return Employee.from_model(await people.get_employee(session, info.context.viewer_id))
-            except NotFound:
-                return None
+        employee = await info.context.runtime.people.find_employee(info.context.viewer_id)
+        return Employee.from_model(employee) if employee else None

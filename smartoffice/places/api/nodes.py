@@ -9,14 +9,12 @@ from smartoffice.api.context import Info
 from smartoffice.api.found import load_found
 from smartoffice.identity.scopes import Scope
 from smartoffice.places import models
-from smartoffice.places import service as places
 from smartoffice.places.api.types import Building, Desk, Floor, MeetingRoom, Site
 
 
 async def sites(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
     info.context.require_scope(Scope.PLACES_READ)
-    async with info.context.runtime.db.read() as session:
-        return {s.id: Site.from_model(s) for s in await places.list_sites(session) if s.id in ids}
+    return {s.id: Site.from_model(s) for s in await info.context.runtime.places.sites() if s.id in ids}
 
 
 async def buildings(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:

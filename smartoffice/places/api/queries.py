@@ -5,23 +5,20 @@ import datetime as dt
 import strawberry
 
 from smartoffice.api.context import Info
+from smartoffice.api.found import load_found
 from smartoffice.availability.service import SpaceStatus as OccupancyStatus
 from smartoffice.availability.service import window_slots
 from smartoffice.availability.slots import LocalDay
-from smartoffice.errors import DomainError, NotFound
 from smartoffice.identity.scopes import Scope
-from smartoffice.ids import decode_id
-from smartoffice.places import service as places
+from smartoffice.ids import parse_id
 from smartoffice.places.api.types import Amenity, Desk, Floor, MeetingRoom, Site
 from smartoffice.places.models import SpaceKind
 
 
 def id_or_none(value: strawberry.ID, type_name: str) -> int | None:
     """A query's id argument: a malformed id finds nothing (null), like an unknown one."""
-    try:
-        return decode_id(value, type_name, "id")
-    except DomainError:
-        return None
+    found = parse_id(value, (type_name,))
+    return None if found is None else found[1]
 
 
 @strawberry.type
@@ -29,8 +26,7 @@ class PlacesQuery:
     @strawberry.field(description="Every site (campus) and, through it, buildings, floors and desks.")
     async def sites(self, info: Info) -> list[Site]:
         info.context.require_scope(Scope.PLACES_READ)
-        async with info.context.runtime.db.read() as session:
-            return [Site.from_model(s) for s in await places.list_sites(session)]
+        return [Site.from_model(s) for s in await info.context.runtime.places.sites()]
 
     @strawberry.field(description="A floor by id, or null if there is none.")
     async def floor(self, info: Info, id: strawberry.ID) -> Floor | None:
@@ -38,10 +34,8 @@ class PlacesQuery:
         floor_id = id_or_none(id, "Floor")
         if floor_id is None:
             return None
-        try:
-            return Floor.from_layout(await info.context.runtime.layouts.get(floor_id))
-        except NotFound:
-            return None
+        layout = await info.context.runtime.layouts.find(floor_id)
+        return Floor.from_layout(layout) if layout else None
 
     @strawberry.field(description="A desk by id, or null if there is none.")
     async def desk(self, info: Info, id: strawberry.ID) -> Desk | None:
@@ -49,11 +43,8 @@ class PlacesQuery:
         desk_id = id_or_none(id, "Desk")
         if desk_id is None:
             return None
-        try:
-            row = await info.context.loaders.places.space_by_id.load(desk_id)
-        except NotFound:
-            return None
-        return Desk.from_model(row) if row.kind == SpaceKind.DESK else None
+        row = (await load_found(info.context.loaders.places.space_by_id, [desk_id])).get(desk_id)
+        return Desk.from_model(row) if row and row.kind == SpaceKind.DESK else None
 
     @strawberry.field(
         description="Meeting rooms of a building that are free for the whole of a local time window, with at "
@@ -74,12 +65,10 @@ class PlacesQuery:
         if ident is None or start_time >= end_time:
             return []
         runtime = info.context.runtime
-        async with runtime.db.read() as session:
-            try:
-                building = await places.get_building(session, ident)
-            except NotFound:
-                return []
-            rooms = await places.list_spaces(session, [f.id for f in building.floors], SpaceKind.ROOM)
+        found = await runtime.places.rooms_of_building(ident)
+        if found is None:
+            return []
+        building, rooms = found
         wanted = {a.value for a in amenities or []}
         candidates = [r for r in rooms if r.capacity >= min_capacity and wanted <= set(r.amenities)]
         window = window_slots(LocalDay(date, building.time_zone), start_time, end_time)

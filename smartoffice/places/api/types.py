@@ -9,12 +9,12 @@ import strawberry
 from strawberry import relay
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import ValidationError, to_graphql_error
+from smartoffice.api.errors import ValidationError
 from smartoffice.availability import service as availability
 from smartoffice.availability.slots import LocalDay
-from smartoffice.bookings.api.loaders import FloorWindow
 from smartoffice.bookings.api.occupancy import SpaceBooking
-from smartoffice.errors import InvalidInput
+from smartoffice.bookings.occupants import FloorWindow
+from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.scopes import Scope
 from smartoffice.places import models
 from smartoffice.places.layout import BuildingLayout, FloorLayout, SpaceLayout
@@ -221,9 +221,7 @@ class Floor(relay.Node):
         desks = [s for s in layout.desks if wanted <= set(s.amenities)] if wanted else layout.desks
         start, end = start_time or building.opens_at, end_time or building.closes_at
         if start >= end:
-            error = to_graphql_error(InvalidInput("endTime", "END_BEFORE_START"), info.context.language)
-            assert isinstance(error, ValidationError)
-            return error
+            raise InvalidInput("endTime", CommonInputCode.END_BEFORE_START)
         occupancy = await info.context.runtime.availability.floor_day(self.id, building.time_zone, date)
         local_day = LocalDay(date, building.time_zone)
         window = availability.window_slots(local_day, start, end)
@@ -260,9 +258,7 @@ class Floor(relay.Node):
         building = layout.building
         start, end = start_time or building.opens_at, end_time or building.closes_at
         if start >= end:
-            error = to_graphql_error(InvalidInput("endTime", "END_BEFORE_START"), info.context.language)
-            assert isinstance(error, ValidationError)
-            return error
+            raise InvalidInput("endTime", CommonInputCode.END_BEFORE_START)
         occupancy = await info.context.runtime.availability.floor_day(self.id, building.time_zone, date)
         window = availability.window_slots(LocalDay(date, building.time_zone), start, end)
         return PackedFloorAvailability(

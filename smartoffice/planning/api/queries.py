@@ -11,7 +11,6 @@ from smartoffice.identity.scopes import Scope
 from smartoffice.ids import decode_id
 from smartoffice.places.api.types import Building
 from smartoffice.planning import occupancy
-from smartoffice.policies.api.queries import result
 
 
 @strawberry.type(description="One local day of a building's desk occupancy.")
@@ -95,13 +94,9 @@ class PlanningQuery:
         from_: Annotated[dt.date, strawberry.argument(name="from", description="The first local date.")],
         to: Annotated[dt.date, strawberry.argument(description="The last local date (included).")],
     ) -> BuildingOccupancyResult:
-        viewer, runtime = info.context.require_viewer(), info.context.runtime
+        viewer = info.context.require_viewer()
         info.context.require_scope(Scope.OCCUPANCY_READ_AGGREGATE)
 
-        async def run() -> BuildingOccupancy:
-            building = decode_id(building_id, "Building", "buildingId")
-            async with runtime.db.read() as session:
-                report = await occupancy.building_occupancy(session, viewer, building, from_, to)
-            return BuildingOccupancy.from_report(report)
-
-        return await result(info, building_id, run)  # type: ignore[return-value]
+        building = decode_id(building_id, "Building", "buildingId")
+        report = await info.context.runtime.occupancy.building_occupancy(viewer, building, from_, to)
+        return BuildingOccupancy.from_report(report)

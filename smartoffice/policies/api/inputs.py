@@ -1,7 +1,7 @@
 """GraphQL inputs and results of the policy operations: work plans, attendance, exemptions, anchor days, policies.
 
 Every result is a union of a success type and the typed errors the operation can meet (see each union's
-description); :mod:`smartoffice.policies.api.mutations` maps domain errors onto them.
+description); the schema maps domain errors onto them, once (``smartoffice/api/errors.py``).
 """
 
 import datetime as dt

@@ -1,55 +1,21 @@
-"""Policy queries: a person's week, a unit's compliance, the policies in force, exemption requests."""
+"""Policy queries: a person's week, a unit's compliance, the policies in force, exemption requests.
+
+Each resolver calls :class:`~smartoffice.policies.service.PolicyService`; "today" is its date in WITA by the
+runtime's clock. Domain errors become members of the result unions (``smartoffice/api/errors.py``).
+"""
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
-from zoneinfo import ZoneInfo
+from typing import Annotated
 
 import strawberry
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import (
-    BookingConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    PolicyRefusalError,
-    ValidationError,
-    to_graphql_error,
-)
-from smartoffice.errors import DomainError, NotFound
 from smartoffice.identity.scopes import Scope
-from smartoffice.ids import decode_id, encode_id
-from smartoffice.policies import lists, service
+from smartoffice.ids import decode_id
+from smartoffice.policies import lists
 from smartoffice.policies.api.inputs import Exemption, MyWeekResult, UnitComplianceResult
 from smartoffice.policies.api.policy_types import Policy
 from smartoffice.policies.api.types import MyWeek, UnitCompliance
-
-POLICY_TIME_ZONE = ZoneInfo("Asia/Makassar")
-"""Weeks and "today" for policies are in the capital's time zone (WITA)."""
-
-R = TypeVar("R")
-ErrorMember = NotFoundError | PermissionDeniedError | ValidationError | PolicyRefusalError
-
-
-def today(info: Info) -> dt.date:
-    """Today in WITA, by the runtime's clock (tests move it)."""
-    return info.context.runtime.bookings.clock().astimezone(POLICY_TIME_ZONE).date()
-
-
-async def result(info: Info, sent_id: str | None, run: Callable[[], Awaitable[R]]) -> R | ErrorMember:
-    """Run a service call; a domain error becomes the matching union member in the caller's language.
-
-    A NotFound about something other than the id sent is reported with that thing's global id.
-    """
-    try:
-        return await run()
-    except DomainError as error:
-        if sent_id is None and isinstance(error, NotFound) and isinstance(error.ident, int):
-            sent_id = encode_id(error.kind, error.ident)
-        member = to_graphql_error(error, info.context.language, sent_id=sent_id)
-        if isinstance(member, BookingConflictError):
-            raise  # policies take no space: a conflict here is a bug
-        return member
 
 
 def employee_or_viewer(info: Info, employee_id: strawberry.ID | None, field: str = "employeeId") -> int:
@@ -75,16 +41,12 @@ class PoliciesQuery:
         ] = None,
         week_of: Annotated[dt.date | None, strawberry.argument(description=WEEK_OF_HELP)] = None,
     ) -> MyWeekResult:
-        viewer, runtime, on = info.context.require_viewer(), info.context.runtime, today(info)
+        viewer = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_READ)
 
-        async def run() -> MyWeek:
-            employee = employee_or_viewer(info, employee_id)
-            async with runtime.db.read() as session:
-                week = await service.my_week(session, viewer, employee, week_of or on, on)
-            return MyWeek.from_week(week, info.context.language)
-
-        return await result(info, employee_id, run)  # type: ignore[return-value]
+        employee = employee_or_viewer(info, employee_id)
+        week = await info.context.runtime.policies.my_week(viewer, employee, week_of)
+        return MyWeek.from_week(week, info.context.language)
 
     @strawberry.field(
         description="A unit's week for its head (PermenPANRB 4/2025 Pasal 35 monitoring): each member's planned and "
@@ -97,16 +59,12 @@ class PoliciesQuery:
         unit_id: Annotated[strawberry.ID, strawberry.argument(description="The OrgUnit; its subtree is included.")],
         week_of: Annotated[dt.date | None, strawberry.argument(description=WEEK_OF_HELP)] = None,
     ) -> UnitComplianceResult:
-        viewer, runtime, on = info.context.require_viewer(), info.context.runtime, today(info)
+        viewer = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_READ)
 
-        async def run() -> UnitCompliance:
-            unit = decode_id(unit_id, "OrgUnit", "unitId")
-            async with runtime.db.read() as session:
-                week = await service.unit_week(session, viewer, unit, week_of or on, on)
-            return UnitCompliance.from_unit_week(week, info.context.language)
-
-        return await result(info, unit_id, run)  # type: ignore[return-value]
+        unit = decode_id(unit_id, "OrgUnit", "unitId")
+        week = await info.context.runtime.policies.unit_week(viewer, unit, week_of)
+        return UnitCompliance.from_unit_week(week, info.context.language)
 
     @strawberry.field(
         description="The policies in force on a day, national first (a short list: a few dozen rows, at most "
@@ -120,8 +78,7 @@ class PoliciesQuery:
     ) -> list[Policy]:
         viewer = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_READ)
-        async with info.context.runtime.db.read() as session:
-            rows = await lists.policies_in_force(session, viewer, at or today(info))
+        rows = await info.context.runtime.policies.policies_in_force(viewer, at)
         return [Policy.from_model(row) for row in rows]
 
     @strawberry.field(
@@ -130,8 +87,7 @@ class PoliciesQuery:
     async def my_exemptions(self, info: Info) -> list[Exemption]:
         viewer = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_READ)
-        async with info.context.runtime.db.read() as session:
-            rows = await lists.exemptions_of(session, viewer)
+        rows = await info.context.runtime.policies.exemptions_of(viewer)
         return [Exemption.from_model(exemption, employee) for exemption, employee in rows]
 
     @strawberry.field(
@@ -141,6 +97,5 @@ class PoliciesQuery:
     async def exemptions_to_decide(self, info: Info) -> list[Exemption]:
         viewer = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_READ)
-        async with info.context.runtime.db.read() as session:
-            rows = await lists.exemptions_to_decide(session, viewer)
+        rows = await info.context.runtime.policies.exemptions_to_decide(viewer)
         return [Exemption.from_model(exemption, employee) for exemption, employee in rows]

@@ -12,12 +12,13 @@ from typing import Self
 import strawberry
 
 from smartoffice.api.context import Info
-from smartoffice.messages import Language, render
+from smartoffice.i18n import Language
 from smartoffice.people import models as people_models
 from smartoffice.people.api.types import Employee, Organisation, OrgUnit
 from smartoffice.places.api.types import Desk
-from smartoffice.policies import engine, models, service
+from smartoffice.policies import engine, models, weeks
 from smartoffice.policies.api.policy_types import Policy, WorkingHours, policy_of
+from smartoffice.policies.wording import explain
 from smartoffice.workcalendar.api.types import CalendarDayKind
 
 # enums
@@ -127,7 +128,7 @@ class Reason:
         return cls(
             policy_id=reason.policy.id if reason.policy else None,
             code=ReasonCode(reason.code.value),
-            message=render(reason.code.value, language, **reason.params),
+            message=explain(language, reason.code, reason.params),
         )
 
     @strawberry.field(description="The policy stating the rule; null for facts (e.g. not eligible).")
@@ -182,7 +183,7 @@ class ComplianceProblem:
         return cls(
             policy_id=problem.policy.id if problem.policy else None,
             code=problem.code,
-            message=render(problem.code, language, **problem.params),
+            message=explain(language, problem.code, problem.params),
             date=day if isinstance(day, dt.date) else None,
         )
 
@@ -209,7 +210,7 @@ class Suggestion:
     desk_label: str | None = strawberry.field(description="The free desk's name or code.")
 
     @classmethod
-    def from_suggestion(cls, s: service.Suggestion) -> Self:
+    def from_suggestion(cls, s: weeks.Suggestion) -> Self:
         return cls(
             desk_id=s.desk_id,
             date=s.day,
@@ -256,7 +257,7 @@ class MyWeek:
     )
 
     @classmethod
-    def from_week(cls, week: service.MyWeek, language: Language) -> Self:
+    def from_week(cls, week: weeks.MyWeek, language: Language) -> Self:
         plan = week.plan
         return cls(
             employee=Employee.from_model(week.employee),
@@ -314,7 +315,7 @@ class DayRemoteShare:
     breached: bool = strawberry.field(description="Whether more than the cap are remote.")
 
     @classmethod
-    def from_share(cls, share: service.DayShare) -> Self:
+    def from_share(cls, share: weeks.DayShare) -> Self:
         return cls(
             policy_id=share.policy.id if share.policy else None,
             date=share.day,
@@ -334,14 +335,14 @@ class UnitCompliance:
     unit: OrgUnit = strawberry.field(description="The unit; its whole subtree is reported.")
     week_of: dt.date = strawberry.field(description="The Monday of the week.")
     members: list[MemberCompliance] = strawberry.field(
-        description=f"Everyone in the subtree, by name (at most {service.MAX_UNIT_MEMBERS})."
+        description=f"Everyone in the subtree, by name (at most {weeks.MAX_UNIT_MEMBERS})."
     )
     remote_shares: list[DayRemoteShare] = strawberry.field(description="Monday to Friday, working days only.")
     non_compliant_count: int = strawberry.field(description="Members whose week is NON_COMPLIANT.")
     at_risk_count: int = strawberry.field(description="Members whose week is AT_RISK.")
 
     @classmethod
-    def from_unit_week(cls, week: service.UnitWeek, language: Language) -> Self:
+    def from_unit_week(cls, week: weeks.UnitWeek, language: Language) -> Self:
         """``week.unit`` must have its organisation loaded."""
         members = [MemberCompliance.from_week(employee, plan, language) for employee, plan in week.weeks]
         unit, organisation = week.unit, week.unit.organisation

@@ -1,4 +1,5 @@
-"""Working-calendar queries and mutations: call the service, map domain errors onto the result unions."""
+"""Working-calendar queries and mutations: call :class:`~smartoffice.workcalendar.service.WorkCalendarService`;
+its domain errors become members of the result unions (``smartoffice/api/errors.py``)."""
 
 import datetime as dt
 from typing import Annotated
@@ -6,10 +7,7 @@ from typing import Annotated
 import strawberry
 
 from smartoffice.api.context import Info
-from smartoffice.api.errors import PermissionDeniedError, ValidationError, to_graphql_error
-from smartoffice.errors import DomainError, InvalidInput
 from smartoffice.identity.scopes import Scope
-from smartoffice.workcalendar import service
 from smartoffice.workcalendar.api.types import (
     CalendarDay,
     CalendarDays,
@@ -24,55 +22,6 @@ from smartoffice.workcalendar.api.types import (
 from smartoffice.workcalendar.models import DayKind
 
 
-def _refusal(info: Info, error: DomainError) -> PermissionDeniedError | ValidationError:
-    """The union member for an error the calendar's operations can raise; any other is a bug, and re-raised."""
-    result = to_graphql_error(error, info.context.language)
-    if isinstance(result, PermissionDeniedError | ValidationError):
-        return result
-    raise error
-
-
-async def calendar_days(info: Info, first: dt.date, last: dt.date) -> CalendarDaysResult:
-    info.context.require_scope(Scope.CALENDAR_READ)
-    try:
-        service.check_range(first, last)
-    except InvalidInput as error:
-        result = to_graphql_error(error, info.context.language)
-        assert isinstance(result, ValidationError)
-        return result
-    async with info.context.runtime.db.read() as session:
-        calendar = await service.load_calendar(session, first, last)
-    return CalendarDays(
-        days=[CalendarDay.from_entry(entry) for entry in calendar.entries.values()],
-        working_day_count=len(calendar.working_days(first, last)),
-    )
-
-
-async def set_calendar_override(info: Info, input: SetCalendarOverrideInput) -> SetCalendarOverrideResult:
-    actor = info.context.require_viewer()
-    info.context.require_scope(Scope.CALENDAR_WRITE)
-    try:
-        async with info.context.runtime.db.write() as session:
-            await service.set_override(session, actor, input.date, DayKind[input.kind.name], input.name)
-            calendar = await service.load_calendar(session, input.date, input.date)
-    except DomainError as error:
-        return _refusal(info, error)
-    return SetCalendarOverrideSuccess(day=CalendarDay.from_entry(calendar.entries[input.date]))
-
-
-async def remove_calendar_override(info: Info, input: RemoveCalendarOverrideInput) -> RemoveCalendarOverrideResult:
-    actor = info.context.require_viewer()
-    info.context.require_scope(Scope.CALENDAR_WRITE)
-    try:
-        async with info.context.runtime.db.write() as session:
-            await service.remove_override(session, actor, input.date)
-            calendar = await service.load_calendar(session, input.date, input.date)
-    except DomainError as error:
-        return _refusal(info, error)
-    entry = calendar.entries.get(input.date)
-    return RemoveCalendarOverrideSuccess(date=input.date, day=CalendarDay.from_entry(entry) if entry else None)
-
-
 @strawberry.type
 class CalendarQuery:
     @strawberry.field(
@@ -85,7 +34,12 @@ class CalendarQuery:
         from_: Annotated[dt.date, strawberry.argument(name="from", description="The first local date.")],
         to: Annotated[dt.date, strawberry.argument(description="The last local date, not before `from`.")],
     ) -> CalendarDaysResult:
-        return await calendar_days(info, from_, to)
+        info.context.require_scope(Scope.CALENDAR_READ)
+        calendar = await info.context.runtime.work_calendar.calendar(from_, to)
+        return CalendarDays(
+            days=[CalendarDay.from_entry(entry) for entry in calendar.entries.values()],
+            working_day_count=len(calendar.working_days(from_, to)),
+        )
 
 
 @strawberry.type
@@ -95,7 +49,11 @@ class CalendarMutation:
         "the published national calendar says (holidays move during the year)."
     )
     async def set_calendar_override(self, info: Info, input: SetCalendarOverrideInput) -> SetCalendarOverrideResult:
-        return await set_calendar_override(info, input)
+        actor = info.context.require_viewer()
+        info.context.require_scope(Scope.CALENDAR_WRITE)
+        kind = DayKind[input.kind.name]
+        entry = await info.context.runtime.work_calendar.set_override(actor, input.date, kind, input.name)
+        return SetCalendarOverrideSuccess(day=CalendarDay.from_entry(entry))
 
     @strawberry.mutation(
         description="Administrators only: remove a date's override, so it follows the published national calendar."
@@ -103,4 +61,7 @@ class CalendarMutation:
     async def remove_calendar_override(
         self, info: Info, input: RemoveCalendarOverrideInput
     ) -> RemoveCalendarOverrideResult:
-        return await remove_calendar_override(info, input)
+        actor = info.context.require_viewer()
+        info.context.require_scope(Scope.CALENDAR_WRITE)
+        entry = await info.context.runtime.work_calendar.remove_override(actor, input.date)
+        return RemoveCalendarOverrideSuccess(date=input.date, day=CalendarDay.from_entry(entry) if entry else None)

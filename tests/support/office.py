@@ -1,4 +1,4 @@
-"""A small office for the visibility and privacy tests: two directorates, teams, managers and bookings.
+"""A small office for the visibility and privacy tests: two directorates, their teams and managers.
 
 ::
 
@@ -9,21 +9,14 @@
     └── Directorate B (unit manager: manager_b): bruno
 
 Site 1 (facilities manager: facilities_1) holds the floor with the desks; site 2 has its own facilities manager
-(facilities_2). ``admin`` is an administrator. Bookings are inserted as rows (the rules are not under test here).
+(facilities_2). ``admin`` is an administrator. Tests insert their bookings as rows (``tests.support.bookings``).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from smartoffice.bookings.models import Booking, BookingStatus
-from smartoffice.db import Database
 from smartoffice.people.models import Employee, OrgUnit, Role
-from smartoffice.places.models import Floor, Site, Space, SpaceKind
+from smartoffice.places.models import Floor, Site, Space
 from tests.factories import Factory
-
-WITA = ZoneInfo("Asia/Makassar")
 
 
 @dataclass
@@ -81,30 +74,3 @@ async def build_office(factory: Factory, desks: int = 4) -> Office:
     await factory.role(office.facilities_2, Role.FACILITIES_MANAGER, site_id=other_site.id)
     await factory.role(office.admin, Role.ADMIN)
     return office
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), WITA)
-
-
-async def insert_booking(db: Database, desk: Space, employee: Employee, day: date, **overrides: Any) -> Booking:
-    """A desk booking row for ``day`` 08:00–17:00 WITA (overrides: start_at, end_at, status, booked_by_id...)."""
-    start, end = overrides.pop("start_at", at(day, 8)), overrides.pop("end_at", at(day, 17))
-    values = {
-        "space_id": desk.id,
-        "space_kind": SpaceKind.DESK,
-        "employee_id": employee.id,
-        "booked_by_id": employee.id,
-        "start_at": start,
-        "end_at": end,
-        "blocks_until": end,
-        "status": BookingStatus.BOOKED,
-    }
-    booking = Booking(**{**values, **overrides})
-    async with db.write() as session:
-        session.add(booking)
-    return booking
-
-
-def a_day(n: int = 3) -> date:
-    return datetime.now(WITA).date() + timedelta(days=n)
