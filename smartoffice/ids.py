@@ -42,6 +42,13 @@ def parse_id(value: str, type_names: Sequence[str]) -> tuple[str, int] | None:
     return found_type, ident
 
 
+def id_or_none(value: str, type_name: str) -> int | None:
+    """The row id in ``value``, a global id of a ``type_name``, or ``None`` when it is malformed: for a query's
+    id argument, where a malformed id finds nothing (null), like an unknown one."""
+    found = parse_id(value, (type_name,))
+    return None if found is None else found[1]
+
+
 SPACE_TYPES = ("Desk", "MeetingRoom")
 """The types of a space's id: an input that takes either (a QR code's space, a recurring booking's space)."""
 

@@ -43,10 +43,14 @@ class PeopleService:
             return await set_presence_sharing(session, actor_id, share)
 
     async def saved_language(self, employee_id: int) -> str | None:
-        return await saved_language(self.db, employee_id)
+        """The page language the person chose (``id``, ``en``), or None: not chosen, or no such employee."""
+        async with self.db.read() as session:
+            return await session.scalar(select(Employee.language).where(Employee.id == employee_id))
 
     async def save_language(self, employee_id: int, language: str) -> None:
-        await save_language(self.db, employee_id, language)
+        """Remember the page language the person chose, for browsers without the language cookie."""
+        async with self.db.write() as session:
+            await session.execute(update(Employee).where(Employee.id == employee_id).values(language=language))
 
     # Batches for the per-request DataLoaders: one IN query each, in a short session of its own, so that
     # concurrent batches never share a session.
@@ -108,15 +112,3 @@ async def set_presence_sharing(session: AsyncSession, employee_id: int, share: b
     employee = await get_employee(session, employee_id)
     employee.share_presence = share
     return employee
-
-
-async def saved_language(db: Database, employee_id: int) -> str | None:
-    """The page language the person chose (``id``, ``en``), or None: not chosen, or no such employee."""
-    async with db.read() as session:
-        return await session.scalar(select(Employee.language).where(Employee.id == employee_id))
-
-
-async def save_language(db: Database, employee_id: int, language: str) -> None:
-    """Remember the page language the person chose, for browsers without the language cookie."""
-    async with db.write() as session:
-        await session.execute(update(Employee).where(Employee.id == employee_id).values(language=language))

@@ -12,7 +12,7 @@ from smartoffice.api.pagination import PageInfo
 from smartoffice.bookings.api.types import Booking
 from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.scopes import Scope
-from smartoffice.ids import decode_id, parse_id
+from smartoffice.ids import decode_id, id_or_none
 from smartoffice.integrations.api.live import channel_messages
 from smartoffice.integrations.api.types import (
     BookingEventKind,
@@ -70,11 +70,11 @@ class IntegrationsQuery:
         self, info: Info, subscription_id: strawberry.ID, first: int = 20, after: str | None = None
     ) -> WebhookDeliveryConnection | None:
         viewer = info.context.require_session()
-        found = parse_id(subscription_id, ("WebhookSubscription",))
-        if found is None:  # a malformed id finds nothing, like an unknown one
+        subscription = id_or_none(subscription_id, "WebhookSubscription")
+        if subscription is None:
             return None
         after_id = _after(after)  # a cursor we did not issue is the caller's bug: a top-level error
-        page = await info.context.runtime.webhooks.deliveries(viewer, found[1], first, after_id)
+        page = await info.context.runtime.webhooks.deliveries(viewer, subscription, first, after_id)
         if page is None:  # none, or not yours: as if it did not exist
             return None
         edges = [

@@ -10,15 +10,9 @@ from smartoffice.availability.service import SpaceStatus as OccupancyStatus
 from smartoffice.availability.service import window_slots
 from smartoffice.availability.slots import LocalDay
 from smartoffice.identity.scopes import Scope
-from smartoffice.ids import parse_id
+from smartoffice.ids import id_or_none
 from smartoffice.places.api.types import Amenity, Desk, Floor, MeetingRoom, Site
 from smartoffice.places.models import SpaceKind
-
-
-def id_or_none(value: strawberry.ID, type_name: str) -> int | None:
-    """A query's id argument: a malformed id finds nothing (null), like an unknown one."""
-    found = parse_id(value, (type_name,))
-    return None if found is None else found[1]
 
 
 @strawberry.type
