@@ -5,31 +5,18 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from cross_web import HTTPException as StrawberryHTTPException  # what strawberry's views raise
 from litestar import Litestar, Request, Response, get
-from litestar.background_tasks import BackgroundTasks
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.di import Provide
-from litestar.handlers import WebsocketRouteHandler
-from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusController
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.template import TemplateConfig
 from sqlalchemy import text
-from strawberry.litestar import make_graphql_controller
 
-from smartoffice.api.context import Context
-from smartoffice.api.doors import (
-    API_GRAPHQL_PATH,
-    EXCEPTION_HANDLERS,
-    browser_door,
-    door_context,
-    envelope_refusal,
-    token_door,
-)
+from smartoffice.api.controller import GRAPHQL_PATH, graphql_controller
+from smartoffice.api.doors import API_GRAPHQL_PATH
 from smartoffice.api.schema import build_schema
 from smartoffice.identity.http import LoginSessionMiddleware
 from smartoffice.integrations.api.live import subscriptions_controller
@@ -38,63 +25,8 @@ from smartoffice.metrics import prometheus_config
 from smartoffice.runtime import open_runtime, runtime_of
 from smartoffice.settings import Settings
 from smartoffice.web import PAGE_ROUTES, STATIC_ROUTES
-from smartoffice.web.graphiql import graphiql_page
 from smartoffice.web.login import LOGIN_ROUTES
 from smartoffice.web.templating import register_template_globals
-
-GRAPHQL_PATH = "/graphql"
-
-
-async def graphql_context(request: Request[Any, Any, Any]) -> Context:
-    # Who is asking was settled by the door's guard (smartoffice.api.doors) before strawberry ran.
-    return await door_context(request)
-
-
-async def _graphql_response() -> Response[Any]:
-    # strawberry declares this dependency with sync_to_thread=True: one thread hop per request for nothing.
-    return Response({}, background=BackgroundTasks([]))
-
-
-def graphql_controller(settings: Settings, path: str = GRAPHQL_PATH) -> type:
-    """``/graphql`` (browsers: session cookie + CSRF, or the demo header) or ``/api/graphql`` (app tokens)."""
-    is_api = path == API_GRAPHQL_PATH
-    base = make_graphql_controller(
-        build_schema(debug=settings.debug),
-        path=path,
-        context_getter=graphql_context,
-        allow_queries_via_get=False,
-        graphql_ide=None if is_api or settings.is_production else "graphiql",
-    )
-
-    class GraphQLController(base):  # type: ignore[valid-type,misc]
-        dependencies = {**base.dependencies, "response": Provide(_graphql_response)}
-        guards = [token_door if is_api else browser_door]
-        exception_handlers = EXCEPTION_HANDLERS
-
-        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
-            return graphiql_page()  # strawberry's page loads its scripts from a CDN; ours from /static/
-
-        def decode_json(self, data: str | bytes) -> object:
-            decoded = super().decode_json(data)
-            if not isinstance(decoded, dict | list):  # strawberry would call .get() on it: a 500
-                raise StrawberryHTTPException(400, 'Send a JSON object: {"query": "...", "variables": {...}}.')
-            return decoded
-
-        async def execute_request(
-            self, request: Request[Any, Any, Any], context: Any, root_value: Any
-        ) -> Response[Any]:
-            try:
-                response: Response[Any] = await self.run(request, context=context, root_value=root_value)
-                return response
-            except StrawberryHTTPException as refusal:
-                return envelope_refusal(refusal.status_code, refusal.reason)
-
-        def get_route_handlers(self) -> list[BaseRouteHandler]:
-            # HTTP only: browsers send cookies on a cross-site WebSocket handshake, so no WebSocket may ride on
-            # these doors; subscriptions live at /graphql/ws and authenticate on connect.
-            return [h for h in super().get_route_handlers() if not isinstance(h, WebsocketRouteHandler)]
-
-    return GraphQLController
 
 
 @get("/health", exclude_from_csrf=True)

@@ -64,6 +64,28 @@ class Settings:
     """The sign-in button's label, e.g. the national IdP's name."""
     oidc_redirect_uri: str | None = None
     """The callback URL registered at the provider; ``None``: ``/login/oidc/callback`` on the request's host."""
+    previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)
+    """Earlier secret keys (comma-separated), still accepted for decrypting stored secrets while they are
+    re-encrypted under ``secret_key`` (key rotation)."""
+    graphql_max_body_bytes: int = 256 * 1024
+    """Largest GraphQL request body read; a larger one is refused with 413 before it is parsed."""
+    graphql_max_document_chars: int = 50_000
+    """Largest GraphQL document (the ``query`` string, comments and whitespace included)."""
+    webhook_allowed_networks: tuple[str, ...] = ()
+    """CIDR blocks (comma-separated) webhook receivers may be in although they are private, loopback or otherwise
+    non-public, e.g. an agency's e-presensi server at ``10.20.0.0/16``. Empty: public addresses only."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or CIDR blocks (comma-separated) of reverse proxies whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed. Empty: the peer's address and the connection's scheme are used."""
+    metrics_token: str | None = field(default=None, repr=False)
+    """``/metrics`` requires ``Authorization: Bearer <token>``; unset: only loopback clients may read it."""
+    database_pool_size: int = 10
+    database_max_overflow: int = 20
+    """Connections one process may open to PostgreSQL: ``pool_size + max_overflow`` (see the README's sizing)."""
+    database_pool_timeout: float = 5.0
+    """Seconds a request waits for a pooled connection before it is answered 503 busy."""
+    database_pgbouncer: bool = False
+    """The database URL points at PgBouncer in transaction pooling mode: no prepared statement is reused."""
 
     def __post_init__(self) -> None:
         if self.event_retention_days < 1:
@@ -112,6 +134,16 @@ class Settings:
             oidc_claim=(get("OIDC_CLAIM") or defaults.oidc_claim).lower(),
             oidc_name=get("OIDC_NAME") or defaults.oidc_name,
             oidc_redirect_uri=get("OIDC_REDIRECT_URI"),
+            previous_secret_keys=_list(get("PREVIOUS_SECRET_KEYS")),
+            graphql_max_body_bytes=int(get("GRAPHQL_MAX_BODY_BYTES") or defaults.graphql_max_body_bytes),
+            graphql_max_document_chars=int(get("GRAPHQL_MAX_DOCUMENT_CHARS") or defaults.graphql_max_document_chars),
+            webhook_allowed_networks=_list(get("WEBHOOK_ALLOWED_NETWORKS")),
+            trusted_proxies=_list(get("TRUSTED_PROXIES")),
+            metrics_token=get("METRICS_TOKEN"),
+            database_pool_size=int(get("DATABASE_POOL_SIZE") or defaults.database_pool_size),
+            database_max_overflow=int(get("DATABASE_MAX_OVERFLOW") or defaults.database_max_overflow),
+            database_pool_timeout=float(get("DATABASE_POOL_TIMEOUT") or defaults.database_pool_timeout),
+            database_pgbouncer=_truthy(get("DATABASE_PGBOUNCER")),
         )
 
     @property
@@ -148,6 +180,10 @@ class Settings:
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return replace(self, secret_key=path.read_text().strip())
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
 
 
 def _truthy(value: str | None, *, default: bool = False) -> bool:
