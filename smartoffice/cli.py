@@ -1,5 +1,5 @@
 """The ``smartoffice`` command: ``serve``, ``demo``, ``db upgrade``, ``availability rebuild``, ``export-schema``,
-``bench``."""
+``bench``, ``token ...``, ``secrets rotate``."""
 
 import argparse
 import asyncio
@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     rebuild = availability.add_parser("rebuild", help="recompute the Redis index from SQL")
     rebuild.add_argument("--days", type=int, default=30, help="how many days from today (default 30)")
     rebuild.set_defaults(run=_availability_rebuild)
+
+    stored = commands.add_parser("secrets", help="secrets stored encrypted").add_subparsers(title="secrets commands")
+    stored.add_parser(
+        "rotate",
+        help="re-encrypt every stored webhook secret under SMARTOFFICE_SECRET_KEY (old keys: "
+        "SMARTOFFICE_PREVIOUS_SECRET_KEYS), in one transaction",
+    ).set_defaults(run=_secrets_rotate)
 
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=DEFAULT_SCHEMA_PATH, help=f"default {DEFAULT_SCHEMA_PATH}")
@@ -136,7 +143,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _prepare(settings: Settings, *, seed: bool) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database.from_url(settings.resolved_database_url)
+    db = Database.from_settings(settings)
     try:
         if settings.migrate_on_start:
             await upgrade(db.engine)
@@ -183,6 +190,31 @@ def _availability_rebuild(settings: Settings, args: argparse.Namespace) -> int:
             "itself from SQL on demand; this command only matters for a shared Redis.",
             file=sys.stderr,
         )
+    return 0
+
+
+def _secrets_rotate(settings: Settings, _args: argparse.Namespace) -> int:
+    from smartoffice.integrations.sealing import SecretBox, SecretKeyMissing, SecretUnreadable
+    from smartoffice.integrations.webhook_secrets import RotationReport, rotate_webhook_secrets
+
+    settings = settings.with_secret()  # the key the server uses, also when it lives in the data directory
+
+    async def run() -> RotationReport:
+        db = Database.from_settings(settings)
+        try:
+            return await rotate_webhook_secrets(db, SecretBox.from_settings(settings))
+        finally:
+            await db.dispose()
+
+    try:
+        report = asyncio.run(run())
+    except (SecretUnreadable, SecretKeyMissing) as exc:
+        print(f"smartoffice secrets rotate: {exc}; nothing was changed", file=sys.stderr)
+        return 1
+    print(
+        f"webhook secrets re-encrypted under the current key: {report.resealed + report.sealed} "
+        f"({report.sealed} of them stored in plaintext until now)"
+    )
     return 0
 
 

@@ -47,8 +47,9 @@ class BookingEvent(Base):
 class WebhookSubscription(Base):
     """An app's endpoint that receives booking events, signed with the subscription's secret.
 
-    The secret is kept as is: signing needs it (HMAC), so it cannot be stored as a hash; it is shown only once,
-    when the subscription is created.
+    Signing needs the secret itself (HMAC), so it cannot be stored as a hash: it is stored encrypted
+    (``sealed_secret``, see :mod:`smartoffice.integrations.sealing`) and shown only once, when the subscription is
+    created.
     """
 
     __tablename__ = "webhook_subscriptions"
@@ -58,7 +59,13 @@ class WebhookSubscription(Base):
     """An admin's subscription receives every booking's events; anyone else's only those of their own bookings."""
     url: Mapped[str] = mapped_column(String(500))
     event_kinds: Mapped[list[str]] = mapped_column(JSON)
-    secret: Mapped[str] = mapped_column(String(100))
+    secret: Mapped[str] = mapped_column(String(100), default="")
+    """The plaintext secret of a subscription made before migration 0009, emptied once sealed into
+    ``sealed_secret`` (by the webhook job's next fan-out, or ``smartoffice secrets rotate``); always empty for
+    newer ones. (Kept NOT NULL: making it nullable would rebuild the table on SQLite, and dropping the old table
+    there cascades into ``webhook_deliveries``.)"""
+    sealed_secret: Mapped[str | None] = mapped_column(String(300))
+    """The secret, Fernet-encrypted under a key derived from ``SMARTOFFICE_SECRET_KEY``."""
     description: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,9 +4,12 @@ from dataclasses import replace
 
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy import text
 
 from smartoffice.ids import encode_id
+from smartoffice.integrations.sealing import SecretBox
 from smartoffice.people.models import Role
+from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
 from tests.support.graphql import GraphQL
@@ -16,8 +19,9 @@ CREATE = {"url": "http://127.0.0.1:9/hooks", "eventKinds": ["CREATED", "CANCELLE
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    # demo mode: the x-demo-employee header identifies callers, and (not production) loopback http is allowed
-    return replace(settings, demo_mode=True)
+    # demo mode: the x-demo-employee header identifies callers, and (not production) loopback http is allowed;
+    # 127.0.0.1 itself must be an allowed network, as an operator would allow an internal receiver
+    return replace(settings, demo_mode=True, webhook_allowed_networks=("127.0.0.1/32",))
 
 
 class TestWebhookSubscriptions:
@@ -52,6 +56,55 @@ class TestWebhookSubscriptions:
 
         assert result["createWebhookSubscription"]["__typename"] == "ValidationError"
         assert result["createWebhookSubscription"]["code"] == "WEBHOOK_URL_NOT_ALLOWED"
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://2130706433:8118/",
+            "https://0x7f000001/",
+            "https://127.1/",
+            "https://0177.0.0.1/",
+            "https://0/",
+            "https://2852039166/",
+        ],
+    )
+    async def test_odd_ip_spellings_are_validation_errors(self, graphql: GraphQL, factory: Factory, url: str) -> None:
+        person = await factory.employee()
+        variables = {"input": {**CREATE, "url": url}}
+
+        result = (await graphql("CreateWebhookSubscription", variables, as_employee=person.id))["data"]
+
+        refused = result["createWebhookSubscription"]
+        assert (refused["__typename"], refused["field"], refused["code"]) == (
+            "ValidationError",
+            "url",
+            "WEBHOOK_IP_SPELLING",
+        )
+
+    async def test_a_private_address_outside_the_allowed_networks_is_a_validation_error(
+        self, graphql: GraphQL, factory: Factory
+    ) -> None:
+        person = await factory.employee()
+        variables = {"input": {**CREATE, "url": "https://169.254.169.254/latest/meta-data/"}}
+
+        result = (await graphql("CreateWebhookSubscription", variables, as_employee=person.id))["data"]
+
+        assert result["createWebhookSubscription"]["code"] == "WEBHOOK_ADDRESS_NOT_PUBLIC"
+
+    async def test_the_secret_shown_once_is_stored_sealed(
+        self, graphql: GraphQL, factory: Factory, runtime: Runtime, settings: Settings
+    ) -> None:
+        person = await factory.employee()
+
+        created = (await graphql("CreateWebhookSubscription", {"input": CREATE}, as_employee=person.id))["data"]
+
+        secret = created["createWebhookSubscription"]["secret"]
+        async with runtime.db.read() as session:
+            [(plaintext, sealed)] = (
+                await session.execute(text("SELECT secret, sealed_secret FROM webhook_subscriptions"))
+            ).all()
+        assert plaintext == "" and secret not in sealed
+        assert SecretBox.from_settings(settings.with_secret()).open(sealed) == secret
 
     async def test_someone_elses_subscription_cannot_be_seen_or_deleted_except_by_an_admin(
         self, graphql: GraphQL, factory: Factory

@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 from smartoffice.bookings.models import Booking
 from smartoffice.integrations.models import BookingEvent, DeliveryStatus, EventKind, WebhookDelivery
 from smartoffice.integrations.retention import purge_booking_events
-from smartoffice.integrations.webhooks import WebhookDispatcher, WebhookService
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
 from tests.support.bookings import book_desk
 from tests.support.clock import Clock, install_clock
+from tests.support.webhooks import webhook_dispatcher, webhook_service
 
 
 async def count(runtime: Runtime, model: type) -> int:
@@ -27,13 +27,11 @@ async def test_expired_finished_events_go_with_their_deliveries(
     install_clock(runtime, monkeypatch)
     # given: three bookings with events fanned out to a subscription whose receiver never answers
     desks, person = [await factory.desk() for _ in range(3)], await factory.employee()
-    await WebhookService(runtime.db, allow_loopback_http=True).create(
-        person.id, "http://127.0.0.1:1/nobody-listens", [EventKind.CREATED]
-    )
+    await webhook_service(runtime).create(person.id, "http://127.0.0.1:1/nobody-listens", [EventKind.CREATED])
     for n, desk in enumerate(desks):
         await book_desk(runtime, desk, person, time(8 + 3 * n), time(10 + 3 * n))
     now = Clock(datetime.now(UTC))
-    await WebhookDispatcher(runtime.db, now, max_attempts=1).run_once()  # all three attempted once: FAILED
+    await webhook_dispatcher(runtime, now, max_attempts=1).run_once()  # all three attempted once: FAILED
     async with runtime.db.write() as session:
         # one delivery still retrying: its event must stay whatever its age
         retrying = await session.scalar(select(WebhookDelivery).order_by(WebhookDelivery.id).limit(1))

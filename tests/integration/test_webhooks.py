@@ -1,20 +1,14 @@
 """Webhooks: booking events delivered to a real HTTP server on loopback, signed, retried, recorded.
 
-The receiver is ``http.server`` in a thread, started by each test: it checks each request's signature the way the
-README tells integrators to (HMAC-SHA256 over ``t.body``, five minutes of tolerance) with nothing of ours, and
-answers the statuses the test scripts.
+The receiver (``tests/support/webhooks.py``) checks each request's signature the way the README tells integrators
+to, with nothing of ours, and answers the statuses the test scripts. It listens on 127.0.0.1, so the services
+here allow 127.0.0.1/32 as an operator would with ``SMARTOFFICE_WEBHOOK_ALLOWED_NETWORKS``.
 """
 
 import asyncio
-import hashlib
-import hmac
-import json
-import threading
 import time as wall
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -24,79 +18,27 @@ from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
 from smartoffice.ids import encode_id
 from smartoffice.integrations import signing
 from smartoffice.integrations.models import BookingEvent, DeliveryStatus, EventKind, WebhookDelivery
+from smartoffice.integrations.webhook_addresses import AddressPolicy
 from smartoffice.integrations.webhooks import WebhookDispatcher, WebhookService, check_url
 from smartoffice.people.models import Role
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.bookings import book_desk
 from tests.support.clock import Clock, install_clock
-
-
-@dataclass
-class Received:
-    headers: dict[str, str]
-    body: bytes
-    signature_ok: bool
-
-    @property
-    def json(self) -> dict[str, Any]:
-        result: dict[str, Any] = json.loads(self.body)
-        return result
-
-
-@dataclass
-class Receiver:
-    """A webhook endpoint: verifies signatures with ``secret``, answers ``statuses`` in turn (then 200)."""
-
-    server: ThreadingHTTPServer
-    secret: str = ""
-    statuses: list[int] = field(default_factory=list)
-    requests: list[Received] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}/hooks/smartoffice"
-
-
-def verify_like_an_integrator(secret: str, header: str, body: bytes) -> bool:
-    """The README's recipe, written without our code."""
-    parts = dict(item.split("=", 1) for item in header.split(","))
-    timestamp = int(parts["t"])
-    if abs(wall.time() - timestamp) > 300:
-        return False
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts["v1"])
+from tests.support.webhooks import (
+    Receiver,
+    all_deliveries,
+    running_receiver,
+    verify_like_an_integrator,
+    webhook_dispatcher,
+    webhook_service,
+)
 
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    state: dict[str, Receiver] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            endpoint = state["receiver"]
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            header = self.headers.get("X-SmartOffice-Signature", "")
-            ok = bool(header) and verify_like_an_integrator(endpoint.secret, header, body)
-            endpoint.requests.append(Received(dict(self.headers.items()), body, ok))
-            status = endpoint.statuses.pop(0) if endpoint.statuses else 200
-            self.send_response(status if ok else 401)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, format: str, *args: Any) -> None:  # keep the test output quiet
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state["receiver"] = endpoint = Receiver(server)
-    thread = threading.Thread(target=server.serve_forever, name="webhook-receiver", daemon=True)
-    thread.start()
-    yield endpoint
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with running_receiver() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
@@ -105,17 +47,16 @@ def clock(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 def service(runtime: Runtime) -> WebhookService:
-    return WebhookService(runtime.db, allow_loopback_http=True)
+    return webhook_service(runtime)
 
 
 def dispatcher(runtime: Runtime, now: Clock, **overrides: Any) -> WebhookDispatcher:
     """Backoff with a fixed jitter (0.5): the first retry is due 22.5 s after a failure."""
-    return WebhookDispatcher(runtime.db, now, jitter=lambda: 0.5, **overrides)
+    return webhook_dispatcher(runtime, now, **overrides)
 
 
 async def deliveries(runtime: Runtime) -> list[WebhookDelivery]:
-    async with runtime.db.read() as session:
-        return list((await session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))).all())
+    return await all_deliveries(runtime)
 
 
 class TestDelivery:
@@ -280,33 +221,42 @@ class TestSigning:
         assert high.backoff(20) == timedelta(hours=6)
 
 
+PRODUCTION = AddressPolicy()
+"""No allowed networks: public addresses only."""
+
+
 class TestUrls:
     @pytest.mark.parametrize(
         "url",
         ["https://hooks.example.go.id/smartoffice", "https://1.1.1.1:8443/x"],
     )
     def test_public_https_is_allowed(self, url: str) -> None:
-        assert check_url(url, allow_loopback_http=False) == url
+        assert check_url(url, allow_loopback_http=False, policy=PRODUCTION) == url
 
     @pytest.mark.parametrize(
-        "url",
+        ("url", "code"),
         [
-            "http://hooks.example.go.id/x",  # not https
-            "http://127.0.0.1:9000/x",  # loopback http: only in debug and tests
-            "https://127.0.0.1/x",
-            "https://10.0.0.5/x",  # private network
-            "https://169.254.169.254/latest/meta-data",  # cloud metadata
-            "https://user:pw@example.go.id/x",
-            "ftp://example.go.id/x",
-            "https:///x",
+            ("http://hooks.example.go.id/x", "WEBHOOK_URL_NOT_ALLOWED"),  # not https
+            ("http://127.0.0.1:9000/x", "WEBHOOK_URL_NOT_ALLOWED"),  # loopback http: only in debug and tests
+            ("https://127.0.0.1/x", "WEBHOOK_ADDRESS_NOT_PUBLIC"),
+            ("https://10.0.0.5/x", "WEBHOOK_ADDRESS_NOT_PUBLIC"),  # private network
+            ("https://169.254.169.254/latest/meta-data", "WEBHOOK_ADDRESS_NOT_PUBLIC"),  # cloud metadata
+            ("https://user:pw@example.go.id/x", "WEBHOOK_URL_NOT_ALLOWED"),
+            ("ftp://example.go.id/x", "WEBHOOK_URL_NOT_ALLOWED"),
+            ("https:///x", "WEBHOOK_URL_INVALID"),
         ],
     )
-    def test_others_are_refused_in_production(self, url: str) -> None:
+    def test_others_are_refused_in_production(self, url: str, code: str) -> None:
         with pytest.raises(InvalidInput) as refused:
-            check_url(url, allow_loopback_http=False)
-        assert refused.value.code == "WEBHOOK_URL_NOT_ALLOWED"
+            check_url(url, allow_loopback_http=False, policy=PRODUCTION)
+        assert refused.value.code == code
 
-    def test_loopback_http_is_allowed_outside_production(self) -> None:
-        assert check_url("http://127.0.0.1:9000/x", allow_loopback_http=True) == "http://127.0.0.1:9000/x"
+    def test_loopback_http_is_allowed_outside_production_inside_the_allowed_networks(self) -> None:
+        loopback = AddressPolicy(["127.0.0.1/32"])
+        assert check_url("http://127.0.0.1:9000/x", allow_loopback_http=True, policy=loopback) == (
+            "http://127.0.0.1:9000/x"
+        )
         with pytest.raises(InvalidInput):
-            check_url("http://10.0.0.5/x", allow_loopback_http=True)
+            check_url("http://10.0.0.5/x", allow_loopback_http=True, policy=loopback)
+        with pytest.raises(InvalidInput):  # http is allowed there, the address is not
+            check_url("http://127.0.0.1:9000/x", allow_loopback_http=True, policy=PRODUCTION)
