@@ -1,25 +1,39 @@
-"""The two GraphQL HTTP endpoints: strawberry's litestar controller with our doors, IDE and refusal shapes."""
+"""The two GraphQL HTTP endpoints: strawberry's litestar controller with our doors, IDE and refusal shapes.
+
+What a hostile request meets, in order: the door (method, media type, identity, CSRF, rate limit), the body's size
+(``graphql_max_body_bytes``, 413), its JSON (:mod:`smartoffice.api.request_body`, 400), the document's length in
+characters (``graphql_max_document_chars``, 400), then the schema's own limits (tokens, depth, aliases, cost). An
+error in the result that means overload turns the whole answer into 503 ``BUSY``; an exception anywhere is
+logged and answered GraphQL-shaped (:func:`smartoffice.api.doors.unexpected_failure`).
+"""
 
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter
 from cross_web import HTTPException as StrawberryHTTPException  # what strawberry's views raise
 from litestar import Request, Response
 from litestar.background_tasks import BackgroundTasks
 from litestar.di import Provide
 from litestar.handlers import WebsocketRouteHandler
 from litestar.handlers.base import BaseRouteHandler
+from strawberry.http import GraphQLRequestData
 from strawberry.litestar import make_graphql_controller
+from strawberry.types import ExecutionResult
 
 from smartoffice.api.context import Context
 from smartoffice.api.doors import (
     API_GRAPHQL_PATH,
     EXCEPTION_HANDLERS,
+    DoorRefusal,
     browser_door,
     door_context,
     envelope_refusal,
     token_door,
 )
+from smartoffice.api.limits import MAX_DOCUMENT_SIZE_EXCEEDED, document_too_large
+from smartoffice.api.request_body import MalformedBody, decode_request_json
 from smartoffice.api.schema import build_schema
+from smartoffice.busy import busy_from
 from smartoffice.settings import Settings
 from smartoffice.web.graphiql import graphiql_page
 
@@ -47,19 +61,41 @@ def graphql_controller(settings: Settings, path: str = GRAPHQL_PATH) -> type:
         graphql_ide=None if is_api or settings.is_production else "graphiql",
     )
 
+    max_document_chars = settings.graphql_max_document_chars
+
     class GraphQLController(base):  # type: ignore[valid-type,misc]
         dependencies = {**base.dependencies, "response": Provide(_graphql_response)}
         guards = [token_door if is_api else browser_door]
         exception_handlers = EXCEPTION_HANDLERS
+        request_max_body_size = settings.graphql_max_body_bytes
+        """litestar refuses a larger body (413) from its Content-Length, or while streaming a chunked one in,
+        before strawberry reads it."""
 
         async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
             return graphiql_page()  # strawberry's page loads its scripts from a CDN; ours from /static/
 
         def decode_json(self, data: str | bytes) -> object:
-            decoded = super().decode_json(data)
+            try:
+                decoded = decode_request_json(data)  # not UTF-8, too deep, a 5,000-digit int: 400s, not 500s
+            except MalformedBody as error:
+                raise StrawberryHTTPException(400, str(error)) from None
             if not isinstance(decoded, dict | list):  # strawberry would call .get() on it: a 500
                 raise StrawberryHTTPException(400, 'Send a JSON object: {"query": "...", "variables": {...}}.')
             return decoded
+
+        async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+            data = await super().parse_http_body(request)
+            if isinstance(data, GraphQLRequestData) and len(data.query or "") > max_document_chars:
+                message = document_too_large(len(data.query or ""), max_document_chars)
+                raise DoorRefusal(400, MAX_DOCUMENT_SIZE_EXCEEDED, message)  # before graphql-core parses it
+            return data
+
+        async def process_result(self, request: Request[Any, Any, Any], result: ExecutionResult) -> Any:
+            for error in result.errors or ():
+                busy = busy_from(error.original_error) if error.original_error else None
+                if busy is not None:  # the whole request is refused busy (a 503), not the one field
+                    raise busy from error.original_error
+            return await super().process_result(request, result)
 
         async def execute_request(
             self, request: Request[Any, Any, Any], context: Any, root_value: Any

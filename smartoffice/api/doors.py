@@ -13,7 +13,10 @@ is rate-limited in Redis.
 Both accept only ``POST`` with ``Content-Type: application/json`` (``text/plain``, form and multipart bodies are
 what a cross-site form can send). A ``GET`` is answered 405 with ``Allow: POST``, queries included, except a
 browser's page load of ``/graphql`` outside production, which gets GraphiQL. Refusals have a GraphQL-shaped body:
-``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``.
+``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``; so has every other answer that is not the
+operation's own: a body over the size cap (413 ``PAYLOAD_TOO_LARGE``), overload (503 ``BUSY`` with ``Retry-After``,
+also when the overload comes out of the operation, see :mod:`smartoffice.api.controller`) and a bug (500
+``INTERNAL_SERVER_ERROR``, logged with its traceback).
 """
 
 import hashlib
@@ -29,7 +32,9 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Response
 
 from smartoffice.api.context import DEMO_IDENTITY_HEADER, Context, viewer_from_header
-from smartoffice.i18n import language_from_header
+from smartoffice.api.error_codes import INTERNAL_SERVER_ERROR, MASKED_MESSAGE
+from smartoffice.busy import BUSY_CODE, ServiceBusy, busy_from
+from smartoffice.i18n import Language, gettext, language_from_header
 from smartoffice.identity.http import login_of
 from smartoffice.identity.principal import Principal, PrincipalKind
 from smartoffice.identity.ratelimit import RateLimiter
@@ -53,20 +58,62 @@ class DoorRefusal(HTTPException):
         self.code = code
 
 
+def graphql_shaped(
+    status_code: int, code: str, message: str, headers: dict[str, str] | None = None, **extensions: Any
+) -> Response[dict[str, Any]]:
+    body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+    return Response(body, status_code=status_code, headers=headers)
+
+
 def refusal_response(_request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     assert isinstance(exc, DoorRefusal)
-    body = {"errors": [{"message": exc.detail, "extensions": {"code": exc.code}}]}
-    return Response(body, status_code=exc.status_code, headers=exc.headers)
+    return graphql_shaped(exc.status_code, exc.code, exc.detail, exc.headers)
 
 
-EXCEPTION_HANDLERS = {DoorRefusal: refusal_response}
+STATUS_CODES = {405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
+"""The code of a refusal by status; any other 4xx is ``BAD_REQUEST``."""
 
 
 def envelope_refusal(status_code: int, reason: str) -> Response[dict[str, Any]]:
     """strawberry's refusal of a malformed request (not JSON, not an object, a batch, an unknown operationName, a
     subscription over HTTP), in the same GraphQL shape as the doors' refusals instead of its plain text."""
-    code = "METHOD_NOT_ALLOWED" if status_code == 405 else "BAD_REQUEST"
-    return Response({"errors": [{"message": reason, "extensions": {"code": code}}]}, status_code=status_code)
+    return graphql_shaped(status_code, STATUS_CODES.get(status_code, "BAD_REQUEST"), reason)
+
+
+def http_refusal(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """litestar's own refusals on these routes (a body over ``graphql_max_body_bytes``: 413; a malformed
+    ``Content-Length``: 400), GraphQL-shaped like every other answer of the doors."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code >= 500:
+        return unexpected_failure(request, exc)
+    message = exc.detail
+    if exc.status_code == 413:
+        message = f"The request body is larger than {runtime_of(request).settings.graphql_max_body_bytes} bytes."
+    return graphql_shaped(exc.status_code, STATUS_CODES.get(exc.status_code, "BAD_REQUEST"), message, exc.headers)
+
+
+def unexpected_failure(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """Anything else raised on the way through the doors or the controller: overload is 503 busy with
+    ``Retry-After`` (:func:`busy_response`); a bug is logged with its traceback and answered 500, GraphQL-shaped.
+    (Errors inside the operation are the schema's business: they come back in the body's ``errors``.)"""
+    busy = busy_from(exc)
+    if busy is not None:
+        log.warning("%s %s answered busy: %s", request.method, request.url.path, busy)
+        return busy_response(busy, language_from_header(request.headers.get("accept-language")))
+    log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    return graphql_shaped(500, INTERNAL_SERVER_ERROR, MASKED_MESSAGE)
+
+
+def busy_response(busy: ServiceBusy, language: Language) -> Response[dict[str, Any]]:
+    """The whole request refused as 503 with ``Retry-After``: a partial answer from a starved process is worth
+    little, and clients, proxies and load balancers know to retry a 503 (a mutation refused busy changed
+    nothing; see the README on several mutations in one document)."""
+    # The pages' wording (smartoffice.web.errors): one message for people, wherever they meet the overload.
+    message = gettext(language, "Too many people are using SmartOffice at this moment. Try again in a few seconds.")
+    return graphql_shaped(503, BUSY_CODE, message, {"Retry-After": str(busy.retry_after)}, retryAfter=busy.retry_after)
+
+
+EXCEPTION_HANDLERS = {DoorRefusal: refusal_response, HTTPException: http_refusal, Exception: unexpected_failure}
 
 
 def _is_graphiql_page_load(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:

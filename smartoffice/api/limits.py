@@ -10,7 +10,9 @@ the schema, not the data, and introspection is off in production unless a token 
 
 Fragments are measured once each (memoised), so the rule is linear in the document, however the fragments
 spread; measuring stops below the depth limit, so a hostile document cannot recurse deeply either. The number
-of tokens is limited earlier, by graphql-core's parser (``max_tokens``), before any of this runs.
+of tokens is limited earlier, by graphql-core's parser (``max_tokens``), before any of this runs; and before the
+parser, the document's length in characters (``graphql_max_document_chars``): comments and whitespace are no
+tokens, and a 9 MB comment took the parser over a second of CPU.
 
 Rule classes are memoised by their parameters, so the tuple of rules is equal from request to request and
 strawberry's ``ValidationCache`` still hits.
@@ -53,6 +55,9 @@ PAGE_ARGUMENTS = ("first", "last", "limit")
 PAGED_LISTS = ("edges", "nodes")
 INTROSPECTION_ROOTS = ("__schema", "__type")
 MAX_FRAGMENT_NESTING = 32
+MAX_PAGE_DIGITS = 10
+"""A literal page size longer than this is no 32-bit Int: validation refuses it, and reading it as an int could
+raise (Python converts at most 4,300 digits): a 500 with no log record before."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +132,9 @@ class _Measurer:
         for argument in node.arguments or ():
             if argument.name.value in PAGE_ARGUMENTS:
                 value = argument.value
-                if isinstance(value, IntValueNode):
+                if isinstance(value, IntValueNode) and len(value.value) <= MAX_PAGE_DIGITS:
                     return max(1, int(value.value))
-                return VARIABLE_PAGE_SIZE
+                return VARIABLE_PAGE_SIZE  # a variable; or no Int at all, which validation refuses anyway
         if definition is not None:
             for name in PAGE_ARGUMENTS:
                 arg = definition.args.get(name)
@@ -221,15 +226,29 @@ def measure_document(schema: GraphQLSchema, document: Any, max_depth: int = 1_00
     return total
 
 
+MAX_DOCUMENT_SIZE_EXCEEDED = "MAX_DOCUMENT_SIZE_EXCEEDED"
+
+
+def document_too_large(size: int, max_size: int) -> str:
+    return (
+        f"The document has {size} characters; at most {max_size} are allowed "
+        "(comments and whitespace count: the parser reads them all)."
+    )
+
+
 class RequestLimits(SchemaExtension):
-    """Per request: the parser's token limit, the limits rule with the caller's cost budget, no NUL in strings
-    (:mod:`smartoffice.api.strings`), and no introspection in production unless the caller's token allows it."""
+    """Per request: the document's size in characters, the parser's token limit, the limits rule with the caller's
+    cost budget, no NUL in strings (:mod:`smartoffice.api.strings`), and no introspection in production unless
+    the caller's token allows it."""
 
     def on_operation(self) -> Iterator[None]:
         execution = self.execution_context
         context = execution.context
         settings = context.runtime.settings
         principal = context.principal
+        size, max_size = len(execution.query or ""), settings.graphql_max_document_chars
+        if size > max_size:  # the HTTP doors refuse it as a 400 before this; here for the WebSocket
+            raise GraphQLError(document_too_large(size, max_size), extensions={"code": MAX_DOCUMENT_SIZE_EXCEEDED})
         execution.parse_options["max_tokens"] = settings.graphql_max_tokens
         budget = principal.cost_budget or settings.graphql_cost_budget
         rules: tuple[type[Any], ...] = (

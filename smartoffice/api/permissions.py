@@ -4,7 +4,7 @@ Decided: *who you are and what your credential allows* fails at the top level, l
 because it is about the request, not the object (``UNAUTHENTICATED``, ``INSUFFICIENT_SCOPE`` with the missing
 ``scope``, ``SESSIONS_ONLY``). *What you may do to this object* stays in the services and comes back as a
 ``PermissionDeniedError`` member of the result union. These subclass ``PermissionError`` so the error masking
-(``schema._should_mask``) lets their message through.
+(``error_codes.is_client_error``) lets their message through.
 """
 
 from typing import Any

@@ -4,13 +4,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from strawberry import Schema
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
+from strawberry.utils.logging import StrawberryLogger
 
 from graphql import GraphQLError
+from smartoffice.api.error_codes import CodedMaskErrors, ValidationCodes, coded, log_level
 from smartoffice.api.errors import map_domain_errors
 from smartoffice.api.limits import RequestLimits
 from smartoffice.api.nodes import NodeQuery
@@ -18,7 +20,6 @@ from smartoffice.api.scalars import SCALARS
 from smartoffice.bookings.api.checkin import CheckInMutation
 from smartoffice.bookings.api.listing import BookingsListQuery
 from smartoffice.bookings.api.mutations import BookingsMutation, BookingsQuery
-from smartoffice.errors import DomainError
 from smartoffice.identity.api.mutations import IdentityMutation, IdentityQuery
 from smartoffice.integrations.api.operations import IntegrationsMutation, IntegrationsQuery, IntegrationsSubscription
 from smartoffice.people.api.mutations import PeopleMutation
@@ -60,14 +61,10 @@ Subscription = merge_types("Subscription", (IntegrationsSubscription,))
 map_domain_errors(Query, Mutation)
 
 
-def _should_mask(error: GraphQLError) -> bool:
-    """Show authentication and domain errors and GraphQL's own; hide everything else (bugs) behind a generic message."""
-    original = error.original_error
-    client_errors = DomainError | PermissionError | GraphQLError  # GraphQLError: e.g. an input value coercion
-    return original is not None and not isinstance(original, client_errors)
-
-
 class _Schema(Schema):
+    debug = False
+    """Whether bugs' messages are shown (else masked as "Unexpected error.")."""
+
     async def execute(
         self,
         query: str | None,
@@ -81,9 +78,19 @@ class _Schema(Schema):
         """Queries and mutations only: subscriptions live at /graphql/ws (``subscribe``). Over HTTP one ran into a
         masked "Unexpected error."; strawberry now refuses it as a 400 before anything runs."""
         allowed = set(allowed_operation_types or OperationType) - {OperationType.SUBSCRIPTION}
-        return await super().execute(
+        result = await super().execute(
             query, variable_values, context_value, root_value, operation_name, allowed, operation_extensions
         )
+        if result.errors:  # every error coded, whichever step it came from (smartoffice.api.error_codes)
+            result.errors = coded(result.errors, debug=self.debug)
+        return result
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Logged before masking: a bug at ERROR with its traceback, overload at WARNING, the client's own
+        refusals (parse, validation, domain, authentication) at INFO, so that nobody can fill the error log."""
+        for error in errors:
+            level, traceback = log_level(error)
+            StrawberryLogger.logger.log(level, "%s", error, exc_info=traceback)
 
     @staticmethod
     def remove_field_suggestion(error: GraphQLError) -> None:
@@ -97,16 +104,23 @@ def build_schema(*, debug: bool = False) -> Schema:
     # Factories, not instances: strawberry gives each request its own extension objects (a shared instance's
     # execution_context would be overwritten by a concurrent request). The caches are module-level, keyed by
     # maxsize, so they are still shared.
-    extensions: list[Any] = [RequestLimits, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
+    extensions: list[Any] = [
+        RequestLimits,
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        ValidationCodes,
+    ]
     if not debug:
-        extensions.append(lambda: MaskErrors(should_mask_error=_should_mask))
-    return _Schema(
+        extensions.append(CodedMaskErrors)  # shows domain, authentication and GraphQL's own errors, masks bugs
+    schema = _Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=True, scalar_map=SCALARS),
     )
+    schema.debug = debug
+    return schema
 
 
 def schema_sdl() -> str:

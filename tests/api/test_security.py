@@ -309,8 +309,10 @@ class TestSomeoneElsesBooking:
         ).json()
 
         assert seen["data"]["myBookings"]["edges"] == []
-        assert by_token["data"]["cancelBooking"]["__typename"] == "PermissionDeniedError"
-        assert by_person["data"]["cancelBooking"]["__typename"] == "PermissionDeniedError"
+        # Issue 10: not PermissionDeniedError, which told a write:any token that the booking exists (write:self got
+        # NotFoundError): someone else's booking you may not touch is answered as one that does not exist.
+        assert by_token["data"]["cancelBooking"]["__typename"] == "NotFoundError"
+        assert by_person["data"]["cancelBooking"]["__typename"] == "NotFoundError"
         mine = (await post(client, API, operation("MyBookings"), bearer(owner_token), variables={"first": 5})).json()
         assert [e["node"]["id"] for e in mine["data"]["myBookings"]["edges"]] == [booking_id]
 

@@ -30,6 +30,7 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from smartoffice.api.context import Context, Loaders, viewer_from_header
+from smartoffice.api.request_body import MalformedBody, decode_request_json
 from smartoffice.db import is_storable_id
 from smartoffice.i18n import language_from_header
 from smartoffice.identity.principal import Principal, PrincipalKind
@@ -100,6 +101,15 @@ def subscriptions_controller(schema: Schema) -> type:
         def get_route_handlers(self) -> list[BaseRouteHandler]:
             # Only the WebSocket handler: an HTTP GraphQL endpoint here would bypass /graphql's protections.
             return [h for h in super().get_route_handlers() if isinstance(h, WebsocketRouteHandler)]
+
+        def decode_json(self, data: str | bytes) -> object:
+            # As the HTTP doors read bodies (smartoffice.api.request_body): a message nested 100,000 deep or holding
+            # a 5,000-digit number raised out of strawberry's loop (it expects JSONDecodeError only) and dropped the
+            # connection with a server error; now it is closed 4400 like any message that is not JSON.
+            try:
+                return decode_request_json(data)
+            except MalformedBody as error:
+                raise json.JSONDecodeError(str(error), "", 0) from None
 
         async def on_ws_connect(self, context: SubscriptionContext) -> None:
             principal = await principal_from_connection_params(context.runtime, context.connection_params or {})
