@@ -32,8 +32,9 @@ from smartoffice.availability.slots import SLOT, LocalDay
 from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from smartoffice.bookings.rules import rules_for
+from smartoffice.bookings.visibility import refusal
 from smartoffice.db import Database, utcnow
-from smartoffice.errors import InvalidInput, NotFound, NotFoundCode, PermissionDenied
+from smartoffice.errors import InvalidInput, NotFound, NotFoundCode
 from smartoffice.integrations import events
 from smartoffice.integrations.models import EventKind
 from smartoffice.places import service as places
@@ -98,7 +99,7 @@ class CheckInService:
         async with self.db.write() as session:
             booking = await _locked_booking(session, booking_id)
             if not is_yours(actor_id, booking):
-                raise PermissionDenied(BookingPermissionCode.NOT_YOUR_BOOKING)
+                raise await refusal(session, actor_id, booking, BookingPermissionCode.NOT_YOUR_BOOKING)
             if booking.status == BookingStatus.CHECKED_IN:
                 if booking.checked_out_at is not None:
                     raise InvalidInput("bookingId", BookingInputCode.ALREADY_CHECKED_OUT)
@@ -152,7 +153,7 @@ class CheckInService:
         async with self.db.write() as session:
             booking = await _locked_booking(session, booking_id)
             if not is_yours(actor_id, booking):
-                raise PermissionDenied(BookingPermissionCode.NOT_YOUR_BOOKING)
+                raise await refusal(session, actor_id, booking, BookingPermissionCode.NOT_YOUR_BOOKING)
             if booking.status == BookingStatus.BOOKED:
                 raise InvalidInput("bookingId", BookingInputCode.NOT_CHECKED_IN)
             _refuse_inactive(booking, "bookingId")

@@ -28,6 +28,16 @@ class Window:
     blocks_until: datetime
 
 
+MAX_TITLE_LENGTH = 200
+"""A room booking's (and a series') title: the column's length."""
+
+
+def check_title(title: str | None) -> None:
+    """Refused here with the limit rather than by the database (a masked "Unexpected error.")."""
+    if title is not None and len(title) > MAX_TITLE_LENGTH:
+        raise InvalidInput("title", CommonInputCode.TEXT_TOO_LONG, max=MAX_TITLE_LENGTH)
+
+
 def resolve_window(space: Space, rule: BookingRule, day: date, start: time | None, end: time | None) -> Window:
     """Turn local times into instants, checking them against the space's hours. Desks default to a whole day."""
     building = space.floor.building

@@ -11,6 +11,18 @@ class BookingInputCode(InputCode):
     ALREADY_ENDED = N_("This booking has already ended")
     INVALID_RRULE = N_("The recurrence rule is not a valid RRULE (RFC 5545, without DTSTART)")
     NO_OCCURRENCES = N_("The recurrence rule gives no date within 26 weeks")
+    RRULE_FREQUENCY_NOT_ALLOWED = N_(
+        "A series repeats daily, weekly or monthly (FREQ=DAILY, WEEKLY or MONTHLY), not %(frequency)s"
+    )
+    RRULE_NAMES_TIMES = N_("The times come from startTime and endTime: leave BYHOUR, BYMINUTE and BYSECOND out")
+    RRULE_INTERVAL_OUT_OF_RANGE = N_("The recurrence rule's INTERVAL is a whole number from 1 to %(max)s")
+    RRULE_COUNT_OUT_OF_RANGE = N_(
+        "The recurrence rule's COUNT is a whole number from 1 to %(max)s, and not given with UNTIL"
+    )
+    RRULE_ENDS_BEFORE_START = N_("The recurrence rule ends (UNTIL) before the series starts")
+    SERIES_PAST_HORIZON = N_(
+        "A series runs at most %(weeks)s weeks: its COUNT or UNTIL may reach %(last_day)s at the latest"
+    )
     NOT_RECURRING = N_("This booking is not part of a series")
     ROOM_NOT_BOOKABLE_THAT_DAY = N_("This room cannot be booked on that day of the week")
     TOO_FAR_AHEAD = N_("Bookings open at most %(days)s days ahead")

@@ -2,20 +2,19 @@
 
 Occurrences are booked in one transaction, each under its own savepoint, so an occurrence that breaks a rule or
 loses a race is skipped (with its reason) without undoing the others; the caller gets a result per occurrence.
-Expansion stops at a horizon of 26 weeks and at 200 occurrences, whichever comes first.
+What a rule may say, and the 26-week horizon, are in ``recurrence_rule``.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, TypeVar
 
-from dateutil.rrule import rrulestr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from smartoffice.bookings import idempotency
-from smartoffice.bookings.errors import BookingInputCode
+from smartoffice.bookings import checks, idempotency
 from smartoffice.bookings.models import Booking, BookingSeries
+from smartoffice.bookings.recurrence_rule import occurrence_days, rule_text
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, RecurringRequest
 from smartoffice.bookings.service import BookingService, is_overlap_violation
 from smartoffice.bookings.sql import get_booking
@@ -43,8 +42,6 @@ from smartoffice.policies import errors as _policy_errors  # noqa: F401  (its co
 
 C = TypeVar("C", bound=ErrorCode)
 OPERATION = "book_series"
-HORIZON = timedelta(weeks=26)
-MAX_OCCURRENCES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,28 +60,14 @@ class SeriesResult:
 
 
 def expand(request: RecurringRequest) -> list[date]:
-    """Local dates of the occurrences, from ``starts_on`` up to the horizon and the occurrence cap."""
-    text = request.rrule.strip().removeprefix("RRULE:")
-    if "DTSTART" in text.upper() or not text:
-        raise InvalidInput("rrule", BookingInputCode.INVALID_RRULE)
-    start = datetime.combine(request.starts_on, request.start)
-    try:
-        rule = rrulestr(text, dtstart=start)
-        days: list[date] = []
-        for occurrence in rule.xafter(start, count=MAX_OCCURRENCES, inc=True):
-            if occurrence - start >= HORIZON:
-                break
-            days.append(occurrence.date())
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput("rrule", BookingInputCode.INVALID_RRULE) from exc
-    if not days:
-        raise InvalidInput("rrule", BookingInputCode.NO_OCCURRENCES)
-    return days
+    """Local dates of the occurrences, from ``starts_on`` up to the horizon (see ``recurrence_rule``)."""
+    return occurrence_days(request.rrule, request.starts_on, request.start, request.end)
 
 
 async def book_series(
     service: BookingService, actor_id: int, request: RecurringRequest, *, idempotency_key: str | None = None
 ) -> SeriesResult:
+    checks.check_title(request.title)
     days = expand(request)
     key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
     digest = idempotency.request_hash(OPERATION, request)
@@ -130,7 +113,7 @@ async def _book_occurrences(
             space_id=space.id,
             employee_id=request.for_employee_id or actor_id,
             booked_by_id=actor_id,
-            rrule=request.rrule.strip().removeprefix("RRULE:"),
+            rrule=rule_text(request.rrule),
             starts_on=request.starts_on,
             start_time=request.start,
             end_time=request.end,

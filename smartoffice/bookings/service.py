@@ -35,9 +35,11 @@ from smartoffice.bookings.permissions import can_book_for, can_cancel, can_decid
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, CancelScope, SpaceRequest
 from smartoffice.bookings.rules import rules_for
 from smartoffice.bookings.sql import decode_cursor, encode_cursor, find_conflicts, get_booking
+from smartoffice.bookings.visibility import refusal
 from smartoffice.db import MAX_PAGE_SIZE, Database, utcnow
 from smartoffice.errors import (
     BookingConflict,
+    CommonPermissionCode,
     Conflict,
     ConflictKind,
     DomainError,
@@ -197,6 +199,8 @@ class BookingService:
         (the hold's confirmation, the report after a lost race) lock nothing.
         """
         now = self.clock()
+        if isinstance(request, BookRoomRequest):
+            checks.check_title(request.title)
         writing = self.db.is_writing(session)
         space = await places.get_space(session, request.space_id, request.kind, lock=writing)
         building = space.floor.building
@@ -288,7 +292,7 @@ class BookingService:
         async with self.db.write() as session:
             booking = await get_booking(session, booking_id, for_update=True)
             if not await can_decide(session, actor_id, booking.space, booking.space.floor.building.site_id):
-                raise PermissionDenied(BookingPermissionCode.NOT_AN_APPROVER)
+                raise await refusal(session, actor_id, booking, BookingPermissionCode.NOT_AN_APPROVER)
             if booking.status != BookingStatus.PENDING:
                 raise InvalidInput("bookingId", BookingInputCode.NOT_PENDING)
             booking.status = BookingStatus.BOOKED if accept else BookingStatus.REJECTED
@@ -326,6 +330,14 @@ class BookingService:
         if booking.employee_id != actor_id and booking.booked_by_id != actor_id:
             raise NotFound("Booking", booking_id)
         return booking
+
+    async def require_own(self, actor_id: int, booking_id: int) -> None:
+        """For an app token limited to its owner's bookings (``bookings:write:self``): NotFound unless the owner
+        may see the booking, PermissionDenied unless it is the owner's own (see ``visibility.refusal``)."""
+        async with self.db.read() as session:
+            booking = await get_booking(session, booking_id)
+            if booking.employee_id != actor_id:
+                raise await refusal(session, actor_id, booking, CommonPermissionCode.PERMISSION_DENIED)
 
     async def find(self, actor_id: int, booking_id: int) -> Booking | None:
         """As :meth:`get`, but ``None`` where that raises NotFound (e.g. a booking an event named, since gone)."""
@@ -402,7 +414,7 @@ class BookingService:
             return
         employee = await people.get_employee(session, booking.employee_id)
         if not await can_cancel(session, actor_id, booking, employee, booking.space.floor.building.site_id):
-            raise PermissionDenied(BookingPermissionCode.NOT_YOURS_TO_CANCEL)
+            raise await refusal(session, actor_id, booking, BookingPermissionCode.NOT_YOURS_TO_CANCEL)
 
     def apply_cancel(self, booking: Booking, rule: BookingRule) -> None:
         """Cancel an active booking inside the caller's transaction (checks the cancellation deadline)."""

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from smartoffice.bookings.models import Booking
+from smartoffice.errors import DomainError, NotFound, PermissionCode, PermissionDenied
 from smartoffice.people.models import Employee, Role, RoleAssignment
 from smartoffice.people.visibility import Viewer
 from smartoffice.places.models import Building, Floor, Space
@@ -47,3 +48,22 @@ async def visible_bookings(session: AsyncSession, viewer_id: int) -> ColumnEleme
         )
         terms.append(Booking.space_id.in_(in_sites))
     return or_(*terms)
+
+
+async def can_see_booking(session: AsyncSession, viewer_id: int, booking_id: int) -> bool:
+    predicate = await visible_bookings(session, viewer_id)
+    return await session.scalar(select(Booking.id).where(Booking.id == booking_id, predicate)) is not None
+
+
+async def refusal(session: AsyncSession, actor_id: int, booking: Booking, code: PermissionCode) -> DomainError:
+    """What to answer an actor who may not do something to ``booking``.
+
+    NotFound when they may not see it either, exactly as for an id that does not exist, so that refusals do not
+    tell which booking ids exist (issue 10: a ``bookings:write:any`` token got PermissionDenied for others'
+    bookings where ``bookings:write:self`` got NotFound). PermissionDenied only when the booking is already
+    visible to them (in ``bookings``, ``node``), e.g. a unit manager who sees a report's booking but may not check
+    in for them, or the requester of a room booking who may not approve it.
+    """
+    if await can_see_booking(session, actor_id, booking.id):
+        return PermissionDenied(code)
+    return NotFound("Booking", booking.id)

@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload
 
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
-from smartoffice.errors import CommonInputCode, InvalidInput, NotFound, PermissionDenied
+from smartoffice.date_range import require_supported
+from smartoffice.errors import NotFound, PermissionDenied
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment
 from smartoffice.people.roles import is_admin, manages, manages_unit
@@ -86,17 +87,10 @@ async def can_see_week(session: AsyncSession, viewer_id: int, employee: Employee
     return viewer_id == employee.id or await manages(session, viewer_id, employee)
 
 
-WEEKS_FROM, WEEKS_UNTIL = date(1970, 1, 1), date(2199, 12, 31)
-"""The weeks a week can be asked about: far around any policy, and well inside what a date can hold (the week of
-0001-01-01 ran off the calendar while loading the day before it)."""
-
-
 def week_monday(week_of: date) -> date:
-    """The Monday of ``week_of``'s week; a day outside ``WEEKS_FROM``..``WEEKS_UNTIL`` is an invalid ``weekOf``."""
-    if not WEEKS_FROM <= week_of <= WEEKS_UNTIL:
-        raise InvalidInput(
-            "weekOf", CommonInputCode.OUT_OF_RANGE, low=WEEKS_FROM.isoformat(), high=WEEKS_UNTIL.isoformat()
-        )
+    """The Monday of ``week_of``'s week; a day outside the supported range (smartoffice/date_range.py) is an invalid
+    ``weekOf`` (the week of 0001-01-01 ran off the calendar while loading the day before it)."""
+    require_supported(week_of, "weekOf")
     return monday_of(week_of)
 
 

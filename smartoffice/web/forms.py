@@ -7,6 +7,7 @@ smartoffice.web.errors puts into words in the page's language, and the page answ
 from datetime import date, time
 from urllib.parse import urlsplit
 
+from smartoffice.date_range import is_supported_day
 from smartoffice.db import is_storable_id
 
 
@@ -29,12 +30,17 @@ def optional_int(value: str | None, field: str) -> int | None:
 
 
 def optional_date(value: str | None, field: str = "date") -> date | None:
+    """A ``YYYY-MM-DD`` day from 1970 to 2199 (smartoffice/date_range.py): ``?date=0001-01-01`` ran off the calendar
+    while the page worked out the day's bounds or the week around it."""
     if value is None or not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise FormError(field, f"invalid_{field}") from None
+    if not is_supported_day(day):
+        raise FormError(field, f"invalid_{field}")
+    return day
 
 
 def required_date(value: str | None, field: str = "date") -> date:

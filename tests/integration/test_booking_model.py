@@ -448,6 +448,9 @@ class BookingMachine(RuleBasedStateMachine):
         attendees = 2 if place.kind == SpaceKind.ROOM else None
         request = RecurringRequest(place.id, rrule, first, *span, attendee_count=attendees or 1)
         result = self.attempt(book_series(self.runtime.bookings, employee, request))
+        if span[0] >= span[1]:  # the series' own times are wrong: refused whole, before any occurrence (issue 10)
+            assert code_of(result) == "END_BEFORE_START", f"expected END_BEFORE_START, got {result!r}"
+            return multiple()
         assert not isinstance(result, DomainError), f"a series reports per occurrence, got {result!r}"
         days = series_days(rrule, first)
         assert [o.day for o in result.occurrences] == days
@@ -487,8 +490,8 @@ class BookingMachine(RuleBasedStateMachine):
 
     def cancel_refusal(self, anchor: Held, scope: CancelScope, actor_id: int) -> str | list[Held]:
         now = self.clock.now
-        if actor_id != anchor.employee_id:
-            return "NOT_YOURS_TO_CANCEL"
+        if actor_id != anchor.employee_id:  # the model's people may not see each other's bookings: NotFound
+            return "NOT_FOUND"
         others: list[Held] = []
         if scope != CancelScope.ONE:
             if anchor.series_id is None:
@@ -523,8 +526,8 @@ class BookingMachine(RuleBasedStateMachine):
         outcome = self.attempt(self.h.checkin.check_in(actor_id, booking))
         now, opens = self.clock.now, timedelta(minutes=self.rules[held.kind].opens)
         expected: str | bool
-        if actor_id != held.employee_id:
-            expected = "NOT_YOUR_BOOKING"
+        if actor_id != held.employee_id:  # not theirs to see either: as if it did not exist (issue 10)
+            expected = "NOT_FOUND"
         elif held.status == BookingStatus.CHECKED_IN:
             expected = "ALREADY_CHECKED_OUT" if held.checked_out else True
         elif held.status == BookingStatus.CANCELLED:
@@ -585,7 +588,7 @@ class BookingMachine(RuleBasedStateMachine):
         now = self.clock.now
         expected: str | None = None
         if actor_id != held.employee_id:
-            expected = "NOT_YOUR_BOOKING"
+            expected = "NOT_FOUND"
         elif held.status == BookingStatus.BOOKED:
             expected = "NOT_CHECKED_IN"
         elif held.status == BookingStatus.CANCELLED:

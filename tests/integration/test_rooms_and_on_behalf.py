@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from smartoffice.bookings.models import Booking, BookingStatus
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest
-from smartoffice.errors import BookingConflict, InvalidInput, PermissionDenied
+from smartoffice.errors import BookingConflict, InvalidInput, NotFound, PermissionDenied
 from smartoffice.people.models import Role
 from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import Runtime
@@ -64,8 +64,10 @@ class TestRooms:
         assert pending.status == BookingStatus.PENDING
         with pytest.raises(BookingConflict):  # a pending booking holds the room
             await runtime.bookings.book_room(other.id, BookRoomRequest(room.id, day, time(9), time(10)))
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotFound):  # ``other`` may not see the booking either (issue 10)
             await runtime.bookings.decide(other.id, pending.id, accept=True)
+        with pytest.raises(PermissionDenied):  # the requester sees it, but may not approve it
+            await runtime.bookings.decide(requester.id, pending.id, accept=True)
 
         accepted = await runtime.bookings.decide(approver.id, pending.id, accept=True)
         assert accepted.status == BookingStatus.BOOKED

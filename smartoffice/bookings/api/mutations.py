@@ -34,7 +34,6 @@ from smartoffice.bookings.api.types import (
 )
 from smartoffice.bookings.recurring import book_series
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, CancelScope, RecurringRequest
-from smartoffice.errors import PermissionDenied
 from smartoffice.identity.scopes import Scope
 from smartoffice.ids import decode_id, decode_space_id
 from smartoffice.places.api.types import Desk
@@ -56,9 +55,7 @@ async def require_own_booking(info: Info, actor: int, booking_id: int) -> None:
     touch as a manager or booker (bookings:write:any). People and write:any tokens: the service decides."""
     if info.context.has_scope(Scope.BOOKINGS_WRITE_ANY):
         return
-    booking = await info.context.runtime.bookings.get(actor, booking_id)  # NotFound unless theirs or booked by them
-    if booking.employee_id != actor:
-        raise PermissionDenied()
+    await info.context.runtime.bookings.require_own(actor, booking_id)
 
 
 def _desk_request(input: BookDeskInput) -> BookDeskRequest:

@@ -78,6 +78,7 @@ IDEMPOTENCY_KEY_HELP = (
     "result instead of acting twice; the same key with a different input is refused."
 )
 ON_BEHALF_HELP = "Book for this employee: their manager, or a facilities manager of the site. Default: yourself."
+TITLE_HELP = "What the meeting is about: at most 200 characters (longer is a ValidationError TEXT_TOO_LONG)."
 
 
 @strawberry.input(description="Book a desk on a local date, for the whole day or part of it.")
@@ -101,7 +102,7 @@ class BookRoomInput:
     start_time: dt.time = strawberry.field(description="Local start on a quarter hour.")
     end_time: dt.time = strawberry.field(description="Local end on a quarter hour.")
     attendee_count: int = strawberry.field(default=1, description="People attending; at most the room's capacity.")
-    title: str | None = None
+    title: str | None = strawberry.field(default=None, description=TITLE_HELP)
     for_employee_id: strawberry.ID | None = strawberry.field(default=None, description=ON_BEHALF_HELP)
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY_HELP)
 
@@ -196,14 +197,19 @@ ReleaseAssignedDeskResult = Annotated[
 class BookRecurringInput:
     space_id: strawberry.ID = strawberry.field(description="A Desk or MeetingRoom id.")
     rrule: str = strawberry.field(
-        description="RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,WE;COUNT=8. Expanded from startsOn in the "
-        "building's zone, at most 26 weeks and 200 occurrences."
+        description="RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,WE;COUNT=8, expanded from startsOn in the "
+        "building's zone. FREQ is DAILY, WEEKLY or MONTHLY; the times come from startTime/endTime (no BYHOUR, "
+        "BYMINUTE, BYSECOND); INTERVAL 1 to 365; COUNT 1 to 200, or UNTIL. A series runs at most 26 weeks: without "
+        "COUNT or UNTIL it runs to that horizon, and a COUNT or UNTIL that goes past it is refused "
+        "(SERIES_PAST_HORIZON), never cut short. ValidationError codes (field rrule): INVALID_RRULE, "
+        "RRULE_FREQUENCY_NOT_ALLOWED, RRULE_NAMES_TIMES, RRULE_INTERVAL_OUT_OF_RANGE, RRULE_COUNT_OUT_OF_RANGE, "
+        "RRULE_ENDS_BEFORE_START, SERIES_PAST_HORIZON, NO_OCCURRENCES, TEXT_TOO_LONG (500 characters)."
     )
     starts_on: dt.date
     start_time: dt.time
     end_time: dt.time
     attendee_count: int = 1
-    title: str | None = None
+    title: str | None = strawberry.field(default=None, description=TITLE_HELP)
     for_employee_id: strawberry.ID | None = strawberry.field(default=None, description=ON_BEHALF_HELP)
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY_HELP)
 
