@@ -14,13 +14,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from sqlalchemy import DateTime, Enum, MetaData, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from smartoffice.settings import Settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -44,6 +48,12 @@ AfterCommit = Callable[["AsyncSession"], Awaitable[None]]
 MAX_ID = 2**31 - 1
 """Primary keys are INTEGER columns: a larger number cannot name a row, and PostgreSQL's driver would fail on it
 rather than find nothing. Inputs are checked against this before they reach a query."""
+
+
+PGBOUNCER_URL_FLAG = "pgbouncer"
+"""``postgresql+asyncpg://…?pgbouncer=true`` means the same as ``SMARTOFFICE_DATABASE_PGBOUNCER=1`` (Prisma spells
+it so too). The setting reaches what the app builds from its settings; the URL also reaches every tool that is
+given only a URL (a CLI command, the benchmark, a test's own engine). The parameter is removed before connecting."""
 
 
 def is_storable_id(value: int) -> bool:
@@ -107,13 +117,35 @@ def is_sqlite(url_or_engine: str | AsyncEngine) -> bool:
     return url.startswith("sqlite")
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    pool_timeout: float = 5.0,
+    pgbouncer: bool = False,
+    **kwargs: Any,
+) -> AsyncEngine:
+    """An engine whose pool holds at most ``pool_size + max_overflow`` connections (PostgreSQL).
+
+    A checkout waits at most ``pool_timeout`` seconds for a free connection and then raises SQLAlchemy's
+    ``TimeoutError``, which :func:`smartoffice.busy.busy_from` answers as "busy, retry" (503), never a hang.
+    ``pgbouncer``: the URL points at PgBouncer in transaction pooling mode (see :func:`pgbouncer_connect_args`);
+    ``?pgbouncer=true`` on the URL says the same (see :data:`PGBOUNCER_URL_FLAG`).
+    """
     if is_sqlite(url):
+        # One file, one process, no server to exhaust: the pool bounds are PostgreSQL's. Writers queue on SQLite's
+        # write lock for up to ``busy_timeout`` (30 s), and a lock still held after that ("database is locked") is
+        # overload too: busy_from answers it busy (the transaction did nothing; retrying is safe).
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    parsed, flagged = split_pgbouncer_flag(url)
+    if pgbouncer or flagged:
+        kwargs["connect_args"] = {**pgbouncer_connect_args(), **kwargs.get("connect_args", {})}
+    kwargs.setdefault("pool_size", pool_size)
+    kwargs.setdefault("max_overflow", max_overflow)
+    kwargs.setdefault("pool_timeout", pool_timeout)
     # No pre-ping: it is a round trip (a SELECT 1 through asyncpg's greenlet bridge) on *every* checkout, about
     # half the CPU of a short read transaction. What we give up: after PostgreSQL restarts or fails over, the
     # statements that meet a dead pooled connection fail instead of being retried on a fresh one. SQLAlchemy sees
@@ -127,7 +159,51 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # Kept on after all: without it, one dropped PostgreSQL connection failed a whole 64-racer round in CI.
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_recycle", 1800)
-    return create_async_engine(url, **kwargs)
+    return create_async_engine(parsed, **kwargs)
+
+
+def split_pgbouncer_flag(url: str) -> tuple[URL, bool]:
+    """``url`` without its ``pgbouncer`` query parameter, and whether that parameter said "through PgBouncer"."""
+    parsed = make_url(url)
+    value = parsed.query.get(PGBOUNCER_URL_FLAG)
+    if value is None:
+        return parsed, False
+    flag = value[-1] if isinstance(value, tuple) else value
+    return parsed.difference_update_query([PGBOUNCER_URL_FLAG]), flag.strip().lower() in ("1", "true", "yes", "on")
+
+
+def engine_from_settings(settings: "Settings", **kwargs: Any) -> AsyncEngine:
+    """The engine for ``settings``: its URL, pool bounds and PgBouncer mode."""
+    return create_engine(
+        settings.resolved_database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout,
+        pgbouncer=settings.database_pgbouncer,
+        **kwargs,
+    )
+
+
+def pgbouncer_connect_args() -> dict[str, Any]:
+    """asyncpg under PgBouncer's transaction pooling: no prepared statement outlives its transaction.
+
+    Consecutive transactions of one client connection may run on different server connections, and one server
+    connection serves many clients. So nothing may be cached by name across transactions: SQLAlchemy's prepared
+    statement cache and asyncpg's own statement cache are off (each statement is prepared in the transaction that
+    runs it), and every prepared statement gets a unique name: asyncpg's default ``__asyncpg_stmt_N__`` is
+    numbered per process, so two replicas' statements meeting on one server connection would collide ("prepared
+    statement ... already exists"). The cost is one more round trip per statement (Parse/Describe); PgBouncer
+    1.21+ can instead track protocol-level prepared statements (``max_prepared_statements``).
+    """
+    return {
+        "prepared_statement_cache_size": 0,
+        "statement_cache_size": 0,
+        "prepared_statement_name_func": _unique_statement_name,
+    }
+
+
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid4().hex}__"
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -170,6 +246,11 @@ class Database:
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> "Database":
         return cls(create_engine(url, **kwargs))
+
+    @classmethod
+    def from_settings(cls, settings: "Settings", **kwargs: Any) -> "Database":
+        """The database ``settings`` name, with their pool bounds and PgBouncer mode."""
+        return cls(engine_from_settings(settings, **kwargs))
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

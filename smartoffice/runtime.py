@@ -93,7 +93,7 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
     redis_url = embedded.url if embedded else settings.redis_url
     assert redis_url is not None
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database.from_url(settings.resolved_database_url)
+    db = Database.from_settings(settings)
     redis = redis_client(redis_url)
     try:
         if settings.migrate_on_start:
@@ -118,7 +118,7 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             identity=IdentityService(db, SessionStore(redis, settings.session_ttl_seconds, clock), clock),
             people=PeopleService(db),
             places=PlaceService(db),
-            webhooks=WebhookService(db, clock, allow_loopback_http=not settings.is_production),
+            webhooks=WebhookService.from_settings(db, settings, clock),
             calendar_feeds=CalendarFeedService(db, clock),
             clock=clock,
         )

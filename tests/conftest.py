@@ -23,7 +23,7 @@ from smartoffice.migrations import upgrade
 from smartoffice.runtime import Runtime, open_runtime, redis_client
 from smartoffice.settings import Settings
 from tests.factories import Factory
-from tests.support.database import empty_database
+from tests.support.database import direct_url, empty_database, is_pgbouncer_run
 
 
 def _env(name: str) -> str | None:
@@ -47,11 +47,18 @@ async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
     if url is None:
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     else:
-        await reset_postgres_schema(url)
-    engine = create_engine(url)
+        await reset_postgres_schema(direct_url(url))
+    # Migrations go straight to PostgreSQL, as in production (docker-compose.yml's migrate service).
+    engine = create_engine(direct_url(url))
     await upgrade(engine)
     await engine.dispose()
     yield url
+
+
+@pytest.fixture(scope="session")
+def direct_database_url(database_url: str) -> str:
+    """The tests' database reached without PgBouncer, when the run goes through one (else ``database_url``)."""
+    return direct_url(database_url)
 
 
 async def reset_postgres_schema(url: str) -> None:
@@ -72,8 +79,10 @@ def settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path,
         database_url=database_url,
+        database_pgbouncer=is_pgbouncer_run(),
         redis_url=redis_url,
         secret_key="test-secret-key-for-csrf-and-sessions-0123456789",
+        webhook_allowed_networks=("127.0.0.1/32",),  # the webhook tests' receivers listen on loopback
         migrate_on_start=False,
         run_jobs=False,  # tests run jobs explicitly, at the moments they choose
         demo_mode=True,  # the X-Demo-Employee header and the "act as" picker; production tests turn it off

@@ -41,7 +41,7 @@ def add_token_commands(commands: Any) -> None:
 
 def _run(settings: Settings, work: Any) -> int:
     async def run() -> int:
-        db = Database.from_url(settings.resolved_database_url)
+        db = Database.from_settings(settings)
         try:
             return int(await work(db))
         finally:

@@ -1,14 +1,42 @@
-"""Emptying the tests' database and Redis between tests (the ``runtime`` fixture does it after each one)."""
+"""The tests' database: which URL to reach it by, engines for test plumbing, and emptying it between tests.
+
+CI's PostgreSQL pass goes through PgBouncer (transaction pooling), the production topology:
+``SMARTOFFICE_DATABASE_URL`` points at PgBouncer and ``SMARTOFFICE_DATABASE_PGBOUNCER=1``. Every engine opened on
+that URL must then be built for PgBouncer (``create_engine(url, pgbouncer=True)``, or ``Database.from_settings``).
+``SMARTOFFICE_TEST_DIRECT_DATABASE_URL`` names the same database reached directly, for what goes around PgBouncer
+in production too (migrations) and for tests that need PostgreSQL itself (a role's connection limit).
+"""
+
+import os
 
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from smartoffice.db import create_engine
 from smartoffice.models import Base
 
+PGBOUNCER_VARIABLE = "SMARTOFFICE_DATABASE_PGBOUNCER"
+DIRECT_URL_VARIABLE = "SMARTOFFICE_TEST_DIRECT_DATABASE_URL"
+
+
+def is_pgbouncer_run() -> bool:
+    """Whether this run's ``SMARTOFFICE_DATABASE_URL`` points at PgBouncer."""
+    return os.environ.get(PGBOUNCER_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def direct_url(url: str) -> str:
+    """``url``'s database without PgBouncer in between (``url`` itself when the run does not use PgBouncer)."""
+    return (os.environ.get(DIRECT_URL_VARIABLE) or url) if is_pgbouncer_run() else url
+
+
+def plumbing_engine(url: str) -> AsyncEngine:
+    """An engine on ``url`` for test plumbing (seeding, emptying), built for PgBouncer when the run uses it."""
+    return create_engine(url, pgbouncer=is_pgbouncer_run())
+
 
 async def empty_database(url: str, redis: Redis) -> None:
     """Delete every row but the reference data the migrations insert, and flush Redis."""
-    engine = create_engine(url)
+    engine = plumbing_engine(url)
     async with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name == "booking_rules":  # keep the defaults the migration inserted (reference data)
