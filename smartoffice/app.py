@@ -10,21 +10,24 @@ from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.plugins.prometheus import PrometheusController
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.template import TemplateConfig
 from sqlalchemy import text
 
 from smartoffice.api.controller import GRAPHQL_PATH, graphql_controller
 from smartoffice.api.doors import API_GRAPHQL_PATH
 from smartoffice.api.schema import build_schema
+from smartoffice.busy import busy_from
+from smartoffice.identity.clients import ForwardedClientMiddleware
 from smartoffice.identity.http import LoginSessionMiddleware
 from smartoffice.integrations.api.live import subscriptions_controller
 from smartoffice.jobs import start_jobs, stop_jobs
-from smartoffice.metrics import prometheus_config
+from smartoffice.metrics import metrics_controller, prometheus_config
 from smartoffice.runtime import open_runtime, runtime_of
 from smartoffice.settings import Settings
 from smartoffice.web import PAGE_ROUTES, STATIC_ROUTES
+from smartoffice.web.errors import busy_response, fault_response
+from smartoffice.web.headers import add_security_headers
 from smartoffice.web.login import LOGIN_ROUTES
 from smartoffice.web.templating import register_template_globals
 
@@ -45,6 +48,14 @@ async def health(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
         checks["redis"] = "unavailable (serving from SQL)"
     status = HTTP_503_SERVICE_UNAVAILABLE if checks["status"] != "ok" else 200
     return Response(checks, status_code=status)
+
+
+def answer_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """An exception no handler knew: 503 busy (``Retry-After``) when it means no database connection could be had
+    (smartoffice.busy), else litestar's 500. The pages answer busy with a page (smartoffice.web.errors); the
+    GraphQL doors answer it in GraphQL themselves."""
+    busy = busy_from(exc)
+    return busy_response(busy) if busy is not None else fault_response(request, exc)
 
 
 def _template_globals(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
@@ -75,7 +86,7 @@ def create_app(settings: Settings) -> Litestar:
             graphql_controller(settings, API_GRAPHQL_PATH),
             subscriptions_controller(build_schema(debug=settings.debug)),  # WebSocket only: /graphql/ws
             health,
-            PrometheusController,
+            metrics_controller(settings.metrics_token),
             *PAGE_ROUTES,
             *LOGIN_ROUTES,
             *STATIC_ROUTES,
@@ -90,10 +101,14 @@ def create_app(settings: Settings) -> Litestar:
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         middleware=[
+            # First: everything after it reads the client's address and scheme it decided.
+            ForwardedClientMiddleware(settings.trusted_proxies),
             prometheus_config().middleware,
             CookieBackendConfig(secret=session_secret, httponly=True, samesite="lax").middleware,
             LoginSessionMiddleware(),
         ],
+        exception_handlers={HTTP_500_INTERNAL_SERVER_ERROR: answer_unexpected},
+        before_send=[add_security_headers],
         debug=settings.debug,
     )
 

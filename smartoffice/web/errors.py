@@ -10,16 +10,20 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.exceptions import HTTPException
+from litestar.exceptions.responses import create_debug_response, create_exception_response
 from litestar.response import Template
 from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
+from smartoffice.busy import BUSY_CODE, ServiceBusy, busy_from
 from smartoffice.errors import BookingConflict, DomainError, NotFound, PermissionDenied, PolicyRefusal
 from smartoffice.i18n import Language, gettext
 from smartoffice.web.forms import FormError
@@ -44,6 +48,15 @@ class PageError:
     @classmethod
     def of_http(cls, exc: HTTPException, language: Language) -> "PageError":
         return cls(exc.status_code, f"http_{exc.status_code}", title(language, exc), http_error_text(language, exc))
+
+    @classmethod
+    def busy(cls, language: Language) -> "PageError":
+        return cls(
+            HTTP_503_SERVICE_UNAVAILABLE,
+            BUSY_CODE,
+            gettext(language, "SmartOffice is busy"),
+            gettext(language, "Too many people are using SmartOffice at this moment. Try again in a few seconds."),
+        )
 
 
 def status_for(exc: DomainError) -> int:
@@ -121,8 +134,8 @@ async def attempt(action: Awaitable[T], language: Language) -> T | PageError:
         return PageError.of(exc, language)
 
 
-def error_page(error: PageError) -> Template:
-    return Template(template_name="error.html", context={"error": error}, status_code=error.status)
+def error_page(error: PageError, headers: dict[str, str] | None = None) -> Template:
+    return Template(template_name="error.html", context={"error": error}, status_code=error.status, headers=headers)
 
 
 def render_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Template:
@@ -136,8 +149,36 @@ def render_http_error(request: Request[Any, Any, Any], exc: Exception) -> Templa
     return error_page(PageError.of_http(exc, language_of(request)))
 
 
+def render_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Anything else: "busy, try again" (503, ``Retry-After``) as a page when no database connection could be had
+    (smartoffice.busy), else what litestar answers for a fault."""
+    busy = busy_from(exc)
+    if busy is not None:
+        return error_page(PageError.busy(language_of(request)), {"Retry-After": str(busy.retry_after)})
+    if isinstance(exc, HTTPException):
+        return render_http_error(request, exc)
+    return fault_response(request, exc)
+
+
+def busy_response(busy: ServiceBusy) -> Response[dict[str, Any]]:
+    """The same answer for routes other than the pages (and the GraphQL doors, which answer in GraphQL)."""
+    return Response(
+        {"status_code": HTTP_503_SERVICE_UNAVAILABLE, "detail": "Service busy, try again.", "code": BUSY_CODE},
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(busy.retry_after)},
+    )
+
+
+def fault_response(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """What litestar itself answers for an unhandled exception (a traceback page in debug mode)."""
+    if request.app.debug and not isinstance(exc, HTTPException):
+        return create_debug_response(request, exc)
+    return create_exception_response(request, exc)
+
+
 EXCEPTION_HANDLERS = {
     DomainError: render_domain_error,
     FormError: render_domain_error,
     HTTPException: render_http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: render_unexpected,
 }

@@ -2,6 +2,7 @@
 sign-in a session in Redis (see smartoffice.identity.sessions) names the person; its opaque id sits in an HttpOnly,
 SameSite=Lax cookie."""
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -29,9 +30,13 @@ from smartoffice.web.language import PageLanguageMiddleware, language_of
 
 log = logging.getLogger(__name__)
 
-LOGIN_ATTEMPTS = 10
-LOGIN_WINDOW_SECONDS = 300
-"""Failed or not, at most this many sign-in attempts per client address per window (Redis down: no limit)."""
+LOGIN_WINDOW_SECONDS = 15 * 60
+ACCOUNT_ATTEMPTS = 10
+"""Failed password sign-ins per account (the email typed, whether or not it names one) per window: guessing one
+person's password is slowed to 40 tries an hour, however many addresses the guesser has."""
+ADDRESS_ATTEMPTS = 100
+"""Failed password sign-ins per client address per window: a spray over many accounts from one address stops,
+while an office of a thousand behind one NAT signs in (successes are not counted, only typos)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +50,13 @@ class LoginPage:
 
 
 async def _render(
-    request: Request[Any, Any, Any], *, email: str, next_path: str, error: str | None, status: int
+    request: Request[Any, Any, Any],
+    *,
+    email: str,
+    next_path: str,
+    error: str | None,
+    status: int,
+    headers: dict[str, str] | None = None,
 ) -> Template:
     runtime = runtime_of(request)
     demo = runtime.settings.is_demo
@@ -63,6 +74,7 @@ async def _render(
             "login_error": sign_in_problem(language_of(request), error) if error else None,
         },
         status_code=status,
+        headers=headers,
     )
 
 
@@ -111,17 +123,40 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
     password = str(form.get("password") or "")
     next_path = local_path(form.get("next"))
     runtime = runtime_of(request)
-    client = request.client.host if request.client else "unknown"
-    decision = await RateLimiter(runtime.redis, LOGIN_WINDOW_SECONDS).hit(f"login:{client}", LOGIN_ATTEMPTS)
-    if not decision.allowed:
-        return await _render(request, email=email, next_path=next_path, error="PAGE_SIGN_IN_THROTTLED", status=429)
+    limiter = RateLimiter(runtime.redis, LOGIN_WINDOW_SECONDS)
+    # Every attempt counts first, and a success is refunded after: a burst of concurrent guesses cannot slip
+    # past a "check, then count the failure". Both keys count, so a refusal by either reveals nothing about
+    # the account (its key is the email's hash, known or not).
+    keys = throttle_keys(email, request.client.host if request.client else None)
+    decisions = [await limiter.hit(keys[0], ACCOUNT_ATTEMPTS), await limiter.hit(keys[1], ADDRESS_ATTEMPTS)]
+    refused = [d for d in decisions if not d.allowed]
+    if refused:
+        retry_after = str(max(d.retry_after for d in refused))
+        return await _render(
+            request,
+            email=email,
+            next_path=next_path,
+            error="PAGE_SIGN_IN_THROTTLED",
+            status=429,
+            headers={"Retry-After": retry_after},
+        )
     employee_id = await runtime.identity.verify_login(email, password)
     if employee_id is None:
         return await _render(request, email=email, next_path=next_path, error="PAGE_SIGN_IN_FAILED", status=401)
+    for key in keys:
+        await limiter.refund(key)
     try:
         return await _signed_in(request, employee_id, next_path)
     except RedisError:
         return await _render(request, email=email, next_path=next_path, error="PAGE_SIGN_IN_UNAVAILABLE", status=503)
+
+
+def throttle_keys(email: str, address: str | None) -> tuple[str, str]:
+    """The rate-limit keys of a password sign-in: its account's and its client address's.
+
+    The address is the one smartoffice.identity.clients decided (behind a trusted proxy, the browser's own)."""
+    account = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    return f"login:account:{account}", f"login:address:{address or 'unknown'}"
 
 
 async def _signed_in(

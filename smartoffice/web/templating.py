@@ -24,6 +24,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from smartoffice import formats, i18n, labels
 from smartoffice.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, as_language
+from smartoffice.web.headers import csp_nonce
 from smartoffice.web.language import language_of, return_path
 
 LANGUAGE_NAMES: dict[Language, str] = {"id": "Bahasa Indonesia", "en": "English"}
@@ -75,6 +76,14 @@ def language_return_path(context: Context) -> str:
     return return_path(request) if isinstance(request, Request) else "/"
 
 
+@pass_context
+def response_csp_nonce(context: Context) -> str:
+    """The nonce an inline ``<style>`` or ``<script>`` needs under the page's Content-Security-Policy
+    (smartoffice.web.headers): ``<style nonce="{{ csp_nonce() }}">``."""
+    request = context.get("request")
+    return csp_nonce(request.scope) if isinstance(request, Request) else ""  # no response, no policy
+
+
 def register_template_globals(engine: JinjaTemplateEngine) -> None:
     environment = engine.engine
     environment.add_extension("jinja2.ext.i18n")
@@ -95,6 +104,7 @@ def register_template_globals(engine: JinjaTemplateEngine) -> None:
     )
     environment.globals.update(
         current_language=current_language,
+        csp_nonce=response_csp_nonce,
         language_return_path=language_return_path,
         languages=[(language, LANGUAGE_NAMES[language]) for language in LANGUAGES],
     )

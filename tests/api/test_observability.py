@@ -3,12 +3,15 @@
 import json
 import logging
 import re
+from dataclasses import replace
 
 import pytest
 from litestar.testing import AsyncTestClient
 
+from smartoffice.app import create_app
 from smartoffice.ids import encode_id
 from smartoffice.logs import configure_logging
+from smartoffice.settings import Settings
 from tests.factories import Factory
 from tests.support.clock import days_ahead
 from tests.support.graphql import GraphQL
@@ -24,16 +27,26 @@ def sample(text: str, name: str, **labels: str) -> float:
     return 0.0
 
 
-async def test_bookings_and_requests_are_counted(client: AsyncTestClient, graphql: GraphQL, factory: Factory) -> None:
+METRICS_TOKEN = "scrape-token-0123456789"
+
+
+async def test_bookings_and_requests_are_counted(
+    client: AsyncTestClient, graphql: GraphQL, factory: Factory, settings: Settings
+) -> None:
+    # /metrics wants a token from anything but a loopback peer (litestar's test client is not one).
+    scraper = AsyncTestClient(app=create_app(replace(settings, metrics_token=METRICS_TOKEN)))
+    scraper.headers["authorization"] = f"Bearer {METRICS_TOKEN}"
     desk, first, second = await factory.desk(), await factory.employee(), await factory.employee()
-    before = (await client.get("/metrics")).text
+    async with scraper:
+        before = (await scraper.get("/metrics")).text
     variables = {"input": {"deskId": encode_id("Desk", desk.id), "date": days_ahead(1).isoformat()}}
     assert (await graphql("BookDesk", variables, as_employee=first.id))["data"]["bookDesk"]["__typename"] == (
         "BookSuccess"
     )
     await graphql("BookDesk", variables, as_employee=second.id)  # the desk is taken now
 
-    after = (await client.get("/metrics")).text
+    async with scraper:
+        after = (await scraper.get("/metrics")).text
     booked = ("smartoffice_bookings_total", {"kind": "desk", "outcome": "booked"})
     conflict = ("smartoffice_bookings_total", {"kind": "desk", "outcome": "conflict"})
     assert sample(after, booked[0], **booked[1]) == sample(before, booked[0], **booked[1]) + 1

@@ -1,6 +1,7 @@
 """docker-compose.yml describes the production shape with the same settings the app reads (no Docker runs here)."""
 
 import dataclasses
+import ipaddress
 import re
 from pathlib import Path
 
@@ -44,3 +45,12 @@ def test_the_image_installs_the_package_and_its_templates() -> None:
     assert "pip install" in dockerfile
     assert "COPY templates" in dockerfile
     assert 'CMD ["smartoffice", "serve"]' in dockerfile
+
+
+def test_the_app_trusts_exactly_the_proxys_fixed_address() -> None:
+    services = compose()["services"]
+    settings = Settings.from_env({k: str(v) for k, v in services["app"]["environment"].items() if "${" not in str(v)})
+    proxy_address = services["proxy"]["networks"]["default"]["ipv4_address"]
+    assert settings.trusted_proxies == (proxy_address,)
+    [subnet] = compose()["networks"]["default"]["ipam"]["config"]
+    assert ipaddress.ip_address(proxy_address) in ipaddress.ip_network(subnet["subnet"])
