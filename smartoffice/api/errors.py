@@ -28,6 +28,7 @@ from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
 from smartoffice.i18n import Language
 from smartoffice.ids import encode_id
 from smartoffice.integrations.errors import WebhookInputCode, WebhookPermissionCode
+from smartoffice.people.siasn.errors import PeopleFileCode
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode, PolicyRefusalCode
 
 DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
@@ -42,6 +43,7 @@ DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     PolicyRefusalCode,
     WebhookInputCode,
     WebhookPermissionCode,
+    PeopleFileCode,
 )
 """Every domain's codes. A new enum of codes is added here; a new code in an existing enum needs nothing here."""
 
