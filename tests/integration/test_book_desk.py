@@ -6,7 +6,7 @@ import pytest
 
 from smartoffice.bookings.models import BookingStatus
 from smartoffice.bookings.service import BookDeskRequest
-from smartoffice.errors import BookingConflict, ConflictKind, InvalidInput, NotFound, PermissionDenied
+from smartoffice.errors import BookingConflict, ConflictKind, InvalidInput, NotFound
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.clock import WITA, local_today, tomorrow
@@ -101,10 +101,12 @@ class TestBookDesk:
 
 class TestCancel:
     async def test_someone_else_cannot_cancel(self, runtime: Runtime, factory: Factory) -> None:
+        # NotFound, not PermissionDenied: a booking one may not see answers as one that does not exist (issue 10)
         desk, owner, other = await factory.desk(), await factory.employee(), await factory.employee()
         booking = await runtime.bookings.book_desk(owner.id, BookDeskRequest(desk.id, tomorrow()))
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotFound):
             await runtime.bookings.cancel(other.id, booking.id)
+        assert (await runtime.bookings.get(owner.id, booking.id)).status == BookingStatus.BOOKED
 
     async def test_cancelling_twice_is_refused(self, runtime: Runtime, factory: Factory) -> None:
         desk, owner = await factory.desk(), await factory.employee()
