@@ -1,5 +1,6 @@
 """Every ORM model, imported in one place so that ``Base.metadata`` is complete (Alembic, tests)."""
 
+from smartoffice.audit.models import AuditEntry
 from smartoffice.bookings.models import Booking, BookingRule, BookingSeries, IdempotencyKey
 from smartoffice.db import Base
 from smartoffice.identity.models import ApiToken, LocalAccount
@@ -19,6 +20,7 @@ from smartoffice.workcalendar.models import CalendarOverride
 __all__ = [
     "AnchorDay",
     "ApiToken",
+    "AuditEntry",
     "Base",
     "Booking",
     "BookingEvent",

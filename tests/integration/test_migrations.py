@@ -30,7 +30,7 @@ async def test_overlap_guards_exist(database_url: str, is_postgres: bool) -> Non
         if is_postgres:
             query = "SELECT conname FROM pg_constraint WHERE contype = 'x' ORDER BY conname"
         else:
-            query = "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'trg_bookings%' ORDER BY name"
         names = list((await connection.execute(text(query))).scalars())
     await engine.dispose()
     expected_pg = ["ex_bookings_person_desk_overlap", "ex_bookings_space_overlap"]

@@ -10,7 +10,8 @@ in production too (migrations) and for tests that need PostgreSQL itself (a role
 import os
 
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from smartoffice.db import create_engine
 from smartoffice.models import Base
@@ -41,7 +42,24 @@ async def empty_database(url: str, redis: Redis) -> None:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name == "booking_rules":  # keep the defaults the migration inserted (reference data)
                 await conn.execute(table.delete().where(table.c.building_id.is_not(None)))
+            elif table.name == "audit_entries":
+                await _empty_append_only(conn)
             else:
                 await conn.execute(table.delete())
     await engine.dispose()
     await redis.flushdb()
+
+
+async def _empty_append_only(conn: AsyncConnection) -> None:
+    """The audit log refuses DELETE (migration 0010's triggers): between tests it is emptied around them."""
+    if conn.dialect.name == "sqlite":
+        await conn.execute(text("DROP TRIGGER audit_entries_no_delete"))
+        await conn.execute(text("DELETE FROM audit_entries"))
+        await conn.execute(
+            text(
+                "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+                "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"
+            )
+        )
+    else:
+        await conn.execute(text("TRUNCATE audit_entries"))  # row triggers do not fire on TRUNCATE
