@@ -3,7 +3,7 @@
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smartoffice.db import Base, str_enum
@@ -69,6 +69,14 @@ class Employee(Base):
     """Opted in: colleagues outside the person's unit see their name on the desk they booked."""
     language: Mapped[str | None] = mapped_column(String(8))
     """The language the person chose for the pages (``id`` or ``en``, see smartoffice.i18n); None: not chosen."""
+    position_name: Mapped[str | None] = mapped_column(String(200))
+    """The post as the agency names it (``Jabatan``), e.g. "Kepala Biro Umum" or "Perencana Ahli Muda"."""
+    home_building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id", ondelete="SET NULL"), index=True)
+    """The building the person is housed in (``Gedung`` in the people file), if known."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """False once the person left (gone from an import, or deprovisioned): no sign-in, no booking; history kept."""
+    left_on: Mapped[date | None] = mapped_column(Date)
+    """The day the person was deactivated."""
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="raise")
 
