@@ -75,6 +75,11 @@ class Context(BaseContext, kw_only=True):
     def has_scope(self, scope: Scope) -> bool:
         return self.principal.has_scope(scope)
 
+    @property
+    def via(self) -> str:
+        """Through what a change arrives, as the audit log records it: ``token:<id>`` for an app, else ``api``."""
+        return f"token:{self.principal.token_id}" if self.principal.is_token else "api"
+
     def require_session(self) -> int:
         """A person, not an app: administration is not for tokens. Returns the viewer's id."""
         if self.principal.is_token:

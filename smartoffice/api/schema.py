@@ -17,6 +17,7 @@ from smartoffice.api.errors import map_domain_errors
 from smartoffice.api.limits import RequestLimits
 from smartoffice.api.nodes import NodeQuery
 from smartoffice.api.scalars import SCALARS
+from smartoffice.audit.api.queries import AuditQuery
 from smartoffice.bookings.api.checkin import CheckInMutation
 from smartoffice.bookings.api.listing import BookingsListQuery
 from smartoffice.bookings.api.mutations import BookingsMutation, BookingsQuery
@@ -43,6 +44,7 @@ Query = merge_types(
         PoliciesQuery,
         IdentityQuery,
         IntegrationsQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(

@@ -21,6 +21,7 @@ class Scope(StrEnum):
     POLICIES_READ = "policies:read"
     POLICIES_WRITE = "policies:write"
     ADMIN_INTROSPECTION = "admin:introspection"
+    AUDIT_READ = "audit:read"
 
 
 SCOPE_HELP: dict[Scope, str] = {
@@ -36,6 +37,7 @@ SCOPE_HELP: dict[Scope, str] = {
     Scope.POLICIES_READ: "Office-day policies and what they require.",
     Scope.POLICIES_WRITE: "Change office-day policies (the owner must hold the right role).",
     Scope.ADMIN_INTROSPECTION: "Introspect the schema in production mode.",
+    Scope.AUDIT_READ: "Read the audit log as far as the owner may (administrators, facilities and unit managers).",
 }
 
 

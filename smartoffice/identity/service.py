@@ -1,8 +1,10 @@
 """Identity's transactions: app tokens, login sessions and local accounts, each method one unit of work.
 
 Administration (listing, issuing and revoking tokens, ending someone's sessions) is for administrators: every
-such method checks the actor first, in the same transaction. The module-level functions of ``tokens``,
-``accounts`` and ``demo_accounts`` stay as the steps these methods (and the CLI) run inside a session.
+such method checks the actor first, in the same transaction, and writes its audit entry in it (``token.issue``,
+``token.revoke``, ``session.revoke``; ``via`` says through what, ``api`` unless the caller says otherwise). The
+module-level functions of ``tokens``, ``accounts`` and ``demo_accounts`` stay as the steps these methods (and
+the CLI) run inside a session.
 """
 
 from collections.abc import Callable, Sequence
@@ -11,6 +13,7 @@ from datetime import datetime
 
 from redis.exceptions import RedisError
 
+from smartoffice.audit.record import Actor, record_change
 from smartoffice.db import MAX_PAGE_SIZE, Database
 from smartoffice.identity import accounts, tokens
 from smartoffice.identity.demo_accounts import DemoAccount, list_demo_accounts
@@ -58,27 +61,62 @@ class IdentityService:
         expires_in_days: int | None = 90,
         cost_budget: int | None = None,
         rate_limit: int | None = None,
+        via: str = "api",
     ) -> IssuedToken:
-        """Administrators: a new token acting as ``owner_id``, with its secret (shown this once)."""
+        """Administrators: a new token acting as ``owner_id``, with its secret (shown this once, never audited)."""
+        now = self.clock()
         async with self.db.write() as session:
             await tokens.require_admin(session, actor_id)
-            return await tokens.issue_token(
+            issued = await tokens.issue_token(
                 session,
                 owner_id=owner_id,
                 name=name,
                 scopes=scopes,
-                now=self.clock(),
+                now=now,
                 expires_in_days=expires_in_days,
                 cost_budget=cost_budget,
                 rate_limit=rate_limit,
                 created_by_id=actor_id,
             )
+            token = issued.token
+            after = {
+                "owner_id": token.owner_id,
+                "name": token.name,
+                "scopes": token.scopes,
+                "expires_at": token.expires_at,
+                "cost_budget": token.cost_budget,
+                "rate_limit": token.rate_limit,
+            }
+            record_change(
+                session,
+                Actor(actor_id, via),
+                "token.issue",
+                at=now,
+                entity_kind="ApiToken",
+                entity_id=token.id,
+                after=after,
+            )
+            return issued
 
-    async def revoke_token(self, actor_id: int, token_id: int) -> ApiToken:
-        """Administrators: revoke at once; revoking again changes nothing."""
+    async def revoke_token(self, actor_id: int, token_id: int, *, via: str = "api") -> ApiToken:
+        """Administrators: revoke at once; revoking again changes nothing (and writes no audit entry)."""
+        now = self.clock()
         async with self.db.write() as session:
             await tokens.require_admin(session, actor_id)
-            return await tokens.revoke_token(session, token_id, self.clock())
+            was_active = (await tokens.get_token(session, token_id)).revoked_at is None
+            token = await tokens.revoke_token(session, token_id, now)
+            if was_active:
+                record_change(
+                    session,
+                    Actor(actor_id, via),
+                    "token.revoke",
+                    at=now,
+                    entity_kind="ApiToken",
+                    entity_id=token.id,
+                    before={"revoked_at": None},
+                    after={"revoked_at": now},
+                )
+            return token
 
     async def visible_tokens(self, actor_id: int, ids: Sequence[int]) -> Sequence[ApiToken]:
         """The tokens among ``ids`` the actor owns, or all of them for an administrator."""
@@ -89,15 +127,29 @@ class IdentityService:
         """The active token ``raw`` is, or ``None`` (unknown, malformed, expired or revoked alike)."""
         return await tokens.authenticate(self.db, raw, self.clock())
 
-    async def revoke_sessions(self, actor_id: int, employee_id: int) -> int:
-        """Administrators: end every login session of the employee; returns how many were live."""
-        async with self.db.read() as session:
+    async def revoke_sessions(self, actor_id: int, employee_id: int, *, via: str = "api") -> int:
+        """Administrators: end every login session of the employee; returns how many were live.
+
+        Audited (``session.revoke``, with how many ended) in a transaction that commits only after Redis has
+        ended them: when Redis fails, nothing is recorded as done."""
+        now = self.clock()
+        async with self.db.write() as session:
             await tokens.require_admin(session, actor_id)
             await people.get_employee(session, employee_id)  # NotFound for an unknown employee
-        try:
-            return await self.sessions.revoke_all(employee_id)
-        except RedisError as exc:
-            raise RuntimeError("login sessions are unavailable (Redis)") from exc
+            try:
+                ended = await self.sessions.revoke_all(employee_id)
+            except RedisError as exc:
+                raise RuntimeError("login sessions are unavailable (Redis)") from exc
+            record_change(
+                session,
+                Actor(actor_id, via),
+                "session.revoke",
+                at=now,
+                entity_kind="Employee",
+                entity_id=employee_id,
+                after={"sessions_ended": ended},
+            )
+            return ended
 
     async def verify_login(self, email: str, password: str) -> int | None:
         """The employee id whose email and password these are, else ``None``."""

@@ -1,9 +1,13 @@
 """Changing plans and policies: work days (with the caps enforced), exemptions, anchor days, policies.
 
 Each function runs inside the caller's write transaction, checks who may act, and raises a domain error that
-changes nothing. Caps that count other people's rows (a unit's remote share, a building's occupancy) first lock
-the row they are counted under (the unit, the building), so two concurrent requests cannot both take the last
-place on PostgreSQL; on SQLite the ``BEGIN IMMEDIATE`` write lock already serialises them.
+changes nothing. What a manager or an administrator changes (exemption decisions, anchor days, policies) is
+written to the audit log in the same transaction; ``via`` says through what (see ``AuditEntry.via``). Policies
+themselves are set and ended in :mod:`~smartoffice.policies.policy_changes`, re-exported here.
+
+Caps that count other people's rows (a unit's remote share, a building's occupancy) first lock the row they are
+counted under (the unit, the building), so two concurrent requests cannot both take the last place on
+PostgreSQL; on SQLite the ``BEGIN IMMEDIATE`` write lock already serialises them.
 """
 
 from dataclasses import dataclass
@@ -13,16 +17,20 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from smartoffice.audit.record import Actor, record_change
+from smartoffice.db import utcnow
 from smartoffice.errors import CommonInputCode, InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from smartoffice.people import service as people
-from smartoffice.people.models import Employee, Organisation, OrgUnit
-from smartoffice.people.roles import is_admin, manages, manages_unit
-from smartoffice.places.models import Building
+from smartoffice.people.models import Employee, OrgUnit
+from smartoffice.people.roles import manages, manages_unit
 from smartoffice.policies.engine import Requirement, monday_of, rules_on
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode, PolicyRefusalCode
 from smartoffice.policies.facts import load_people, load_policies_for
-from smartoffice.policies.models import AnchorDay, Exemption, ExemptionStatus, Policy, PolicyLevel, WorkDay, WorkMode
-from smartoffice.policies.rules import parse_rules, rules_document
+from smartoffice.policies.models import AnchorDay, Exemption, ExemptionStatus, WorkDay, WorkMode
+from smartoffice.policies.policy_changes import SCOPE_COLUMNS as SCOPE_COLUMNS  # re-exported, as are these:
+from smartoffice.policies.policy_changes import PolicyDraft as PolicyDraft
+from smartoffice.policies.policy_changes import create_policy as create_policy
+from smartoffice.policies.policy_changes import end_policy as end_policy
 from smartoffice.policies.weeks import plan_weeks
 
 MAX_TEXT = 4_000
@@ -191,7 +199,14 @@ async def request_exemption(
 
 
 async def decide_exemption(
-    session: AsyncSession, actor_id: int, exemption_id: int, *, approve: bool, note: str | None, now: datetime
+    session: AsyncSession,
+    actor_id: int,
+    exemption_id: int,
+    *,
+    approve: bool,
+    note: str | None,
+    now: datetime,
+    via: str = "api",
 ) -> Exemption:
     """The head of the person's unit (a unit manager over them) or an admin approves or rejects; not oneself."""
     exemption = await session.get(Exemption, exemption_id, with_for_update=True)
@@ -207,6 +222,18 @@ async def decide_exemption(
     exemption.decided_at = now
     exemption.decision_note = (note or "").strip()[:MAX_TEXT] or None
     await session.flush()
+    after = {"status": exemption.status, "decision_note": exemption.decision_note}
+    record_change(
+        session,
+        Actor(actor_id, via),
+        "exemption.decide",
+        at=now,
+        entity_kind="Exemption",
+        entity_id=exemption.id,
+        before={"status": ExemptionStatus.PENDING},
+        after=after,
+        org_unit_id=employee.org_unit_id,
+    )
     return exemption
 
 
@@ -214,7 +241,15 @@ async def decide_exemption(
 
 
 async def set_anchor_days(
-    session: AsyncSession, actor_id: int, unit_id: int, weekdays: list[int], effective_from: date, today: date
+    session: AsyncSession,
+    actor_id: int,
+    unit_id: int,
+    weekdays: list[int],
+    effective_from: date,
+    today: date,
+    *,
+    now: datetime | None = None,
+    via: str = "api",
 ) -> list[AnchorDay]:
     """Replace a unit's anchor days from ``effective_from`` on: unit managers over the unit, or admins."""
     if await session.get(OrgUnit, unit_id) is None:
@@ -225,6 +260,13 @@ async def set_anchor_days(
         raise InvalidInput("effectiveFrom", CommonInputCode.PAST_DAY)
     if any(not 0 <= weekday <= 4 for weekday in weekdays) or len(set(weekdays)) != len(weekdays):
         raise InvalidInput("weekdays", PolicyInputCode.NOT_WORKING_WEEKDAYS)
+    in_force = (AnchorDay.effective_until.is_(None)) | (AnchorDay.effective_until >= effective_from)
+    before = await session.scalars(
+        select(AnchorDay.weekday)
+        .where(AnchorDay.org_unit_id == unit_id, AnchorDay.effective_from <= effective_from, in_force)
+        .order_by(AnchorDay.weekday)
+    )
+    previous = {"weekdays": list(before)}
     await session.execute(
         update(AnchorDay)
         .where(
@@ -244,114 +286,15 @@ async def set_anchor_days(
     ]
     session.add_all(rows)
     await session.flush()
-    return rows
-
-
-# policies
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyDraft:
-    code: str
-    name: str
-    level: PolicyLevel
-    is_overlay: bool
-    legal_basis: str
-    set_by: str
-    effective_from: date
-    effective_until: date | None
-    rules: dict[str, Any]
-    scope: dict[str, Any]
-    """Scope columns: organisation_id, org_unit_id, position_kind, position_level, employment_type, building_id,
-    employee_id."""
-
-
-SCOPE_COLUMNS = (
-    "organisation_id",
-    "org_unit_id",
-    "position_kind",
-    "position_level",
-    "employment_type",
-    "building_id",
-    "employee_id",
-)
-SCOPE_REFERENCES: dict[str, type[Organisation | OrgUnit | Building | Employee]] = {
-    "organisation_id": Organisation,
-    "org_unit_id": OrgUnit,
-    "building_id": Building,
-    "employee_id": Employee,
-}
-"""Scope columns naming a row, which must exist (a missing one is a NotFound, not a foreign-key failure)."""
-
-
-async def create_policy(session: AsyncSession, actor_id: int, draft: PolicyDraft, now: datetime) -> Policy:
-    """Admins set policies at any level; a unit manager sets UNIT or INDIVIDUAL policies inside their subtree.
-
-    Overlays are for administrators only: an overlay replaces what it states above every level, so a unit's
-    overlay could loosen the national cap.
-    """
-    rules = parse_rules(draft.rules)
-    if unknown := set(draft.scope) - set(SCOPE_COLUMNS):
-        raise InvalidInput("scope", PolicyInputCode.UNKNOWN_SCOPE, names=", ".join(sorted(unknown)))
-    if draft.effective_until is not None and draft.effective_until < draft.effective_from:
-        raise InvalidInput("effectiveUntil", CommonInputCode.RANGE_REVERSED)
-    for field, text, longest in (
-        ("code", draft.code, 64),
-        ("name", draft.name, 200),
-        ("legalBasis", draft.legal_basis, MAX_TEXT),
-        ("setBy", draft.set_by, 200),
-    ):
-        if not text.strip():
-            raise InvalidInput(field, CommonInputCode.REQUIRED)
-        if len(text.strip()) > longest:
-            raise InvalidInput(field, CommonInputCode.TEXT_TOO_LONG, max=longest)
-    for column, model in SCOPE_REFERENCES.items():
-        if (ident := draft.scope.get(column)) is not None and await session.get(model, ident) is None:
-            raise NotFound(model.__name__, ident)
-    if not await is_admin(session, actor_id):
-        unit_id = draft.scope.get("org_unit_id")
-        if (
-            draft.is_overlay
-            or draft.level < PolicyLevel.UNIT
-            or unit_id is None
-            or not await manages_unit(session, actor_id, unit_id)
-        ):
-            raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_POLICY)
-    if await session.scalar(select(Policy.id).where(Policy.code == draft.code.strip())) is not None:
-        raise InvalidInput("code", PolicyInputCode.DUPLICATE_CODE, value=draft.code)
-    policy = Policy(
-        code=draft.code.strip(),
-        name=draft.name.strip(),
-        level=int(draft.level),
-        is_overlay=draft.is_overlay,
-        legal_basis=draft.legal_basis.strip(),
-        set_by=draft.set_by.strip(),
-        created_by_id=actor_id,
-        effective_from=draft.effective_from,
-        effective_until=draft.effective_until,
-        rules=rules_document(rules),
-        created_at=now,
-        **{column: draft.scope.get(column) for column in SCOPE_COLUMNS},
+    record_change(
+        session,
+        Actor(actor_id, via),
+        "anchor_days.set",
+        at=now or utcnow(),
+        entity_kind="OrgUnit",
+        entity_id=unit_id,
+        before=previous,
+        after={"weekdays": sorted(weekdays), "effective_from": effective_from},
+        org_unit_id=unit_id,
     )
-    session.add(policy)
-    await session.flush()
-    return policy
-
-
-async def end_policy(session: AsyncSession, actor_id: int, policy_id: int, last_day: date) -> Policy:
-    """End a policy after ``last_day`` (its history stays). Whoever may create it may end it."""
-    policy = await session.get(Policy, policy_id, with_for_update=True)
-    if policy is None:
-        raise NotFound("Policy", policy_id)
-    if not await is_admin(session, actor_id) and (
-        policy.is_overlay
-        or policy.level < PolicyLevel.UNIT
-        or policy.org_unit_id is None
-        or not await manages_unit(session, actor_id, policy.org_unit_id)
-    ):
-        raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_POLICY)
-    if last_day < policy.effective_from:
-        raise InvalidInput("lastDay", CommonInputCode.RANGE_REVERSED)
-    policy.effective_until = last_day
-    await session.flush()
-    return policy
+    return rows

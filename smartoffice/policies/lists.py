@@ -11,8 +11,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment
-from smartoffice.people.roles import is_admin
+from smartoffice.people.models import Employee, OrgUnit
+from smartoffice.people.roles import is_admin, managed_unit_roots
 from smartoffice.policies.models import Exemption, ExemptionStatus, Policy
 
 MAX_POLICIES = 500
@@ -57,9 +57,7 @@ async def exemptions_to_decide(session: AsyncSession, viewer_id: int) -> list[tu
         .where(Exemption.status == ExemptionStatus.PENDING, Exemption.employee_id != viewer_id)
     )
     if not await is_admin(session, viewer_id):
-        managed = select(RoleAssignment.org_unit_id).where(
-            RoleAssignment.employee_id == viewer_id, RoleAssignment.role == Role.UNIT_MANAGER
-        )
+        managed = managed_unit_roots(viewer_id)  # granted, or the head of the unit by position
         tree = select(OrgUnit.id).where(OrgUnit.id.in_(managed)).cte("managed", recursive=True)
         tree = tree.union_all(select(OrgUnit.id).join(tree, OrgUnit.parent_id == tree.c.id))
         query = query.where(Employee.org_unit_id.in_(select(tree.c.id)))

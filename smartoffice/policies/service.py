@@ -4,7 +4,8 @@ Each method opens one transaction (a read for an answer, a write for a change) a
 that run inside one: :mod:`~smartoffice.policies.weeks` (a person's week, a unit's compliance),
 :mod:`~smartoffice.policies.changes` (plans, attendance, exemptions, anchor days, policies) and
 :mod:`~smartoffice.policies.lists`. They check who may act and raise domain errors; a write that raises changes
-nothing.
+nothing; the changes a manager or an administrator makes are audited in the same transaction. ``via`` (default
+``api``) says through what a change came, as ``AuditEntry.via`` records it: the pages pass ``page``.
 
 "Today" is the date in WITA by the runtime's clock: the policies are national, and IKN's offices keep WITA.
 """
@@ -122,28 +123,28 @@ class PolicyService:
             return exemption, await people.get_employee(session, exemption.employee_id)
 
     async def decide_exemption(
-        self, actor_id: int, exemption_id: int, *, approve: bool, note: str | None
+        self, actor_id: int, exemption_id: int, *, approve: bool, note: str | None, via: str = "api"
     ) -> tuple[Exemption, Employee]:
         """The decided request and its person (with their unit and organisation)."""
         async with self.db.write() as session:
             exemption = await changes.decide_exemption(
-                session, actor_id, exemption_id, approve=approve, note=note, now=self.clock()
+                session, actor_id, exemption_id, approve=approve, note=note, now=self.clock(), via=via
             )
             return exemption, await people.get_employee(session, exemption.employee_id)
 
     async def set_anchor_days(
-        self, actor_id: int, unit_id: int, weekdays: Sequence[int], effective_from: date
+        self, actor_id: int, unit_id: int, weekdays: Sequence[int], effective_from: date, *, via: str = "api"
     ) -> list[AnchorDay]:
         """Replace a unit's anchor days (weekday numbers, 0 = Monday) from ``effective_from`` on."""
         async with self.db.write() as session:
             return await changes.set_anchor_days(
-                session, actor_id, unit_id, list(weekdays), effective_from, self.today()
+                session, actor_id, unit_id, list(weekdays), effective_from, self.today(), now=self.clock(), via=via
             )
 
-    async def create_policy(self, actor_id: int, draft: PolicyDraft) -> Policy:
+    async def create_policy(self, actor_id: int, draft: PolicyDraft, *, via: str = "api") -> Policy:
         async with self.db.write() as session:
-            return await changes.create_policy(session, actor_id, draft, self.clock())
+            return await changes.create_policy(session, actor_id, draft, self.clock(), via=via)
 
-    async def end_policy(self, actor_id: int, policy_id: int, last_day: date) -> Policy:
+    async def end_policy(self, actor_id: int, policy_id: int, last_day: date, *, via: str = "api") -> Policy:
         async with self.db.write() as session:
-            return await changes.end_policy(session, actor_id, policy_id, last_day)
+            return await changes.end_policy(session, actor_id, policy_id, last_day, now=self.clock(), via=via)

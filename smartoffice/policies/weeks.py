@@ -18,8 +18,8 @@ from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
 from smartoffice.date_range import require_supported
 from smartoffice.errors import NotFound, PermissionDenied
 from smartoffice.people import service as people
-from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment
-from smartoffice.people.roles import is_admin, manages, manages_unit
+from smartoffice.people.models import Employee, OrgUnit
+from smartoffice.people.roles import is_admin, managed_unit_roots, manages, manages_unit
 from smartoffice.places.models import Building, Floor, Space, SpaceKind, Zone
 from smartoffice.policies.engine import (
     PolicyView,
@@ -289,8 +289,7 @@ async def units_managed_by(session: AsyncSession, employee_id: int) -> list[OrgU
     manager of; an admin without such a role (they may see every unit) gets their own unit."""
     rows = await session.scalars(
         select(OrgUnit)
-        .join(RoleAssignment, RoleAssignment.org_unit_id == OrgUnit.id)
-        .where(RoleAssignment.employee_id == employee_id, RoleAssignment.role == Role.UNIT_MANAGER)
+        .where(OrgUnit.id.in_(managed_unit_roots(employee_id)))  # granted, or headed by position
         .order_by(OrgUnit.level, OrgUnit.name, OrgUnit.id)
     )
     units = list(dict.fromkeys(rows))

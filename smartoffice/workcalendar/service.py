@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from smartoffice.audit.record import Actor, record_change
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import CommonInputCode, InvalidInput, PermissionDenied
 from smartoffice.people import roles
@@ -219,17 +220,53 @@ class WorkCalendarService:
         async with self.db.read() as session:
             return await load_calendar(session, first, last)
 
-    async def set_override(self, actor_id: int, day: date, kind: DayKind, name: str) -> CalendarEntry:
-        """Override ``day`` (see :func:`set_override`); the day as the calendar now marks it."""
+    async def set_override(
+        self, actor_id: int, day: date, kind: DayKind, name: str, *, via: str = "api"
+    ) -> CalendarEntry:
+        """Override ``day`` (see :func:`set_override`); the day as the calendar now marks it. A change is audited
+        (``calendar_override.set``); setting what is already set writes no entry."""
+        now = self.clock()
         async with self.db.write() as session:
-            await set_override(session, actor_id, day, kind, name, now=self.clock())
+            before = await _override_of(session, day)
+            saved = await set_override(session, actor_id, day, kind, name, now=now)
+            after = {"day": day, "kind": saved.kind, "name": saved.name}
+            if before != after:
+                _audit(session, Actor(actor_id, via), "calendar_override.set", now, saved.id, before, after)
             calendar = await load_calendar(session, day, day)
         return calendar.entries[day]
 
-    async def remove_override(self, actor_id: int, day: date) -> CalendarEntry | None:
+    async def remove_override(self, actor_id: int, day: date, *, via: str = "api") -> CalendarEntry | None:
         """Remove ``day``'s override (see :func:`remove_override`); the day as the calendar now marks it, or None
-        for an ordinary day."""
+        for an ordinary day. A removal is audited (``calendar_override.remove``); removing none writes no entry."""
+        now = self.clock()
         async with self.db.write() as session:
+            override_id = await session.scalar(select(CalendarOverride.id).where(CalendarOverride.day == day))
+            before = await _override_of(session, day)
             await remove_override(session, actor_id, day)
+            if before is not None:
+                _audit(session, Actor(actor_id, via), "calendar_override.remove", now, override_id, before, None)
             calendar = await load_calendar(session, day, day)
         return calendar.entries.get(day)
+
+
+async def _override_of(session: AsyncSession, day: date) -> dict[str, object] | None:
+    """The day's override as its audit entry shows it, or None."""
+    row = (
+        await session.execute(select(CalendarOverride.kind, CalendarOverride.name).where(CalendarOverride.day == day))
+    ).first()
+    return None if row is None else {"day": day, "kind": row.kind, "name": row.name}
+
+
+def _audit(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    at: datetime,
+    override_id: int | None,
+    before: dict[str, object] | None,
+    after: dict[str, object] | None,
+) -> None:
+    """Calendar overrides are national: no site or unit, so only administrators read these entries."""
+    record_change(
+        session, actor, action, at=at, entity_kind="CalendarOverride", entity_id=override_id, before=before, after=after
+    )

@@ -99,7 +99,7 @@ class PoliciesMutation:
 
         exemption_id = decode_id(input.exemption_id, "Exemption", "exemptionId")
         exemption, employee = await info.context.runtime.policies.decide_exemption(
-            actor, exemption_id, approve=input.approve, note=input.note
+            actor, exemption_id, approve=input.approve, note=input.note, via=info.context.via
         )
         return DecideExemptionSuccess(exemption=Exemption.from_model(exemption, employee))
 
@@ -113,7 +113,9 @@ class PoliciesMutation:
 
         unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
         weekdays = [WEEKDAYS.index(weekday) for weekday in input.weekdays]
-        rows = await info.context.runtime.policies.set_anchor_days(actor, unit_id, weekdays, input.effective_from)
+        rows = await info.context.runtime.policies.set_anchor_days(
+            actor, unit_id, weekdays, input.effective_from, via=info.context.via
+        )
         return SetAnchorDaysSuccess(
             unit_id=strawberry.ID(encode_id("OrgUnit", unit_id)),
             weekdays=[WEEKDAYS[row.weekday] for row in rows],
@@ -140,7 +142,7 @@ class PoliciesMutation:
             rules=input.rules.to_document(),
             scope=input.scope.to_columns(),
         )
-        policy = await info.context.runtime.policies.create_policy(actor, draft)
+        policy = await info.context.runtime.policies.create_policy(actor, draft, via=info.context.via)
         return CreatePolicySuccess(policy=Policy.from_model(policy))
 
     @strawberry.mutation(description="End a policy after a day; its history stays. Whoever may set it may end it.")
@@ -149,5 +151,5 @@ class PoliciesMutation:
         info.context.require_scope(Scope.POLICIES_WRITE)
 
         policy_id = decode_id(input.policy_id, "Policy", "policyId")
-        policy = await info.context.runtime.policies.end_policy(actor, policy_id, input.last_day)
+        policy = await info.context.runtime.policies.end_policy(actor, policy_id, input.last_day, via=info.context.via)
         return EndPolicySuccess(policy=Policy.from_model(policy))

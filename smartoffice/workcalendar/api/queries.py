@@ -52,7 +52,9 @@ class CalendarMutation:
         actor = info.context.require_viewer()
         info.context.require_scope(Scope.CALENDAR_WRITE)
         kind = DayKind[input.kind.name]
-        entry = await info.context.runtime.work_calendar.set_override(actor, input.date, kind, input.name)
+        entry = await info.context.runtime.work_calendar.set_override(
+            actor, input.date, kind, input.name, via=info.context.via
+        )
         return SetCalendarOverrideSuccess(day=CalendarDay.from_entry(entry))
 
     @strawberry.mutation(
@@ -63,5 +65,5 @@ class CalendarMutation:
     ) -> RemoveCalendarOverrideResult:
         actor = info.context.require_viewer()
         info.context.require_scope(Scope.CALENDAR_WRITE)
-        entry = await info.context.runtime.work_calendar.remove_override(actor, input.date)
+        entry = await info.context.runtime.work_calendar.remove_override(actor, input.date, via=info.context.via)
         return RemoveCalendarOverrideSuccess(date=input.date, day=CalendarDay.from_entry(entry) if entry else None)
