@@ -18,14 +18,14 @@ from sqlalchemy.orm import aliased
 
 from smartoffice.bookings.models import Booking
 from smartoffice.errors import DomainError, NotFound, PermissionCode, PermissionDenied
-from smartoffice.people.models import Employee, Role, RoleAssignment
+from smartoffice.people.models import Employee, Role
+from smartoffice.people.roles import held_roles
 from smartoffice.people.visibility import Viewer
 from smartoffice.places.models import Building, Floor, Space
 
 
 async def visible_bookings(session: AsyncSession, viewer_id: int) -> ColumnElement[bool]:
-    query = select(RoleAssignment.role, RoleAssignment.site_id).where(RoleAssignment.employee_id == viewer_id)
-    assignments = (await session.execute(query)).all()
+    assignments = [(r.role, r.site_id) for r in await held_roles(session, viewer_id)]  # granted or by position
     held = {role for role, _site in assignments}
     if Role.ADMIN in held:
         return true()

@@ -8,7 +8,8 @@ CTE, the units the viewer manages, which SQL may render once per statement).
 The rules (DESIGN.md, "Privacy"; issue 5):
 
 * **manages**: the viewer is the person's direct supervisor, a unit manager over the person's unit (the unit or
-  one above it), or an admin, as :func:`smartoffice.people.roles.manages` decides for one person;
+  one above it; granted, or the head of such a unit by position), or an admin, as
+  :func:`smartoffice.people.roles.manages` decides for one person (roles need an active holder);
 * **NIP**: the person, those who manage them;
 * **name on a booked space** ("who sits where"): the person, colleagues of the *same org unit* (the lowest unit
   the person is placed in: their team, or their directorate when it has no teams), anyone when the person
@@ -22,6 +23,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
 from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment
+from smartoffice.people.roles import is_active, managed_unit_roots
 
 EmployeeLike = type[Employee] | AliasedClass[Employee]
 
@@ -36,15 +38,16 @@ class Viewer:
 
     def is_admin(self) -> ColumnElement[bool]:
         assignment = aliased(RoleAssignment)
-        return exists().where(assignment.employee_id == self.employee_id, assignment.role == Role.ADMIN)
+        return exists().where(
+            assignment.employee_id == self.employee_id, assignment.role == Role.ADMIN, is_active(self.employee_id)
+        )
 
     def managed_units(self) -> Select[Any]:
-        """The ids of every unit in the subtrees the viewer is unit manager of (a recursive CTE)."""
+        """The ids of every unit in the subtrees the viewer is unit manager of, granted or as the head of a unit
+        by position (a recursive CTE; see :mod:`smartoffice.people.roles`)."""
         if self._managed is None:
-            assignment, child = aliased(RoleAssignment), aliased(OrgUnit)
-            seed = select(assignment.org_unit_id.label("id")).where(
-                assignment.employee_id == self.employee_id, assignment.role == Role.UNIT_MANAGER
-            )
+            roots, child = managed_unit_roots(self.employee_id).subquery(), aliased(OrgUnit)
+            seed = select(roots.c.id.label("id"))
             tree = seed.cte(f"{self._label}_managed_units", recursive=True)
             self._managed = tree.union_all(select(child.id).join(tree, child.parent_id == tree.c.id))
         return select(self._managed.c.id)
@@ -52,7 +55,9 @@ class Viewer:
     def facilities_sites(self) -> Select[Any]:
         assignment = aliased(RoleAssignment)
         return select(assignment.site_id).where(
-            assignment.employee_id == self.employee_id, assignment.role == Role.FACILITIES_MANAGER
+            assignment.employee_id == self.employee_id,
+            assignment.role == Role.FACILITIES_MANAGER,
+            is_active(self.employee_id),
         )
 
     def own_unit(self) -> ColumnElement[int]:

@@ -1,4 +1,5 @@
-"""People mutations: presence sharing (the opt-in of the privacy rules)."""
+"""People mutations: presence sharing (the opt-in of the privacy rules), and granting and revoking roles
+(``people/api/roles.py``)."""
 
 from typing import Annotated
 
@@ -6,6 +7,7 @@ import strawberry
 
 from smartoffice.api.context import Info
 from smartoffice.api.errors import NotFoundError
+from smartoffice.people.api.roles import RolesMutation
 from smartoffice.people.api.types import Employee
 
 
@@ -28,7 +30,7 @@ SetPresenceSharingResult = Annotated[
 
 
 @strawberry.type
-class PeopleMutation:
+class PeopleMutation(RolesMutation):
     @strawberry.mutation(description="Opt in to (or out of) showing your name on your bookings to everyone.")
     async def set_presence_sharing(self, info: Info, input: SetPresenceSharingInput) -> SetPresenceSharingResult:
         viewer = info.context.require_session()

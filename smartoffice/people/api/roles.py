@@ -1,0 +1,149 @@
+"""Roles in the API: ``grantRole``, ``revokeRole`` and ``roleAssignments`` (the rules: ``people/grants.py``).
+
+Administration is for people signed in, not for app tokens. Errors rise from
+:class:`~smartoffice.people.grants.RoleService` and become members of the result unions."""
+
+from enum import Enum
+from typing import Annotated, Self
+
+import strawberry
+
+from smartoffice.api.context import Info
+from smartoffice.api.errors import NotFoundError, PermissionDeniedError, ValidationError
+from smartoffice.audit.record import Actor
+from smartoffice.errors import InvalidInput
+from smartoffice.ids import decode_id, encode_id
+from smartoffice.people import grants
+from smartoffice.people.api.types import Employee
+from smartoffice.people.errors import RoleInputCode
+
+VIA = "graphql"
+"""The channel written to the audit log for changes made here."""
+
+
+@strawberry.enum(description="A role someone may hold, each over its scope.")
+class RoleKind(Enum):
+    ADMIN = strawberry.enum_value("admin", description="Everything, everywhere. No scope.")
+    FACILITIES_MANAGER = strawberry.enum_value(
+        "facilities_manager", description="The places, closures and bookings of one site. Scope: a Site."
+    )
+    UNIT_MANAGER = strawberry.enum_value(
+        "unit_manager",
+        description="A unit and every unit below it: their people's weeks, exemptions, compliance. Scope: an "
+        "OrgUnit. The head of a unit by position holds it without a grant.",
+    )
+    ROOM_APPROVER = strawberry.enum_value(
+        "room_approver", description="Accepts or rejects bookings of one meeting room. Scope: a MeetingRoom."
+    )
+
+
+@strawberry.type(description="A role held by a person, granted or (unit manager only) by position.")
+class RoleAssignment:
+    employee_id: strawberry.Private[int]
+    role: RoleKind
+    scope_id: strawberry.ID | None = strawberry.field(
+        description="The Site, OrgUnit or MeetingRoom the role is held over (by `role`); null for ADMIN."
+    )
+    derived: bool = strawberry.field(
+        description="True: the person is the head of the unit by position (its managerial post holder whose "
+        "direct supervisor is outside the unit), from the org chart, not granted. Not revocable."
+    )
+
+    @strawberry.field(description="Whether `revokeRole` can take it back (granted, not by position).")
+    def revocable(self) -> bool:
+        return not self.derived
+
+    @strawberry.field(description="Who holds the role.")
+    async def employee(self, info: Info) -> Employee:
+        return Employee.from_model(await info.context.loaders.people.employee_by_id.load(self.employee_id))
+
+    @classmethod
+    def from_grant(cls, grant: grants.RoleGrant) -> Self:
+        kind = grants.SCOPE_KIND.get(grant.role)
+        scope = None if kind is None or grant.scope_id is None else strawberry.ID(encode_id(kind, grant.scope_id))
+        return cls(employee_id=grant.employee_id, role=RoleKind[grant.role.name], scope_id=scope, derived=grant.derived)
+
+
+@strawberry.input(description="A role for a person over a scope.")
+class RoleInput:
+    employee_id: strawberry.ID = strawberry.field(description="The person (an Employee id).")
+    role: RoleKind
+    scope_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A Site id for FACILITIES_MANAGER, an OrgUnit id for UNIT_MANAGER (its whole subtree), a "
+        "MeetingRoom id for ROOM_APPROVER; omitted for ADMIN.",
+    )
+
+    def to_grant(self) -> grants.RoleGrant:
+        role = grants.GrantableRole[self.role.name]
+        kind = grants.SCOPE_KIND.get(role)
+        if kind is None and self.scope_id is not None:
+            raise InvalidInput("scopeId", RoleInputCode.SCOPE_NOT_ALLOWED)
+        scope = None if self.scope_id is None or kind is None else decode_id(self.scope_id, kind, "scopeId")
+        return grants.RoleGrant(decode_id(self.employee_id, "Employee", "employeeId"), role, scope)
+
+
+@strawberry.input(description="Which role assignments to list.")
+class RoleAssignmentsFilter:
+    employee_id: strawberry.ID | None = strawberry.field(default=None, description="Only this person's roles.")
+    role: RoleKind | None = strawberry.field(default=None, description="Only this role.")
+
+
+@strawberry.type(description="The role is held (granting one already held changes nothing).")
+class GrantRoleSuccess:
+    assignment: RoleAssignment
+
+
+@strawberry.type(description="The role is taken back.")
+class RevokeRoleSuccess:
+    assignment: RoleAssignment
+
+
+GrantRoleResult = Annotated[
+    GrantRoleSuccess | ValidationError | NotFoundError | PermissionDeniedError, strawberry.union("GrantRoleResult")
+]
+RevokeRoleResult = Annotated[
+    RevokeRoleSuccess | ValidationError | NotFoundError | PermissionDeniedError, strawberry.union("RevokeRoleResult")
+]
+
+
+@strawberry.type
+class RolesQuery:
+    @strawberry.field(
+        description="Who holds which role: explicit grants, then the heads of units by position (derived). "
+        "Administrators see all; others their own roles and those within the units and sites they manage. At most "
+        "1000."
+    )
+    async def role_assignments(self, info: Info, filter: RoleAssignmentsFilter | None = None) -> list[RoleAssignment]:
+        viewer = info.context.require_session()
+        employee_id = None
+        role = None
+        if filter is not None:
+            if filter.employee_id is not None:
+                employee_id = decode_id(filter.employee_id, "Employee", "employeeId")
+            if filter.role is not None:
+                role = grants.GrantableRole[filter.role.name]
+        found = await info.context.runtime.roles.assignments(viewer, employee_id=employee_id, role=role)
+        return [RoleAssignment.from_grant(g) for g in found]
+
+
+@strawberry.type
+class RolesMutation:
+    @strawberry.mutation(
+        description="Give a person a role over a scope. Administrators grant any role; unit managers (granted or "
+        "by position) unit manager and room approver within their units; facilities managers facilities manager "
+        "and room approver within their site. Never to a person who left. Audited as role.grant."
+    )
+    async def grant_role(self, info: Info, input: RoleInput) -> GrantRoleResult:
+        actor = info.context.require_session()
+        grant = await info.context.runtime.roles.grant(Actor(actor, VIA), input.to_grant())
+        return GrantRoleSuccess(assignment=RoleAssignment.from_grant(grant))
+
+    @strawberry.mutation(
+        description="Take back a granted role (the same people may revoke as may grant). A head of a unit by "
+        "position keeps it; the last administrator cannot be revoked. Audited as role.revoke."
+    )
+    async def revoke_role(self, info: Info, input: RoleInput) -> RevokeRoleResult:
+        actor = info.context.require_session()
+        grant = await info.context.runtime.roles.revoke(Actor(actor, VIA), input.to_grant())
+        return RevokeRoleSuccess(assignment=RoleAssignment.from_grant(grant))

@@ -1,0 +1,311 @@
+"""Granting and revoking roles (``grantRole`` / ``revokeRole``), and listing who holds which (``roleAssignments``).
+
+Four roles can be granted, each over its scope: **admin** (everything, no scope), **facilities manager** of a
+site (``role_assignments.site_id``; the model has no building scope), **unit manager** of a unit subtree
+(``role_assignments.org_unit_id``) and **room approver** of one meeting room (the ``room_approvers`` table, which
+room-booking decisions already read). The head of a unit by position is its unit manager without a grant
+(:mod:`smartoffice.people.roles`): listed, marked derived, never revocable.
+
+Who may grant or revoke what (the same rule both ways):
+
+* an **admin**: any role, to anyone active;
+* a **unit manager** (granted, or head of a unit by position): unit manager of a unit within a subtree they manage,
+  and room approver of a room in a zone of such a unit;
+* a **facilities manager** of a site: facilities manager of that site, and room approver of its rooms;
+* nobody else, and only admins touch the admin role. Nobody grants to a person who left, and the last active
+  admin cannot be revoked (admins' rows are locked first, so two admins revoking each other cannot both win).
+
+Every grant and revoke is written to the audit log (``role.grant`` / ``role.revoke``) in the same transaction,
+with the unit or site of the scope so that its managers can read it; granting a role someone already holds
+changes nothing and writes nothing.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from smartoffice.audit.record import Actor, record_change
+from smartoffice.db import Database
+from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
+from smartoffice.people import roles
+from smartoffice.people.errors import RoleInputCode, RolePermissionCode
+from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment
+from smartoffice.people.visibility import Viewer
+from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone, room_approvers
+
+MAX_LISTED = 1000
+"""``roleAssignments`` answers at most this many, explicit grants first."""
+
+
+class GrantableRole(StrEnum):
+    ADMIN = "admin"
+    FACILITIES_MANAGER = "facilities_manager"
+    UNIT_MANAGER = "unit_manager"
+    ROOM_APPROVER = "room_approver"
+
+
+SCOPE_KIND = {
+    GrantableRole.FACILITIES_MANAGER: "Site",
+    GrantableRole.UNIT_MANAGER: "OrgUnit",
+    GrantableRole.ROOM_APPROVER: "MeetingRoom",
+}
+"""The kind of thing each role is scoped to (admin: none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGrant:
+    """One role held: ``scope_id`` is a site, org unit or room id (by ``role``), None for admin. ``derived``: the
+    head of the unit by position (no row; not revocable). ``site_id`` / ``org_unit_id``: where it is audited."""
+
+    employee_id: int
+    role: GrantableRole
+    scope_id: int | None
+    derived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Where a grant lives, for permission and the audit entry."""
+
+    site_id: int | None = None
+    org_unit_id: int | None = None
+
+
+class RoleService:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def grant(self, actor: Actor, grant: RoleGrant) -> RoleGrant:
+        """Raises NotFound (person, scope), InvalidInput (inactive person, scope missing or not allowed),
+        PermissionDenied."""
+        async with self.db.write() as session:
+            await _active_employee(session, grant.employee_id)
+            scope = await _check_may_change(session, actor, grant)
+            if await _holds(session, grant):
+                return grant
+            if grant.role == GrantableRole.ROOM_APPROVER:
+                await session.execute(
+                    insert(room_approvers).values(space_id=grant.scope_id, employee_id=grant.employee_id)
+                )
+            else:
+                session.add(RoleAssignment(employee_id=grant.employee_id, role=Role(grant.role), **_columns(grant)))
+            _audit(session, actor, "role.grant", grant, scope, self.clock(), after=True)
+            return grant
+
+    async def revoke(self, actor: Actor, grant: RoleGrant) -> RoleGrant:
+        """Raises NotFound, InvalidInput (not held, held by position only, the last admin), PermissionDenied."""
+        async with self.db.write() as session:
+            if await session.get(Employee, grant.employee_id) is None:
+                raise NotFound("Employee", grant.employee_id)
+            scope = await _check_may_change(session, actor, grant)
+            if grant.role == GrantableRole.ADMIN:
+                await _refuse_last_admin(session, grant.employee_id)
+            if not await _holds(session, grant):
+                code = RoleInputCode.ROLE_NOT_HELD
+                if grant.role == GrantableRole.UNIT_MANAGER and await _heads(session, grant):
+                    code = RoleInputCode.ROLE_BY_POSITION
+                raise InvalidInput("role", code)
+            if grant.role == GrantableRole.ROOM_APPROVER:
+                await session.execute(
+                    delete(room_approvers).where(
+                        room_approvers.c.space_id == grant.scope_id, room_approvers.c.employee_id == grant.employee_id
+                    )
+                )
+            else:
+                await session.execute(delete(RoleAssignment).where(*_matches(grant)))
+            _audit(session, actor, "role.revoke", grant, scope, self.clock(), after=False)
+            return grant
+
+    async def assignments(
+        self, viewer_id: int, *, employee_id: int | None = None, role: GrantableRole | None = None
+    ) -> list[RoleGrant]:
+        """The roles the viewer may see (admins: all; others: their own, and those within the units and sites they
+        manage), explicit grants then heads by position, optionally of one person or one role."""
+        async with self.db.read() as session:
+            return await list_assignments(session, viewer_id, employee_id=employee_id, role=role)
+
+
+async def _active_employee(session: AsyncSession, employee_id: int) -> Employee:
+    employee = await session.get(Employee, employee_id)
+    if employee is None:
+        raise NotFound("Employee", employee_id)
+    if not employee.active:
+        raise InvalidInput("employeeId", RoleInputCode.GRANTEE_INACTIVE)
+    return employee
+
+
+async def _check_may_change(session: AsyncSession, actor: Actor, grant: RoleGrant) -> _Scope:
+    """The scope of ``grant`` (checked to exist), once the actor may grant or revoke it; else raises."""
+    scope = await _scope_of(session, grant)
+    actor_id = actor.employee_id
+    if actor_id is None or await roles.is_admin(session, actor_id):
+        return scope
+    if grant.role == GrantableRole.ADMIN:
+        raise PermissionDenied(RolePermissionCode.ONLY_ADMINS_GRANT_ADMIN)
+    by_site = grant.role in (GrantableRole.FACILITIES_MANAGER, GrantableRole.ROOM_APPROVER)
+    if by_site and scope.site_id is not None and await roles.is_facilities_manager(session, actor_id, scope.site_id):
+        return scope
+    by_unit = grant.role in (GrantableRole.UNIT_MANAGER, GrantableRole.ROOM_APPROVER)
+    if by_unit and scope.org_unit_id is not None and await roles.manages_unit(session, actor_id, scope.org_unit_id):
+        return scope
+    raise PermissionDenied(RolePermissionCode.NOT_YOUR_SCOPE)
+
+
+async def _scope_of(session: AsyncSession, grant: RoleGrant) -> _Scope:
+    if grant.role == GrantableRole.ADMIN:
+        if grant.scope_id is not None:
+            raise InvalidInput("scopeId", RoleInputCode.SCOPE_NOT_ALLOWED)
+        return _Scope()
+    kind = SCOPE_KIND[grant.role]
+    if grant.scope_id is None:
+        raise InvalidInput("scopeId", RoleInputCode.SCOPE_REQUIRED)
+    if grant.role == GrantableRole.UNIT_MANAGER:
+        if await session.get(OrgUnit, grant.scope_id) is None:
+            raise NotFound(kind, grant.scope_id)
+        return _Scope(org_unit_id=grant.scope_id)
+    if grant.role == GrantableRole.FACILITIES_MANAGER:
+        if await session.get(Site, grant.scope_id) is None:
+            raise NotFound(kind, grant.scope_id)
+        return _Scope(site_id=grant.scope_id)
+    row = (
+        await session.execute(
+            select(Building.site_id, Zone.org_unit_id)
+            .select_from(Space)
+            .join(Floor, Floor.id == Space.floor_id)
+            .join(Building, Building.id == Floor.building_id)
+            .outerjoin(Zone, Zone.id == Space.zone_id)
+            .where(Space.id == grant.scope_id, Space.kind == SpaceKind.ROOM)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(kind, grant.scope_id)
+    return _Scope(site_id=row[0], org_unit_id=row[1])
+
+
+def _columns(grant: RoleGrant) -> dict[str, int | None]:
+    if grant.role == GrantableRole.UNIT_MANAGER:
+        return {"org_unit_id": grant.scope_id}
+    if grant.role == GrantableRole.FACILITIES_MANAGER:
+        return {"site_id": grant.scope_id}
+    return {}
+
+
+def _matches(grant: RoleGrant) -> list[ColumnElement[bool]]:
+    columns = _columns(grant)
+    return [
+        RoleAssignment.employee_id == grant.employee_id,
+        RoleAssignment.role == Role(grant.role),
+        *(getattr(RoleAssignment, name) == value for name, value in columns.items()),
+    ]
+
+
+async def _holds(session: AsyncSession, grant: RoleGrant) -> bool:
+    """Whether the grant exists as a row (not by position)."""
+    if grant.role == GrantableRole.ROOM_APPROVER:
+        query = select(room_approvers.c.space_id).where(
+            room_approvers.c.space_id == grant.scope_id, room_approvers.c.employee_id == grant.employee_id
+        )
+    else:
+        query = select(RoleAssignment.id).where(*_matches(grant))
+    return await session.scalar(query.limit(1)) is not None
+
+
+async def _heads(session: AsyncSession, grant: RoleGrant) -> bool:
+    headed = await session.scalars(roles.headed_units(grant.employee_id))
+    return grant.scope_id in set(headed)
+
+
+async def _refuse_last_admin(session: AsyncSession, employee_id: int) -> None:
+    """Lock every admin row (PostgreSQL; SQLite's write transactions are serial), then count the others."""
+    locked = select(RoleAssignment.id).where(RoleAssignment.role == Role.ADMIN).with_for_update()
+    await session.execute(locked)
+    others = await session.scalar(
+        select(func.count())
+        .select_from(RoleAssignment)
+        .join(Employee, Employee.id == RoleAssignment.employee_id)
+        .where(RoleAssignment.role == Role.ADMIN, RoleAssignment.employee_id != employee_id, Employee.active)
+    )
+    if not others:
+        raise InvalidInput("role", RoleInputCode.LAST_ADMIN)
+
+
+def _audit(
+    session: AsyncSession, actor: Actor, action: str, grant: RoleGrant, scope: _Scope, at: datetime, *, after: bool
+) -> None:
+    values: dict[str, Any] = {"employee_id": grant.employee_id, "role": grant.role, "scope_id": grant.scope_id}
+    record_change(
+        session,
+        actor,
+        action,
+        at=at,
+        entity_kind="Employee",
+        entity_id=grant.employee_id,
+        before=None if after else values,
+        after=values if after else None,
+        site_id=scope.site_id,
+        org_unit_id=scope.org_unit_id,
+    )
+
+
+async def list_assignments(
+    session: AsyncSession, viewer_id: int, *, employee_id: int | None = None, role: GrantableRole | None = None
+) -> list[RoleGrant]:
+    viewer = Viewer(viewer_id, label="grants_viewer")
+    admin = await roles.is_admin(session, viewer_id)
+    result: list[RoleGrant] = []
+    if role in (None, GrantableRole.ADMIN, GrantableRole.FACILITIES_MANAGER, GrantableRole.UNIT_MANAGER):
+        visible = or_(
+            RoleAssignment.employee_id == viewer_id,
+            RoleAssignment.org_unit_id.in_(viewer.managed_units()),
+            RoleAssignment.site_id.in_(viewer.facilities_sites()),
+        )
+        query = select(RoleAssignment).where(true() if admin else visible)
+        query = query.where(*_filters(RoleAssignment.employee_id, employee_id))
+        if role is not None:
+            query = query.where(RoleAssignment.role == Role(role))
+        for row in await session.scalars(query.order_by(RoleAssignment.id).limit(MAX_LISTED)):
+            scope = row.org_unit_id if row.role == Role.UNIT_MANAGER else row.site_id
+            result.append(RoleGrant(row.employee_id, GrantableRole(row.role), scope))
+    if role in (None, GrantableRole.ROOM_APPROVER):
+        result.extend(await _room_approvers(session, viewer, admin, employee_id))
+    if role in (None, GrantableRole.UNIT_MANAGER):
+        heads = roles.heads_by_position().subquery()
+        derived = select(heads.c.id, heads.c.org_unit_id).where(*_filters(heads.c.id, employee_id))
+        if not admin:
+            derived = derived.where(or_(heads.c.id == viewer_id, heads.c.org_unit_id.in_(viewer.managed_units())))
+        rows = await session.execute(derived.order_by(heads.c.org_unit_id, heads.c.id).limit(MAX_LISTED))
+        result.extend(RoleGrant(int(head), GrantableRole.UNIT_MANAGER, int(unit), derived=True) for head, unit in rows)
+    return result[:MAX_LISTED]
+
+
+def _filters(column: Any, employee_id: int | None) -> Sequence[ColumnElement[bool]]:
+    return [] if employee_id is None else [column == employee_id]
+
+
+async def _room_approvers(
+    session: AsyncSession, viewer: Viewer, admin: bool, employee_id: int | None
+) -> list[RoleGrant]:
+    query = (
+        select(room_approvers.c.employee_id, room_approvers.c.space_id)
+        .join(Space, Space.id == room_approvers.c.space_id)
+        .join(Floor, Floor.id == Space.floor_id)
+        .join(Building, Building.id == Floor.building_id)
+        .outerjoin(Zone, Zone.id == Space.zone_id)
+        .where(*_filters(room_approvers.c.employee_id, employee_id))
+    )
+    if not admin:
+        query = query.where(
+            or_(
+                room_approvers.c.employee_id == viewer.employee_id,
+                Building.site_id.in_(viewer.facilities_sites()),
+                Zone.org_unit_id.in_(viewer.managed_units()),
+            )
+        )
+    rows = await session.execute(query.order_by(room_approvers.c.space_id, room_approvers.c.employee_id))
+    return [RoleGrant(person, GrantableRole.ROOM_APPROVER, space) for person, space in rows.all()[:MAX_LISTED]]
