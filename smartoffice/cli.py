@@ -1,5 +1,5 @@
 """The ``smartoffice`` command: ``serve``, ``demo``, ``db upgrade``, ``availability rebuild``, ``export-schema``,
-``bench``, ``token ...``, ``secrets rotate``."""
+``bench``, ``token ...``, ``secrets rotate``, ``people import``."""
 
 import argparse
 import asyncio
@@ -15,6 +15,7 @@ from smartoffice.embedded_redis import EmbeddedRedis
 from smartoffice.identity.cli import add_token_commands
 from smartoffice.logs import configure_logging
 from smartoffice.migrations import upgrade
+from smartoffice.people.imports.cli import add_people_commands
 from smartoffice.runtime import open_runtime
 from smartoffice.settings import PREFIX, Settings
 
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.set_defaults(run=_bench)
 
     add_token_commands(commands)
+    add_people_commands(commands)
     return parser
 
 

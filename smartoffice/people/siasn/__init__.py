@@ -61,7 +61,7 @@ def read_people_file(content: bytes, *, today: date, max_rows: int = MAX_ROWS) -
     people, units, organisations = structure.people(), structure.units(), structure.organisations()
     problems = [problem for result in results for problem in result.problems] + structure.problems
     problems.sort(key=lambda p: p.line)  # stable: within a line, cells in column order, then across rows
-    return PeopleFile(organisations, units, people, tuple(problems), _ignored(rows, header))
+    return PeopleFile(organisations, units, people, tuple(problems), _ignored(rows, header), header.written)
 
 
 def _find_header(rows: tuple[RawRow, ...]) -> HeaderRow | None:

@@ -60,3 +60,10 @@ class PeopleFileCode(InputCode):
     UNIT_CYCLE = N_("Units are each other's parents: %(codes)s")
     DESCRIBED_TWICE = N_("%(code)s has another %(field)s on line %(other_line)s")
     UNIT_PATH_EMPTY_PART = N_("%(field)s %(value)s has an empty part between two “>”")
+    # rows against what SmartOffice already holds (checked by an import, not by reading the file)
+    BUILDING_UNKNOWN = N_("%(field)s %(value)s: no building has this code; the home building is left empty")
+    BUILDING_AMBIGUOUS = N_(
+        "%(field)s %(value)s: buildings on several sites have this code; the home building is left empty"
+    )
+    EMAIL_TAKEN = N_("%(field)s %(value)s belongs to another employee (another NIP) in SmartOffice")
+    UNIT_ORGANISATION_UNKNOWN = N_("%(field)s %(value)s: the unit's agency is not known: give its %(column)s")

@@ -1,9 +1,11 @@
 """What a valid people file says: organisations, units and people, as immutable records (nothing is written)."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from smartoffice.people.models import EmploymentType, PositionKind
+from smartoffice.people.siasn.columns import HEADERS, Column
 from smartoffice.people.siasn.problems import Problem
 
 
@@ -68,6 +70,16 @@ class PeopleFile:
     """By line, the file's own problems (line of the header, or 1) first."""
     ignored_columns: tuple[str, ...] = ()
     """Headers this importer does not read (a SIASN export has many), as the file writes them."""
+    headers: Mapping[Column, str] = field(default_factory=dict)
+    """The header of each column the file has, as the file writes it: a column it lacks is not in here."""
+
+    def header(self, column: Column) -> str:
+        """The header to name in a message: the file's own, else our first."""
+        return self.headers.get(column, HEADERS[column][0])
+
+    def has(self, column: Column) -> bool:
+        """Whether the file has the column (an importer leaves what a missing column would say as it is)."""
+        return column in self.headers
 
     @property
     def errors(self) -> tuple[Problem, ...]:

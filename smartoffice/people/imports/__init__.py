@@ -1,0 +1,1 @@
+"""Importing organisations, units and people from a SIASN-shaped file: plan (compare), apply (write), service."""
