@@ -14,6 +14,8 @@ from smartoffice.availability.slots import LocalDay, is_on_slot_boundary
 from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingRule
 from smartoffice.errors import CommonInputCode, InvalidInput
+from smartoffice.identity.account_errors import AccountInputCode
+from smartoffice.people.models import Employee
 from smartoffice.places.models import Closure, DeskRelease, Space, SpaceKind
 from smartoffice.workcalendar.service import WorkingCalendar
 
@@ -125,6 +127,12 @@ async def check_assigned_desk(session: AsyncSession, space: Space, employee_id: 
     )
     if released is None:
         raise InvalidInput("deskId", BookingInputCode.DESK_ASSIGNED)
+
+
+def check_person_active(employee: Employee) -> None:
+    """Nobody books for, or as, a person who left: their sign-in and tokens are gone, and so is their desk."""
+    if not employee.active:
+        raise InvalidInput("forEmployeeId", AccountInputCode.PERSON_INACTIVE, name=employee.name)
 
 
 def check_attendees(space: Space, attendee_count: int) -> None:

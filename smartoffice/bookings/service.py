@@ -402,11 +402,14 @@ class BookingService:
         """The person a booking is for (the actor, or whom they book for, if they may); ``lock`` takes that
         person's row lock (see :meth:`prepare`)."""
         if for_employee_id is None or for_employee_id == actor_id:
-            return await people.get_employee(session, actor_id, lock=lock)
+            employee = await people.get_employee(session, actor_id, lock=lock)
+            checks.check_person_active(employee)
+            return employee
         await people.get_employee(session, actor_id)  # the actor must exist
         employee = await people.get_employee(session, for_employee_id, lock=lock)
         if not await can_book_for(session, actor_id, employee, site_id):
             raise PermissionDenied(BookingPermissionCode.NOT_ALLOWED_TO_BOOK_FOR)
+        checks.check_person_active(employee)
         return employee
 
     async def require_can_cancel(self, session: AsyncSession, actor_id: int, booking: Booking) -> None:

@@ -1,18 +1,27 @@
 """Local accounts: a password per employee, hashed with Argon2id (argon2-cffi's defaults, RFC 9106's
-low-memory profile). Verifying costs ~50 ms of CPU on purpose, so it runs in a worker thread."""
+low-memory profile). Verifying costs ~50 ms of CPU on purpose, so it runs in a worker thread.
+
+Who may sign in, and whose login session still counts, is decided here too (:func:`sign_in_refusal`,
+:func:`session_is_live`): an employee who left (``Employee.active`` false) or whose account was disabled cannot
+sign in by any means, and a session older than the account's last password change (a reset) no longer counts.
+Those checks read the database on each use, so they hold also when the command line cannot reach the server's
+Redis (an embedded one). Accounts are created, reset and disabled in :mod:`smartoffice.identity.invitations`.
+"""
 
 import asyncio
 from datetime import datetime
+from enum import StrEnum
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.db import Database
 from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.models import LocalAccount
+from smartoffice.identity.sessions import LoginSession
 from smartoffice.people.models import Employee
 
 MIN_PASSWORD_LENGTH = 8
@@ -50,6 +59,7 @@ async def set_password(session: AsyncSession, employee_id: int, password: str, n
         session.add(LocalAccount(employee_id=employee_id, password_hash=password_hash, password_changed_at=now))
     else:
         account.password_hash, account.password_changed_at = password_hash, now
+        account.invitation_hash = account.invitation_expires_at = None
 
 
 async def verify_login(db: Database, email: str, password: str) -> int | None:
@@ -65,10 +75,11 @@ async def verify_login(db: Database, email: str, password: str) -> int | None:
                 .where(func.lower(Employee.email) == email)
             )
         ).first()
-    if row is None:
+    if row is None or row.password_hash is None:  # no password yet: costs what a wrong one costs
         await asyncio.to_thread(_verify, _decoy_hash(), password)
         return None
     employee_id, password_hash = row
+    assert password_hash is not None
     if not await asyncio.to_thread(_verify, password_hash, password):
         return None
     if _hasher().check_needs_rehash(password_hash):
@@ -77,3 +88,38 @@ async def verify_login(db: Database, email: str, password: str) -> int | None:
             if account is not None:
                 account.password_hash = await asyncio.to_thread(_hasher().hash, password)
     return int(employee_id)
+
+
+class SignInRefusal(StrEnum):
+    """Why a person who proved who they are (password, identity provider) is still not let in."""
+
+    PERSON_INACTIVE = "PAGE_SIGN_IN_INACTIVE"
+    ACCOUNT_DISABLED = "PAGE_SIGN_IN_DISABLED"
+
+
+async def sign_in_refusal(db: Database, employee_id: int) -> SignInRefusal | None:
+    """``None`` when the employee may sign in now; asked only after the password or the provider said yes, so the
+    answer reveals nothing to someone who does not already hold the credential."""
+    async with db.read() as session:
+        row = (await session.execute(_standing(employee_id))).first()
+    if row is None or not row.active:
+        return SignInRefusal.PERSON_INACTIVE
+    return SignInRefusal.ACCOUNT_DISABLED if row.disabled_at is not None else None
+
+
+async def session_is_live(db: Database, login: LoginSession) -> bool:
+    """Whether a login session still counts: its person is active, their account not disabled, and it was made no
+    earlier than the account's last password change (a reset ends every session made before it)."""
+    async with db.read() as session:
+        row = (await session.execute(_standing(login.employee_id))).first()
+    if row is None or not row.active or row.disabled_at is not None:
+        return False
+    return row.password_changed_at is None or login.created_at >= row.password_changed_at
+
+
+def _standing(employee_id: int) -> Select[bool, datetime | None, datetime]:
+    return (
+        select(Employee.active, LocalAccount.disabled_at, LocalAccount.password_changed_at)
+        .outerjoin(LocalAccount, LocalAccount.employee_id == Employee.id)
+        .where(Employee.id == employee_id)
+    )

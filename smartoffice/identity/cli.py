@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import DomainError
 from smartoffice.identity import tokens
+from smartoffice.identity.account_commands import add_account_commands
 from smartoffice.identity.scopes import Scope, parse_scopes
 from smartoffice.people.models import Employee
 from smartoffice.settings import Settings
@@ -37,6 +38,7 @@ def add_token_commands(commands: Any) -> None:
     revoke = token.add_parser("revoke", help="revoke a token at once")
     revoke.add_argument("token_id", type=int, help="the id `token list` shows")
     revoke.set_defaults(run=_revoke)
+    add_account_commands(commands)  # `smartoffice accounts ...`, registered with its sibling
 
 
 def _run(settings: Settings, work: Any) -> int:

@@ -7,6 +7,7 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from smartoffice.identity.accounts import session_is_live
 from smartoffice.identity.sessions import SESSION_COOKIE, LoginSession, SessionStore
 
 STATE_KEY = "smartoffice_login"
@@ -20,13 +21,16 @@ def session_store(connection: ASGIConnection[Any, Any, Any, Any]) -> SessionStor
 
 class LoginSessionMiddleware(ASGIMiddleware):
     """Requests carrying the session cookie get their :class:`LoginSession` (or ``None``) in the scope's state;
-    requests without it cost nothing."""
+    requests without it cost nothing. A session counts only while its person may sign in (one primary-key read:
+    see :func:`smartoffice.identity.accounts.session_is_live`)."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if scope["type"] in ("http", "websocket"):
             connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
             session_id = connection.cookies.get(SESSION_COOKIE)
             login = await session_store(connection).get(session_id) if session_id else None
+            if login is not None and not await session_is_live(connection.app.state.runtime.db, login):
+                login = None  # the person left, or their account was disabled or reset since
             scope.setdefault("state", {})[STATE_KEY] = login
         await next_app(scope, receive, send)
 

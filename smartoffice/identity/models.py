@@ -43,6 +43,13 @@ class LocalAccount(Base):
     __tablename__ = "local_accounts"
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    """Argon2id in PHC string format (salt and parameters included)."""
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """Argon2id in PHC string format (salt and parameters included); null until the person accepts an invitation
+    (a new account, or one reset by an administrator)."""
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    """Also when the password was revoked (a reset): login sessions created before it no longer count."""
+    invitation_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Hex SHA-256 of the pending invitation's token (the link's last part, shown once); null: none pending."""
+    invitation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Set by ``smartoffice accounts disable``: no sign-in of any kind, and every login session ends."""

@@ -36,6 +36,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
 from smartoffice.db import Database
+from smartoffice.identity.accounts import sign_in_refusal
 from smartoffice.people.models import Employee
 from smartoffice.settings import Settings
 
@@ -277,6 +278,9 @@ class OidcLogin:
         if employee_id is None:
             log.info("OIDC sign-in by %s=%s (sub %s): no such employee", name, value, claims.get("sub"))
             raise OidcFailure("PAGE_OIDC_UNKNOWN_PERSON", 403, f"no employee with {name} {value}")
+        refusal = await sign_in_refusal(self.db, employee_id)
+        if refusal is not None:
+            raise OidcFailure(refusal.value, 403, f"employee {employee_id} may not sign in ({refusal.name})")
         return employee_id
 
 

@@ -22,6 +22,7 @@ from smartoffice.identity.models import ApiToken
 from smartoffice.identity.scopes import Scope
 from smartoffice.people import roles
 from smartoffice.people import service as people
+from smartoffice.people.models import Employee
 
 TOKEN_PREFIX = "so_"
 KEY_ID_BYTES = 8
@@ -140,12 +141,15 @@ async def revoke_token(session: AsyncSession, token_id: int, now: datetime) -> A
 
 
 async def authenticate(db: Database, raw: str, now: datetime) -> ApiToken | None:
-    """The active token that ``raw`` is, or ``None`` (unknown, malformed, expired or revoked alike)."""
+    """The active token that ``raw`` is, or ``None`` (unknown, malformed, expired, revoked, or its owner
+    deactivated, alike)."""
     key_id = key_id_of(raw)
     if key_id is None:
         return None
     async with db.read() as session:
-        token = await session.scalar(select(ApiToken).where(ApiToken.key_id == key_id))
+        # A token acts as its owner: it stops working when the owner is deactivated (left, deprovisioned).
+        query = select(ApiToken).join(Employee, Employee.id == ApiToken.owner_id)
+        token = await session.scalar(query.where(ApiToken.key_id == key_id, Employee.active))
     if token is None or not hmac.compare_digest(token.secret_hash, hash_token(raw)):
         return None
     if not token.is_active(now):

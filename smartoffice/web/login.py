@@ -10,15 +10,19 @@ from typing import Annotated, Any
 from litestar import Request, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from litestar.types import ControllerRouterHandler
 from redis.exceptions import RedisError
 
+from smartoffice.errors import InvalidInput
 from smartoffice.i18n import Language, gettext
+from smartoffice.identity.account_errors import AccountInputCode
+from smartoffice.identity.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, sign_in_refusal
 from smartoffice.identity.demo_accounts import DEMO_PASSWORD, DemoAccount
 from smartoffice.identity.http import session_store
+from smartoffice.identity.invitations import accept_invitation, invited_person
 from smartoffice.identity.oidc import BROWSER_COOKIE, FLOW_TTL_SECONDS, OidcFailure, OidcLogin, ProviderDirectory
 from smartoffice.identity.ratelimit import RateLimiter
 from smartoffice.identity.sessions import SESSION_COOKIE
@@ -85,6 +89,10 @@ def sign_in_problem(language: Language, code: str) -> str:
             return gettext(language, "That email and password do not match an account.")
         case "PAGE_SIGN_IN_THROTTLED":
             return gettext(language, "Too many attempts. Wait a few minutes, then try again.")
+        case "PAGE_SIGN_IN_INACTIVE":
+            return gettext(language, "You are no longer an active employee here, so you cannot sign in.")
+        case "PAGE_SIGN_IN_DISABLED":
+            return gettext(language, "Your account has been disabled. Ask your administrator.")
         case "PAGE_OIDC_EXPIRED":
             return gettext(language, "That sign-in has expired or was already used. Start again.")
         case "PAGE_OIDC_DENIED":
@@ -145,6 +153,9 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
         return await _render(request, email=email, next_path=next_path, error="PAGE_SIGN_IN_FAILED", status=401)
     for key in keys:
         await limiter.refund(key)
+    refusal = await sign_in_refusal(runtime.db, employee_id)  # told only to whoever knows the password
+    if refusal is not None:
+        return await _render(request, email=email, next_path=next_path, error=refusal.value, status=403)
     try:
         return await _signed_in(request, employee_id, next_path)
     except RedisError:
@@ -237,6 +248,60 @@ async def login_oidc_callback(request: Request[Any, Any, Any]) -> Template | Red
     return page
 
 
+@dataclass(frozen=True, slots=True)
+class InvitationPage:
+    name: str
+    min_length: int
+    max_length: int
+
+
+async def _invitation_page(request: Request[Any, Any, Any], name: str, error: str | None, status: int) -> Template:
+    return Template(
+        template_name="invite.html",
+        context={
+            "page": InvitationPage(name, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH),
+            "viewer": await current_viewer(request),
+            "invite_error": error,
+        },
+        status_code=status,
+    )
+
+
+@get("/login/invite/{token:str}", name="login-invite")
+async def invitation_form(request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
+    """The link from ``smartoffice accounts create|reset``: a form to set one's password."""
+    runtime = runtime_of(request)
+    name = await invited_person(runtime.db, token, runtime.clock())
+    if name is None:
+        message = AccountInputCode.INVITATION_INVALID.message_in(language_of(request))
+        return await _invitation_page(request, "", message, 404)
+    return await _invitation_page(request, name, None, 200)
+
+
+@post("/login/invite/{token:str}", name="login-invite-accept")
+async def accept_invitation_form(request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
+    """Sets the password (length checked, Argon2id), spends the invitation and signs the person in."""
+    runtime = runtime_of(request)
+    form = await request.form()
+    password, repeated = str(form.get("password") or ""), str(form.get("password_again") or "")
+    language = language_of(request)
+    name = await invited_person(runtime.db, token, runtime.clock())
+    if name is None:
+        message = AccountInputCode.INVITATION_INVALID.message_in(language)
+        return await _invitation_page(request, "", message, 404)
+    if password != repeated:
+        return await _invitation_page(request, name, gettext(language, "The two passwords differ."), 400)
+    try:
+        employee_id = await accept_invitation(runtime.db, token, password, runtime.clock())
+    except InvalidInput as exc:
+        status = 404 if exc.field == "token" else 400
+        return await _invitation_page(request, "" if status == 404 else name, exc.message_in(language), status)
+    try:
+        return await _signed_in(request, employee_id, "/")
+    except RedisError:
+        return Redirect(path="/login", status_code=HTTP_303_SEE_OTHER)
+
+
 @post("/logout", name="logout")
 async def logout(request: Request[Any, Any, Any]) -> Redirect:
     session_id = request.cookies.get(SESSION_COOKIE)
@@ -250,7 +315,15 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
 LOGIN_ROUTES: list[ControllerRouterHandler] = [
     Router(
         path="/",
-        route_handlers=[login_page, login, logout, login_oidc, login_oidc_callback],
+        route_handlers=[
+            login_page,
+            login,
+            logout,
+            login_oidc,
+            login_oidc_callback,
+            invitation_form,
+            accept_invitation_form,
+        ],
         middleware=[PageLanguageMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
