@@ -13,6 +13,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from smartoffice.audit.service import AuditService
 from smartoffice.availability.index import AvailabilityIndex
 from smartoffice.availability.service import AvailabilityService
 from smartoffice.bookings.checkin import CheckInService
@@ -24,6 +25,8 @@ from smartoffice.identity.sessions import SessionStore
 from smartoffice.integrations.calendar_feed import CalendarFeedService
 from smartoffice.integrations.events import EventPublisher
 from smartoffice.integrations.webhooks import WebhookService
+from smartoffice.people.grants import RoleService
+from smartoffice.people.imports.service import PeopleImportService
 from smartoffice.people.service import PeopleService
 from smartoffice.places.layout import FloorLayoutCache
 from smartoffice.places.service import PlaceService
@@ -55,6 +58,12 @@ class Runtime:
     places: PlaceService
     webhooks: WebhookService
     calendar_feeds: CalendarFeedService
+    audit: AuditService
+    """Reading the audit log (written by each change through ``smartoffice.audit.record``)."""
+    people_import: PeopleImportService
+    """Importing people from a SIASN-shaped file (``people/imports``)."""
+    roles: RoleService
+    """Granting, revoking and listing roles (``people/grants.py``)."""
     clock: Callable[[], datetime]
     """The one clock of the process (tests pass their own): services take it from here, never ``utcnow()``."""
 
@@ -120,6 +129,11 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             places=PlaceService(db),
             webhooks=WebhookService.from_settings(db, settings, clock),
             calendar_feeds=CalendarFeedService(db, clock),
+            roles=RoleService(db, clock),
+            audit=AuditService(db, clock),
+            people_import=PeopleImportService(
+                db, availability, SessionStore(redis, settings.session_ttl_seconds, clock), clock
+            ),
             clock=clock,
         )
     finally:

@@ -26,8 +26,10 @@ from strawberry.types.union import StrawberryUnion
 from smartoffice import errors as domain
 from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
 from smartoffice.i18n import Language
+from smartoffice.identity.account_errors import AccountInputCode
 from smartoffice.ids import encode_id
 from smartoffice.integrations.errors import WebhookInputCode, WebhookPermissionCode
+from smartoffice.people.errors import RoleInputCode, RolePermissionCode
 from smartoffice.people.siasn.errors import PeopleFileCode
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode, PolicyRefusalCode
 
@@ -44,6 +46,9 @@ DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     WebhookInputCode,
     WebhookPermissionCode,
     PeopleFileCode,
+    AccountInputCode,
+    RoleInputCode,
+    RolePermissionCode,
 )
 """Every domain's codes. A new enum of codes is added here; a new code in an existing enum needs nothing here."""
 
