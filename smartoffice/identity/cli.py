@@ -1,5 +1,9 @@
 """``smartoffice token create|list|revoke``: manage app tokens from the server's shell (no admin check: whoever
-runs it already holds the database's credentials)."""
+runs it already holds the database's credentials).
+
+Issuing and revoking are audited as the GraphQL administration audits them (``token.issue`` / ``token.revoke``,
+see :class:`smartoffice.identity.service.IdentityService`), by the system through ``cli``, in the transaction that
+changes the token; revoking a revoked token changes nothing and writes nothing."""
 
 import argparse
 import asyncio
@@ -7,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from smartoffice.audit.record import Actor, record_change
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import DomainError
 from smartoffice.identity import tokens
@@ -14,6 +19,8 @@ from smartoffice.identity.account_commands import add_account_commands
 from smartoffice.identity.scopes import Scope, parse_scopes
 from smartoffice.people.models import Employee
 from smartoffice.settings import Settings
+
+CLI = Actor.system("cli")
 
 
 def add_token_commands(commands: Any) -> None:
@@ -60,6 +67,7 @@ def _create(settings: Settings, args: argparse.Namespace) -> int:
         return 2
 
     async def work(db: Database) -> int:
+        now = utcnow()
         async with db.write() as session:
             owner = args.owner.strip()
             query = select(Employee.id).where(
@@ -75,7 +83,7 @@ def _create(settings: Settings, args: argparse.Namespace) -> int:
                     owner_id=owner_id,
                     name=args.name,
                     scopes=scopes,
-                    now=utcnow(),
+                    now=now,
                     expires_in_days=args.expires_in_days or None,
                     cost_budget=args.cost_budget,
                     rate_limit=args.rate_limit,
@@ -83,7 +91,16 @@ def _create(settings: Settings, args: argparse.Namespace) -> int:
             except DomainError as exc:
                 print(f"smartoffice token create: {exc.message}")
                 return 2
-        t = issued.token
+            t = issued.token
+            record_change(
+                session,
+                CLI,
+                "token.issue",
+                at=now,
+                entity_kind="ApiToken",
+                entity_id=t.id,
+                after=tokens.token_values(t),
+            )
         expires = t.expires_at.isoformat() if t.expires_at else "never"
         print(f"token {t.id} '{t.name}' for employee {t.owner_id}, scopes {' '.join(t.scopes)}, expires {expires}")
         print("the secret, shown only now (send it as Authorization: Bearer ...):")
@@ -115,9 +132,22 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
 
 def _revoke(settings: Settings, args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
+        now = utcnow()
         try:
             async with db.write() as session:
-                token = await tokens.revoke_token(session, args.token_id, utcnow())
+                was_active = (await tokens.get_token(session, args.token_id)).revoked_at is None
+                token = await tokens.revoke_token(session, args.token_id, now)
+                if was_active:
+                    record_change(
+                        session,
+                        CLI,
+                        "token.revoke",
+                        at=now,
+                        entity_kind="ApiToken",
+                        entity_id=token.id,
+                        before={"revoked_at": None},
+                        after={"revoked_at": now},
+                    )
         except DomainError as exc:
             print(f"smartoffice token revoke: {exc.message}")
             return 2

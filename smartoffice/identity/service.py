@@ -79,14 +79,7 @@ class IdentityService:
                 created_by_id=actor_id,
             )
             token = issued.token
-            after = {
-                "owner_id": token.owner_id,
-                "name": token.name,
-                "scopes": token.scopes,
-                "expires_at": token.expires_at,
-                "cost_budget": token.cost_budget,
-                "rate_limit": token.rate_limit,
-            }
+            after = tokens.token_values(token)
             record_change(
                 session,
                 Actor(actor_id, via),

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -176,3 +177,15 @@ async def visible_tokens(session: AsyncSession, actor_id: int, ids: Sequence[int
     if not await roles.is_admin(session, actor_id):
         query = query.where(ApiToken.owner_id == actor_id)
     return (await session.scalars(query)).all()
+
+
+def token_values(token: ApiToken) -> dict[str, Any]:
+    """What a ``token.issue`` audit entry records (never the secret), from the admin page or the CLI."""
+    return {
+        "owner_id": token.owner_id,
+        "name": token.name,
+        "scopes": token.scopes,
+        "expires_at": token.expires_at,
+        "cost_budget": token.cost_budget,
+        "rate_limit": token.rate_limit,
+    }

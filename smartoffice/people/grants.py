@@ -17,7 +17,8 @@ Who may grant or revoke what (the same rule both ways):
 
 Every grant and revoke is written to the audit log (``role.grant`` / ``role.revoke``) in the same transaction,
 with the unit or site of the scope so that its managers can read it; granting a role someone already holds
-changes nothing and writes nothing.
+changes nothing and writes nothing, also when identical grants race (``uq_role_assignments_grant`` and
+``room_approvers``' primary key let one insert win; the others answer as if it had been held already).
 """
 
 from collections.abc import Callable, Sequence
@@ -27,6 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.audit.record import Actor, record_change
@@ -84,19 +86,27 @@ class RoleService:
     async def grant(self, actor: Actor, grant: RoleGrant) -> RoleGrant:
         """Raises NotFound (person, scope), InvalidInput (inactive person, scope missing or not allowed),
         PermissionDenied."""
-        async with self.db.write() as session:
-            await _active_employee(session, grant.employee_id)
-            scope = await _check_may_change(session, actor, grant)
-            if await _holds(session, grant):
+        try:
+            async with self.db.write() as session:
+                await _active_employee(session, grant.employee_id)
+                scope = await _check_may_change(session, actor, grant)
+                if await _holds(session, grant):
+                    return grant
+                if grant.role == GrantableRole.ROOM_APPROVER:
+                    await session.execute(
+                        insert(room_approvers).values(space_id=grant.scope_id, employee_id=grant.employee_id)
+                    )
+                else:
+                    session.add(RoleAssignment(employee_id=grant.employee_id, role=Role(grant.role), **_columns(grant)))
+                    await session.flush()
+                _audit(session, actor, "role.grant", grant, scope, self.clock(), after=True)
                 return grant
-            if grant.role == GrantableRole.ROOM_APPROVER:
-                await session.execute(
-                    insert(room_approvers).values(space_id=grant.scope_id, employee_id=grant.employee_id)
-                )
-            else:
-                session.add(RoleAssignment(employee_id=grant.employee_id, role=Role(grant.role), **_columns(grant)))
-            _audit(session, actor, "role.grant", grant, scope, self.clock(), after=True)
-            return grant
+        except IntegrityError as exc:
+            # An identical grant committed between our check and our insert (PostgreSQL; SQLite's writers are
+            # serial): it is held, and the winner's transaction wrote the one audit entry.
+            if is_duplicate_grant(exc):
+                return grant
+            raise
 
     async def revoke(self, actor: Actor, grant: RoleGrant) -> RoleGrant:
         """Raises NotFound, InvalidInput (not held, held by position only, the last admin), PermissionDenied."""
@@ -186,6 +196,18 @@ async def _scope_of(session: AsyncSession, grant: RoleGrant) -> _Scope:
     if row is None:
         raise NotFound(kind, grant.scope_id)
     return _Scope(site_id=row[0], org_unit_id=row[1])
+
+
+DUPLICATE_GRANT_ERRORS = (
+    "uq_role_assignments_grant",  # PostgreSQL names the index; SQLite: "UNIQUE constraint failed: index '…'"
+    "pk_room_approvers",  # PostgreSQL
+    "UNIQUE constraint failed: room_approvers.",  # SQLite names the key's columns
+)
+
+
+def is_duplicate_grant(exc: IntegrityError) -> bool:
+    text = str(exc.orig)
+    return any(marker in text for marker in DUPLICATE_GRANT_ERRORS)
 
 
 def _columns(grant: RoleGrant) -> dict[str, int | None]:

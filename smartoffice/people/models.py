@@ -3,7 +3,7 @@
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, false, true
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smartoffice.db import Base, str_enum
@@ -91,6 +91,17 @@ class RoleAssignment(Base):
             " OR (role = 'facilities_manager' AND site_id IS NOT NULL AND org_unit_id IS NULL)"
             " OR (role = 'admin' AND site_id IS NULL AND org_unit_id IS NULL)",
             name="scope_fits_role",
+        ),
+        # One row per grant, so that two identical grants racing cannot both insert (the loser's insert fails and
+        # RoleService.grant answers "already held"). NULL scopes are distinct in a plain unique index, hence the
+        # COALESCE: ids start at 1, so 0 stands for "no scope". An expression index: SQLite and PostgreSQL alike.
+        Index(
+            "uq_role_assignments_grant",
+            "employee_id",
+            "role",
+            text("coalesce(org_unit_id, 0)"),
+            text("coalesce(site_id, 0)"),
+            unique=True,
         ),
     )
 

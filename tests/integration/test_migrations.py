@@ -1,5 +1,6 @@
 """An empty database upgraded to head matches the models, and the guarantees the models cannot express exist."""
 
+import warnings
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -13,7 +14,11 @@ from smartoffice.models import Base
 
 def _diff(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return compare_metadata(context, Base.metadata)
+    with warnings.catch_warnings():
+        # SQLite cannot reflect expression indexes (uq_role_assignments_grant), so Alembic skips it there with a
+        # warning; PostgreSQL compares it, and test_role_grant_races.py checks the index exists on both.
+        warnings.filterwarnings("ignore", message=".*expression-based index.*uq_role_assignments_grant")
+        return compare_metadata(context, Base.metadata)
 
 
 async def test_upgraded_schema_matches_the_models(database_url: str) -> None:
