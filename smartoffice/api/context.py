@@ -7,6 +7,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from smartoffice.api.permissions import MissingScope, SessionsOnly, Unauthenticated
 from smartoffice.bookings.api.loaders import BookingsLoaders
+from smartoffice.db import is_storable_id
 from smartoffice.i18n import DEFAULT_LANGUAGE, Language
 from smartoffice.identity.principal import Principal, PrincipalKind
 from smartoffice.identity.scopes import Scope
@@ -92,6 +93,17 @@ def viewer_from_header(value: str | None) -> int | None:
     if value is None or not value.strip().isdigit():
         return None
     return int(value)
+
+
+async def demo_viewer(runtime: Runtime, value: str | None) -> int | None:
+    """Whom the demo identity ``value`` acts as: ``None`` (nobody) for a value that is no employee id, an id of
+    nobody, or a person who left (``Employee.active`` false), who no more acts in the demo than signs in. One
+    primary-key read per request that carries the header."""
+    employee_id = viewer_from_header(value)
+    if employee_id is None or not is_storable_id(employee_id):
+        return None
+    employee = await runtime.people.find_employee(employee_id)
+    return employee.id if employee is not None and employee.active else None
 
 
 Info = StrawberryInfo[Context, Any]

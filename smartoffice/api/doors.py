@@ -31,7 +31,7 @@ from litestar.exceptions import HTTPException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Response
 
-from smartoffice.api.context import DEMO_IDENTITY_HEADER, Context, viewer_from_header
+from smartoffice.api.context import DEMO_IDENTITY_HEADER, Context, demo_viewer
 from smartoffice.api.error_codes import INTERNAL_SERVER_ERROR, MASKED_MESSAGE
 from smartoffice.busy import BUSY_CODE, ServiceBusy, busy_from
 from smartoffice.i18n import Language, gettext, language_from_header
@@ -171,7 +171,8 @@ async def browser_door(connection: ASGIConnection[Any, Any, Any, Any], _handler:
     if demo_header is not None:
         if not settings.is_demo:
             raise DoorRefusal(400, "DEMO_MODE_OFF", f"The {DEMO_IDENTITY_HEADER} header works in demo mode only.")
-        _set_principal(connection, Principal.for_employee(viewer_from_header(demo_header), PrincipalKind.DEMO))
+        viewer_id = await demo_viewer(runtime_of(connection), demo_header)  # nobody, for a person who left
+        _set_principal(connection, Principal.for_employee(viewer_id, PrincipalKind.DEMO))
         return
     login = login_of(connection)
     if login is None:

@@ -13,6 +13,8 @@ issue was silent:
 * **Check-out ends the booking at the next quarter hour** (the slot in progress stays held, at least one slot
   after the start), and ``blocks_until`` moves with it so a room keeps its changeover buffer. The booking stays
   CHECKED_IN with ``checked_out_at`` set: it was used, for its new span.
+* **Nobody checks in for a person who left** (``Employee.active`` false), by any way in: refused with the error
+  booking for them gets (``PERSON_INACTIVE``), before anything else is said about the booking.
 
 Every change bumps ``version`` and is projected after its commit; the index's versioned projection frees the
 booking's previous slots and marks its current ones, so a shortened booking frees its tail.
@@ -35,8 +37,10 @@ from smartoffice.bookings.rules import rules_for
 from smartoffice.bookings.visibility import refusal
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import InvalidInput, NotFound, NotFoundCode
+from smartoffice.identity.account_errors import AccountInputCode
 from smartoffice.integrations import events
 from smartoffice.integrations.models import EventKind
+from smartoffice.people import service as people
 from smartoffice.places import service as places
 from smartoffice.places.models import Floor, Space
 from smartoffice.places.service import SPACE_TYPE_NAMES
@@ -100,6 +104,7 @@ class CheckInService:
             booking = await _locked_booking(session, booking_id)
             if not is_yours(actor_id, booking):
                 raise await refusal(session, actor_id, booking, BookingPermissionCode.NOT_YOUR_BOOKING)
+            await _refuse_leaver(session, booking.employee_id, "bookingId")
             if booking.status == BookingStatus.CHECKED_IN:
                 if booking.checked_out_at is not None:
                     raise InvalidInput("bookingId", BookingInputCode.ALREADY_CHECKED_OUT)
@@ -125,6 +130,7 @@ class CheckInService:
         """
         async with self.db.write() as session:
             space = await places.get_space(session, space_id)
+            await _refuse_leaver(session, actor_id, "spaceId")
             opens_before = await self._opens_before_start(session, space)
             now = self.clock()
             bookings = await _bookings_today(session, actor_id, space, opens_before, now, for_update=True)
@@ -213,6 +219,14 @@ def _mark_checked_in(booking: Booking, now: datetime) -> None:
     booking.status = BookingStatus.CHECKED_IN
     booking.checked_in_at = now
     booking.version += 1
+
+
+async def _refuse_leaver(session: AsyncSession, employee_id: int, field: str) -> None:
+    """The booked person left: the refusal :func:`smartoffice.bookings.checks.check_person_active` gives bookings,
+    on this way in's own field."""
+    employee = await people.get_employee(session, employee_id)
+    if not employee.active:
+        raise InvalidInput(field, AccountInputCode.PERSON_INACTIVE, name=employee.name)
 
 
 def _refuse_inactive(booking: Booking, field: str) -> None:

@@ -24,7 +24,9 @@ async def act_as_employee(request: Request[Any, Any, Any]) -> Redirect:
         employee_id = required_int(form.get("employee_id"), "employee_id")
     except FormError:
         return see_other(with_notice("/", "unknown_employee"))
-    if await runtime_of(request).people.find_employee(employee_id) is None:
+    employee = await runtime_of(request).people.find_employee(employee_id)
+    if employee is None or not employee.active:  # a person who left acts in the demo no more than they sign in
+        stop_acting(request)  # asked to be someone else: not silently still the previous person
         return see_other(with_notice("/", "unknown_employee"))
     act_as(request, employee_id)
     return see_other(with_notice(target, "acting"))

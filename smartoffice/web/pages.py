@@ -7,6 +7,7 @@ from smartoffice.web.calendar import booking_ics, calendar_feed
 from smartoffice.web.cancel import cancel_booking
 from smartoffice.web.checkin import check_in, check_in_page, check_out, space_qr_code
 from smartoffice.web.compliance import unit_compliance_page
+from smartoffice.web.context import DemoIdentityMiddleware
 from smartoffice.web.errors import EXCEPTION_HANDLERS
 from smartoffice.web.floor import book_desk, floor_page
 from smartoffice.web.home import home
@@ -35,7 +36,7 @@ PAGE_ROUTES: list[ControllerRouterHandler] = [
             booking_ics,
             switch_language,
         ],
-        middleware=[PageLanguageMiddleware()],
+        middleware=[DemoIdentityMiddleware(), PageLanguageMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
 ]

@@ -111,22 +111,31 @@ async def test_struktural_or_not_only_the_head_may(graphql: GraphQL, org: OrgCha
     assert (report["__typename"], report["message"]) == ("PermissionDeniedError", NOT_YOUR_UNIT)
 
 
-@pytest.mark.parametrize(
-    "change",
-    [{"active": False}, "moved"],
-    ids=["deactivated", "moved to the sibling directorate"],
-)
-async def test_a_former_head_may_not(graphql: GraphQL, org: OrgChart, runtime: Runtime, change: Any) -> None:
+async def test_a_former_head_moved_to_the_sibling_directorate_may_not(
+    graphql: GraphQL, org: OrgChart, runtime: Runtime
+) -> None:
     exemption_id = await request_exemption(graphql, org.staff[0])
-    if change == "moved":
-        change = {"org_unit_id": org.sibling.id}
-    await set_employee(runtime.db, org.director, **change)
+    await set_employee(runtime.db, org.director, org_unit_id=org.sibling.id)
 
     refused = await decide(graphql, exemption_id, org.director)
     report = await compliance(graphql, org, org.director)
 
     assert refused["__typename"] == "PermissionDeniedError"
     assert report["__typename"] == "PermissionDeniedError"
+
+
+async def test_a_former_head_who_left_is_nobody(graphql: GraphQL, org: OrgChart, runtime: Runtime) -> None:
+    # the demo header naming a person who left identifies nobody (smartoffice.api.context.demo_viewer)
+    exemption_id = await request_exemption(graphql, org.staff[0])
+    await set_employee(runtime.db, org.director, active=False)
+
+    variables = {"input": {"exemptionId": exemption_id, "approve": True, "note": "Disetujui"}}
+    refused = await graphql("DecideExemption", variables, as_employee=org.director.id)
+    unit = encode_id("OrgUnit", org.directorate.id)
+    report = await graphql("UnitCompliance", {"unitId": unit}, as_employee=org.director.id)
+
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert report["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_the_head_by_position_is_asked_to_decide(graphql: GraphQL, org: OrgChart) -> None:

@@ -29,9 +29,8 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from smartoffice.api.context import Context, Loaders, viewer_from_header
+from smartoffice.api.context import Context, Loaders, demo_viewer
 from smartoffice.api.request_body import MalformedBody, decode_request_json
-from smartoffice.db import is_storable_id
 from smartoffice.i18n import language_from_header
 from smartoffice.identity.principal import Principal, PrincipalKind
 from smartoffice.identity.scopes import Scope
@@ -74,12 +73,8 @@ async def principal_from_connection_params(runtime: Runtime, params: dict[str, A
     value = params.get("employeeId")
     if not runtime.settings.is_demo or not isinstance(value, str | int) or isinstance(value, bool):
         return None
-    employee_id = viewer_from_header(str(value))
-    if employee_id is None or not is_storable_id(employee_id):
-        return None
-    if await runtime.people.find_employee(employee_id) is None:
-        return None
-    return Principal(PrincipalKind.DEMO, employee_id)
+    employee_id = await demo_viewer(runtime, str(value))  # nobody for a non-id, an id of nobody, or a leaver
+    return Principal(PrincipalKind.DEMO, employee_id) if employee_id is not None else None
 
 
 def subscriptions_controller(schema: Schema) -> type:

@@ -3,8 +3,11 @@
 Order: organisations, then units a depth at a time (a parent's id exists before its children are inserted), then
 the new people without supervisors, the changed and returning people, then the new people's supervisors (everyone
 exists by then); last the leavers: deactivated (``active`` false, ``left_on`` today), their bookings that have
-not started cancelled, their app tokens revoked. Each change is audited in the same transaction. Login sessions
-live in Redis and are ended by the service after the commit.
+not started cancelled, and with them the recurring series those bookings belonged to (``cancelled_at`` set; the
+occurrences that already happened stay as they were), the desks assigned to them unassigned (anyone may book them
+again), their app tokens revoked. Each change is audited in the same transaction (a series as
+``booking_series.cancel``, a desk as ``space.unassign``, both with the site they are in). Login sessions live in
+Redis and are ended by the service after the commit.
 """
 
 from collections.abc import Sequence
@@ -12,18 +15,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.audit.models import AuditEntry
-from smartoffice.audit.record import Actor, snapshot
-from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
+from smartoffice.audit.record import Actor, entry_values
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingSeries, BookingStatus
 from smartoffice.i18n import N_
 from smartoffice.identity.models import ApiToken
 from smartoffice.integrations import events
 from smartoffice.integrations.models import EventKind
 from smartoffice.people.imports.plan import Change, ChangeKind, Existing, ImportPlan, Values, building_id
 from smartoffice.people.models import Employee, Organisation, OrgUnit
+from smartoffice.places.models import Building, Floor, Space
 
 LEFT_REASON = "employee_left"
 LEFT_MESSAGE = N_("Cancelled because the person booked no longer works here (removed by the staff import)")
@@ -36,6 +40,8 @@ class Applied:
     cancelled: list[Booking] = field(default_factory=list)
     """Bookings cancelled, to project into the availability index once committed."""
     revoked_tokens: int = 0
+    cancelled_series: int = 0
+    unassigned_desks: int = 0
 
 
 @dataclass
@@ -67,8 +73,8 @@ async def apply_plan(
 class _Audit:
     """The import's audit entries, written in one bulk INSERT at the end of the transaction.
 
-    The rows are exactly :func:`~smartoffice.audit.record.record_change`'s (same columns, ``snapshot`` of the
-    values); 12,000 ORM objects instead would cost a tier-M import about two seconds."""
+    The rows are :func:`~smartoffice.audit.record.record_change`'s (both build them with ``entry_values``);
+    12,000 ORM objects instead would cost a tier-M import about two seconds."""
 
     def __init__(self, session: AsyncSession, actor: Actor, now: datetime) -> None:
         self.session, self.actor, self.now = session, actor, now
@@ -86,15 +92,28 @@ class _Audit:
         self.add(f"{kind}.{verb}", kind, ident, before, after, org_unit_id)
 
     def add(
-        self, action: str, kind: str, ident: int, before: Values | None, after: Values | None, org_unit_id: int | None
+        self,
+        action: str,
+        kind: str,
+        ident: int,
+        before: Values | None,
+        after: Values | None,
+        org_unit_id: int | None,
+        site_id: int | None = None,
     ) -> None:
         self.rows.append(
-            {
-                "at": self.now, "actor_id": self.actor.employee_id, "via": self.actor.via, "action": action,
-                "entity_kind": kind, "entity_id": ident, "site_id": None, "org_unit_id": org_unit_id,
-                "before": snapshot(before), "after": snapshot(after),
-            }
-        )  # fmt: skip
+            entry_values(
+                self.actor,
+                action,
+                at=self.now,
+                entity_kind=kind,
+                entity_id=ident,
+                before=before,
+                after=after,
+                site_id=site_id,
+                org_unit_id=org_unit_id,
+            )
+        )
 
     async def write(self) -> None:
         if self.rows:
@@ -187,6 +206,9 @@ async def _leavers(session: AsyncSession, plan: ImportPlan, audit: _Audit, now: 
         before, after = {"active": True, "left_on": None}, {"active": False, "left_on": today}
         audit.add("employee.deactivate", "employee", leaver.id, before, after, leaver.org_unit_id)
     applied.cancelled = await cancel_future_bookings(session, applied.leaver_ids, now)
+    units = {leaver.id: leaver.org_unit_id for leaver in plan.leavers}
+    applied.cancelled_series = await _cancel_series(session, applied.cancelled, units, audit, now)
+    applied.unassigned_desks = await _unassign_desks(session, units, audit)
     revoked = await session.execute(
         update(ApiToken)
         .where(ApiToken.owner_id.in_(applied.leaver_ids), ApiToken.revoked_at.is_(None))
@@ -211,6 +233,65 @@ async def cancel_future_bookings(session: AsyncSession, employee_ids: Sequence[i
     for event in await events.record(session, EventKind.CANCELLED, cancelled):
         event.payload = {**event.payload, "reason": {"code": LEFT_REASON, "message": LEFT_MESSAGE}}
     return cancelled
+
+
+async def _cancel_series(
+    session: AsyncSession, cancelled: Sequence[Booking], units: dict[int, int], audit: _Audit, now: datetime
+) -> int:
+    """End the leavers' own recurring series whose coming occurrences were just cancelled."""
+    series_ids = sorted({b.series_id for b in cancelled if b.series_id is not None})
+    if not series_ids:
+        return 0
+    query = (
+        select(BookingSeries.id, BookingSeries.employee_id, Building.site_id)
+        .join(Space, Space.id == BookingSeries.space_id)
+        .join(Floor, Floor.id == Space.floor_id)
+        .join(Building, Building.id == Floor.building_id)
+        .where(
+            BookingSeries.id.in_(series_ids),
+            BookingSeries.employee_id.in_(list(units)),
+            BookingSeries.cancelled_at.is_(None),
+        )
+        .order_by(BookingSeries.id)
+    )
+    ending = (await session.execute(query)).all()
+    if not ending:
+        return 0
+    await session.execute(
+        update(BookingSeries)
+        .where(BookingSeries.id.in_([row.id for row in ending]))
+        .values(cancelled_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    for row in ending:
+        before, after = {"cancelled_at": None}, {"cancelled_at": now, "reason": LEFT_REASON}
+        audit.add("booking_series.cancel", "booking_series", row.id, before, after, units[row.employee_id], row.site_id)
+    return len(ending)
+
+
+async def _unassign_desks(session: AsyncSession, units: dict[int, int], audit: _Audit) -> int:
+    """Desks assigned to the leavers become desks anyone may book. (An ORM update of ``spaces``: the floor layout
+    cache notices it and reloads after the commit, see :mod:`smartoffice.places.layout`.)"""
+    query = (
+        select(Space.id, Space.assigned_employee_id, Building.site_id)
+        .join(Floor, Floor.id == Space.floor_id)
+        .join(Building, Building.id == Floor.building_id)
+        .where(Space.assigned_employee_id.in_(list(units)))
+        .order_by(Space.id)
+    )
+    desks = (await session.execute(query)).all()
+    if not desks:
+        return 0
+    await session.execute(
+        update(Space)
+        .where(Space.id.in_([row.id for row in desks]))
+        .values(assigned_employee_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    for row in desks:
+        before, after = {"assigned_employee_id": row.assigned_employee_id}, {"assigned_employee_id": None}
+        audit.add("space.unassign", "space", row.id, before, after, units.get(row.assigned_employee_id), row.site_id)
+    return len(desks)
 
 
 async def _insert(session: AsyncSession, model: Any, key: Any, rows: list[Values]) -> dict[str, int]:

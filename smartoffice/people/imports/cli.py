@@ -86,7 +86,8 @@ def summary(plan: ImportPlan, result: ImportResult | None) -> Iterator[str]:
             yield "Dry run: nothing was written."
         elif result.written:
             yield (
-                f"Imported. Bookings cancelled: {result.cancelled_bookings}; app tokens revoked: "
+                f"Imported. Bookings cancelled: {result.cancelled_bookings}; recurring series ended: "
+                f"{result.cancelled_series}; desks unassigned: {result.unassigned_desks}; app tokens revoked: "
                 f"{result.revoked_tokens}; login sessions ended: {result.ended_sessions}."
             )
         else:

@@ -39,6 +39,8 @@ class ImportResult:
     ended_sessions: int = 0
     session_failures: list[int] = field(default_factory=list)
     """Leavers whose login sessions could not be ended (Redis unreachable); they cannot sign in again anyway."""
+    cancelled_series: int = 0
+    unassigned_desks: int = 0
 
 
 class PeopleImportService:
@@ -78,7 +80,16 @@ class PeopleImportService:
             applied = await apply_plan(session, plan, existing, actor=actor, now=now, today=today)
         await self._project(applied.cancelled)
         ended, failures = await self._end_sessions(applied.leaver_ids)
-        return ImportResult(plan, True, len(applied.cancelled), applied.revoked_tokens, ended, failures)
+        return ImportResult(
+            plan,
+            True,
+            len(applied.cancelled),
+            applied.revoked_tokens,
+            ended,
+            failures,
+            applied.cancelled_series,
+            applied.unassigned_desks,
+        )
 
     async def _end_sessions(self, employee_ids: list[int]) -> tuple[int, list[int]]:
         ended, failures = 0, []
