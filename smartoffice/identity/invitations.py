@@ -102,18 +102,15 @@ async def create_account(
         after={"state": AccountState.INVITED},
     )
     if admin and not await roles.is_admin(session, person.id):
-        grant = RoleAssignment(employee_id=person.id, role=Role.ADMIN)
-        session.add(grant)
-        await session.flush()
-        record_change(
+        session.add(RoleAssignment(employee_id=person.id, role=Role.ADMIN))
+        record_change(  # the entry grantRole writes (smartoffice.people.grants): about the grantee, no scope
             session,
             actor,
             "role.grant",
             at=now,
-            entity_kind="RoleAssignment",
-            entity_id=grant.id,
-            org_unit_id=person.org_unit_id,
-            after={"employee_id": person.id, "role": Role.ADMIN},
+            entity_kind="Employee",
+            entity_id=person.id,
+            after={"employee_id": person.id, "role": Role.ADMIN, "scope_id": None},
         )
     return invitation
 
