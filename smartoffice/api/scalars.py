@@ -17,6 +17,7 @@ app can bound its date pickers from the schema.
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import dateutil.parser
 from strawberry.exceptions import StrawberryInputCoercionError
@@ -49,31 +50,30 @@ def out_of_range(type_name: str, value: object) -> StrawberryInputCoercionError:
     )
 
 
-def _date_parser() -> Callable[[object], object]:
-    parse = wrap_parser(dt.date.fromisoformat, "Date")
+def _bounded_parser(
+    name: str, parse_text: Callable[[str], object], supported: Callable[[Any], bool], **options: Any
+) -> Callable[[object], object]:
+    """``name``'s parser: ``parse_text`` as graphql-core wraps it, then refused outside the supported range."""
+    parse = wrap_parser(parse_text, name, **options)
 
     def inner(value: object) -> object:
         parsed = parse(value)
-        assert isinstance(parsed, dt.date)
-        if not is_supported_day(parsed):
-            raise out_of_range("Date", value)
+        if not supported(parsed):
+            raise out_of_range(name, value)
         return parsed
 
     return inner
+
+
+def _date_parser() -> Callable[[object], object]:
+    return _bounded_parser("Date", dt.date.fromisoformat, is_supported_day)
 
 
 def _date_time_parser() -> Callable[[object], object]:
     # isoparse raises OverflowError for 9999-12-31T23:59:59-01:00 and the like: that too is out of range.
-    parse = wrap_parser(dateutil.parser.isoparse, "DateTime", exceptions=(ValueError, OverflowError))
-
-    def inner(value: object) -> object:
-        parsed = parse(value)
-        assert isinstance(parsed, dt.datetime)
-        if not is_supported_instant(parsed):
-            raise out_of_range("DateTime", value)
-        return parsed
-
-    return inner
+    return _bounded_parser(
+        "DateTime", dateutil.parser.isoparse, is_supported_instant, exceptions=(ValueError, OverflowError)
+    )
 
 
 LOCAL_TIME = ScalarDefinition(

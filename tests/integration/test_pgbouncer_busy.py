@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from smartoffice.busy import ServiceBusy, busy_from
 from smartoffice.db import Database, create_engine
+from tests.support.database import second_connection_refusal
 from tests.support.pgbouncer import PGBOUNCER, running_pgbouncer
 
 
@@ -61,20 +62,11 @@ async def test_statements_survive_a_change_of_server_connection(two_servers_url:
 
 async def test_pgbouncer_refusing_a_client_over_max_client_conn_is_busy(server_url: str) -> None:
     with running_pgbouncer(server_url, max_client_conn=1) as url:
-        # given PgBouncer's only client slot is taken
-        db = Database(create_engine(url, pgbouncer=True, pool_size=5, max_overflow=0))
-        try:
-            async with db.read() as holder:
-                await holder.execute(text("SELECT 1"))
-                # when a second connection is opened
-                with pytest.raises(DBAPIError) as raised:
-                    async with db.read() as session:
-                        await session.execute(text("SELECT 1"))
-        finally:
-            await db.dispose()
+        # given PgBouncer's only client slot is taken, when a second connection is opened
+        refusal = await second_connection_refusal(create_engine(url, pgbouncer=True, pool_size=5, max_overflow=0))
     # then PgBouncer's refusal is busy
-    assert "no more connections allowed" in str(raised.value)
-    assert isinstance(busy_from(raised.value), ServiceBusy)
+    assert "no more connections allowed" in str(refusal)
+    assert isinstance(busy_from(refusal), ServiceBusy)
 
 
 async def test_pgbouncer_queue_timing_out_is_busy(server_url: str) -> None:

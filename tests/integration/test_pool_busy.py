@@ -18,6 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from smartoffice.busy import ServiceBusy, busy_from
 from smartoffice.db import SQLITE_BEGIN_OPTION, Database, create_engine
 from smartoffice.settings import Settings
+from tests.support.database import second_connection_refusal
 
 
 @pytest.fixture
@@ -75,20 +76,11 @@ async def one_connection_url(direct_database_url: str, postgres_only: None) -> A
 
 
 async def test_postgresql_refusing_a_connection_over_its_limit_is_busy(one_connection_url: str) -> None:
-    # given the role's one connection is taken
-    db = Database(create_engine(one_connection_url, pool_size=5, max_overflow=0))
-    try:
-        async with db.read() as holder:
-            await holder.execute(text("SELECT 1"))
-            # when a second unit of work opens a connection
-            with pytest.raises(DBAPIError) as raised:
-                async with db.read() as session:
-                    await session.execute(text("SELECT 1"))
-    finally:
-        await db.dispose()
+    # given the role's one connection is taken, when a second unit of work opens a connection
+    refusal = await second_connection_refusal(create_engine(one_connection_url, pool_size=5, max_overflow=0))
     # then PostgreSQL's refusal ("too many connections for role") is busy, not a fault
-    assert "too many connections" in str(raised.value)
-    assert isinstance(busy_from(raised.value), ServiceBusy)
+    assert "too many connections" in str(refusal)
+    assert isinstance(busy_from(refusal), ServiceBusy)
 
 
 async def test_sqlite_write_lock_held_past_busy_timeout_is_busy(tmp_path: Path) -> None:

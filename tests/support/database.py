@@ -9,11 +9,13 @@ in production too (migrations) and for tests that need PostgreSQL itself (a role
 
 import os
 
+import pytest
 from redis.asyncio import Redis
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from smartoffice.db import create_engine
+from smartoffice.db import Database, create_engine
 from smartoffice.models import Base
 
 PGBOUNCER_VARIABLE = "SMARTOFFICE_DATABASE_PGBOUNCER"
@@ -63,3 +65,18 @@ async def _empty_append_only(conn: AsyncConnection) -> None:
         )
     else:
         await conn.execute(text("TRUNCATE audit_entries"))  # row triggers do not fire on TRUNCATE
+
+
+async def second_connection_refusal(engine: AsyncEngine) -> DBAPIError:
+    """What the server answers when ``engine`` opens a second connection while its first is held (a role's or
+    PgBouncer's connection limit of one); the engine is disposed afterwards."""
+    db = Database(engine)
+    try:
+        async with db.read() as holder:
+            await holder.execute(text("SELECT 1"))
+            with pytest.raises(DBAPIError) as raised:
+                async with db.read() as session:
+                    await session.execute(text("SELECT 1"))
+    finally:
+        await db.dispose()
+    return raised.value
