@@ -22,6 +22,8 @@ class Scope(StrEnum):
     POLICIES_WRITE = "policies:write"
     ADMIN_INTROSPECTION = "admin:introspection"
     AUDIT_READ = "audit:read"
+    SCIM = "scim"
+    HR_WRITE = "hr:write"
 
 
 SCOPE_HELP: dict[Scope, str] = {
@@ -38,6 +40,10 @@ SCOPE_HELP: dict[Scope, str] = {
     Scope.POLICIES_WRITE: "Change office-day policies (the owner must hold the right role).",
     Scope.ADMIN_INTROSPECTION: "Introspect the schema in production mode.",
     Scope.AUDIT_READ: "Read the audit log as far as the owner may (administrators, facilities and unit managers).",
+    Scope.SCIM: "Provision and deprovision people and groups over SCIM 2.0 at /scim/v2 (the owner must be an "
+    "administrator); the identity provider's token.",
+    Scope.HR_WRITE: "Load performance ratings (SKP) and discipline cases from an HR system (the owner must be an "
+    "administrator).",
 }
 
 

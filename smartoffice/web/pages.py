@@ -3,6 +3,7 @@
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
+from smartoffice.web.admin import ADMIN_ROUTES
 from smartoffice.web.calendar import booking_ics, calendar_feed
 from smartoffice.web.cancel import cancel_booking
 from smartoffice.web.checkin import check_in, check_in_page, check_out, space_qr_code
@@ -35,6 +36,7 @@ PAGE_ROUTES: list[ControllerRouterHandler] = [
             calendar_feed,
             booking_ics,
             switch_language,
+            *ADMIN_ROUTES,
         ],
         middleware=[DemoIdentityMiddleware(), PageLanguageMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

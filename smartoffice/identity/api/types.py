@@ -38,6 +38,9 @@ class ApiScope(Enum):
     ADMIN_INTROSPECTION = strawberry.enum_value(
         Scope.ADMIN_INTROSPECTION.value, description=SCOPE_HELP[Scope.ADMIN_INTROSPECTION]
     )
+    AUDIT_READ = strawberry.enum_value(Scope.AUDIT_READ.value, description=SCOPE_HELP[Scope.AUDIT_READ])
+    SCIM = strawberry.enum_value(Scope.SCIM.value, description=SCOPE_HELP[Scope.SCIM])
+    HR_WRITE = strawberry.enum_value(Scope.HR_WRITE.value, description=SCOPE_HELP[Scope.HR_WRITE])
 
 
 def to_scope(value: ApiScope) -> Scope:
