@@ -10,6 +10,10 @@ and ``nonce``, the ID token checked against the provider's published keys.
    ``aud``/``azp``, ``exp``, ``iat``, ``nonce``) and names the employee by :attr:`Settings.oidc_claim`.
 
 The caller then opens the same Redis login session a password sign-in opens: the provider's tokens are not kept.
+Before that, :meth:`OidcLogin.finish` brings the person's roles from the provider's groups in step with the ID
+token's groups claim (:mod:`smartoffice.identity.idp_roles`): a token *without* the claim leaves them as they are
+(a provider that does not send groups, or Entra ID's "too many groups" overage, must not take anyone's roles),
+while a claim that is present and empty removes them.
 Discovery and the JWKS are cached per process (:class:`ProviderDirectory`, held on the app's state); a token
 signed by a key the cache does not know makes one refetch (the provider rotated its keys).
 
@@ -35,8 +39,10 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
+from smartoffice.audit.record import Actor
 from smartoffice.db import Database
 from smartoffice.identity.accounts import sign_in_refusal
+from smartoffice.identity.idp_roles import sync_idp_roles
 from smartoffice.people.models import Employee
 from smartoffice.settings import Settings
 
@@ -52,6 +58,8 @@ MAX_STATE_LENGTH = 200
 CLOCK_LEEWAY_SECONDS = 60
 BROWSER_COOKIE = "so_oidc"
 """Binds a flow to the browser that started it (login CSRF): its value's hash is stored with the flow."""
+ACTOR = Actor.system("oidc")
+"""Who changes roles from the provider's groups in the audit log: the provider, at the person's sign-in."""
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 """Asymmetric only: never ``none``, and no HMAC whose key would be our own client secret."""
 
@@ -224,7 +232,32 @@ class OidcLogin:
             raise _rejected("the token response has no id_token")
         claims = await self.verify_id_token(id_token, flow.nonce)
         employee_id = await self.employee_for(claims)
+        groups = self.groups_in(claims)
+        if groups is not None:
+            async with self.db.write() as session:
+                await sync_idp_roles(session, employee_id, groups, ACTOR)
         return employee_id, flow.next_path
+
+    def groups_in(self, claims: dict[str, Any]) -> list[str] | None:
+        """The groups the ID token lists, or None when it does not say (then roles from groups stay as they are)."""
+        name = self.settings.oidc_groups_claim
+        value = claims.get(name)
+        if value is None:
+            names = claims.get("_claim_names")
+            if isinstance(names, dict) and name in names:
+                # Entra ID's group overage: more groups than fit in a token, to be fetched from Microsoft Graph.
+                log.warning(
+                    "OIDC sign-in (sub %s): too many groups for the token; roles left as they are", claims["sub"]
+                )
+            return None
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return list(value)
+        log.warning(
+            "OIDC sign-in (sub %s): the %s claim is not a list of names; roles left as they are", claims["sub"], name
+        )
+        return None
 
     async def _redeem(self, token_endpoint: str, code: str, flow: Flow) -> dict[str, Any]:
         try:

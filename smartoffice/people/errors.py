@@ -11,6 +11,10 @@ class RoleInputCode(InputCode):
     ROLE_NOT_HELD = N_("This person does not hold that role")
     ROLE_BY_POSITION = N_("This person is unit manager by position (head of the unit): it cannot be revoked")
     LAST_ADMIN = N_("The last administrator cannot be removed")
+    ROLE_FROM_IDENTITY_PROVIDER = N_(
+        "This role comes from the person's groups at the identity provider and is managed there: remove them from "
+        "the group"
+    )
 
 
 class RolePermissionCode(PermissionCode):

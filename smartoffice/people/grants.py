@@ -15,6 +15,12 @@ Who may grant or revoke what (the same rule both ways):
 * nobody else, and only admins touch the admin role. Nobody grants to a person who left, and the last active
   admin cannot be revoked (admins' rows are locked first, so two admins revoking each other cannot both win).
 
+Roles can also come from the identity provider's groups (:mod:`smartoffice.identity.idp_roles`): those rows
+have ``source = 'idp'`` and are kept in step by the provider alone. ``grantRole`` and ``revokeRole`` change only
+``source = 'manual'`` rows: granting a role the provider already gives adds a manual row (kept if the provider
+stops giving it), and revoking a role that only the provider gives is refused (``ROLE_FROM_IDENTITY_PROVIDER``):
+it would come back at the person's next sign-in, so it is taken away at the provider.
+
 Every grant and revoke is written to the audit log (``role.grant`` / ``role.revoke``) in the same transaction,
 with the unit or site of the scope so that its managers can read it; granting a role someone already holds
 changes nothing and writes nothing, also when identical grants race (``uq_role_assignments_grant`` and
@@ -36,7 +42,7 @@ from smartoffice.db import Database
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
 from smartoffice.people import roles
 from smartoffice.people.errors import RoleInputCode, RolePermissionCode
-from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment
+from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment, RoleSource
 from smartoffice.people.visibility import Viewer
 from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone, room_approvers
 
@@ -62,12 +68,14 @@ SCOPE_KIND = {
 @dataclass(frozen=True, slots=True)
 class RoleGrant:
     """One role held: ``scope_id`` is a site, org unit or room id (by ``role``), None for admin. ``derived``: the
-    head of the unit by position (no row; not revocable). ``site_id`` / ``org_unit_id``: where it is audited."""
+    head of the unit by position (no row; not revocable). ``source``: who manages the row (listing only; grant and
+    revoke act on manual rows)."""
 
     employee_id: int
     role: GrantableRole
     scope_id: int | None
     derived: bool = False
+    source: RoleSource = RoleSource.MANUAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,12 @@ class RoleService:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
         self.clock = clock
+
+    async def held(self, employee_id: int) -> list[roles.HeldRole]:
+        """Every role ``employee_id`` holds now (granted, from the identity provider, by position); none while
+        inactive. What the admin pages offer is chosen from this."""
+        async with self.db.read() as session:
+            return await roles.held_roles(session, employee_id)
 
     async def grant(self, actor: Actor, grant: RoleGrant) -> RoleGrant:
         """Raises NotFound (person, scope), InvalidInput (inactive person, scope missing or not allowed),
@@ -114,11 +128,14 @@ class RoleService:
             if await session.get(Employee, grant.employee_id) is None:
                 raise NotFound("Employee", grant.employee_id)
             scope = await _check_may_change(session, actor, grant)
-            if grant.role == GrantableRole.ADMIN:
+            from_idp = await _holds(session, grant, RoleSource.IDP)
+            if grant.role == GrantableRole.ADMIN and not from_idp:  # admin still, from the provider
                 await _refuse_last_admin(session, grant.employee_id)
             if not await _holds(session, grant):
                 code = RoleInputCode.ROLE_NOT_HELD
-                if grant.role == GrantableRole.UNIT_MANAGER and await _heads(session, grant):
+                if from_idp:
+                    code = RoleInputCode.ROLE_FROM_IDENTITY_PROVIDER
+                elif grant.role == GrantableRole.UNIT_MANAGER and await _heads(session, grant):
                     code = RoleInputCode.ROLE_BY_POSITION
                 raise InvalidInput("role", code)
             if grant.role == GrantableRole.ROOM_APPROVER:
@@ -218,23 +235,26 @@ def _columns(grant: RoleGrant) -> dict[str, int | None]:
     return {}
 
 
-def _matches(grant: RoleGrant) -> list[ColumnElement[bool]]:
+def _matches(grant: RoleGrant, source: RoleSource = RoleSource.MANUAL) -> list[ColumnElement[bool]]:
     columns = _columns(grant)
     return [
         RoleAssignment.employee_id == grant.employee_id,
         RoleAssignment.role == Role(grant.role),
         *(getattr(RoleAssignment, name) == value for name, value in columns.items()),
+        RoleAssignment.source == source,
     ]
 
 
-async def _holds(session: AsyncSession, grant: RoleGrant) -> bool:
-    """Whether the grant exists as a row (not by position)."""
+async def _holds(session: AsyncSession, grant: RoleGrant, source: RoleSource = RoleSource.MANUAL) -> bool:
+    """Whether the grant exists as a row of ``source`` (not by position; room approvers are all manual)."""
     if grant.role == GrantableRole.ROOM_APPROVER:
+        if source != RoleSource.MANUAL:
+            return False
         query = select(room_approvers.c.space_id).where(
             room_approvers.c.space_id == grant.scope_id, room_approvers.c.employee_id == grant.employee_id
         )
     else:
-        query = select(RoleAssignment.id).where(*_matches(grant))
+        query = select(RoleAssignment.id).where(*_matches(grant, source))
     return await session.scalar(query.limit(1)) is not None
 
 
@@ -293,7 +313,7 @@ async def list_assignments(
             query = query.where(RoleAssignment.role == Role(role))
         for row in await session.scalars(query.order_by(RoleAssignment.id).limit(MAX_LISTED)):
             scope = row.org_unit_id if row.role == Role.UNIT_MANAGER else row.site_id
-            result.append(RoleGrant(row.employee_id, GrantableRole(row.role), scope))
+            result.append(RoleGrant(row.employee_id, GrantableRole(row.role), scope, source=row.source))
     if role in (None, GrantableRole.ROOM_APPROVER):
         result.extend(await _room_approvers(session, viewer, admin, employee_id))
     if role in (None, GrantableRole.UNIT_MANAGER):

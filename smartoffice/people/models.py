@@ -26,6 +26,14 @@ class Role(StrEnum):
     ADMIN = "admin"  # everything
 
 
+class RoleSource(StrEnum):
+    """Who manages a granted role: ``grantRole`` / ``revokeRole`` (manual), or the identity provider's groups
+    (:mod:`smartoffice.identity.idp_roles`, at each OIDC sign-in and SCIM group change)."""
+
+    MANUAL = "manual"
+    IDP = "idp"
+
+
 class Organisation(Base):
     """An instansi (K/L): a ministry or agency."""
 
@@ -92,15 +100,18 @@ class RoleAssignment(Base):
             " OR (role = 'admin' AND site_id IS NULL AND org_unit_id IS NULL)",
             name="scope_fits_role",
         ),
-        # One row per grant, so that two identical grants racing cannot both insert (the loser's insert fails and
-        # RoleService.grant answers "already held"). NULL scopes are distinct in a plain unique index, hence the
-        # COALESCE: ids start at 1, so 0 stands for "no scope". An expression index: SQLite and PostgreSQL alike.
+        # One row per grant and source, so that two identical grants racing cannot both insert (the loser's insert
+        # fails and RoleService.grant answers "already held"). NULL scopes are distinct in a plain unique index,
+        # hence the COALESCE: ids start at 1, so 0 stands for "no scope". An expression index: SQLite and
+        # PostgreSQL alike. The source is part of the key: a role held both manually and from the identity
+        # provider is two rows, each taken back only by its own side (revokeRole, or the IdP's groups).
         Index(
             "uq_role_assignments_grant",
             "employee_id",
             "role",
             text("coalesce(org_unit_id, 0)"),
             text("coalesce(site_id, 0)"),
+            "source",
             unique=True,
         ),
     )
@@ -110,3 +121,6 @@ class RoleAssignment(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, 24))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    source: Mapped[RoleSource] = mapped_column(str_enum(RoleSource, 8), server_default=RoleSource.MANUAL.value)
+    """``manual``: granted with ``grantRole``; ``idp``: from the identity provider's groups, kept in step by them.
+    A server default only, so that statements written before the column (old migrations' tests) still insert."""

@@ -2,7 +2,7 @@
 // login and consent pages. Everything the test cares about comes from the environment:
 //   OIDC_PORT      loopback port to listen on (the issuer is http://127.0.0.1:<port>)
 //   OIDC_CLIENTS   JSON list of client metadata (client_id, client_secret, redirect_uris, ...)
-//   OIDC_ACCOUNTS  JSON object: login name -> claims released for it (email, email_verified, nip, name)
+//   OIDC_ACCOUNTS  JSON object: login name -> claims released for it (email, email_verified, nip, name, groups)
 // Any password is accepted at the login page: the accounts are who the test says they are.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -21,7 +21,9 @@ const provider = new Provider(issuer, {
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
   claims: {
-    openid: ['sub'],
+    // `groups` with any sign-in, as Keycloak's group mapper and Entra ID's group claims send it: an account
+    // without groups sends no claim at all (unlike an empty list).
+    openid: ['sub', 'groups'],
     email: ['email', 'email_verified'],
     nip: ['nip'],
     profile: ['name'],

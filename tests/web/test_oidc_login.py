@@ -18,10 +18,13 @@ import pytest
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
+from sqlalchemy import select
 
 from smartoffice.app import create_app
+from smartoffice.audit.models import AuditEntry
 from smartoffice.identity.oidc import BROWSER_COOKIE, OidcFailure, OidcLogin, ProviderDirectory
 from smartoffice.identity.sessions import SESSION_COOKIE, SessionStore
+from smartoffice.people.models import RoleAssignment, RoleSource
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
@@ -42,8 +45,13 @@ SITI = {"email": "Siti.Rahmawati@example.go.id", "email_verified": True, "nip": 
 ACCOUNTS = {
     "siti": {**SITI, "name": "Siti Rahmawati"},
     "stranger": {"email": "tamu@example.com", "email_verified": True, "nip": "199912312020121999"},
+    # Siti again, in groups the app maps to roles (Keycloak's group paths), in one of them, and in none at all
+    "siti-in-groups": {**SITI, "groups": ["/smartoffice-admins", "/fm-ikn-tower-a", "/all-staff"]},
+    "siti-fm-only": {**SITI, "groups": ["fm-ikn-tower-a"]},
+    "siti-in-no-group": {**SITI, "groups": []},
 }
-"""The provider's people, by login name. Siti is an employee in the tests that create her; the stranger never is."""
+"""The provider's people, by login name. Siti is an employee in the tests that create her; the stranger never is.
+Only the ``siti-in-*`` ones send a groups claim."""
 
 
 @pytest.fixture(scope="session")
@@ -406,6 +414,53 @@ async def test_a_public_client_naming_people_by_nip(
         assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/my-week")
         login = await SessionStore(runtime.redis, 60).get(app.cookies[SESSION_COOKIE])
         assert login is not None and login.employee_id == person_id
+
+
+async def test_roles_follow_the_groups_claim_at_each_sign_in(
+    settings: Settings, runtime: Runtime, factory: Factory, oidc_issuer: str, app_port: int
+) -> None:
+    # given: Siti, site IKN-A, and a mapping of two of the provider's groups to roles
+    person_id = await siti(factory)
+    site = await factory.site(code="IKN-A")
+    mapping = "smartoffice-admins=admin; fm-ikn-tower-a=facilities_manager:site:IKN-A"
+    configured = oidc_settings(settings, oidc_issuer, app_port, idp_role_groups=mapping)
+    callback = configured.oidc_redirect_uri
+    assert callback is not None
+
+    async def roles_after_sign_in(login: str) -> set[tuple[str, int | None]]:
+        async with httpx.AsyncClient(timeout=10) as browser:  # a new browser: no session at the provider yet
+            started = await app.get("/login/oidc", follow_redirects=False)
+            visit = await browse(browser, started.headers["location"], login=login, stop_at=callback)
+            assert visit.stopped_at is not None
+            query = urlsplit(visit.stopped_at).query
+            signed_in = await app.get("/login/oidc/callback?" + query, follow_redirects=False)
+            assert signed_in.status_code == 303, signed_in.text[:2000]
+        async with runtime.db.read() as session:
+            rows = await session.execute(
+                select(RoleAssignment.role, RoleAssignment.site_id).where(
+                    RoleAssignment.employee_id == person_id, RoleAssignment.source == RoleSource.IDP
+                )
+            )
+            return {(role.value, site_id) for role, site_id in rows}
+
+    async with AsyncTestClient(app=create_app(configured)) as app:
+        # when / then: in both groups she is admin and facilities manager of IKN-A
+        assert await roles_after_sign_in("siti-in-groups") == {("admin", None), ("facilities_manager", site.id)}
+        # when / then: out of the admins' group, she is no admin any more
+        assert await roles_after_sign_in("siti-fm-only") == {("facilities_manager", site.id)}
+        # when / then: a token without the groups claim changes nothing
+        assert await roles_after_sign_in("siti") == {("facilities_manager", site.id)}
+        # when / then: a groups claim that is present and empty takes the rest
+        assert await roles_after_sign_in("siti-in-no-group") == set()
+
+    async with runtime.db.read() as session:
+        entries = await session.execute(select(AuditEntry.action, AuditEntry.via).order_by(AuditEntry.id))
+        assert list(entries) == [
+            ("role.grant", "oidc"),
+            ("role.grant", "oidc"),
+            ("role.revoke", "oidc"),
+            ("role.revoke", "oidc"),
+        ]
 
 
 async def test_an_unreachable_provider_is_a_clear_502(settings: Settings, runtime: Runtime, app_port: int) -> None:

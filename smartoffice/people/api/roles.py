@@ -16,6 +16,7 @@ from smartoffice.ids import decode_id, encode_id
 from smartoffice.people import grants
 from smartoffice.people.api.types import Employee
 from smartoffice.people.errors import RoleInputCode
+from smartoffice.people.models import RoleSource as RoleSourceColumn
 
 VIA = "graphql"
 """The channel written to the audit log for changes made here."""
@@ -37,7 +38,23 @@ class RoleKind(Enum):
     )
 
 
-@strawberry.type(description="A role held by a person, granted or (unit manager only) by position.")
+@strawberry.enum(description="How a role is held.")
+class RoleSource(Enum):
+    GRANTED = strawberry.enum_value("granted", description="Granted with `grantRole`; taken back with `revokeRole`.")
+    IDENTITY_PROVIDER = strawberry.enum_value(
+        "identity_provider",
+        description="From the person's groups at the identity provider (the SMARTOFFICE_IDP_ROLE_GROUPS mapping), "
+        "kept in step at each sign-in and SCIM group change; not revocable here, only at the provider.",
+    )
+    POSITION = strawberry.enum_value(
+        "position", description="The head of the unit by position (unit manager only), from the org chart."
+    )
+
+
+@strawberry.type(
+    description="A role held by a person: granted, from the identity provider's groups or (unit manager only) by "
+    "position. A role held in two ways is listed once for each."
+)
 class RoleAssignment:
     employee_id: strawberry.Private[int]
     role: RoleKind
@@ -48,10 +65,13 @@ class RoleAssignment:
         description="True: the person is the head of the unit by position (its managerial post holder whose "
         "direct supervisor is outside the unit), from the org chart, not granted. Not revocable."
     )
+    source: RoleSource = strawberry.field(description="How the role is held.")
 
-    @strawberry.field(description="Whether `revokeRole` can take it back (granted, not by position).")
+    @strawberry.field(
+        description="Whether `revokeRole` can take it back (granted: not by position, not from the identity provider)."
+    )
     def revocable(self) -> bool:
-        return not self.derived
+        return self.source == RoleSource.GRANTED
 
     @strawberry.field(description="Who holds the role.")
     async def employee(self, info: Info) -> Employee:
@@ -61,7 +81,19 @@ class RoleAssignment:
     def from_grant(cls, grant: grants.RoleGrant) -> Self:
         kind = grants.SCOPE_KIND.get(grant.role)
         scope = None if kind is None or grant.scope_id is None else strawberry.ID(encode_id(kind, grant.scope_id))
-        return cls(employee_id=grant.employee_id, role=RoleKind[grant.role.name], scope_id=scope, derived=grant.derived)
+        if grant.derived:
+            source = RoleSource.POSITION
+        elif grant.source == RoleSourceColumn.IDP:
+            source = RoleSource.IDENTITY_PROVIDER
+        else:
+            source = RoleSource.GRANTED
+        return cls(
+            employee_id=grant.employee_id,
+            role=RoleKind[grant.role.name],
+            scope_id=scope,
+            derived=grant.derived,
+            source=source,
+        )
 
 
 @strawberry.input(description="A role for a person over a scope.")
@@ -89,7 +121,10 @@ class RoleAssignmentsFilter:
     role: RoleKind | None = strawberry.field(default=None, description="Only this role.")
 
 
-@strawberry.type(description="The role is held (granting one already held changes nothing).")
+@strawberry.type(
+    description="The role is held (granting one already granted changes nothing; one held only from the identity "
+    "provider's groups is granted besides, and stays when the provider stops giving it)."
+)
 class GrantRoleSuccess:
     assignment: RoleAssignment
 
@@ -141,7 +176,8 @@ class RolesMutation:
 
     @strawberry.mutation(
         description="Take back a granted role (the same people may revoke as may grant). A head of a unit by "
-        "position keeps it; the last administrator cannot be revoked. Audited as role.revoke."
+        "position keeps it; the last administrator cannot be revoked; a role held only from the identity provider's "
+        "groups is managed there (ROLE_FROM_IDENTITY_PROVIDER). Audited as role.revoke."
     )
     async def revoke_role(self, info: Info, input: RoleInput) -> RevokeRoleResult:
         actor = info.context.require_session()
