@@ -2,8 +2,10 @@
 low-memory profile). Verifying costs ~50 ms of CPU on purpose, so it runs in a worker thread.
 
 Who may sign in, and whose login session still counts, is decided here too (:func:`sign_in_refusal`,
-:func:`session_is_live`): an employee who left (``Employee.active`` false) or whose account was disabled cannot
-sign in by any means, and a session older than the account's last password change (a reset) no longer counts.
+:func:`session_is_live`): an employee who left (``Employee.active`` false) or whose account was disabled (by
+``smartoffice accounts disable``, or deprovisioned by the identity provider over SCIM: ``smartoffice.scim``)
+cannot sign in by any means, and a session older than the account's last password change (a reset) no longer
+counts.
 Those checks read the database on each use, so they hold also when the command line cannot reach the server's
 Redis (an embedded one). Accounts are created, reset and disabled in :mod:`smartoffice.identity.invitations`.
 """
@@ -23,6 +25,7 @@ from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.models import LocalAccount
 from smartoffice.identity.sessions import LoginSession
 from smartoffice.people.models import Employee
+from smartoffice.scim.models import ScimUser
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -104,7 +107,8 @@ async def sign_in_refusal(db: Database, employee_id: int) -> SignInRefusal | Non
         row = (await session.execute(_standing(employee_id))).first()
     if row is None or not row.active:
         return SignInRefusal.PERSON_INACTIVE
-    return SignInRefusal.ACCOUNT_DISABLED if row.disabled_at is not None else None
+    # An account the identity provider deprovisioned over SCIM (inactive or deleted) is disabled as well.
+    return SignInRefusal.ACCOUNT_DISABLED if row.disabled_at is not None or row.scim_active is False else None
 
 
 async def session_is_live(db: Database, login: LoginSession) -> bool:
@@ -112,14 +116,20 @@ async def session_is_live(db: Database, login: LoginSession) -> bool:
     earlier than the account's last password change (a reset ends every session made before it)."""
     async with db.read() as session:
         row = (await session.execute(_standing(login.employee_id))).first()
-    if row is None or not row.active or row.disabled_at is not None:
+    if row is None or not row.active or row.disabled_at is not None or row.scim_active is False:
         return False
     return row.password_changed_at is None or login.created_at >= row.password_changed_at
 
 
-def _standing(employee_id: int) -> Select[bool, datetime | None, datetime]:
+def _standing(employee_id: int) -> Select[bool, datetime | None, datetime, bool | None]:
     return (
-        select(Employee.active, LocalAccount.disabled_at, LocalAccount.password_changed_at)
+        select(
+            Employee.active,
+            LocalAccount.disabled_at,
+            LocalAccount.password_changed_at,
+            ScimUser.active.label("scim_active"),
+        )
         .outerjoin(LocalAccount, LocalAccount.employee_id == Employee.id)
+        .outerjoin(ScimUser, ScimUser.employee_id == Employee.id)
         .where(Employee.id == employee_id)
     )

@@ -24,6 +24,7 @@ from smartoffice.identity.scopes import Scope
 from smartoffice.people import roles
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee
+from smartoffice.scim.models import ScimUser
 
 TOKEN_PREFIX = "so_"
 KEY_ID_BYTES = 8
@@ -148,9 +149,16 @@ async def authenticate(db: Database, raw: str, now: datetime) -> ApiToken | None
     if key_id is None:
         return None
     async with db.read() as session:
-        # A token acts as its owner: it stops working when the owner is deactivated (left, deprovisioned).
-        query = select(ApiToken).join(Employee, Employee.id == ApiToken.owner_id)
-        token = await session.scalar(query.where(ApiToken.key_id == key_id, Employee.active))
+        # A token acts as its owner: it stops working when the owner is deactivated (left), or their account is
+        # deprovisioned by the identity provider (SCIM), even if it was issued after that.
+        query = (
+            select(ApiToken)
+            .join(Employee, Employee.id == ApiToken.owner_id)
+            .outerjoin(ScimUser, ScimUser.employee_id == Employee.id)
+        )
+        token = await session.scalar(
+            query.where(ApiToken.key_id == key_id, Employee.active, ScimUser.active.is_not(False))
+        )
     if token is None or not hmac.compare_digest(token.secret_hash, hash_token(raw)):
         return None
     if not token.is_active(now):

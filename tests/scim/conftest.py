@@ -1,0 +1,24 @@
+"""SCIM over the real ASGI app (in process) and over a real server process (for scim2-tester)."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from smartoffice.app import create_app
+from smartoffice.runtime import Runtime
+from smartoffice.settings import Settings
+from tests.support.live_server import serve_app
+
+
+@pytest.fixture
+async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[AsyncTestClient]:
+    # `runtime` is requested so the database is emptied after the test.
+    async with AsyncTestClient(app=create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def server(settings: Settings, runtime: Runtime) -> AsyncIterator[str]:
+    async with serve_app(settings) as base:
+        yield base
