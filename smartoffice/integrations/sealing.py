@@ -32,23 +32,24 @@ class SecretUnreadable(ValueError):
     """A sealed secret that none of the configured keys opens (or that was tampered with)."""
 
 
-def derive_fernet_key(secret_key: str) -> bytes:
-    """The Fernet key (url-safe base64 of 32 bytes) for ``secret_key``: HKDF-SHA256, no salt, our own info."""
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=HKDF_INFO).derive(secret_key.encode())
+def derive_fernet_key(secret_key: str, info: bytes = HKDF_INFO) -> bytes:
+    """The Fernet key (url-safe base64 of 32 bytes) for ``secret_key``: HKDF-SHA256, no salt, ``info`` naming the
+    purpose (webhook secrets by default; another purpose passes its own, so the keys differ)."""
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret_key.encode())
     return base64.urlsafe_b64encode(raw)
 
 
 class SecretBox:
     """Seals under the current secret key; opens with it or any previous one."""
 
-    def __init__(self, secret_key: str, previous_keys: Sequence[str] = ()) -> None:
+    def __init__(self, secret_key: str, previous_keys: Sequence[str] = (), *, info: bytes = HKDF_INFO) -> None:
         keys = [k for k in (secret_key, *previous_keys) if k]
         self._current = bool(secret_key)
-        self._fernet = MultiFernet([Fernet(derive_fernet_key(k)) for k in keys]) if keys else None
+        self._fernet = MultiFernet([Fernet(derive_fernet_key(k, info)) for k in keys]) if keys else None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Self:
-        return cls(settings.secret_key, settings.previous_secret_keys)
+    def from_settings(cls, settings: Settings, *, info: bytes = HKDF_INFO) -> Self:
+        return cls(settings.secret_key, settings.previous_secret_keys, info=info)
 
     def seal(self, secret: str) -> str:
         return self._require_current().encrypt(secret.encode()).decode()

@@ -1,6 +1,7 @@
 """Signing in with a local account or at the OpenID Connect provider (smartoffice.identity.oidc), and out. After
 sign-in a session in Redis (see smartoffice.identity.sessions) names the person; its opaque id sits in an HttpOnly,
-SameSite=Lax cookie."""
+SameSite=Lax cookie. A right password of an account with two-step sign-in (or of an administrator who must set it
+up) leads to the second step first (smartoffice.web.second_step), and only that step makes the session."""
 
 import hashlib
 import logging
@@ -31,6 +32,8 @@ from smartoffice.web.context import current_viewer
 from smartoffice.web.errors import EXCEPTION_HANDLERS
 from smartoffice.web.forms import local_path
 from smartoffice.web.language import PageLanguageMiddleware, language_of
+from smartoffice.web.second_step import SECOND_STEP_ROUTES
+from smartoffice.web.signing_in import after_password, signed_in
 
 log = logging.getLogger(__name__)
 
@@ -156,8 +159,8 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
     refusal = await sign_in_refusal(runtime.db, employee_id)  # told only to whoever knows the password
     if refusal is not None:
         return await _render(request, email=email, next_path=next_path, error=refusal.value, status=403)
-    try:
-        return await _signed_in(request, employee_id, next_path)
+    try:  # an account with a second factor (or an administrator who must enrol one) goes on to it first
+        return await after_password(request, employee_id, next_path, keys[0])
     except RedisError:
         return await _render(request, email=email, next_path=next_path, error="PAGE_SIGN_IN_UNAVAILABLE", status=503)
 
@@ -168,24 +171,6 @@ def throttle_keys(email: str, address: str | None) -> tuple[str, str]:
     The address is the one smartoffice.identity.clients decided (behind a trusted proxy, the browser's own)."""
     account = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
     return f"login:account:{account}", f"login:address:{address or 'unknown'}"
-
-
-async def _signed_in(
-    request: Request[Any, Any, Any], employee_id: int, next_path: str, *, cookies: list[Cookie] | None = None
-) -> Redirect:
-    """A new login session for the person, its cookie, and on to ``next_path``. Raises ``RedisError``."""
-    session_id = await session_store(request).create(employee_id)
-    request.clear_session()  # the demo's "act as" choice, if any: signing in replaces it
-    cookie = Cookie(
-        key=SESSION_COOKIE,
-        value=session_id,
-        max_age=runtime_of(request).settings.session_ttl_seconds,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
-    return Redirect(path=next_path, status_code=HTTP_303_SEE_OTHER, cookies=[cookie, *(cookies or [])])
 
 
 def _oidc_login(request: Request[Any, Any, Any]) -> OidcLogin:
@@ -238,7 +223,7 @@ async def login_oidc_callback(request: Request[Any, Any, Any]) -> Template | Red
     spent = _browser_cookie(request, "", 0)  # one flow per cookie: it is spent either way
     try:
         employee_id, next_path = await login.finish(params, request.cookies.get(BROWSER_COOKIE))
-        return await _signed_in(request, employee_id, next_path, cookies=[spent])
+        return await signed_in(request, employee_id, next_path, cookies=[spent])
     except OidcFailure as failure:
         log.warning("OIDC sign-in refused: %s", failure)
         page = await _render(request, email="", next_path="/", error=failure.code, status=failure.status)
@@ -297,7 +282,9 @@ async def accept_invitation_form(request: Request[Any, Any, Any], token: FromPat
         status = 404 if exc.field == "token" else 400
         return await _invitation_page(request, "" if status == 404 else name, exc.message_in(language), status)
     try:
-        return await _signed_in(request, employee_id, "/")
+        person = await runtime.people.find_employee(employee_id)
+        email = person.email if person is not None else ""
+        return await after_password(request, employee_id, "/", throttle_keys(email, None)[0])
     except RedisError:
         return Redirect(path="/login", status_code=HTTP_303_SEE_OTHER)
 
@@ -323,6 +310,7 @@ LOGIN_ROUTES: list[ControllerRouterHandler] = [
             login_oidc_callback,
             invitation_form,
             accept_invitation_form,
+            *SECOND_STEP_ROUTES,
         ],
         middleware=[PageLanguageMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
