@@ -90,12 +90,17 @@ class DisciplineCase(Base):
     """A disciplinary case (*hukuman disiplin*): personal data, read only by the person, managers and admins."""
 
     __tablename__ = "discipline_cases"
+    __table_args__ = (UniqueConstraint("employee_id", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
     status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus, 16))
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(64))
+    """The HR system's number for the case (a decree's number), which a re-import matches on with the person: unique
+    per person, not globally, as each agency numbers its own decrees. None for a case not loaded from an HR
+    system (the demo's): no import ever matches it."""
 
 
 class Rating(StrEnum):

@@ -1,0 +1,1 @@
+"""HR records in the API: ``importPerformanceRatings`` and ``importDisciplineCases`` for apps with ``hr:write``."""
