@@ -1,5 +1,8 @@
 """A building's desk occupancy per local day: the numbers facilities managers size a tower's seats from.
 
+Days older than the retention period (``SMARTOFFICE_RETENTION_DAYS``) are read from ``occupancy_daily``, where the
+retention job folded them with the same counts before deleting their bookings (:mod:`smartoffice.privacy.retention`).
+
 One grouped query does the counting on either database. Bookings are bucketed into the building's local days by
 comparing ``start_at`` with the days' UTC boundaries (a ``CASE`` over at most :data:`MAX_DAYS` + 1 instants), so
 the same SQL is right in any IANA zone and on SQLite, which has no time zone functions. A desk booking lies within
@@ -32,6 +35,7 @@ from smartoffice.errors import CommonInputCode, CommonPermissionCode, InvalidInp
 from smartoffice.people.roles import is_facilities_manager
 from smartoffice.places import service as places
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
+from smartoffice.privacy.models import OccupancyDaily, RetentionFold
 from smartoffice.workcalendar.service import load_calendar
 
 MAX_DAYS = 92
@@ -121,6 +125,7 @@ async def building_occupancy(
         .group_by(bucket)
     )
     counts = {index: (booked, checked_in, no_shows) for index, booked, checked_in, no_shows in rows}
+    counts.update(await _folded_counts(session, building.id, first, last))
     calendar = await load_calendar(session, first, last)
     return OccupancyReport(
         building=building,
@@ -140,6 +145,26 @@ async def building_occupancy(
             for i, d in enumerate(days)
         ],
     )
+
+
+async def _folded_counts(
+    session: AsyncSession, building_id: int, first: date, last: date
+) -> dict[int, tuple[int, int, int]]:
+    """The counts of days whose bookings the retention job folded (and may have deleted), by day index: those
+    days answer from ``occupancy_daily``, counted as above, so an old report reads the same before and after."""
+    watermark = await session.scalar(select(func.max(RetentionFold.day)))
+    if watermark is None or watermark < first:
+        return {}
+    through = min(last, watermark)
+    folded = {i: (0, 0, 0) for i in range((through - first).days + 1)}  # a folded day with no row had no bookings
+    rows = await session.execute(
+        select(
+            OccupancyDaily.day, OccupancyDaily.desk_booked, OccupancyDaily.desk_checked_in, OccupancyDaily.desk_no_shows
+        ).where(OccupancyDaily.building_id == building_id, OccupancyDaily.day.between(first, through))
+    )
+    for day, booked, checked_in, no_shows in rows:
+        folded[(day - first).days] = (booked, checked_in, no_shows)
+    return folded
 
 
 class OccupancyService:
