@@ -5,6 +5,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY smartoffice ./smartoffice
 COPY templates ./templates
+COPY docs/examples ./docs/examples
 RUN pip install --no-cache-dir . \
     && useradd --system --uid 10001 smartoffice
 USER smartoffice

@@ -79,6 +79,7 @@ class CommonPermissionCode(PermissionCode):
     PERMISSION_DENIED = N_("You are not allowed to do this")
     ADMINS_ONLY = N_("Only administrators may do this")
     NOT_A_FACILITIES_MANAGER = N_("Only the site's facilities managers and administrators may see this")
+    STAFF_ONLY = N_("Only administrators and managers may open the administration pages")
 
 
 THINGS: Mapping[str, str] = {

@@ -4,7 +4,10 @@ An invitation is a random token shown once (in the link ``/login/invite/<token>`
 its SHA-256 and its expiry, like app tokens (256 random bits: nothing to brute-force, so a fast hash is right).
 It lives on ``local_accounts`` rather than in Redis because the command line that issues it may not reach the
 server's Redis (an embedded one lives inside the server), and because it must outlive a Redis restart. Accepting
-spends it. Every change here is audited (``account.create|reset|disable``, ``role.grant``).
+spends it. Every change here is audited (``account.create|reset|disable|enable``, ``role.grant``).
+
+:func:`account_directory` is the administration page's list: every employee with their account's state (or none),
+searched and filtered in SQL, a page at a time.
 """
 
 import hashlib
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.audit.record import Actor, record_change
@@ -169,6 +172,123 @@ async def list_accounts(session: AsyncSession, now: datetime) -> list[AccountRow
         select(LocalAccount, Employee).join(Employee, Employee.id == LocalAccount.employee_id).order_by(Employee.name)
     )
     return [AccountRow(e.id, e.nip, e.email, e.name, state_of(a, now), e.active, e.id in admins) for a, e in rows]
+
+
+async def enable_account(session: AsyncSession, person: Employee, *, now: datetime, actor: Actor) -> bool:
+    """Undo a disable: the person signs in again as before (their password, if they had set one; sessions from
+    before the disable stay ended). Returns whether anything changed (an account not disabled is left alone)."""
+    account = await _account(session, person)
+    if not person.active:
+        raise InvalidInput("employee", AccountInputCode.PERSON_INACTIVE, name=person.name)
+    if account.disabled_at is None:
+        return False
+    account.disabled_at = None
+    record_change(
+        session,
+        actor,
+        "account.enable",
+        at=now,
+        entity_kind="LocalAccount",
+        entity_id=person.id,
+        org_unit_id=person.org_unit_id,
+        before={"state": AccountState.DISABLED},
+        after={"state": state_of(account, now)},
+    )
+    return True
+
+
+NO_ACCOUNT = "none"
+"""The directory's filter for people without a local account."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountListing:
+    """One employee in the administration page's list, with their account (``state`` None: no account)."""
+
+    employee_id: int
+    nip: str
+    name: str
+    email: str
+    person_active: bool
+    state: AccountState | None
+    invitation_expires_at: datetime | None
+    is_admin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AccountDirectory:
+    rows: list[AccountListing]
+    total: int
+    """How many match the search and filter, on every page."""
+
+
+async def account_directory(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    search: str = "",
+    state: AccountState | str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    employee_id: int | None = None,
+) -> AccountDirectory:
+    """Employees by name matching ``search`` (part of the name or email, the start of the NIP) and ``state`` (an
+    :class:`AccountState`, :data:`NO_ACCOUNT`, or None for all), ``limit`` from ``offset``; or one employee."""
+    conditions = [_state_condition(state, now)] if state else []
+    if employee_id is not None:
+        conditions.append(Employee.id == employee_id)
+    words = search.strip().lower()[:200]
+    if words:
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                func.lower(Employee.name).like(pattern, escape="\\"),
+                func.lower(Employee.email).like(pattern, escape="\\"),
+                Employee.nip.like(pattern[1:], escape="\\"),
+            )
+        )
+    admin = exists().where(RoleAssignment.employee_id == Employee.id, RoleAssignment.role == Role.ADMIN)
+    base = select(Employee.id).outerjoin(LocalAccount, LocalAccount.employee_id == Employee.id).where(*conditions)
+    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    query = (
+        select(Employee, LocalAccount, admin.label("is_admin"))
+        .outerjoin(LocalAccount, LocalAccount.employee_id == Employee.id)
+        .where(*conditions)
+        .order_by(Employee.name, Employee.id)
+        .offset(max(0, offset))
+        .limit(max(1, limit))
+    )
+    rows = [
+        AccountListing(
+            person.id,
+            person.nip,
+            person.name,
+            person.email,
+            person.active,
+            None if account is None else state_of(account, now),
+            None if account is None or account.password_hash is not None else account.invitation_expires_at,
+            bool(is_admin),
+        )
+        for person, account, is_admin in await session.execute(query)
+    ]
+    return AccountDirectory(rows, int(total))
+
+
+def _state_condition(state: AccountState | str, now: datetime) -> ColumnElement[bool]:
+    disabled, no_password = LocalAccount.disabled_at.is_not(None), LocalAccount.password_hash.is_(None)
+    pending = and_(LocalAccount.invitation_expires_at.is_not(None), LocalAccount.invitation_expires_at > now)
+    match state:
+        case AccountState.DISABLED:
+            return disabled
+        case AccountState.ACTIVE:
+            return and_(~disabled, LocalAccount.password_hash.is_not(None))
+        case AccountState.INVITED:
+            return and_(~disabled, no_password, pending)
+        case AccountState.EXPIRED:
+            return and_(~disabled, no_password, ~pending)
+        case _ if state == NO_ACCOUNT:
+            return LocalAccount.employee_id.is_(None)
+    return literal(False)
 
 
 def state_of(account: LocalAccount, now: datetime) -> AccountState:

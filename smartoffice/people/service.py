@@ -6,13 +6,14 @@ run inside their own sessions (a booking locks its person with :func:`get_employ
 
 from collections.abc import Sequence
 
-from sqlalchemy import case, null, select, update
+from sqlalchemy import case, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from smartoffice.db import Database
 from smartoffice.errors import NotFound
-from smartoffice.people.models import Employee, Organisation, OrgUnit
+from smartoffice.people import roles
+from smartoffice.people.models import Employee, Organisation, OrgUnit, Role
 from smartoffice.people.visibility import Viewer
 
 WITH_UNIT = joinedload(Employee.org_unit).joinedload(OrgUnit.organisation)
@@ -31,6 +32,20 @@ class PeopleService:
     async def find_employee(self, employee_id: int) -> Employee | None:
         """With their unit and organisation, or ``None`` when there is no such person."""
         return (await self.employees_by_id([employee_id])).get(employee_id)
+
+    async def find_viewer(self, employee_id: int) -> tuple[Employee, bool] | None:
+        """The person (with unit and organisation) and whether they hold a role (granted while active, or head of a
+        unit by position), or ``None``. One query: the pages' header links to the administration pages by it, so
+        the role check rides along (two indexed EXISTS) instead of costing every page a query of its own."""
+        holds_a_role = or_(roles.granted(employee_id, *Role).exists(), roles.headed_units(employee_id).exists())
+        query = (
+            select(Employee, holds_a_role)
+            .where(Employee.id == employee_id)
+            .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
+        )
+        async with self.db.read() as session:
+            row = (await session.execute(query)).first()
+        return None if row is None else (row[0], bool(row[1]))
 
     async def search(self, text: str, limit: int = 20) -> Sequence[Employee]:
         """Employees whose name contains ``text`` (case-insensitive), by name."""

@@ -87,6 +87,8 @@ class Viewer:
     organisation_name: str
     signed_in: bool = False
     """Signed in with a password (a login session), rather than acting as someone in the demo."""
+    holds_role: bool = False
+    """Holds a role (granted, or unit manager by position): base.html then links to the administration pages."""
 
 
 async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
@@ -94,8 +96,10 @@ async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
     employee_id = acting_employee_id(request)
     if employee_id is None:
         return None
-    employee = await runtime_of(request).people.find_employee(employee_id)
-    if employee is None or not employee.active:
+    found = await runtime_of(request).people.find_viewer(employee_id)
+    if found is None or not found[0].active:
         return None
+    employee, holds_role = found
     unit = employee.org_unit
-    return Viewer(employee.id, employee.name, unit.name, unit.organisation.name, login_of(request) is not None)
+    signed_in = login_of(request) is not None
+    return Viewer(employee.id, employee.name, unit.name, unit.organisation.name, signed_in, holds_role)

@@ -4,6 +4,11 @@
 one write transaction and, when the file is valid, writes the plan in it (:mod:`.apply`). After the commit the
 cancelled bookings are projected into the availability index and the leavers' login sessions (Redis) ended.
 A file with any error writes nothing; a file that changes nothing writes nothing, not even an audit entry.
+
+The administration page reviews first (``review``: the plan, what each leaver loses, the plan's fingerprint), then
+confirms with ``run(..., expected_fingerprint=...)``, which re-plans inside its transaction and writes nothing
+when the plan is no longer the one reviewed. A person acting (not the command line's system actor) must be an
+administrator, checked in the same transaction.
 """
 
 import logging
@@ -13,16 +18,21 @@ from datetime import date, datetime
 
 from redis.exceptions import RedisError
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.audit.record import Actor
 from smartoffice.availability.service import AvailabilityService
 from smartoffice.bookings.models import Booking
 from smartoffice.db import Database
+from smartoffice.errors import CommonPermissionCode, PermissionDenied
 from smartoffice.identity.sessions import SessionStore
 from smartoffice.people.imports.apply import apply_plan
 from smartoffice.people.imports.plan import ImportPlan, load_existing, plan_import
+from smartoffice.people.imports.review import ImportReview, future_bookings, plan_fingerprint
+from smartoffice.people.roles import is_admin
 from smartoffice.people.siasn import read_people_file
 from smartoffice.places.models import Building, Floor, Space
+from smartoffice.scim.accounts import link_pending
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +51,8 @@ class ImportResult:
     """Leavers whose login sessions could not be ended (Redis unreachable); they cannot sign in again anyway."""
     cancelled_series: int = 0
     unassigned_desks: int = 0
+    stale: bool = False
+    """Nothing written because the plan was no longer the one reviewed (``expected_fingerprint``)."""
 
 
 class PeopleImportService:
@@ -65,19 +77,45 @@ class PeopleImportService:
         async with self.db.read() as session:
             return plan_import(parsed, await load_existing(session))
 
-    async def run(self, content: bytes, *, actor: Actor = IMPORT_ACTOR, today: date | None = None) -> ImportResult:
-        """Import ``content`` in one transaction: everything it changes, or (any error) nothing."""
+    async def review(self, actor_id: int, content: bytes) -> ImportReview:
+        """Administrators: :meth:`preview` with the bookings each leaver would lose and the plan's fingerprint."""
+        now = self.clock()
+        parsed = read_people_file(content, today=now.date())
+        async with self.db.read() as session:
+            await _require_admin(session, actor_id)
+            if not parsed.is_valid:
+                plan = ImportPlan(parsed.problems)
+                return ImportReview(plan, plan_fingerprint(plan))
+            plan = plan_import(parsed, await load_existing(session))
+            lost = await future_bookings(session, [leaver.id for leaver in plan.leavers], now)
+        return ImportReview(plan, plan_fingerprint(plan), lost)
+
+    async def run(
+        self,
+        content: bytes,
+        *,
+        actor: Actor = IMPORT_ACTOR,
+        today: date | None = None,
+        expected_fingerprint: str | None = None,
+    ) -> ImportResult:
+        """Import ``content`` in one transaction: everything it changes, or (any error) nothing. With
+        ``expected_fingerprint``, also nothing when the plan made now is not that one (``stale``)."""
         now = self.clock()
         today = today or now.date()
         parsed = read_people_file(content, today=today)
         if not parsed.is_valid:
             return ImportResult(ImportPlan(parsed.problems), written=False)
         async with self.db.write() as session:
+            if actor.employee_id is not None:
+                await _require_admin(session, actor.employee_id)
             existing = await load_existing(session)
             plan = plan_import(parsed, existing)
+            if expected_fingerprint is not None and plan_fingerprint(plan) != expected_fingerprint:
+                return ImportResult(plan, written=False, stale=True)
             if not plan.is_valid or plan.changes_nothing:
                 return ImportResult(plan, written=False)
             applied = await apply_plan(session, plan, existing, actor=actor, now=now, today=today)
+            await link_pending(session, actor, now)  # SCIM accounts provisioned before their person arrived
         await self._project(applied.cancelled)
         ended, failures = await self._end_sessions(applied.leaver_ids)
         return ImportResult(
@@ -118,3 +156,8 @@ class PeopleImportService:
         for booking in bookings:
             floor_id, time_zone = places[booking.space_id]
             await self.availability.project(booking, floor_id, time_zone)
+
+
+async def _require_admin(session: AsyncSession, actor_id: int) -> None:
+    if not await is_admin(session, actor_id):
+        raise PermissionDenied(CommonPermissionCode.ADMINS_ONLY)

@@ -6,4 +6,22 @@ routes are collected in ``ADMIN_ROUTES`` and mounted in the pages' router (smart
 
 from litestar.types import ControllerRouterHandler
 
-ADMIN_ROUTES: list[ControllerRouterHandler] = []
+from smartoffice.web.admin.accounts import ACCOUNT_ROUTES
+from smartoffice.web.admin.audit import admin_audit, admin_audit_csv
+from smartoffice.web.admin.hr_records import HR_RECORDS_ROUTES
+from smartoffice.web.admin.overview import admin_overview
+from smartoffice.web.admin.people_import import PEOPLE_IMPORT_ROUTES
+from smartoffice.web.admin.roles import admin_roles, confirm_revoke, grant_role, revoke_role
+
+ADMIN_ROUTES: list[ControllerRouterHandler] = [
+    admin_overview,
+    admin_roles,
+    grant_role,
+    confirm_revoke,
+    revoke_role,
+    admin_audit,
+    admin_audit_csv,
+    *PEOPLE_IMPORT_ROUTES,
+    *HR_RECORDS_ROUTES,
+    *ACCOUNT_ROUTES,
+]
