@@ -1,19 +1,18 @@
 """`smartoffice accounts create|reset|disable|list`: accounts from the shell, each change audited."""
 
-import asyncio
 import re
 
 import pytest
 from sqlalchemy import select
 
 from smartoffice.audit.models import AuditEntry
-from smartoffice.cli import main
 from smartoffice.db import Database, utcnow
 from smartoffice.identity.accounts import verify_login
 from smartoffice.identity.invitations import accept_invitation, invited_person
 from smartoffice.identity.models import LocalAccount
 from smartoffice.people.models import Employee, Role, RoleAssignment
 from tests.factories import Factory
+from tests.support.cli import command_environment, run
 
 LINK = re.compile(r"(https?://\S+)/login/invite/(\S+)")
 PASSWORD = "kata-sandi-baru-2026"
@@ -21,13 +20,7 @@ PASSWORD = "kata-sandi-baru-2026"
 
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: object) -> None:
-    monkeypatch.setenv("SMARTOFFICE_DATABASE_URL", database_url)
-    monkeypatch.setenv("SMARTOFFICE_DATA_DIR", str(tmp_path))
-
-
-async def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = await asyncio.to_thread(main, argv)  # the command runs its own event loop
-    return code, capsys.readouterr().out
+    command_environment(monkeypatch, database_url, tmp_path)
 
 
 def invitation_token(out: str) -> str:

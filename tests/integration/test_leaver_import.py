@@ -108,8 +108,8 @@ async def test_a_leavers_series_end_and_their_desk_is_unassigned(
     # each change audited, with its site and the leaver's unit
     site_id = await site_of(db, desk)
     assert [(e.action, e.entity_kind, e.entity_id, e.site_id, e.org_unit_id) for e in entries] == [
-        ("booking_series.cancel", "booking_series", running.id, site_id, leaver.org_unit_id),
-        ("space.unassign", "space", own_desk.id, await site_of(db, own_desk), leaver.org_unit_id),
+        ("booking_series.cancel", "BookingSeries", running.id, site_id, leaver.org_unit_id),
+        ("space.unassign", "Desk", own_desk.id, await site_of(db, own_desk), leaver.org_unit_id),
     ]
     assert entries[1].before == {"assigned_employee_id": leaver.id}
     assert entries[1].after == {"assigned_employee_id": None}

@@ -2,7 +2,6 @@
 through ``cli``) in the transaction that changes the token, as the GraphQL administration does; refusals write
 nothing (issue 11, follow-up to item 3)."""
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -10,21 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from smartoffice.audit.models import AuditEntry
-from smartoffice.cli import main
 from smartoffice.db import Database
 from smartoffice.identity.models import ApiToken
 from tests.factories import Factory
+from tests.support.cli import command_environment, run
 
 
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: object) -> None:
-    monkeypatch.setenv("SMARTOFFICE_DATABASE_URL", database_url)
-    monkeypatch.setenv("SMARTOFFICE_DATA_DIR", str(tmp_path))
-
-
-async def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = await asyncio.to_thread(main, argv)  # the command runs its own event loop
-    return code, capsys.readouterr().out
+    command_environment(monkeypatch, database_url, tmp_path)
 
 
 async def entries(db: Database) -> list[tuple[Any, ...]]:

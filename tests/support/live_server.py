@@ -27,19 +27,24 @@ def free_port() -> int:
         return port
 
 
-@asynccontextmanager
-async def serve_app(settings: Settings) -> AsyncIterator[str]:
-    """The app in demo mode on the tests' database and Redis; yields its base URL."""
-    port = free_port()
-    env = {
+def server_env(settings: Settings, *, demo: bool = True) -> dict[str, str]:
+    """The environment of a server (or a ``smartoffice`` command) on the tests' database and Redis: in demo mode
+    (the "act as" picker), or as production runs (``demo=False``: a database URL alone means production)."""
+    return {
         **os.environ,
         "SMARTOFFICE_DATABASE_URL": settings.resolved_database_url,
         "SMARTOFFICE_REDIS_URL": settings.redis_url or "",
         "SMARTOFFICE_SECRET_KEY": settings.secret_key,
         "SMARTOFFICE_DATA_DIR": str(settings.data_dir),
         "SMARTOFFICE_MIGRATE_ON_START": "0",
-        "SMARTOFFICE_DEMO_MODE": "1",  # the "act as" picker; a database URL alone means production
+        "SMARTOFFICE_DEMO_MODE": "1" if demo else "0",
     }
+
+
+@asynccontextmanager
+async def serve(env: dict[str, str]) -> AsyncIterator[str]:
+    """The app served by granian with ``env``; yields its base URL."""
+    port = free_port()
     command = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "smartoffice.app:app_from_env"]
     process = await asyncio.create_subprocess_exec(
         *command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", env=env, cwd=ROOT
@@ -50,6 +55,13 @@ async def serve_app(settings: Settings) -> AsyncIterator[str]:
         yield base
     finally:
         await stop(process)
+
+
+@asynccontextmanager
+async def serve_app(settings: Settings, *, demo: bool = True) -> AsyncIterator[str]:
+    """The app on the tests' database and Redis, in demo mode unless ``demo=False``; yields its base URL."""
+    async with serve(server_env(settings, demo=demo)) as base:
+        yield base
 
 
 async def stop(process: asyncio.subprocess.Process) -> None:

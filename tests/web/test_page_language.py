@@ -51,6 +51,7 @@ class Office:
     siti: Employee
     dewi: Employee
     stranger: Employee
+    admin: Employee
 
 
 @dataclass
@@ -129,7 +130,9 @@ async def an_office(factory: Factory, runtime: Runtime) -> Office:
         await insert_booking(runtime.db, desk, person, at(DAY, hours[0]), at(DAY, hours[1]))
     async with runtime.db.write() as session:
         await set_password(session, manager.id, PASSWORD, utcnow())
-    return Office(floor.id, desks, unit.id, manager, siti, dewi, stranger)
+    admin = await factory.employee(name="Rina Kusuma")
+    await factory.role(admin, Role.ADMIN)
+    return Office(floor.id, desks, unit.id, manager, siti, dewi, stranger, admin)
 
 
 async def visit_every_page(pages: PageClient, office: Office, clock: Clock) -> list[Visit]:
@@ -194,8 +197,20 @@ async def visit_every_page(pages: PageClient, office: Office, clock: Clock) -> l
     await visits.get("a member's week, below the bar", f"/my-week?week={DAY}&employee={office.dewi.id}")
     await visits.get("compliance", f"/units/{office.unit_id}/compliance?week={DAY}")
     await visits.get("compliance, by name", f"/units/{office.unit_id}/compliance?week={DAY}&sort=-name")
+    await visits.get("administration, a unit manager", "/admin")
+    await visits.get("roles, a unit manager", "/admin/roles")
+    await visits.get("audit log, a unit manager", "/admin/audit")
+    await visits.get("audit log, a bad date", "/admin/audit?from=kemarin", 422)
+    await visits.get("your account", "/account")
+    await visits.get("your data", "/account/data")
+    await visits.get("your data, a bad format", "/account/data/download?format=xml", 422)
+    await visits.post("act as an administrator", "/identity", {"employee_id": office.admin.id}, 200)
+    await visits.get("people import", "/admin/people/import")
+    await visits.get("accounts", "/admin/accounts")
+    await visits.get("ratings and discipline", "/admin/hr-records")
     await visits.post("act as a stranger", "/identity", {"employee_id": office.stranger.id}, 200)
     await visits.get("compliance, not allowed", f"/units/{office.unit_id}/compliance", 403)
+    await visits.get("administration, not allowed", "/admin", 403)
     forged = await pages.http.post("/my-week/plan", data={"date": str(THURSDAY), "mode": "home"})
     visits.done.append(Visit("a form without its CSRF token", forged, 403))
     # signed in
@@ -205,8 +220,9 @@ async def visit_every_page(pages: PageClient, office: Office, clock: Clock) -> l
 
 
 def visible_text(html: str) -> str:
-    """What a person reads or hears: the text between tags, and the labels and titles in attributes."""
-    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
+    """What a person reads or hears: the text between tags, and the labels and titles in attributes; not literal
+    values in ``<code>`` (a file's column names, which a file may spell in English)."""
+    html = re.sub(r"<(style|script|code)\b.*?</\1>", " ", html, flags=re.S)
     labels = re.findall(r'(?:aria-label|title|alt|placeholder)="([^"]*)"', html)
     return unescape(" ".join([re.sub(r"<[^>]+>", " ", html), *labels]))
 

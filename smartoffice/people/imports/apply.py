@@ -70,6 +70,10 @@ async def apply_plan(
     return applied
 
 
+ENTITY_KINDS = {"organisation": "Organisation", "org_unit": "OrgUnit", "employee": "Employee"}
+"""An action's noun → the entity kind, spelled as the GraphQL type is (as every other writer spells it)."""
+
+
 class _Audit:
     """The import's audit entries, written in one bulk INSERT at the end of the transaction.
 
@@ -80,7 +84,7 @@ class _Audit:
         self.session, self.actor, self.now = session, actor, now
         self.rows: list[Values] = []
 
-    def change(self, kind: str, verb: str, ident: int, change: Change, org_unit_id: int | None) -> None:
+    def change(self, noun: str, verb: str, ident: int, change: Change, org_unit_id: int | None) -> None:
         before: dict[str, Any] | None = None
         after = dict(change.values)
         if change.kind != ChangeKind.NEW:
@@ -89,7 +93,7 @@ class _Audit:
         if change.kind == ChangeKind.REACTIVATED:
             before = {**(before or {}), "active": False}
             after = {**after, "active": True, "left_on": None}
-        self.add(f"{kind}.{verb}", kind, ident, before, after, org_unit_id)
+        self.add(f"{noun}.{verb}", ENTITY_KINDS[noun], ident, before, after, org_unit_id)
 
     def add(
         self,
@@ -204,7 +208,7 @@ async def _leavers(session: AsyncSession, plan: ImportPlan, audit: _Audit, now: 
     await session.execute(update(Employee), rows)
     for leaver in plan.leavers:
         before, after = {"active": True, "left_on": None}, {"active": False, "left_on": today}
-        audit.add("employee.deactivate", "employee", leaver.id, before, after, leaver.org_unit_id)
+        audit.add("employee.deactivate", "Employee", leaver.id, before, after, leaver.org_unit_id)
     applied.cancelled = await cancel_future_bookings(session, applied.leaver_ids, now)
     units = {leaver.id: leaver.org_unit_id for leaver in plan.leavers}
     applied.cancelled_series = await _cancel_series(session, applied.cancelled, units, audit, now)
@@ -265,7 +269,7 @@ async def _cancel_series(
     )
     for row in ending:
         before, after = {"cancelled_at": None}, {"cancelled_at": now, "reason": LEFT_REASON}
-        audit.add("booking_series.cancel", "booking_series", row.id, before, after, units[row.employee_id], row.site_id)
+        audit.add("booking_series.cancel", "BookingSeries", row.id, before, after, units[row.employee_id], row.site_id)
     return len(ending)
 
 
@@ -290,7 +294,7 @@ async def _unassign_desks(session: AsyncSession, units: dict[int, int], audit: _
     )
     for row in desks:
         before, after = {"assigned_employee_id": row.assigned_employee_id}, {"assigned_employee_id": None}
-        audit.add("space.unassign", "space", row.id, before, after, units.get(row.assigned_employee_id), row.site_id)
+        audit.add("space.unassign", "Desk", row.id, before, after, units.get(row.assigned_employee_id), row.site_id)
     return len(desks)
 
 
