@@ -24,6 +24,7 @@ from smartoffice.integrations.api.live import subscriptions_controller
 from smartoffice.jobs import start_jobs, stop_jobs
 from smartoffice.metrics import metrics_controller, prometheus_config
 from smartoffice.runtime import open_runtime, runtime_of
+from smartoffice.scim.routes import SCIM_ROUTER
 from smartoffice.settings import Settings
 from smartoffice.web import PAGE_ROUTES, STATIC_ROUTES
 from smartoffice.web.errors import busy_response, fault_response
@@ -90,6 +91,7 @@ def create_app(settings: Settings) -> Litestar:
             *PAGE_ROUTES,
             *LOGIN_ROUTES,
             *STATIC_ROUTES,
+            SCIM_ROUTER,  # /scim/v2: identity providers, app tokens only (no cookie, so no CSRF)
         ],
         lifespan=[lifespan],
         template_config=TemplateConfig(
@@ -97,7 +99,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
         # The GraphQL doors check CSRF themselves, for cookie-borne requests only (smartoffice.api.doors).
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, exclude=[GRAPHQL_PATH, API_GRAPHQL_PATH, "/health", "/metrics"]
+            secret=settings.secret_key, exclude=[GRAPHQL_PATH, API_GRAPHQL_PATH, "/health", "/metrics", "/scim/"]
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         middleware=[

@@ -1,5 +1,6 @@
 """The ``smartoffice`` command: ``serve``, ``demo``, ``db upgrade``, ``availability rebuild``, ``export-schema``,
-``bench``, ``token ...``, ``secrets rotate``, ``people import``."""
+``bench``, ``token ...``, ``secrets rotate``, ``accounts ...``, ``people import|export-data``, ``places import``,
+``hr import-ratings|import-discipline``, ``retention run``."""
 
 import argparse
 import asyncio
@@ -12,10 +13,13 @@ from pathlib import Path
 
 from smartoffice.db import Database
 from smartoffice.embedded_redis import EmbeddedRedis
+from smartoffice.hr.cli import add_hr_commands
 from smartoffice.identity.cli import add_token_commands
 from smartoffice.logs import configure_logging
 from smartoffice.migrations import upgrade
 from smartoffice.people.imports.cli import add_people_commands
+from smartoffice.places.imports.cli import add_places_commands
+from smartoffice.privacy.cli import add_privacy_commands
 from smartoffice.runtime import open_runtime
 from smartoffice.settings import PREFIX, Settings
 
@@ -101,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_token_commands(commands)
     add_people_commands(commands)
+    add_places_commands(commands)
+    add_privacy_commands(commands)  # after the people commands: it adds `people export-data`
+    add_hr_commands(commands)
     return parser
 
 
@@ -201,15 +208,19 @@ def _secrets_rotate(settings: Settings, _args: argparse.Namespace) -> int:
 
     settings = settings.with_secret()  # the key the server uses, also when it lives in the data directory
 
-    async def run() -> RotationReport:
+    from smartoffice.identity.second_factor import reseal_totp_secrets
+    from smartoffice.identity.totp import secret_box
+
+    async def run() -> tuple[RotationReport, int]:
         db = Database.from_settings(settings)
         try:
-            return await rotate_webhook_secrets(db, SecretBox.from_settings(settings))
+            report = await rotate_webhook_secrets(db, SecretBox.from_settings(settings))
+            return report, await reseal_totp_secrets(db, secret_box(settings))
         finally:
             await db.dispose()
 
     try:
-        report = asyncio.run(run())
+        report, totp_secrets = asyncio.run(run())
     except (SecretUnreadable, SecretKeyMissing) as exc:
         print(f"smartoffice secrets rotate: {exc}; nothing was changed", file=sys.stderr)
         return 1
@@ -217,6 +228,8 @@ def _secrets_rotate(settings: Settings, _args: argparse.Namespace) -> int:
         f"webhook secrets re-encrypted under the current key: {report.resealed + report.sealed} "
         f"({report.sealed} of them stored in plaintext until now)"
     )
+    if totp_secrets:
+        print(f"two-step sign-in secrets re-encrypted under the current key: {totp_secrets}")
     return 0
 
 

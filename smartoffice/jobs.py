@@ -14,6 +14,8 @@ from smartoffice.availability.jobs import RECONCILE_INTERVAL_SECONDS, reconcile_
 from smartoffice.bookings.release import run_release_no_shows
 from smartoffice.integrations.retention import run_purge_booking_events
 from smartoffice.integrations.webhooks import run_webhooks
+from smartoffice.privacy.retention import RUN_INTERVAL_SECONDS as RETENTION_INTERVAL_SECONDS
+from smartoffice.privacy.retention import run_retention_job
 from smartoffice.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ JOBS: tuple[Job, ...] = (
     Job("reconcile_availability_index", RECONCILE_INTERVAL_SECONDS, reconcile_index),
     Job("deliver_webhooks", 10, run_webhooks),
     Job("purge_booking_events", 3600, run_purge_booking_events),
+    Job("retention", RETENTION_INTERVAL_SECONDS, run_retention_job),  # daily: bookings, plans, attendance
 )
 """Registered jobs; each domain adds its own here."""
 

@@ -4,6 +4,7 @@ from smartoffice.audit.models import AuditEntry
 from smartoffice.bookings.models import Booking, BookingRule, BookingSeries, IdempotencyKey
 from smartoffice.db import Base
 from smartoffice.identity.models import ApiToken, LocalAccount
+from smartoffice.identity.totp_models import RecoveryCode, TotpCredential
 from smartoffice.integrations.models import BookingEvent, CalendarFeed, WebhookDelivery, WebhookSubscription
 from smartoffice.people.models import Employee, Organisation, OrgUnit, RoleAssignment
 from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Site, Space, Zone, room_approvers
@@ -15,11 +16,14 @@ from smartoffice.policies.models import (
     Policy,
     WorkDay,
 )
+from smartoffice.privacy.models import AttendanceDaily, OccupancyDaily, RetentionFold
+from smartoffice.scim.models import ScimGroup, ScimGroupMember, ScimUser
 from smartoffice.workcalendar.models import CalendarOverride
 
 __all__ = [
     "AnchorDay",
     "ApiToken",
+    "AttendanceDaily",
     "AuditEntry",
     "Base",
     "Booking",
@@ -37,13 +41,20 @@ __all__ = [
     "Floor",
     "IdempotencyKey",
     "LocalAccount",
+    "OccupancyDaily",
     "OrgUnit",
     "Organisation",
     "PerformanceRating",
     "Policy",
+    "RecoveryCode",
+    "RetentionFold",
     "RoleAssignment",
+    "ScimGroup",
+    "ScimGroupMember",
+    "ScimUser",
     "Site",
     "Space",
+    "TotpCredential",
     "WebhookDelivery",
     "WebhookSubscription",
     "WorkDay",

@@ -20,6 +20,8 @@ from smartoffice.bookings.checkin import CheckInService
 from smartoffice.bookings.service import BookingService
 from smartoffice.db import Database, utcnow
 from smartoffice.embedded_redis import EmbeddedRedis
+from smartoffice.hr.service import HrRecordsService
+from smartoffice.identity import idp_roles
 from smartoffice.identity.service import IdentityService
 from smartoffice.identity.sessions import SessionStore
 from smartoffice.integrations.calendar_feed import CalendarFeedService
@@ -28,6 +30,7 @@ from smartoffice.integrations.webhooks import WebhookService
 from smartoffice.people.grants import RoleService
 from smartoffice.people.imports.service import PeopleImportService
 from smartoffice.people.service import PeopleService
+from smartoffice.places.imports.service import PlacesImportService
 from smartoffice.places.layout import FloorLayoutCache
 from smartoffice.places.service import PlaceService
 from smartoffice.planning.occupancy import OccupancyService
@@ -61,9 +64,13 @@ class Runtime:
     audit: AuditService
     """Reading the audit log (written by each change through ``smartoffice.audit.record``)."""
     people_import: PeopleImportService
+    hr_records: HrRecordsService
+    """Performance ratings and discipline cases loaded from HR systems (``hr/``)."""
     """Importing people from a SIASN-shaped file (``people/imports``)."""
     roles: RoleService
     """Granting, revoking and listing roles (``people/grants.py``)."""
+    places_import: PlacesImportService
+    """Creating and updating places from a file (``places/imports``): the command line and the facilities console."""
     clock: Callable[[], datetime]
     """The one clock of the process (tests pass their own): services take it from here, never ``utcnow()``."""
 
@@ -112,6 +119,7 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
         availability = AvailabilityService(db, AvailabilityIndex(redis), read_index=settings.availability_index)
         db.after_commit.append(EventPublisher(redis).after_commit)  # booking events → Redis pub/sub
         layouts = FloorLayoutCache(db, redis, availability.breaker)
+        idp_roles.configure(settings.idp_role_mapping, clock)  # the sync's mapping (see its module docstring)
         db.after_commit.append(layouts.after_commit)  # a change to places bumps the layout version
         yield Runtime(
             settings=settings,
@@ -131,6 +139,8 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             calendar_feeds=CalendarFeedService(db, clock),
             roles=RoleService(db, clock),
             audit=AuditService(db, clock),
+            hr_records=HrRecordsService(db, redis, clock),
+            places_import=PlacesImportService(db, redis, clock),
             people_import=PeopleImportService(
                 db, availability, SessionStore(redis, settings.session_ttl_seconds, clock), clock
             ),

@@ -10,9 +10,15 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from smartoffice.identity.idp_roles import RoleGroups
 
 PREFIX = "SMARTOFFICE_"
+MIN_RETENTION_DAYS = 90
+"""The shortest retention of bookings, plans and attendance: a quarter, so a quarter's occupancy report and the
+weeks a compliance review looks back on are still there in full."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,9 @@ class Settings:
     token_rate_window_seconds: int = 60
     event_retention_days: int = 30
     """Booking events (and their webhook deliveries) dispatched longer ago than this are deleted."""
+    retention_days: int = 730
+    """Bookings, work plans and attendance of local days older than this are folded into daily aggregates and
+    deleted (UU 27/2022; see smartoffice.privacy.retention). At least :data:`MIN_RETENTION_DAYS`."""
     oidc_issuer: str | None = None
     """OpenID Connect sign-in at this provider (``{issuer}/.well-known/openid-configuration``); off when unset."""
     oidc_client_id: str = ""
@@ -64,6 +73,11 @@ class Settings:
     """The sign-in button's label, e.g. the national IdP's name."""
     oidc_redirect_uri: str | None = None
     """The callback URL registered at the provider; ``None``: ``/login/oidc/callback`` on the request's host."""
+    oidc_groups_claim: str = "groups"
+    """The ID-token claim listing the person's groups (Keycloak and Entra ID: ``groups``), for ``idp_role_groups``."""
+    idp_role_groups: str = ""
+    """Roles from the identity provider's groups: ``GROUP=ROLE`` entries separated by ``;``, ROLE being ``admin``,
+    ``facilities_manager:site:CODE`` or ``unit_manager:unit:CODE`` (smartoffice.identity.idp_roles). Empty: none."""
     previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)
     """Earlier secret keys (comma-separated), still accepted for decrypting stored secrets while they are
     re-encrypted under ``secret_key`` (key rotation)."""
@@ -90,11 +104,17 @@ class Settings:
     def __post_init__(self) -> None:
         if self.event_retention_days < 1:
             raise ValueError("SMARTOFFICE_EVENT_RETENTION_DAYS must be at least 1")
+        if self.retention_days < MIN_RETENTION_DAYS:
+            raise ValueError(
+                f"SMARTOFFICE_RETENTION_DAYS must be a whole number of days, at least {MIN_RETENTION_DAYS} "
+                f"(default 730, two years), not {self.retention_days}"
+            )
         if self.oidc_issuer is not None:
             if not self.oidc_client_id:
                 raise ValueError("SMARTOFFICE_OIDC_ISSUER is set: SMARTOFFICE_OIDC_CLIENT_ID is required too")
             if self.oidc_claim not in ("email", "nip"):
                 raise ValueError(f"SMARTOFFICE_OIDC_CLAIM must be email or nip, not {self.oidc_claim!r}")
+        self.idp_role_mapping  # noqa: B018 -- parsed now so that a bad mapping stops the start, naming the entry
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
@@ -128,12 +148,15 @@ class Settings:
             token_rate_limit=int(get("TOKEN_RATE_LIMIT") or defaults.token_rate_limit),
             token_rate_window_seconds=int(get("TOKEN_RATE_WINDOW_SECONDS") or defaults.token_rate_window_seconds),
             event_retention_days=int(get("EVENT_RETENTION_DAYS") or defaults.event_retention_days),
+            retention_days=_retention_days(get("RETENTION_DAYS"), defaults.retention_days),
             oidc_issuer=get("OIDC_ISSUER"),
             oidc_client_id=get("OIDC_CLIENT_ID") or "",
             oidc_client_secret=get("OIDC_CLIENT_SECRET"),
             oidc_claim=(get("OIDC_CLAIM") or defaults.oidc_claim).lower(),
             oidc_name=get("OIDC_NAME") or defaults.oidc_name,
             oidc_redirect_uri=get("OIDC_REDIRECT_URI"),
+            oidc_groups_claim=get("OIDC_GROUPS_CLAIM") or defaults.oidc_groups_claim,
+            idp_role_groups=get("IDP_ROLE_GROUPS") or "",
             previous_secret_keys=_list(get("PREVIOUS_SECRET_KEYS")),
             graphql_max_body_bytes=int(get("GRAPHQL_MAX_BODY_BYTES") or defaults.graphql_max_body_bytes),
             graphql_max_document_chars=int(get("GRAPHQL_MAX_DOCUMENT_CHARS") or defaults.graphql_max_document_chars),
@@ -170,6 +193,13 @@ class Settings:
     def is_oidc_enabled(self) -> bool:
         return self.oidc_issuer is not None
 
+    @property
+    def idp_role_mapping(self) -> "RoleGroups":
+        """``idp_role_groups`` parsed; raises ValueError naming each bad entry."""
+        from smartoffice.identity.idp_roles import RoleGroups  # the models it imports import nothing from here
+
+        return RoleGroups.parse(self.idp_role_groups)
+
     def with_secret(self) -> "Settings":
         """Return settings with a secret key, generating one that survives restarts in ``data_dir``."""
         if self.secret_key:
@@ -180,6 +210,18 @@ class Settings:
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return replace(self, secret_key=path.read_text().strip())
+
+
+def _retention_days(value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(
+            f"SMARTOFFICE_RETENTION_DAYS must be a whole number of days, at least {MIN_RETENTION_DAYS} "
+            f"(default 730, two years), not {value!r}"
+        ) from None
 
 
 def _list(value: str | None) -> tuple[str, ...]:

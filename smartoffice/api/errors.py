@@ -25,12 +25,14 @@ from strawberry.types.union import StrawberryUnion
 
 from smartoffice import errors as domain
 from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
+from smartoffice.hr.errors import HrRecordCode
 from smartoffice.i18n import Language
 from smartoffice.identity.account_errors import AccountInputCode
 from smartoffice.ids import encode_id
 from smartoffice.integrations.errors import WebhookInputCode, WebhookPermissionCode
 from smartoffice.people.errors import RoleInputCode, RolePermissionCode
 from smartoffice.people.siasn.errors import PeopleFileCode
+from smartoffice.places.imports.errors import PlacesFileCode
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode, PolicyRefusalCode
 
 DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
@@ -46,6 +48,8 @@ DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     WebhookInputCode,
     WebhookPermissionCode,
     PeopleFileCode,
+    PlacesFileCode,
+    HrRecordCode,
     AccountInputCode,
     RoleInputCode,
     RolePermissionCode,

@@ -21,6 +21,7 @@ from smartoffice.audit.api.queries import AuditQuery
 from smartoffice.bookings.api.checkin import CheckInMutation
 from smartoffice.bookings.api.listing import BookingsListQuery
 from smartoffice.bookings.api.mutations import BookingsMutation, BookingsQuery
+from smartoffice.hr.api.mutations import HrMutation
 from smartoffice.identity.api.mutations import IdentityMutation, IdentityQuery
 from smartoffice.integrations.api.operations import IntegrationsMutation, IntegrationsQuery, IntegrationsSubscription
 from smartoffice.people.api.mutations import PeopleMutation
@@ -55,6 +56,7 @@ Mutation = merge_types(
         CheckInMutation,
         PeopleMutation,
         PoliciesMutation,
+        HrMutation,
         IdentityMutation,
         IntegrationsMutation,
     ),

@@ -3,6 +3,8 @@
 from litestar import Router
 from litestar.types import ControllerRouterHandler
 
+from smartoffice.web.account import ACCOUNT_ROUTES
+from smartoffice.web.account_data import account_data_page, download_account_data
 from smartoffice.web.admin import ADMIN_ROUTES
 from smartoffice.web.calendar import booking_ics, calendar_feed
 from smartoffice.web.cancel import cancel_booking
@@ -31,11 +33,14 @@ PAGE_ROUTES: list[ControllerRouterHandler] = [
             check_out,
             space_qr_code,
             my_week_page,
+            account_data_page,
+            download_account_data,
             plan_work_day,
             unit_compliance_page,
             calendar_feed,
             booking_ics,
             switch_language,
+            *ACCOUNT_ROUTES,
             *ADMIN_ROUTES,
         ],
         middleware=[DemoIdentityMiddleware(), PageLanguageMiddleware()],
