@@ -31,9 +31,9 @@ from smartoffice.api.doors import (
     token_door,
 )
 from smartoffice.api.limits import MAX_DOCUMENT_SIZE_EXCEEDED, document_too_large
-from smartoffice.api.request_body import MalformedBody, decode_request_json
 from smartoffice.api.schema import build_schema
 from smartoffice.busy import busy_from
+from smartoffice.request_json import MalformedBody, decode_request_json
 from smartoffice.settings import Settings
 from smartoffice.web.graphiql import graphiql_page
 

@@ -2,7 +2,6 @@
 with filter and pages, ``/.search``, create, read, replace, PATCH, delete) and the discovery endpoints. Who may
 call, and how refusals look, is :mod:`smartoffice.scim.door`'s."""
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +20,7 @@ from scim2_models import (
 )
 from scim2_models.base import BaseModel as ScimModel
 
+from smartoffice.request_json import decode_request_json
 from smartoffice.scim import resources
 from smartoffice.scim.door import EXCEPTION_HANDLERS, actor_of, error_response, scim_door, scim_response, service_of
 from smartoffice.scim.resources import SCIM_MEDIA_TYPE, SCIM_PATH, UserResource
@@ -39,9 +39,9 @@ async def json_body(request: Request[Any, Any, Any]) -> Any:
     if media_type and media_type not in JSON_TYPES:
         raise InvalidSyntaxException(detail=f"send {SCIM_MEDIA_TYPE}, not {media_type}")
     try:
-        body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidSyntaxException(detail="the body is not JSON") from None
+        body = decode_request_json(await request.body())
+    except ValueError as exc:  # not JSON, not UTF-8, too deep, a number too long (smartoffice.request_json)
+        raise InvalidSyntaxException(detail=f"the body is not a JSON document this server reads: {exc}") from None
     if not isinstance(body, dict):
         raise InvalidSyntaxException(detail="the body is not a JSON object")
     return body

@@ -310,6 +310,18 @@ class TestNeverA500:
         unchanged = (await client.get(f"{SCIM}/Users/{user['id']}", headers=idp.headers)).json()
         assert unchanged["displayName"] == "Before"
 
+    @pytest.mark.parametrize(
+        "body",
+        [b"[" * 100_000, b"\xff\xfe{}", b'{"userName": 1' + b"1" * 5_000 + b"}", b'{"a":' * 40 + b"1" + b"}" * 40],
+        ids=["nested past the stack", "not UTF-8", "a 5,000-digit number", "nested 40 deep"],
+    )
+    async def test_a_hostile_body_is_invalid_syntax_and_writes_nothing(
+        self, client: AsyncTestClient, idp: Provisioner, db: Database, body: bytes
+    ) -> None:
+        response = await client.post(f"{SCIM}/Users", content=body, headers=idp.headers)
+        scim_error(response, 400, "invalidSyntax")
+        assert await scim_users(db) == 0
+
     @pytest.mark.parametrize("params", [{"count": "many"}, {"startIndex": "first"}, {"attributes": "[[["}])
     async def test_bad_list_parameters_are_400(
         self, client: AsyncTestClient, idp: Provisioner, params: dict[str, str]

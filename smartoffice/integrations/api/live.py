@@ -30,10 +30,10 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from smartoffice.api.context import Context, Loaders, demo_viewer
-from smartoffice.api.request_body import MalformedBody, decode_request_json
 from smartoffice.i18n import language_from_header
 from smartoffice.identity.principal import Principal, PrincipalKind
 from smartoffice.identity.scopes import Scope
+from smartoffice.request_json import MalformedBody, decode_request_json
 from smartoffice.runtime import Runtime, runtime_of
 
 log = logging.getLogger(__name__)

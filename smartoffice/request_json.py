@@ -1,4 +1,5 @@
-"""Decoding a GraphQL request's JSON body so that no body, however hostile, is more than a 400.
+"""Decoding a request's JSON body (GraphQL, its WebSocket messages, SCIM) so that no body, however hostile, is
+more than a 400.
 
 Python's ``json`` fails in ways strawberry did not expect (it catches ``JSONDecodeError`` only), and each was a
 500 with no log record: bytes that are not UTF-8 (``UnicodeDecodeError``), 100,000 nested ``[`` (``RecursionError``,
