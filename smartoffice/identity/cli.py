@@ -135,19 +135,7 @@ def _revoke(settings: Settings, args: argparse.Namespace) -> int:
         now = utcnow()
         try:
             async with db.write() as session:
-                was_active = (await tokens.get_token(session, args.token_id)).revoked_at is None
-                token = await tokens.revoke_token(session, args.token_id, now)
-                if was_active:
-                    record_change(
-                        session,
-                        CLI,
-                        "token.revoke",
-                        at=now,
-                        entity_kind="ApiToken",
-                        entity_id=token.id,
-                        before={"revoked_at": None},
-                        after={"revoked_at": now},
-                    )
+                token = await tokens.revoke_token(session, args.token_id, now, CLI)
         except DomainError as exc:
             print(f"smartoffice token revoke: {exc.message}")
             return 2

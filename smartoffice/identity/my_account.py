@@ -11,6 +11,7 @@ from sqlalchemy import select
 from smartoffice.audit.record import Actor, record_change
 from smartoffice.db import Database
 from smartoffice.errors import NotFound
+from smartoffice.identity import tokens
 from smartoffice.identity.models import ApiToken
 from smartoffice.identity.sessions import SessionInfo, SessionStore
 
@@ -51,18 +52,7 @@ class MyAccountService:
             token = await session.get(ApiToken, token_id)
             if token is None or token.owner_id != employee_id or token.revoked_at is not None:
                 raise NotFound("ApiToken", token_id)
-            token.revoked_at = now
-            record_change(
-                session,
-                Actor(employee_id, via),
-                "token.revoke",
-                at=now,
-                entity_kind="ApiToken",
-                entity_id=token.id,
-                before={"revoked_at": None},
-                after={"revoked_at": now},
-            )
-            return token
+            return await tokens.revoke_token(session, token_id, now, Actor(employee_id, via))
 
     async def end_session(self, employee_id: int, handle: str, *, via: str = "page") -> bool:
         """End one of the person's sessions; ``False`` when ``handle`` names none of theirs."""

@@ -96,20 +96,7 @@ class IdentityService:
         now = self.clock()
         async with self.db.write() as session:
             await tokens.require_admin(session, actor_id)
-            was_active = (await tokens.get_token(session, token_id)).revoked_at is None
-            token = await tokens.revoke_token(session, token_id, now)
-            if was_active:
-                record_change(
-                    session,
-                    Actor(actor_id, via),
-                    "token.revoke",
-                    at=now,
-                    entity_kind="ApiToken",
-                    entity_id=token.id,
-                    before={"revoked_at": None},
-                    after={"revoked_at": now},
-                )
-            return token
+            return await tokens.revoke_token(session, token_id, now, Actor(actor_id, via))
 
     async def visible_tokens(self, actor_id: int, ids: Sequence[int]) -> Sequence[ApiToken]:
         """The tokens among ``ids`` the actor owns, or all of them for an administrator."""

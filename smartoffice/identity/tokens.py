@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from smartoffice.audit.record import Actor, record_change
 from smartoffice.db import Database
 from smartoffice.errors import CommonInputCode, CommonPermissionCode, InvalidInput, NotFound, PermissionDenied
 from smartoffice.identity.models import ApiToken
@@ -134,11 +135,23 @@ async def get_token(session: AsyncSession, token_id: int) -> ApiToken:
     return token
 
 
-async def revoke_token(session: AsyncSession, token_id: int, now: datetime) -> ApiToken:
-    """Revoke at once (the next request with it is refused); revoking again changes nothing."""
+async def revoke_token(session: AsyncSession, token_id: int, now: datetime, actor: Actor | None = None) -> ApiToken:
+    """Revoke at once (the next request with it is refused), audited as ``actor``'s ``token.revoke`` (every caller
+    but the tests' plumbing names one); revoking again changes nothing and writes no entry."""
     token = await get_token(session, token_id)
     if token.revoked_at is None:
         token.revoked_at = now
+        if actor is not None:
+            record_change(
+                session,
+                actor,
+                "token.revoke",
+                at=now,
+                entity_kind="ApiToken",
+                entity_id=token.id,
+                before={"revoked_at": None},
+                after={"revoked_at": now},
+            )
     return token
 
 
