@@ -137,7 +137,7 @@ def _repeats(kind: RecordKind, records: Sequence[Record], names: Names, found: l
 
 async def _plan_ratings(session: AsyncSession, records: Sequence[RatingRecord], people: dict[str, Person]) -> HrPlan:
     periods = sorted({record.period for record in records})
-    stored: dict[tuple[int, int], tuple[int, str]] = {}
+    stored: dict[tuple[int, object], tuple[int, Values]] = {}
     if periods:
         query = select(
             PerformanceRating.employee_id, PerformanceRating.period, PerformanceRating.id, PerformanceRating.rating
@@ -145,33 +145,9 @@ async def _plan_ratings(session: AsyncSession, records: Sequence[RatingRecord], 
         for employee_id, period, ident, rating in await session.execute(
             query.where(PerformanceRating.period.in_(periods))
         ):
-            stored[employee_id, period] = (ident, rating)
-    changes, unchanged = [], 0
-    for record in records:
-        person = people[record.nip]
-        values: Values = {"period": record.period, "rating": record.rating}
-        known = stored.get((person.id, record.period))
-        if known is None:
-            changes.append(
-                Change(ChangeKind.NEW, record.position, record.nip, person.id, person.org_unit_id, None, values)
-            )
-        elif known[1] != record.rating:
-            before = {"rating": known[1]}
-            changes.append(
-                Change(
-                    ChangeKind.CHANGED,
-                    record.position,
-                    record.nip,
-                    person.id,
-                    person.org_unit_id,
-                    known[0],
-                    values,
-                    before,
-                )
-            )
-        else:
-            unchanged += 1
-    return HrPlan(RecordKind.RATINGS, (), tuple(changes), unchanged)
+            stored[employee_id, period] = (ident, {"rating": rating})
+    keyed = [(record, record.period, {"period": record.period, "rating": record.rating}) for record in records]
+    return _compared(RecordKind.RATINGS, keyed, people, stored, ("rating",))
 
 
 CASE_FIELDS = ("status", "opened_on", "closed_on")
@@ -179,41 +155,50 @@ CASE_FIELDS = ("status", "opened_on", "closed_on")
 
 async def _plan_cases(session: AsyncSession, records: Sequence[CaseRecord], people: dict[str, Person]) -> HrPlan:
     ids = sorted({people[record.nip].id for record in records})
-    stored: dict[tuple[int, str], tuple[int, Values]] = {}
+    stored: dict[tuple[int, object], tuple[int, Values]] = {}
     columns = (DisciplineCase.employee_id, DisciplineCase.reference, DisciplineCase.id, DisciplineCase.status,
                DisciplineCase.opened_on, DisciplineCase.closed_on)  # fmt: skip
     for chunk in _chunks(ids):
         query = select(*columns).where(DisciplineCase.employee_id.in_(chunk), DisciplineCase.reference.is_not(None))
         for row in await session.execute(query):
             stored[row.employee_id, row.reference] = (row.id, {name: getattr(row, name) for name in CASE_FIELDS})
+    keyed = [
+        (record, record.reference, {"reference": record.reference, "status": record.status,
+                                    "opened_on": record.opened_on, "closed_on": record.closed_on})
+        for record in records
+    ]  # fmt: skip
+    return _compared(RecordKind.CASES, keyed, people, stored, CASE_FIELDS)
+
+
+def _compared(
+    kind: RecordKind,
+    keyed: Sequence[tuple[Record, object, Values]],
+    people: dict[str, Person],
+    stored: dict[tuple[int, object], tuple[int, Values]],
+    fields: Sequence[str],
+) -> HrPlan:
+    """Each record (with its key within the person, and its values) against what is stored under (person, key):
+    new, changed in some of ``fields`` (``before`` holds those), or unchanged."""
     changes, unchanged = [], 0
-    for record in records:
+    for record, key, values in keyed:
         person = people[record.nip]
-        values: Values = {"reference": record.reference, "status": record.status, "opened_on": record.opened_on,
-                  "closed_on": record.closed_on}  # fmt: skip
-        known = stored.get((person.id, record.reference))
+        known = stored.get((person.id, key))
         if known is None:
             changes.append(
                 Change(ChangeKind.NEW, record.position, record.nip, person.id, person.org_unit_id, None, values)
             )
             continue
-        before = {name: known[1][name] for name in CASE_FIELDS if known[1][name] != values[name]}
-        if before:
-            changes.append(
-                Change(
-                    ChangeKind.CHANGED,
-                    record.position,
-                    record.nip,
-                    person.id,
-                    person.org_unit_id,
-                    known[0],
-                    values,
-                    before,
-                )
-            )
-        else:
+        ident, was = known
+        before = {name: was[name] for name in fields if was[name] != values[name]}
+        if not before:
             unchanged += 1
-    return HrPlan(RecordKind.CASES, (), tuple(changes), unchanged)
+            continue
+        changes.append(
+            Change(
+                ChangeKind.CHANGED, record.position, record.nip, person.id, person.org_unit_id, ident, values, before
+            )
+        )
+    return HrPlan(kind, (), tuple(changes), unchanged)
 
 
 def _chunks(values: Sequence[T]) -> Iterable[Sequence[T]]:
