@@ -64,9 +64,9 @@ class Runtime:
     audit: AuditService
     """Reading the audit log (written by each change through ``smartoffice.audit.record``)."""
     people_import: PeopleImportService
+    """Importing people from a SIASN-shaped file (``people/imports``)."""
     hr_records: HrRecordsService
     """Performance ratings and discipline cases loaded from HR systems (``hr/``)."""
-    """Importing people from a SIASN-shaped file (``people/imports``)."""
     roles: RoleService
     """Granting, revoking and listing roles (``people/grants.py``)."""
     places_import: PlacesImportService

@@ -71,6 +71,7 @@ async def test_the_overview_shows_the_roles_held_and_the_main_navigation_links_t
 
     assert '<a href="/admin">Administration</a>' in home.text
     assert overview.status_code == 200
+    assert '<a href="/admin" aria-current="page">Administration</a>' in overview.text  # the section you are in
     assert "Facilities manager" in overview.text and "Kawasan Inti Pusat Pemerintahan" in overview.text
     assert 'href="/admin/roles"' in overview.text and 'href="/admin/audit"' in overview.text
     assert 'href="/admin/accounts"' not in overview.text  # administrators only
