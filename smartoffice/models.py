@@ -7,7 +7,17 @@ from smartoffice.identity.models import ApiToken, LocalAccount
 from smartoffice.identity.totp_models import RecoveryCode, TotpCredential
 from smartoffice.integrations.models import BookingEvent, CalendarFeed, WebhookDelivery, WebhookSubscription
 from smartoffice.people.models import Employee, Organisation, OrgUnit, RoleAssignment
-from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Site, Space, Zone, room_approvers
+from smartoffice.places.models import (
+    Building,
+    Closure,
+    DeskRelease,
+    Floor,
+    FloorPlan,
+    Site,
+    Space,
+    Zone,
+    room_approvers,
+)
 from smartoffice.policies.models import (
     AnchorDay,
     DisciplineCase,
@@ -17,6 +27,7 @@ from smartoffice.policies.models import (
     WorkDay,
 )
 from smartoffice.privacy.models import AttendanceDaily, OccupancyDaily, RetentionFold
+from smartoffice.quotas.models import SeatQuota
 from smartoffice.scim.models import ScimGroup, ScimGroupMember, ScimUser
 from smartoffice.workcalendar.models import CalendarOverride
 
@@ -39,6 +50,7 @@ __all__ = [
     "Employee",
     "Exemption",
     "Floor",
+    "FloorPlan",
     "IdempotencyKey",
     "LocalAccount",
     "OccupancyDaily",
@@ -52,6 +64,7 @@ __all__ = [
     "ScimGroup",
     "ScimGroupMember",
     "ScimUser",
+    "SeatQuota",
     "Site",
     "Space",
     "TotpCredential",

@@ -16,7 +16,7 @@ from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingRule
 from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.account_errors import AccountInputCode
 from smartoffice.people.models import Employee
-from smartoffice.places.models import Closure, DeskRelease, Space, SpaceKind
+from smartoffice.places.models import Closure, DeskRelease, Space, SpaceKind, hours_on
 from smartoffice.workcalendar.service import WorkingCalendar
 
 
@@ -38,6 +38,18 @@ def check_title(title: str | None) -> None:
     """Refused here with the limit rather than by the database (a masked "Unexpected error.")."""
     if title is not None and len(title) > MAX_TITLE_LENGTH:
         raise InvalidInput("title", CommonInputCode.TEXT_TOO_LONG, max=MAX_TITLE_LENGTH)
+
+
+def check_in_service(space: Space) -> None:
+    """A retired place (the space, its floor, building or site) or a space marked not bookable takes no booking.
+
+    Needs the space's floor and building loaded (and the site's ``retired_at`` is checked only when loaded)."""
+    label = space.name or space.code
+    floor, building = space.floor, space.floor.building
+    if space.retired_at is not None or floor.retired_at is not None or building.retired_at is not None:
+        raise InvalidInput("spaceId", BookingInputCode.PLACE_RETIRED, space=label)
+    if not space.bookable:
+        raise InvalidInput("spaceId", BookingInputCode.NOT_BOOKABLE, space=label)
 
 
 def resolve_window(space: Space, rule: BookingRule, day: date, start: time | None, end: time | None) -> Window:
@@ -67,15 +79,22 @@ def resolve_window(space: Space, rule: BookingRule, day: date, start: time | Non
 
 
 def bookable_hours(space: Space, day: date) -> tuple[time, time]:
-    """The space's local hours on a day: a room's own hours for that weekday, else the building's."""
+    """The space's local hours on a day: the building's hours that weekday, narrowed by a room's own hours."""
     building = space.floor.building
+    open_hours = hours_on(building.opens_at, building.closes_at, building.opening_hours, day)
+    if open_hours is None:
+        raise InvalidInput("date", BookingInputCode.CLOSED_THAT_WEEKDAY, building=building.name)
+    building_opens, building_closes = open_hours
     if space.kind == SpaceKind.ROOM and space.bookable_hours is not None:
         hours = space.bookable_hours.get(str(day.isoweekday()))
         if not hours:
             raise InvalidInput("date", BookingInputCode.ROOM_NOT_BOOKABLE_THAT_DAY)
         opens, closes = (time.fromisoformat(h) for h in hours)  # "HH:MM", local to the building
-        return max(opens, building.opens_at), min(closes, building.closes_at)
-    return building.opens_at, building.closes_at
+        opens, closes = max(opens, building_opens), min(closes, building_closes)
+        if opens >= closes:
+            raise InvalidInput("date", BookingInputCode.ROOM_NOT_BOOKABLE_THAT_DAY)
+        return opens, closes
+    return building_opens, building_closes
 
 
 def check_timing(window: Window, rule: BookingRule, kind: SpaceKind, now: datetime) -> None:

@@ -116,6 +116,8 @@ class Booking(Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("booking_series.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    """Why someone else cancelled it (a closure, a retired desk), shown to the person; ``None`` when they did."""
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """Rooms checked out early: ``end_at`` was shortened to free the rest of the slot."""

@@ -204,6 +204,7 @@ class BookingService:
         writing = self.db.is_writing(session)
         space = await places.get_space(session, request.space_id, request.kind, lock=writing)
         building = space.floor.building
+        checks.check_in_service(space)
         employee = await self._employee_for(session, actor_id, request.for_employee_id, building.site_id, lock=writing)
         rule = await rules_for(session, building.id, space.kind)
         window = checks.resolve_window(space, rule, request.day, request.start, request.end)

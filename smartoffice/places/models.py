@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Time,
@@ -29,12 +30,34 @@ class SpaceKind(StrEnum):
     ROOM = "room"
 
 
+OpeningHours = dict[str, list[str]]
+"""Local hours per ISO weekday, ``{"1": ["07:30", "17:00"], ...}`` (1 = Monday); a weekday missing is closed."""
+
+
+def hours_on(
+    opens_at: time, closes_at: time, opening_hours: OpeningHours | None, day: date_type
+) -> tuple[time, time] | None:
+    """A building's local hours on ``day``: its own hours for that weekday, ``None`` when closed that weekday.
+
+    ``opening_hours`` ``None`` means ``opens_at``–``closes_at`` on every day (the rule before per-weekday hours).
+    """
+    if opening_hours is None:
+        return opens_at, closes_at
+    hours = opening_hours.get(str(day.isoweekday()))
+    if not hours:
+        return None
+    opens, closes = (time.fromisoformat(h) for h in hours)
+    return opens, closes
+
+
 class Site(Base):
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Retired places keep their history but are neither shown nor bookable (see ``smartoffice.places``)."""
 
     buildings: Mapped[list["Building"]] = relationship(back_populates="site", lazy="raise", order_by="Building.code")
 
@@ -55,6 +78,10 @@ class Building(Base):
     opens_at: Mapped[time] = mapped_column(Time)
     """Local opening time; a whole-day desk booking runs from opening to closing."""
     closes_at: Mapped[time] = mapped_column(Time)
+    opening_hours: Mapped[OpeningHours | None] = mapped_column(JSON)
+    """Hours per weekday (see :data:`OpeningHours`); ``None``: ``opens_at``–``closes_at`` every day. ``opens_at``
+    and ``closes_at`` stay the widest hours of the week (the span a floor-day's slots cover)."""
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     site: Mapped[Site] = relationship(back_populates="buildings", lazy="raise")
     floors: Mapped[list["Floor"]] = relationship(back_populates="building", lazy="raise", order_by="Floor.level")
@@ -70,6 +97,7 @@ class Floor(Base):
     name: Mapped[str] = mapped_column(String(100))
     width: Mapped[float] = mapped_column(Float)
     height: Mapped[float] = mapped_column(Float)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     building: Mapped[Building] = relationship(back_populates="floors", lazy="raise")
     zones: Mapped[list["Zone"]] = relationship(back_populates="floor", lazy="raise", order_by="Zone.code")
@@ -91,6 +119,7 @@ class Zone(Base):
     y: Mapped[float] = mapped_column(Float)
     width: Mapped[float] = mapped_column(Float)
     height: Mapped[float] = mapped_column(Float)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     floor: Mapped[Floor] = relationship(back_populates="zones", lazy="raise")
 
@@ -131,6 +160,9 @@ class Space(Base):
     bookable_hours: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
     """Rooms only: local hours per ISO weekday, ``{"1": ["08:00", "17:00"], ...}`` (1 = Monday); a weekday
     missing from the map is not bookable. ``None`` means the building's opening hours on every day."""
+    bookable: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    """False: shown on the plan but nobody may book it (a desk out of service, a room kept for events)."""
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     floor: Mapped[Floor] = relationship(back_populates="spaces", lazy="raise")
     zone: Mapped[Zone | None] = relationship(lazy="raise")
@@ -138,6 +170,21 @@ class Space(Base):
     @property
     def is_assigned(self) -> bool:
         return self.assigned_employee_id is not None
+
+
+class FloorPlan(Base):
+    """A floor's plan image (SVG or PNG), drawn under its desks and rooms. Stored in the database, so every
+    process serves the same image and a backup holds it; served with a restrictive CSP (an SVG may carry script)."""
+
+    __tablename__ = "floor_plans"
+
+    floor_id: Mapped[int] = mapped_column(ForeignKey("floors.id", ondelete="CASCADE"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of ``data``, hex: the ETag and the cache-busting part of the image's URL."""
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
 
 
 room_approvers = Table(

@@ -39,6 +39,14 @@ class StaffVisitor:
         return frozenset(held.site_id for held in self.roles if held.role == Role.FACILITIES_MANAGER and held.site_id)
 
     @property
+    def manages_places(self) -> bool:
+        """Offer the facilities console (places, closures, rules, quotas): admins and facilities managers."""
+        return self.is_admin or bool(self.facilities_site_ids)
+
+    def may_manage_site(self, site_id: int) -> bool:
+        return self.is_admin or site_id in self.facilities_site_ids
+
+    @property
     def managed_unit_ids(self) -> frozenset[int]:
         return frozenset(held.org_unit_id for held in self.roles if held.role == Role.UNIT_MANAGER and held.org_unit_id)
 
@@ -52,6 +60,15 @@ async def staff_visitor(request: Request[Any, Any, Any]) -> StaffVisitor:
     if not roles:
         raise PermissionDenied(CommonPermissionCode.STAFF_ONLY)
     return StaffVisitor(viewer, roles)
+
+
+async def facilities_visitor(request: Request[Any, Any, Any]) -> StaffVisitor:
+    """The visitor, if an administrator or a facilities manager of some site; else PermissionDenied
+    (``NOT_A_FACILITIES_MANAGER``). Which sites they may change is the services' decision."""
+    staff = await staff_visitor(request)
+    if not staff.manages_places:
+        raise PermissionDenied(CommonPermissionCode.NOT_A_FACILITIES_MANAGER)
+    return staff
 
 
 async def admin_visitor(request: Request[Any, Any, Any]) -> StaffVisitor:
