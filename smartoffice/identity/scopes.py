@@ -16,6 +16,7 @@ class Scope(StrEnum):
     OCCUPANCY_READ_AGGREGATE = "occupancy:read:aggregate"
     PEOPLE_READ_NAMES = "people:read:names"
     PLACES_READ = "places:read"
+    PLACES_WRITE = "places:write"
     CALENDAR_READ = "calendar:read"
     CALENDAR_WRITE = "calendar:write"
     POLICIES_READ = "policies:read"
@@ -34,6 +35,8 @@ SCOPE_HELP: dict[Scope, str] = {
     Scope.PEOPLE_READ_NAMES: "People's names, and where the owner may see them, NIPs and who sits where "
     "(otherwise an app sees ids and aggregates only).",
     Scope.PLACES_READ: "Sites, buildings, floors, desks and rooms.",
+    Scope.PLACES_WRITE: "Manage places, floor plans, closures, booking rules and seat quotas (the owner must be a "
+    "facilities manager of the site, or an administrator).",
     Scope.CALENDAR_READ: "The working calendar (holidays, cuti bersama).",
     Scope.CALENDAR_WRITE: "Change the working calendar (the owner must be an administrator).",
     Scope.POLICIES_READ: "Office-day policies and what they require.",

@@ -31,6 +31,7 @@ class ApiScope(Enum):
         Scope.PEOPLE_READ_NAMES.value, description=SCOPE_HELP[Scope.PEOPLE_READ_NAMES]
     )
     PLACES_READ = strawberry.enum_value(Scope.PLACES_READ.value, description=SCOPE_HELP[Scope.PLACES_READ])
+    PLACES_WRITE = strawberry.enum_value(Scope.PLACES_WRITE.value, description=SCOPE_HELP[Scope.PLACES_WRITE])
     CALENDAR_READ = strawberry.enum_value(Scope.CALENDAR_READ.value, description=SCOPE_HELP[Scope.CALENDAR_READ])
     CALENDAR_WRITE = strawberry.enum_value(Scope.CALENDAR_WRITE.value, description=SCOPE_HELP[Scope.CALENDAR_WRITE])
     POLICIES_READ = strawberry.enum_value(Scope.POLICIES_READ.value, description=SCOPE_HELP[Scope.POLICIES_READ])
