@@ -97,6 +97,7 @@ THINGS: Mapping[str, str] = {
     "Site": N_("Site"),
     "Space": N_("Space"),
     "WebhookSubscription": N_("Webhook subscription"),
+    "Zone": N_("Zone"),
 }
 """What a :class:`NotFound` names (``kind``, a type's name), as people call it."""
 

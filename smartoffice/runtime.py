@@ -17,6 +17,7 @@ from smartoffice.audit.service import AuditService
 from smartoffice.availability.index import AvailabilityIndex
 from smartoffice.availability.service import AvailabilityService
 from smartoffice.bookings.checkin import CheckInService
+from smartoffice.bookings.rule_editing import BookingRuleService
 from smartoffice.bookings.service import BookingService
 from smartoffice.db import Database, utcnow
 from smartoffice.embedded_redis import EmbeddedRedis
@@ -30,11 +31,17 @@ from smartoffice.integrations.webhooks import WebhookService
 from smartoffice.people.grants import RoleService
 from smartoffice.people.imports.service import PeopleImportService
 from smartoffice.people.service import PeopleService
+from smartoffice.places.closures import ClosureService
+from smartoffice.places.desk_csv import DeskFileService
+from smartoffice.places.editing import PlaceEditor
 from smartoffice.places.imports.service import PlacesImportService
 from smartoffice.places.layout import FloorLayoutCache
+from smartoffice.places.plan_editing import PlanEditingService
+from smartoffice.places.plan_images import PlanImageService
 from smartoffice.places.service import PlaceService
 from smartoffice.planning.occupancy import OccupancyService
 from smartoffice.policies.service import PolicyService
+from smartoffice.quotas.service import QuotaService
 from smartoffice.settings import Settings
 from smartoffice.workcalendar.service import WorkCalendarService
 
@@ -71,6 +78,20 @@ class Runtime:
     """Granting, revoking and listing roles (``people/grants.py``)."""
     places_import: PlacesImportService
     """Creating and updating places from a file (``places/imports``): the command line and the facilities console."""
+    quotas: QuotaService
+    """Seat quotas: organisations' and units' shares of buildings, floors and zones per weekday (``quotas/``)."""
+    place_editor: PlaceEditor
+    """Creating, changing and retiring places one at a time (``places/editing.py``): the facilities console."""
+    plan_editor: PlanEditingService
+    """Placing, copying and renumbering a floor's desks and rooms in one save (``places/plan_editing.py``)."""
+    plan_images: PlanImageService
+    """A floor's plan image, SVG or PNG: checked, stored and served (``places/plan_images.py``)."""
+    desk_files: DeskFileService
+    """A floor's desks as CSV: export, and all-or-nothing import (``places/desk_csv.py``)."""
+    closures: ClosureService
+    """Closing places for a time and cancelling the bookings under a closure (``places/closures.py``)."""
+    booking_rules: BookingRuleService
+    """Reading and editing the booking rules per building and kind of space (``bookings/rule_editing.py``)."""
     clock: Callable[[], datetime]
     """The one clock of the process (tests pass their own): services take it from here, never ``utcnow()``."""
 
@@ -141,9 +162,16 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             audit=AuditService(db, clock),
             hr_records=HrRecordsService(db, redis, clock),
             places_import=PlacesImportService(db, redis, clock),
+            quotas=QuotaService(db, clock),
+            place_editor=PlaceEditor(db, availability, clock),
+            plan_editor=PlanEditingService(db, clock),
+            plan_images=PlanImageService(db, clock),
+            desk_files=DeskFileService(db, clock),
             people_import=PeopleImportService(
                 db, availability, SessionStore(redis, settings.session_ttl_seconds, clock), clock
             ),
+            closures=ClosureService(db, availability, clock),
+            booking_rules=BookingRuleService(db, clock),
             clock=clock,
         )
     finally:

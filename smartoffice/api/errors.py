@@ -25,6 +25,7 @@ from strawberry.types.union import StrawberryUnion
 
 from smartoffice import errors as domain
 from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
+from smartoffice.bookings.rule_errors import RuleInputCode
 from smartoffice.hr.errors import HrRecordCode
 from smartoffice.i18n import Language
 from smartoffice.identity.account_errors import AccountInputCode
@@ -32,8 +33,12 @@ from smartoffice.ids import encode_id
 from smartoffice.integrations.errors import WebhookInputCode, WebhookPermissionCode
 from smartoffice.people.errors import RoleInputCode, RolePermissionCode
 from smartoffice.people.siasn.errors import PeopleFileCode
+from smartoffice.places.closure_errors import ClosureInputCode
+from smartoffice.places.errors import PlaceInputCode
 from smartoffice.places.imports.errors import PlacesFileCode
+from smartoffice.places.plan_errors import FloorPlanCode
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode, PolicyRefusalCode
+from smartoffice.quotas.errors import QuotaInputCode, QuotaRefusalCode
 
 DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     domain.NotFoundCode,
@@ -45,14 +50,20 @@ DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     PolicyInputCode,
     PolicyPermissionCode,
     PolicyRefusalCode,
+    QuotaRefusalCode,
+    QuotaInputCode,
     WebhookInputCode,
     WebhookPermissionCode,
     PeopleFileCode,
     PlacesFileCode,
+    PlaceInputCode,
+    FloorPlanCode,
     HrRecordCode,
     AccountInputCode,
     RoleInputCode,
     RolePermissionCode,
+    ClosureInputCode,
+    RuleInputCode,
 )
 """Every domain's codes. A new enum of codes is added here; a new code in an existing enum needs nothing here."""
 

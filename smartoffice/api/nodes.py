@@ -22,11 +22,12 @@ from smartoffice.identity.api.nodes import RESOLVERS as IDENTITY
 from smartoffice.integrations.api.nodes import RESOLVERS as INTEGRATIONS
 from smartoffice.people.api.nodes import RESOLVERS as PEOPLE
 from smartoffice.places.api.nodes import RESOLVERS as PLACES
+from smartoffice.quotas.api.nodes import RESOLVERS as QUOTAS
 
 NodeResolver = Callable[[Info, list[int]], Awaitable[Mapping[int, relay.Node]]]
 """Given ids of one type, the objects among them the caller may see, by id (the others are simply absent)."""
 
-RESOLVERS: dict[str, NodeResolver] = {**PLACES, **PEOPLE, **BOOKINGS, **IDENTITY, **INTEGRATIONS}
+RESOLVERS: dict[str, NodeResolver] = {**PLACES, **PEOPLE, **BOOKINGS, **IDENTITY, **INTEGRATIONS, **QUOTAS}
 
 MAX_NODES = 100
 

@@ -21,15 +21,20 @@ from smartoffice.audit.api.queries import AuditQuery
 from smartoffice.bookings.api.checkin import CheckInMutation
 from smartoffice.bookings.api.listing import BookingsListQuery
 from smartoffice.bookings.api.mutations import BookingsMutation, BookingsQuery
+from smartoffice.bookings.api.rules import BookingRulesMutation, BookingRulesQuery
 from smartoffice.hr.api.mutations import HrMutation
 from smartoffice.identity.api.mutations import IdentityMutation, IdentityQuery
 from smartoffice.integrations.api.operations import IntegrationsMutation, IntegrationsQuery, IntegrationsSubscription
 from smartoffice.people.api.mutations import PeopleMutation
 from smartoffice.people.api.queries import PeopleQuery
+from smartoffice.places.api.closures import ClosuresMutation, ClosuresQuery
+from smartoffice.places.api.mutations import PlacesMutation
+from smartoffice.places.api.plan import FloorPlanMutation
 from smartoffice.places.api.queries import PlacesQuery
 from smartoffice.planning.api.queries import PlanningQuery
 from smartoffice.policies.api.mutations import PoliciesMutation
 from smartoffice.policies.api.queries import PoliciesQuery
+from smartoffice.quotas.api.operations import QuotasMutation, QuotasQuery
 from smartoffice.workcalendar.api.queries import CalendarMutation, CalendarQuery
 
 Query = merge_types(
@@ -43,9 +48,12 @@ Query = merge_types(
         BookingsListQuery,
         CalendarQuery,
         PoliciesQuery,
+        QuotasQuery,
         IdentityQuery,
         IntegrationsQuery,
         AuditQuery,
+        ClosuresQuery,
+        BookingRulesQuery,
     ),
 )
 Mutation = merge_types(
@@ -55,10 +63,15 @@ Mutation = merge_types(
         CalendarMutation,
         CheckInMutation,
         PeopleMutation,
+        PlacesMutation,
         PoliciesMutation,
+        QuotasMutation,
         HrMutation,
+        FloorPlanMutation,
         IdentityMutation,
         IntegrationsMutation,
+        ClosuresMutation,
+        BookingRulesMutation,
     ),
 )
 Subscription = merge_types("Subscription", (IntegrationsSubscription,))

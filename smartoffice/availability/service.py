@@ -23,16 +23,28 @@ from time import monotonic
 from typing import TypeVar
 
 from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.breaker import CircuitBreaker, IndexUnavailable
 from smartoffice.availability.epoch import EpochTracker
 from smartoffice.availability.index import AvailabilityIndex, FloorDay, HoldReply, Projection, Snapshot
 from smartoffice.availability.slots import FREE, TAKEN, LocalDay, local_days
 from smartoffice.availability.sql import floors_with_zones, occupancy_from_sql, occupancy_of, snapshot_from_sql
+from smartoffice.availability.unavailable import (
+    DayFacts,
+    FloorDayFacts,
+    FloorTruth,
+    floor_truth,
+    load_floor_day_facts,
+    load_viewer_quotas,
+    whole_day_window,
+)
 from smartoffice.bookings.models import Booking
 from smartoffice.db import Database
 from smartoffice.metrics import INDEX_DRIFT, INDEX_REBUILD_SECONDS, INDEX_UNAVAILABLE
+from smartoffice.places.layout import FloorLayout, FloorLayoutCache
 from smartoffice.places.models import Building, Space
+from smartoffice.quotas.standing import QuotaStanding
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +56,7 @@ LOAD_ATTEMPTS = 5
 __all__ = [
     "AvailabilityService",
     "FloorOccupancy",
+    "FloorTruth",
     "HoldResult",
     "HoldStatus",
     "ReconcileReport",
@@ -52,6 +65,7 @@ __all__ = [
     "occupancy_from_sql",
     "occupancy_of",
     "opening_window",
+    "packed_with",
     "statuses",
     "window_slots",
 ]
@@ -66,6 +80,8 @@ class SpaceStatus(StrEnum):
     FREE = "free"
     PARTIALLY_BOOKED = "partially_booked"
     BOOKED = "booked"
+    UNAVAILABLE = "unavailable"
+    """Not bookable in the window by the viewer, whatever its bookings (see ``availability.unavailable``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +115,19 @@ class FloorOccupancy:
         return "".join(letters)
 
 
-PACKED_FREE, PACKED_PARTIAL, PACKED_BOOKED = "F", "P", "B"
-"""The letters of a packed availability string: free, partially booked, booked (for the whole window)."""
+PACKED_FREE, PACKED_PARTIAL, PACKED_BOOKED, PACKED_UNAVAILABLE = "F", "P", "B", "U"
+"""The letters of a packed availability string: free, partially booked, booked (for the whole window), and
+unavailable (closed, a holiday, assigned to someone else, ...: see ``availability.unavailable``)."""
+
+
+def packed_with(packed: str, space_ids: Iterable[int], truth: FloorTruth) -> str:
+    """``packed`` (the letters of ``space_ids``) with the unavailable desks' letters replaced by ``U``."""
+    if not truth.desks:
+        return packed
+    return "".join(
+        PACKED_UNAVAILABLE if space_id in truth.desks else letter
+        for space_id, letter in zip(space_ids, packed, strict=True)
+    )
 
 
 class HoldStatus(StrEnum):
@@ -210,6 +237,37 @@ class AvailabilityService:
         except RedisError as exc:
             self._log_unavailable(f"{floor_day.tag} not loaded", exc)
         return FloorOccupancy(floor_day.floor_id, floor_day.day, snapshot.occupancy, Source.DATABASE)
+
+    async def truth(
+        self,
+        layout: FloorLayout,
+        day: date,
+        viewer_id: int | None,
+        start: time | None = None,
+        end: time | None = None,
+        *,
+        layouts: FloorLayoutCache | None = None,
+    ) -> FloorTruth:
+        """Which desks of the floor ``viewer_id`` cannot book on ``day`` in ``start``–``end`` (by default the
+        building's hours that day), and why (see ``availability.unavailable``). With ``layouts`` (the cache
+        ``layout`` came from) the floor-day's facts are cached beside the layout; the viewer's quotas are read."""
+        local_day = LocalDay(day, layout.building.time_zone)
+        default_start, default_end = whole_day_window(layout, local_day)
+
+        async def load(session: AsyncSession) -> FloorDayFacts:
+            return await load_floor_day_facts(session, layout, local_day)
+
+        if layouts is not None:
+            floor_facts = await layouts.floor_day_facts(layout, ("truth", day), load)
+        else:
+            async with self.db.read() as session:
+                floor_facts = await load(session)
+        quotas: tuple[QuotaStanding, ...] = ()
+        if viewer_id is not None and floor_facts.has_quotas:
+            async with self.db.read() as session:
+                quotas = await load_viewer_quotas(session, layout, local_day, viewer_id)
+        facts = DayFacts(floor_facts, quotas, viewer_id)
+        return floor_truth(layout, facts, start or default_start, end or default_end)
 
     # projections
 

@@ -4,10 +4,11 @@ Each check raises a typed domain error with a stable code; nothing here writes. 
 ``BookingRule`` rows (see ``rules.py``), closures from ``Closure`` rows and holidays from the working calendar.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.slots import LocalDay, is_on_slot_boundary
@@ -111,21 +112,46 @@ def check_timing(window: Window, rule: BookingRule, kind: SpaceKind, now: dateti
         raise InvalidInput("endTime", BookingInputCode.TOO_LONG, minutes=rule.max_duration_minutes)
 
 
+# The rules below are each decided by one predicate, shared with the floor availability display
+# (``smartoffice.availability.unavailable``): what the floor shows as unavailable is what booking refuses.
+
+
+def holiday_closure(rule: BookingRule, calendar: WorkingCalendar, day: date) -> str | None:
+    """The holiday's (or cuti bersama's) name when the rule closes the building for it on ``day``, else None."""
+    return calendar.closure_reason(day) if rule.closed_on_holidays else None
+
+
 def check_calendar(window: Window, rule: BookingRule, calendar: WorkingCalendar) -> None:
-    reason = calendar.closure_reason(window.day.day) if rule.closed_on_holidays else None
+    reason = holiday_closure(rule, calendar, window.day.day)
     if reason:
         raise InvalidInput("date", BookingInputCode.CLOSED_HOLIDAY, name=reason)
 
 
+def closure_scope(
+    site_id: int, building_id: int, floor_id: int, zone_ids: Iterable[int], space_ids: Iterable[int] | ScalarSelect[int]
+) -> ColumnElement[bool]:
+    """Closures of the site, building or floor, or of one of ``zone_ids`` or ``space_ids`` (ids or a subquery)."""
+    zones = list(zone_ids)
+    return or_(
+        Closure.space_id.in_(space_ids),
+        Closure.floor_id == floor_id,
+        Closure.building_id == building_id,
+        Closure.site_id == site_id,
+        *([Closure.zone_id.in_(zones)] if zones else []),
+    )
+
+
+def closure_overlaps(
+    closure_start: datetime, closure_end: datetime, start_at: datetime, blocks_until: datetime
+) -> bool:
+    """A closure takes away a booking it overlaps, buffer included: the predicate of :func:`check_closures`."""
+    return closure_start < blocks_until and closure_end > start_at
+
+
 async def check_closures(session: AsyncSession, space: Space, window: Window) -> None:
     floor = space.floor
-    scope = or_(
-        Closure.space_id == space.id,
-        Closure.floor_id == floor.id,
-        Closure.building_id == floor.building_id,
-        Closure.site_id == floor.building.site_id,
-        *([Closure.zone_id == space.zone_id] if space.zone_id is not None else []),
-    )
+    zone_ids = [space.zone_id] if space.zone_id is not None else []
+    scope = closure_scope(floor.building.site_id, floor.building_id, floor.id, zone_ids, [space.id])
     query = (
         select(Closure.reason)
         .where(scope, Closure.start_at < window.blocks_until, Closure.end_at > window.start_at)
@@ -137,14 +163,19 @@ async def check_closures(session: AsyncSession, space: Space, window: Window) ->
         raise InvalidInput("date", BookingInputCode.CLOSED, reason=reason)
 
 
+def is_assigned_to_other(assigned_employee_id: int | None, employee_id: int | None, released: bool) -> bool:
+    """An assigned desk is its owner's, except on days the owner released it."""
+    return assigned_employee_id is not None and assigned_employee_id != employee_id and not released
+
+
 async def check_assigned_desk(session: AsyncSession, space: Space, employee_id: int, window: Window) -> None:
     """An assigned desk is its owner's, except on days the owner released it."""
-    if space.assigned_employee_id is None or space.assigned_employee_id == employee_id:
+    if not is_assigned_to_other(space.assigned_employee_id, employee_id, released=False):
         return
     released = await session.scalar(
         select(DeskRelease.id).where(DeskRelease.space_id == space.id, DeskRelease.day == window.day.day)
     )
-    if released is None:
+    if is_assigned_to_other(space.assigned_employee_id, employee_id, released=released is not None):
         raise InvalidInput("deskId", BookingInputCode.DESK_ASSIGNED)
 
 

@@ -41,7 +41,7 @@ class PlaceRef:
     id: int
 
 
-def spaces_in(place: PlaceRef) -> Select[tuple[int]]:
+def spaces_in(place: PlaceRef) -> Select[int]:
     """The ids of every space in ``place`` (retired or not), as a subquery-ready SELECT."""
     query = select(Space.id)
     match place.level:
@@ -71,8 +71,19 @@ async def affected_bookings(
     lock: bool = False,
 ) -> Sequence[Booking]:
     """Active bookings of spaces in ``place`` that have not ended and overlap ``[start_at, end_at)`` (open ends:
-    from now, for ever), by start; with the person, the space, its floor and building loaded. ``lock`` takes their
-    row locks (in the change's write transaction, so none is cancelled or checked in meanwhile)."""
+    from now, for ever), by start; with the person, the space, its floor and building loaded.
+
+    ``lock`` (in the change's write transaction) first takes the row lock of every space in ``place``, the lock a
+    booking transaction takes on its space (``FOR NO KEY UPDATE``, PostgreSQL; in id order), then the bookings'
+    own. A booking whose transaction checked the place before this change committed has then either committed (and
+    is found here, so it is cancelled) or waits for this transaction and sees the change when it goes on: no
+    booking slips in under a closure or onto a retired desk. SQLite's ``BEGIN IMMEDIATE`` serialises writers
+    already.
+    """
+    if lock:
+        await session.execute(
+            select(Space.id).where(Space.id.in_(spaces_in(place))).order_by(Space.id).with_for_update(key_share=True)
+        )
     query = (
         select(Booking)
         .where(

@@ -55,6 +55,7 @@ from smartoffice.people.models import Employee
 from smartoffice.places import service as places
 from smartoffice.places.models import DeskRelease, Floor, Space, SpaceKind
 from smartoffice.policies.enforcement import check_occupancy_cap
+from smartoffice.quotas.enforcement import check_quota
 from smartoffice.workcalendar.service import load_calendar
 
 __all__ = ["BookDeskRequest", "BookRoomRequest", "BookingPreview", "BookingService", "is_overlap_violation"]
@@ -218,6 +219,7 @@ class BookingService:
         else:
             await checks.check_assigned_desk(session, space, employee.id, window)
             await check_occupancy_cap(session, space, window.day, employee.id)
+            await check_quota(session, space, window.day, employee)
         await checks.check_active_limit(session, employee.id, space.kind, rule, now)
         conflicts = await find_conflicts(
             session, space.id, space.kind, employee.id, window.start_at, window.end_at, window.blocks_until
@@ -384,6 +386,24 @@ class BookingService:
         async with self.db.read() as session:
             rows = (await session.scalars(query)).all()
         return BookingPage(rows[:first], has_next=len(rows) > first)
+
+    async def cancelled_for(self, employee_id: int, limit: int = 10) -> Sequence[Booking]:
+        """A person's bookings that someone else cancelled with a reason (a closure, a retired desk) and that
+        had not yet started then, latest cancellation first, with their place: what they must be told."""
+        query = (
+            select(Booking)
+            .where(
+                Booking.employee_id == employee_id,
+                Booking.status == BookingStatus.CANCELLED,
+                Booking.cancel_reason.is_not(None),
+                Booking.end_at > self.clock(),
+            )
+            .options(joinedload(Booking.space).joinedload(Space.floor).joinedload(Floor.building))
+            .order_by(Booking.cancelled_at.desc(), Booking.id)
+            .limit(limit)
+        )
+        async with self.db.read() as session:
+            return (await session.scalars(query)).all()
 
     async def on_day(self, employee_id: int, day: LocalDay) -> Sequence[Booking]:
         """A person's active bookings that overlap a local day."""

@@ -6,7 +6,9 @@ process keeps :class:`FloorLayout` values (frozen, ``__slots__``, no ORM state) 
 only while the **layout version** it was loaded under is still the current one:
 
 * ``so:places:layout-version`` in Redis holds a random token. Any committed change to sites, buildings, floors,
-  zones or spaces replaces it (:func:`bump_layout_version`), and every process then reloads on its next read.
+  zones, spaces or plan images, or to what the floor-day facts cached beside layouts are read from (closures,
+  desk releases, booking rules, calendar overrides: :data:`PLACE_MODELS`), replaces it
+  (:func:`bump_layout_version`), and every process then reloads on its next read.
 * Changes are noticed for you: a write transaction (``Database.write()``) that flushes a places object or runs
   an ORM ``insert``/``update``/``delete`` on a places table is marked (:func:`track_layout_changes`), and the
   after-commit hook :meth:`FloorLayoutCache.after_commit` bumps the version once it is durable. **A future places
@@ -24,12 +26,12 @@ only while the **layout version** it was loaded under is still the current one:
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import time
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
 from itertools import chain
 from time import monotonic
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -38,12 +40,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, joinedload, selectinload
 
 from smartoffice.availability.breaker import CircuitBreaker
-from smartoffice.db import Database
+from smartoffice.bookings.models import BookingRule
+from smartoffice.db import Base, Database
 from smartoffice.errors import NotFound
 from smartoffice.ids import encode_id
-from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
+from smartoffice.places.models import (
+    Building,
+    Closure,
+    DeskRelease,
+    Floor,
+    FloorPlan,
+    OpeningHours,
+    Site,
+    Space,
+    SpaceKind,
+    Zone,
+    hours_on,
+)
+from smartoffice.places.plan_images import plan_image_url
+from smartoffice.quotas.models import SeatQuota
+from smartoffice.workcalendar.models import CalendarOverride
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 LAYOUT_VERSION_KEY = "so:places:layout-version"
 LAYOUT_MAX_AGE_SECONDS = 300.0
@@ -51,8 +71,25 @@ LAYOUT_MAX_AGE_SECONDS = 300.0
 LAYOUT_CHANGED = "smartoffice.places.layout_changed"
 """``session.info`` key: this transaction changed places; bump the layout version after it commits."""
 
-PLACE_MODELS = (Site, Building, Floor, Zone, Space)
+PLACE_MODELS: tuple[type[Base], ...] = (
+    Site,
+    Building,
+    Floor,
+    Zone,
+    Space,
+    FloorPlan,
+    Closure,
+    DeskRelease,
+    BookingRule,
+    CalendarOverride,
+    SeatQuota,
+)
+"""What a cached layout, or the floor-day facts cached beside it (:meth:`FloorLayoutCache.floor_day_facts`:
+closures, desk releases, the booking rule, the calendar, whether seat quotas cover the floor), is read from: a
+committed change to any bumps the version."""
 PLACE_TABLES = frozenset(model.__tablename__ for model in PLACE_MODELS)
+MAX_DAYS_PER_FLOOR = 64
+"""Floor-day facts kept per cached floor (the days people look at: this week, the next few)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +101,12 @@ class BuildingLayout:
     time_zone: str
     opens_at: time
     closes_at: time
+    opening_hours: OpeningHours | None = None
+    """Per ISO weekday (see ``places.models.hours_on``); ``None``: ``opens_at``–``closes_at`` every day."""
+
+    def hours_on(self, day: date) -> tuple[time, time] | None:
+        """The building's local hours on ``day``, ``None`` when it is closed that weekday."""
+        return hours_on(self.opens_at, self.closes_at, self.opening_hours, day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +144,10 @@ class SpaceLayout:
     height: float
     rotation: float
     amenities: tuple[str, ...]
+    bookable: bool = True
+    """False: shown on the plan but never bookable (a hot-desk kept for visitors, a broken desk)."""
+    assigned_employee_id: int | None = None
+    """An assigned desk's owner: others may book it only on the days the owner releases it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +171,19 @@ class FloorLayout:
     """The desks' relay ids, in the same order."""
     desk_order: str
     """A short digest of the desk id sequence: clients compare it to know their desk list still lines up."""
+    plan_digest: str | None = None
+    """The floor plan image's digest (``FloorPlan.digest``), ``None`` when the floor has no plan image."""
+    has_assigned_desks: bool = False
+    """Some desk of the floor is assigned to someone (availability then reads the day's desk releases)."""
+
+    @property
+    def plan_url(self) -> str | None:
+        return plan_image_url(self.id, self.plan_digest) if self.plan_digest else None
 
 
-def floor_layout(floor: Floor, building: Building, spaces: list[Space]) -> FloorLayout:
-    """The frozen layout; ``floor.zones`` and ``building.floors`` must be loaded."""
-    ordered = sorted(spaces, key=lambda s: s.code)
+def floor_layout(floor: Floor, building: Building, spaces: list[Space], plan_digest: str | None = None) -> FloorLayout:
+    """The frozen layout of what is in service; ``floor.zones`` and ``building.floors`` must be loaded."""
+    ordered = sorted((s for s in spaces if s.retired_at is None), key=lambda s: s.code)
     frozen = tuple(
         SpaceLayout(
             id=s.id,
@@ -144,6 +199,8 @@ def floor_layout(floor: Floor, building: Building, spaces: list[Space]) -> Floor
             height=s.height,
             rotation=s.rotation,
             amenities=tuple(s.amenities or ()),
+            bookable=s.bookable,
+            assigned_employee_id=s.assigned_employee_id,
         )
         for s in ordered
     )
@@ -163,13 +220,18 @@ def floor_layout(floor: Floor, building: Building, spaces: list[Space]) -> Floor
             time_zone=building.time_zone,
             opens_at=building.opens_at,
             closes_at=building.closes_at,
+            opening_hours=building.opening_hours,
         ),
-        building_floors=tuple(FloorRef(f.id, f.name, f.level) for f in building.floors),
-        zones=tuple(ZoneLayout(z.id, z.code, z.name, z.x, z.y, z.width, z.height) for z in floor.zones),
+        building_floors=tuple(FloorRef(f.id, f.name, f.level) for f in building.floors if f.retired_at is None),
+        zones=tuple(
+            ZoneLayout(z.id, z.code, z.name, z.x, z.y, z.width, z.height) for z in floor.zones if z.retired_at is None
+        ),
         spaces=frozen,
         desks=desks,
         desk_global_ids=tuple(encode_id("Desk", d.id) for d in desks),
         desk_order=desk_order_digest(d.id for d in desks),
+        plan_digest=plan_digest,
+        has_assigned_desks=any(d.assigned_employee_id is not None for d in desks),
     )
 
 
@@ -178,18 +240,21 @@ def desk_order_digest(desk_ids: Iterable[int]) -> str:
 
 
 async def load_floor_layout(session: AsyncSession, floor_id: int) -> FloorLayout:
-    """One floor's layout from SQL, in one transaction and three queries (the floor with its building and the
-    building's floors, joined; its zones; its spaces). Raises NotFound."""
-    rows = await session.scalars(
-        select(Floor)
+    """One floor's layout from SQL, in one transaction and three queries (the floor with its building, the
+    building's floors and its plan image's digest, joined; its zones; its spaces). Raises NotFound, also for a
+    retired floor or building (retired places are neither shown nor bookable)."""
+    digest = select(FloorPlan.digest).where(FloorPlan.floor_id == Floor.id).scalar_subquery()
+    rows = await session.execute(
+        select(Floor, digest)
         .where(Floor.id == floor_id)
         .options(joinedload(Floor.building).joinedload(Building.floors), selectinload(Floor.zones))
     )
-    floor = rows.unique().one_or_none()
-    if floor is None:
+    row = rows.unique().one_or_none()
+    if row is None or row[0].retired_at is not None or row[0].building.retired_at is not None:
         raise NotFound("Floor", floor_id)
+    floor, plan_digest = row
     spaces = list(await session.scalars(select(Space).where(Space.floor_id == floor_id).order_by(Space.code)))
-    return floor_layout(floor, floor.building, spaces)
+    return floor_layout(floor, floor.building, spaces, plan_digest)
 
 
 async def bump_layout_version(redis: Redis) -> None:
@@ -202,6 +267,8 @@ class _Entry:
     version: str
     loaded_at: float
     layout: FloorLayout
+    days: dict[Hashable, Any] = field(default_factory=dict)
+    """Floor-day facts loaded under the same version (see :meth:`FloorLayoutCache.floor_day_facts`)."""
 
 
 class FloorLayoutCache:
@@ -264,6 +331,23 @@ class FloorLayoutCache:
             return None
         self.breaker.record_success()
         return raw.decode() if isinstance(raw, bytes) else raw
+
+    async def floor_day_facts(
+        self, layout: FloorLayout, key: Hashable, load: Callable[[AsyncSession], Awaitable[T]]
+    ) -> T:
+        """``load``'s answer for ``layout`` and ``key`` (a day), cached beside the layout while the version it was
+        loaded under holds: for facts read only from :data:`PLACE_MODELS` tables (closures, desk releases, booking
+        rules, the calendar). ``layout`` must come from :meth:`get` in the same request (its version was just
+        read, before ``load`` reads SQL); a layout read from SQL while Redis is unreachable caches nothing."""
+        entry = self._entries.get(layout.id)
+        cached = entry is not None and entry.layout is layout
+        if cached and entry is not None and key in entry.days:
+            return cast(T, entry.days[key])
+        async with self.db.read() as session:
+            value = await load(session)
+        if cached and entry is not None and len(entry.days) < MAX_DAYS_PER_FLOOR:
+            entry.days[key] = value
+        return value
 
     def clear(self) -> None:
         self._entries.clear()

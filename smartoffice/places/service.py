@@ -1,4 +1,7 @@
-"""Reading places. Editing them (the facilities pages) comes with the places editor.
+"""Reading places; editing them is the places editor's (``places/editing.py``).
+
+Listings leave retired places out (:func:`live`): a retired site, building, floor, zone or space keeps its history
+(bookings still name it, ``get_space`` still finds it) but is no longer shown.
 
 :class:`PlaceService` owns its transactions; the module-level functions are the steps other domains' services
 run inside their own sessions (a booking locks its space with :func:`get_space`).
@@ -6,17 +9,17 @@ run inside their own sessions (a booking locks its space with :func:`get_space`)
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from smartoffice.db import Database
 from smartoffice.errors import NotFound
-from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind
+from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
 
-M = TypeVar("M", Building, Floor, Space)
+M = TypeVar("M", Building, Floor, Zone, Space)
 T = TypeVar("T")
 
 
@@ -38,7 +41,9 @@ class PlaceService:
         """The building and its meeting rooms (by floor, then code), or ``None`` for an unknown building."""
         async with self.db.read() as session:
             building = await session.scalar(
-                select(Building).where(Building.id == building_id).options(selectinload(Building.floors))
+                select(Building)
+                .where(Building.id == building_id, live(Building))
+                .options(selectinload(Building.floors.and_(live(Floor))))
             )
             if building is None:
                 return None
@@ -48,22 +53,32 @@ class PlaceService:
     # concurrent batches never share a session.
 
     async def by_id(self, model: type[M], ids: Sequence[int]) -> dict[int, M]:
-        """Buildings, floors or spaces by id; missing ids are absent."""
+        """Buildings, floors, zones or spaces by id; missing ids are absent."""
         async with self.db.read() as session:
             return {row.id: row for row in await session.scalars(select(model).where(model.id.in_(ids)))}
 
     async def buildings_by_site_id(self, ids: Sequence[int]) -> list[list[Building]]:
-        query = select(Building).where(Building.site_id.in_(ids)).order_by(Building.code)
+        query = select(Building).where(Building.site_id.in_(ids), live(Building)).order_by(Building.code)
         async with self.db.read() as session:
             return _group(await session.scalars(query), ids, lambda b: b.site_id)
 
     async def floors_by_building_id(self, ids: Sequence[int]) -> list[list[Floor]]:
-        query = select(Floor).where(Floor.building_id.in_(ids)).order_by(Floor.level)
+        query = select(Floor).where(Floor.building_id.in_(ids), live(Floor)).order_by(Floor.level)
         async with self.db.read() as session:
             return _group(await session.scalars(query), ids, lambda f: f.building_id)
 
+    async def zones_by_floor_id(self, ids: Sequence[int]) -> list[list[Zone]]:
+        query = select(Zone).where(Zone.floor_id.in_(ids), live(Zone)).order_by(Zone.code)
+        async with self.db.read() as session:
+            return _group(await session.scalars(query), ids, lambda z: z.floor_id)
+
+    async def spaces_by_zone_id(self, ids: Sequence[int]) -> list[list[Space]]:
+        query = select(Space).where(Space.zone_id.in_(ids), live(Space)).order_by(Space.code)
+        async with self.db.read() as session:
+            return _group(await session.scalars(query), ids, lambda s: s.zone_id or 0)
+
     async def spaces_by_floor_id(self, ids: Sequence[int]) -> list[list[Space]]:
-        query = select(Space).where(Space.floor_id.in_(ids)).order_by(Space.code)
+        query = select(Space).where(Space.floor_id.in_(ids), live(Space)).order_by(Space.code)
         async with self.db.read() as session:
             return _group(await session.scalars(query), ids, lambda s: s.floor_id)
 
@@ -76,9 +91,22 @@ def _group(rows: Iterable[T], ids: Sequence[int], key: Callable[[T], int]) -> li
     return [groups.get(i, []) for i in ids]
 
 
-async def list_sites(session: AsyncSession) -> Sequence[Site]:
-    """Every site with its buildings and their floors (three queries, whatever the counts)."""
-    query = select(Site).options(selectinload(Site.buildings).selectinload(Building.floors)).order_by(Site.code)
+def live(model: type[Site | Building | Floor | Zone | Space]) -> ColumnElement[bool]:
+    """Not retired (the place itself; listings reach it through live parents only)."""
+    return model.retired_at.is_(None)
+
+
+def _live_tree() -> Any:
+    """Load a site's live buildings and their live floors."""
+    return selectinload(Site.buildings.and_(live(Building))).selectinload(Building.floors.and_(live(Floor)))
+
+
+async def list_sites(session: AsyncSession, site_ids: Iterable[int] | None = None) -> Sequence[Site]:
+    """Every live site (or those of ``site_ids``) with its live buildings and their live floors (three queries,
+    whatever the counts)."""
+    query = select(Site).where(live(Site)).options(_live_tree()).order_by(Site.code)
+    if site_ids is not None:
+        query = query.where(Site.id.in_(list(site_ids)))
     return (await session.scalars(query)).all()
 
 
@@ -110,7 +138,7 @@ async def get_floor(session: AsyncSession, floor_id: int) -> Floor:
 async def list_spaces(
     session: AsyncSession, floor_ids: Sequence[int], kind: SpaceKind | None = None
 ) -> Sequence[Space]:
-    query = select(Space).where(Space.floor_id.in_(floor_ids)).order_by(Space.floor_id, Space.code)
+    query = select(Space).where(Space.floor_id.in_(floor_ids), live(Space)).order_by(Space.floor_id, Space.code)
     if kind is not None:
         query = query.where(Space.kind == kind)
     return (await session.scalars(query)).all()

@@ -8,7 +8,7 @@ transaction and without a race; availability shows each person what their organi
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartoffice.db import Base, UTCDateTime, utcnow
@@ -47,6 +47,9 @@ class SeatQuota(Base):
     """ISO weekday, 1 = Monday."""
     seats: Mapped[int] = mapped_column(Integer)
     """The most people of the holder with a desk booked in the place on that weekday's local day."""
+    exclusive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Zone quotas only (migration 0023): the zone is reserved for the holder that weekday, nobody else may book
+    its desks there (the "set of zones" of issue 12). Several holders' exclusive quotas of one zone share it."""
     note: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

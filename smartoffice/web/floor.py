@@ -90,7 +90,8 @@ async def render_floor(
     if not is_storable_id(floor_id):
         raise NotFound("Floor", floor_id)
     viewer = await current_viewer(request)
-    page = await build_floor_page(runtime_of(request), floor_id, day, viewer.id if viewer else None, selected)
+    language = language_of(request)
+    page = await build_floor_page(runtime_of(request), floor_id, day, viewer.id if viewer else None, selected, language)
     return Template(
         template_name="floor.html",
         context={"page": page, "viewer": viewer, "notice": notice, "error": error},

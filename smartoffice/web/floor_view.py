@@ -2,7 +2,9 @@
 
 Built from the services only (the per-process floor layout cache, availability, bookings); the template does no
 work beyond looping. What does not depend on the day (shapes, the desks' SVG) is built once per layout.
-A desk's status for the day is taken over the building's opening hours, the span a whole-day booking covers.
+A desk's status for the day is taken over the building's hours that day, the span a whole-day booking covers;
+a desk the viewer cannot book that day (closed, a holiday, assigned to someone else, a full quota: decided by
+``availability.unavailable``, the booking checks' own predicates) is ``unavailable``, with the reason.
 """
 
 import re
@@ -15,14 +17,19 @@ from markupsafe import Markup
 
 from smartoffice.availability.service import FloorOccupancy, window_slots
 from smartoffice.availability.slots import FREE, SLOT, LocalDay
+from smartoffice.availability.unavailable import FloorTruth, Unavailability, whole_day_window
 from smartoffice.bookings.models import Booking
+from smartoffice.i18n import DEFAULT_LANGUAGE, Language
 from smartoffice.places.layout import FloorLayout, SpaceLayout
 from smartoffice.places.models import SpaceKind
+from smartoffice.quotas.standing import QuotaStanding
 from smartoffice.runtime import Runtime
 
 MINE = "mine"
-"""A status beyond the availability service's three: the viewer holds this desk on the day."""
-STATUSES = ("free", "partially_booked", "booked", MINE)
+"""A status beyond the availability service's: the viewer holds this desk on the day."""
+UNAVAILABLE = "unavailable"
+"""The viewer cannot book this desk that day, whatever its bookings (``DeskView.unavailable`` says why)."""
+STATUSES = ("free", "partially_booked", "booked", UNAVAILABLE, MINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,8 @@ class DeskPlan:
     """The desk's label and the closing ``</g>``."""
     svg_mark: Markup
     """The "yours" tick and the closing ``</g>``, in place of the label."""
+    svg_blocked: Markup
+    """The "unavailable" cross, the label and the closing ``</g>``, in place of the label."""
     list_cells: Markup
     """The desk list's zone and equipment cells."""
 
@@ -91,6 +100,10 @@ class DeskView:
     status: str
     """One of :data:`STATUSES`."""
     my_booking_id: int | None
+    unavailable: Unavailability | None = None
+    """Why the viewer cannot book the desk that day (status ``unavailable``)."""
+    reason: str | None = None
+    """``unavailable`` in the page's language."""
 
     @property
     def id(self) -> int:
@@ -149,6 +162,15 @@ class FloorPage:
     """The first free span of the selected desk, to prefill the booking form's times."""
     has_desk_elsewhere: bool
     """The viewer holds a desk on another floor that day (one desk per person at a time)."""
+    closed: Unavailability | None = None
+    """One reason closes the whole floor that day (a holiday, a closure of the floor or building, a closed
+    weekday): the page says so at the top."""
+    closed_reason: str | None = None
+    """``closed`` in the page's language."""
+    quotas: Sequence[QuotaStanding] = ()
+    """The seat quotas binding the viewer on this floor that day."""
+    plan_url: str | None = None
+    """The floor's plan image, drawn under the desks."""
 
     @property
     def is_past(self) -> bool:
@@ -176,19 +198,25 @@ async def build_floor_page(
     day: date | None,
     viewer_id: int | None,
     selected_id: int | None = None,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> FloorPage:
-    """Raises NotFound when the floor does not exist."""
+    """Raises NotFound when the floor does not exist. ``language`` words the reasons desks are unavailable."""
     layout = await runtime.layouts.get(floor_id)
     building = layout.building
     plan = _plan_of(layout)
     today = local_today(building.time_zone, runtime.clock())
     local_day = LocalDay(day or today, building.time_zone)
+    opens_at, closes_at = whole_day_window(layout, local_day)
     occupancy = await runtime.availability.floor_day(floor_id, building.time_zone, local_day.day)
-    window = window_slots(local_day, building.opens_at, building.closes_at)
+    truth = await runtime.availability.truth(
+        layout, local_day.day, viewer_id, opens_at, closes_at, layouts=runtime.layouts
+    )
+    window = window_slots(local_day, opens_at, closes_at)
     mine: dict[int, Booking] = {}
     if viewer_id is not None:
         mine = {b.space_id: b for b in await runtime.bookings.on_day(viewer_id, local_day)}
-    desks = [_desk(desk, occupancy, window, mine.get(desk.id)) for desk in plan.desks]
+    words: dict[int, str] = {}  # by id of the Unavailability: one wording per closure, not per desk
+    desks = [_desk(desk, occupancy, window, mine.get(desk.id), truth, language, words) for desk in plan.desks]
     selected = next((desk for desk in desks if desk.id == selected_id), None)
     runs = _runs(occupancy, selected.id, window) if selected else ([], [])
     return FloorPage(
@@ -196,8 +224,8 @@ async def build_floor_page(
         floor_name=layout.name,
         building_name=building.name,
         time_zone=building.time_zone,
-        opens_at=building.opens_at,
-        closes_at=building.closes_at,
+        opens_at=opens_at,
+        closes_at=closes_at,
         width=layout.width,
         height=layout.height,
         day=local_day.day,
@@ -212,6 +240,10 @@ async def build_floor_page(
         has_desk_elsewhere=any(
             b.space_kind == SpaceKind.DESK and b.space_id not in plan.desk_ids for b in mine.values()
         ),
+        closed=truth.whole_floor,
+        closed_reason=truth.whole_floor.message_in(language) if truth.whole_floor else None,
+        quotas=truth.quotas,
+        plan_url=layout.plan_url,
     )
 
 
@@ -273,16 +305,32 @@ def _desk_plan(space: SpaceLayout, zone_names: dict[int, str]) -> DeskPlan:
         svg_shape=Markup(f'<g{turn}><rect x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" rx="0.1"/>'),
         svg_label=Markup('<text class="desk__label" x="{}" y="{}">{}</text></g>').format(s.cx, s.cy, short_code),
         svg_mark=Markup(f'<path class="desk__mark" d="M{round(s.cx - 0.22, 3)} {s.cy} l0.15 0.15 l0.3 -0.3"/></g>'),
+        svg_blocked=Markup(
+            f'<path class="desk__cross" d="M{round(s.x + 0.1, 3)} {round(s.y + 0.1, 3)} '
+            f'L{round(s.x + s.width - 0.1, 3)} {round(s.y + s.height - 0.1, 3)}"/>'
+        )
+        + Markup('<text class="desk__label" x="{}" y="{}">{}</text></g>').format(s.cx, s.cy, short_code),
         list_cells=Markup("<td>{}</td><td>{}</td>").format(zone_name or "", ", ".join(space.amenities)),
     )
 
 
-def _desk(desk: DeskPlan, occupancy: FloorOccupancy, window: tuple[int, int], my_booking: Booking | None) -> DeskView:
-    return DeskView(
-        plan=desk,
-        status=MINE if my_booking else occupancy.status(desk.id, window).value,
-        my_booking_id=my_booking.id if my_booking else None,
-    )
+def _desk(
+    desk: DeskPlan,
+    occupancy: FloorOccupancy,
+    window: tuple[int, int],
+    my_booking: Booking | None,
+    truth: FloorTruth,
+    language: Language,
+    words: dict[int, str],
+) -> DeskView:
+    if my_booking:
+        return DeskView(plan=desk, status=MINE, my_booking_id=my_booking.id)
+    why = truth.of(desk.id)
+    if why is not None:
+        if id(why) not in words:
+            words[id(why)] = why.message_in(language)
+        return DeskView(plan=desk, status=UNAVAILABLE, my_booking_id=None, unavailable=why, reason=words[id(why)])
+    return DeskView(plan=desk, status=occupancy.status(desk.id, window).value, my_booking_id=None)
 
 
 def _room(space: SpaceLayout) -> RoomView:

@@ -66,6 +66,8 @@ class UpcomingBooking:
     floor_id: int
     floor_name: str
     building_name: str
+    reason: str | None = None
+    """Why someone else cancelled it (the "Cancelled for you" list)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,8 @@ class HomePage:
     """Floor links carry the date only when the visitor picked one (else each building's own today)."""
     upcoming: Sequence[UpcomingBooking]
     has_more_upcoming: bool
+    cancelled: Sequence[UpcomingBooking]
+    """Bookings of the viewer that a closure or a change to the place cancelled, not yet past, with the reason."""
     next: str
     """Where acting as someone returns to (a floor page that asked who you are, or home)."""
 
@@ -115,10 +119,12 @@ async def render_home(
     sites = await runtime.places.sites()
     found = await runtime.people.search(query, SEARCH_LIMIT) if query else None
     upcoming: list[UpcomingBooking] = []
+    cancelled: list[UpcomingBooking] = []
     has_more = False
     if viewer is not None:
         page = await runtime.bookings.upcoming(viewer.id, first=UPCOMING_LIMIT)
         upcoming, has_more = [_upcoming(b) for b in page.bookings], page.has_next
+        cancelled = [_upcoming(b) for b in await runtime.bookings.cancelled_for(viewer.id)]
     matches = None
     if found is not None:
         matches = [EmployeeMatch(e.id, e.name, e.org_unit.name, e.org_unit.organisation.name) for e in found]
@@ -131,6 +137,7 @@ async def render_home(
         day_chosen=day is not None,
         upcoming=upcoming,
         has_more_upcoming=has_more,
+        cancelled=cancelled,
         next=local_path(next_path),
     )
     return Template(
@@ -166,4 +173,5 @@ def _upcoming(booking: Booking) -> UpcomingBooking:
         floor_id=floor.id,
         floor_name=floor.name,
         building_name=floor.building.name,
+        reason=booking.cancel_reason,
     )

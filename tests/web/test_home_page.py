@@ -2,6 +2,7 @@
 
 import re
 
+from smartoffice.bookings.place_changes import PlaceLevel, PlaceRef, affected_bookings, cancel_for_place_change
 from smartoffice.bookings.service import BookDeskRequest
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
@@ -90,6 +91,25 @@ class TestOfficesAndBookings:
         assert cancelled.headers["location"] == "/?notice=cancelled"
         assert "Your booking is cancelled." in after.text
         assert "No upcoming bookings" in after.text
+
+    async def test_a_booking_someone_else_cancelled_is_listed_with_the_reason(
+        self, pages: PageClient, runtime: Runtime, factory: Factory
+    ) -> None:
+        desk, me = await factory.desk(code="T2-3-B14"), await factory.employee()
+        mine = await runtime.bookings.book_desk(me.id, BookDeskRequest(desk.id, tomorrow()))
+        await runtime.bookings.cancel(me.id, mine.id)  # cancelled by me: not listed
+        taken = await runtime.bookings.book_desk(me.id, BookDeskRequest(desk.id, tomorrow()))
+        async with runtime.db.write() as session:
+            bookings = await affected_bookings(session, PlaceRef(PlaceLevel.SPACE, desk.id), runtime.clock(), lock=True)
+            await cancel_for_place_change(session, bookings, "Renovasi lantai 3", None, runtime.clock())
+        await pages.act_as(me.id)
+
+        home = await pages.get("/")
+
+        assert [b.id for b in bookings] == [taken.id]
+        assert "Cancelled for you" in home.text
+        assert home.text.count("Cancelled by facilities: Renovasi lantai 3") == 1
+        assert "No upcoming bookings" in home.text
 
     async def test_a_malformed_date_is_a_422_page(self, pages: PageClient, runtime: Runtime) -> None:
         response = await pages.get("/?date=31-12-2030")

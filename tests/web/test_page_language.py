@@ -208,6 +208,26 @@ async def visit_every_page(pages: PageClient, office: Office, clock: Clock) -> l
     await visits.get("people import", "/admin/people/import")
     await visits.get("accounts", "/admin/accounts")
     await visits.get("ratings and discipline", "/admin/hr-records")
+    await visits.get("floor plan editor", f"/admin/places/floors/{office.floor_id}/plan")
+    await visits.get("seat quotas", "/admin/quotas")
+    await visits.get("closures", f"/admin/closures?floor={office.floor_id}")
+    closure = {"place": f"floor:{office.floor_id}", "start_day": str(DAY), "end_day": str(DAY), "reason": "Fumigasi"}
+    await visits.post("closure, who is affected", "/admin/closures/preview", closure, 200, from_page="/admin/closures")
+    await visits.post(
+        "closure, no reason", "/admin/closures/preview", {**closure, "reason": ""}, 422, from_page="/admin/closures"
+    )
+    await visits.get("booking rules", "/admin/rules")
+    await visits.get("booking rules, edit the defaults", "/admin/rules/edit?kind=room")
+    bad_rule = {"kind": "room", "max_days_in_advance": "x"}
+    await visits.post("booking rules, a bad number", "/admin/rules/edit", bad_rule, 422, from_page="/admin/rules")
+    await visits.get("places", "/admin/places")
+    await visits.get("places, a floor", f"/admin/places/floors/{office.floor_id}")
+    await visits.get("places, edit the floor", f"/admin/places/floor/{office.floor_id}/edit")
+    await visits.get("places, add a meeting room", f"/admin/places/new/room?parent={office.floor_id}")
+    await visits.get("places, edit a desk", f"/admin/places/desk/{office.desks[5].id}/edit")
+    bad_desk = {"parent": office.floor_id, "code": "M 1", "x": "1", "y": "1", "width": "1", "height": "1"}
+    await visits.post("places, a bad desk code", "/admin/places/new/desk", bad_desk, 422, from_page="/admin/places")
+    await visits.get("places, retire a desk", f"/admin/places/desk/{office.desks[0].id}/retire")
     await visits.post("act as a stranger", "/identity", {"employee_id": office.stranger.id}, 200)
     await visits.get("compliance, not allowed", f"/units/{office.unit_id}/compliance", 403)
     await visits.get("administration, not allowed", "/admin", 403)

@@ -39,6 +39,11 @@ class Booking(relay.Node):
     booked_on_behalf: bool = strawberry.field(description="Whether someone else made this booking for the person.")
     created_at: dt.datetime
     checked_in_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    cancel_reason: str | None = strawberry.field(
+        description="Why the booking was cancelled when someone else did it (a closure, a desk retired or taken out "
+        "of service), as the facilities manager wrote it; null when the person cancelled it or it is active."
+    )
 
     @classmethod
     def from_model(cls, b: models.Booking) -> Self:
@@ -58,6 +63,8 @@ class Booking(relay.Node):
             booked_on_behalf=b.booked_by_id != b.employee_id,
             created_at=b.created_at,
             checked_in_at=b.checked_in_at,
+            cancelled_at=b.cancelled_at,
+            cancel_reason=b.cancel_reason,
         )
 
     @strawberry.field(description="The booked desk, or null for a room booking.")

@@ -7,10 +7,10 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 
 from smartoffice.errors import NotFound
-from smartoffice.places.models import Building, Floor, Space
+from smartoffice.places.models import Building, Floor, Space, Zone
 from smartoffice.places.service import PlaceService
 
-M = TypeVar("M", Building, Floor, Space)
+M = TypeVar("M", Building, Floor, Zone, Space)
 
 
 class PlacesLoaders:
@@ -22,12 +22,18 @@ class PlacesLoaders:
         self.floors_by_building_id = DataLoader(places.floors_by_building_id)
         self.space_by_id = DataLoader(self._spaces_by_id)
         self.spaces_by_floor_id = DataLoader(places.spaces_by_floor_id)
+        self.zone_by_id = DataLoader(self._zones_by_id)
+        self.zones_by_floor_id = DataLoader(places.zones_by_floor_id)
+        self.spaces_by_zone_id = DataLoader(places.spaces_by_zone_id)
 
     async def _buildings_by_id(self, ids: Sequence[int]) -> list[Building | NotFound]:
         return await self._by_id(Building, ids)
 
     async def _floors_by_id(self, ids: Sequence[int]) -> list[Floor | NotFound]:
         return await self._by_id(Floor, ids)
+
+    async def _zones_by_id(self, ids: Sequence[int]) -> list[Zone | NotFound]:
+        return await self._by_id(Zone, ids)
 
     async def _spaces_by_id(self, ids: Sequence[int]) -> list[Space | NotFound]:
         return await self._by_id(Space, ids)

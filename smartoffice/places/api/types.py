@@ -12,12 +12,17 @@ from smartoffice.api.context import Info
 from smartoffice.api.errors import ValidationError
 from smartoffice.availability import service as availability
 from smartoffice.availability.slots import LocalDay
+from smartoffice.availability.unavailable import FloorTruth, whole_day_window
+from smartoffice.availability.unavailable import Unavailability as UnavailabilityValue
+from smartoffice.availability.unavailable import UnavailableReason as UnavailableReasonValue
 from smartoffice.bookings.api.occupancy import SpaceBooking
 from smartoffice.bookings.occupants import FloorWindow
 from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.scopes import Scope
+from smartoffice.people.api.types import Employee, OrgUnit
 from smartoffice.places import models
 from smartoffice.places.layout import BuildingLayout, FloorLayout, SpaceLayout
+from smartoffice.places.plan_images import plan_image_url
 
 
 @strawberry.type(description="A campus such as KIPP Nusantara: a group of buildings.")
@@ -63,6 +68,16 @@ class Building(relay.Node):
         rows = await info.context.loaders.places.floors_by_building_id.load(self.id)
         return [Floor.from_model(f) for f in rows]
 
+    @strawberry.field(
+        description="Local opening hours per weekday, Monday first; a weekday missing is closed. `opensAt` and "
+        "`closesAt` are the widest hours of the week."
+    )
+    async def opening_hours(self, info: Info) -> list["WeekdayHours"]:
+        b = await info.context.loaders.places.building_by_id.load(self.id)
+        if b.opening_hours is None:
+            return [WeekdayHours(weekday=d, opens=b.opens_at, closes=b.closes_at) for d in range(1, 8)]
+        return WeekdayHours.all_of(b.opening_hours)
+
 
 @strawberry.enum(description="Equipment and qualities of a desk or room.")
 class Amenity(Enum):
@@ -87,6 +102,94 @@ class SpaceStatus(Enum):
         availability.SpaceStatus.PARTIALLY_BOOKED.value, description="Booked for part of the window."
     )
     BOOKED = strawberry.enum_value(availability.SpaceStatus.BOOKED.value, description="Booked for the whole window.")
+    UNAVAILABLE = strawberry.enum_value(
+        availability.SpaceStatus.UNAVAILABLE.value,
+        description="You cannot book it in this window whatever its bookings: see `DeskAvailability.unavailable`.",
+    )
+
+
+@strawberry.enum(description="Why a desk cannot be booked: the rule `bookDesk` would refuse it by.")
+class UnavailableReason(Enum):
+    NOT_BOOKABLE = strawberry.enum_value(
+        UnavailableReasonValue.NOT_BOOKABLE.value, description="The desk is not bookable (`NOT_BOOKABLE`)."
+    )
+    CLOSED_WEEKDAY = strawberry.enum_value(
+        UnavailableReasonValue.CLOSED_WEEKDAY.value,
+        description="The building is closed on that day of the week (`CLOSED_THAT_WEEKDAY`).",
+    )
+    OUTSIDE_HOURS = strawberry.enum_value(
+        UnavailableReasonValue.OUTSIDE_HOURS.value,
+        description="The window is outside the building's hours that day (`OUTSIDE_OPENING_HOURS`).",
+    )
+    HOLIDAY = strawberry.enum_value(
+        UnavailableReasonValue.HOLIDAY.value,
+        description="A public holiday or cuti bersama the building closes for (`CLOSED_HOLIDAY`).",
+    )
+    CLOSED = strawberry.enum_value(
+        UnavailableReasonValue.CLOSED.value,
+        description="A closure of the site, building, floor, zone or desk overlaps the window (`CLOSED`).",
+    )
+    ASSIGNED = strawberry.enum_value(
+        UnavailableReasonValue.ASSIGNED.value,
+        description="Assigned to someone else, who has not released it that day (`DESK_ASSIGNED`).",
+    )
+    QUOTA_FULL = strawberry.enum_value(
+        UnavailableReasonValue.QUOTA_FULL.value,
+        description="A seat quota that binds you on this floor is full that day (`QUOTA_FULL`).",
+    )
+
+
+@strawberry.type(description="Why a desk cannot be booked in the asked-for window.")
+class Unavailability:
+    reason: UnavailableReason
+    message: str = strawberry.field(
+        description="The reason in the request's language, e.g. 'Closed at that time: Renovasi lantai 3'."
+    )
+    detail: str | None = strawberry.field(
+        description="The closure's reason or the holiday's name, when that is the reason."
+    )
+
+    @classmethod
+    def of(cls, value: UnavailabilityValue, info: Info) -> Self:
+        return cls(
+            reason=UnavailableReason(value.reason.value),
+            message=value.message_in(info.context.language),
+            detail=value.detail,
+        )
+
+
+@strawberry.type(description="A desk the packed availability marks `U`, and why.")
+class PackedUnavailability:
+    index: int = strawberry.field(description="The desk's position in `statuses` and `deskIds`.")
+    reason: UnavailableReason
+    message: str = strawberry.field(description="The reason in the request's language.")
+
+
+@strawberry.type(
+    description="A seat quota binding you on this floor that day: how many desks your organisation or unit may "
+    "still book here."
+)
+class QuotaStanding:
+    holder_name: str = strawberry.field(description="The organisation or unit holding the quota.")
+    place_name: str = strawberry.field(description="The building, floor or zone the quota covers.")
+    seats: int = strawberry.field(description="The seats the quota gives on that weekday.")
+    booked: int = strawberry.field(description="The holder's people with a desk booked there that day.")
+    remaining: int = strawberry.field(description="The seats still free under the quota that day.")
+    includes_you: bool = strawberry.field(description="You already hold a desk there that day.")
+
+
+def _quotas(truth: FloorTruth) -> list[QuotaStanding]:
+    return [
+        QuotaStanding(
+            holder_name=q.holder_name,
+            place_name=q.place_name,
+            seats=q.seats,
+            booked=q.booked,
+            remaining=q.remaining,
+            includes_you=q.includes_you,
+        )
+        for q in truth.quotas
+    ]
 
 
 @strawberry.enum(description="Where an availability answer came from.")
@@ -102,6 +205,9 @@ class AvailabilitySource(Enum):
 class DeskAvailability:
     desk: "Desk"
     status: SpaceStatus
+    unavailable: Unavailability | None = strawberry.field(
+        description="Why you cannot book the desk in the window (status `UNAVAILABLE`); null when you can."
+    )
     window: strawberry.Private[FloorWindow]
 
     @strawberry.field(
@@ -120,6 +226,13 @@ class FloorAvailability:
     end_time: dt.time = strawberry.field(description="End of the window, local time (exclusive).")
     source: AvailabilitySource
     desks: list[DeskAvailability]
+    closed: Unavailability | None = strawberry.field(
+        description="Set when one reason makes every desk of the floor unavailable (a holiday, a closure of the "
+        "floor or building, a closed weekday)."
+    )
+    quotas: list[QuotaStanding] = strawberry.field(
+        description="The seat quotas binding you on this floor that day (empty for apps and when none binds)."
+    )
 
 
 @strawberry.type(
@@ -139,7 +252,15 @@ class PackedFloorAvailability:
     )
     statuses: str = strawberry.field(
         description="One letter per desk: `F` free for the whole window, `P` partially booked, `B` booked for "
-        "the whole window."
+        "the whole window, `U` unavailable to you whatever its bookings (closed, a holiday, assigned to someone "
+        "else, a full quota: see `unavailable`)."
+    )
+    unavailable: list[PackedUnavailability] = strawberry.field(
+        description="Why each `U` desk is unavailable, by its index in `statuses`."
+    )
+    closed: Unavailability | None = strawberry.field(
+        description="Set when one reason makes every desk of the floor unavailable (a holiday, a closure of the "
+        "floor or building, a closed weekday)."
     )
     desk_ids: list[strawberry.ID] = strawberry.field(
         description="The desks' ids in the order of `statuses` (omit it once you hold the floor's desk list)."
@@ -186,6 +307,11 @@ class Floor(relay.Node):
         spaces = await info.context.loaders.places.spaces_by_floor_id.load(self.id)
         return [Desk.from_model(s) for s in spaces if s.kind == models.SpaceKind.DESK]
 
+    @strawberry.field(description="The floor's zones (neighbourhoods), by code.")
+    async def zones(self, info: Info) -> list["Zone"]:
+        rows = await info.context.loaders.places.zones_by_floor_id.load(self.id)
+        return [Zone.from_model(z) for z in rows]
+
     @strawberry.field(description="The floor's meeting rooms, by code.")
     async def rooms(self, info: Info) -> list["MeetingRoom"]:
         spaces: Sequence[models.Space | SpaceLayout]
@@ -201,6 +327,21 @@ class Floor(relay.Node):
     )
     async def desk_order(self, info: Info) -> str:
         return (await self._layout(info)).desk_order
+
+    @strawberry.field(
+        description="The floor's plan image (SVG or PNG), drawn with its top-left at (0, 0) and its bottom-right at "
+        "(width, height) metres; null when the floor has none. The URL changes whenever the image does."
+    )
+    async def plan_image_url(self, info: Info) -> str | None:
+        digest = (await info.context.runtime.plan_images.digests([self.id])).get(self.id)
+        return None if digest is None else plan_image_url(self.id, digest)
+
+    @strawberry.field(
+        description="A digest of the floor's size and its spaces' codes and geometry: pass it to `placeSpaces` "
+        "as `expectedVersion`, so that a save made after someone else's is refused instead of undoing it."
+    )
+    async def plan_version(self, info: Info) -> str:
+        return await info.context.runtime.plan_editor.version(self.id)
 
     @strawberry.field(
         description="Desk availability on a local date. The window defaults to the building's opening hours. "
@@ -219,11 +360,13 @@ class Floor(relay.Node):
         building = layout.building
         wanted = {a.value for a in amenities or []}
         desks = [s for s in layout.desks if wanted <= set(s.amenities)] if wanted else layout.desks
-        start, end = start_time or building.opens_at, end_time or building.closes_at
-        if start >= end:
-            raise InvalidInput("endTime", CommonInputCode.END_BEFORE_START)
-        occupancy = await info.context.runtime.availability.floor_day(self.id, building.time_zone, date)
         local_day = LocalDay(date, building.time_zone)
+        start, end = _window(layout, local_day, start_time, end_time)
+        service = info.context.runtime.availability
+        occupancy = await service.floor_day(self.id, building.time_zone, date)
+        truth = await service.truth(
+            layout, date, info.context.viewer_id, start, end, layouts=info.context.runtime.layouts
+        )
         window = availability.window_slots(local_day, start, end)
         floor_window = FloorWindow(self.id, local_day.at(start), local_day.at(end))
         return FloorAvailability(
@@ -231,14 +374,9 @@ class Floor(relay.Node):
             start_time=start,
             end_time=end,
             source=AvailabilitySource(occupancy.source.value),
-            desks=[
-                DeskAvailability(
-                    desk=Desk.from_model(s),
-                    status=SpaceStatus(occupancy.status(s.id, window).value),
-                    window=floor_window,
-                )
-                for s in desks
-            ],
+            desks=[_desk_availability(s, occupancy.status(s.id, window), truth, floor_window, info) for s in desks],
+            closed=Unavailability.of(truth.whole_floor, info) if truth.whole_floor else None,
+            quotas=_quotas(truth),
         )
 
     @strawberry.field(
@@ -256,20 +394,55 @@ class Floor(relay.Node):
         info.context.require_scope(Scope.OCCUPANCY_READ_AGGREGATE)
         layout = await self._layout(info)
         building = layout.building
-        start, end = start_time or building.opens_at, end_time or building.closes_at
-        if start >= end:
-            raise InvalidInput("endTime", CommonInputCode.END_BEFORE_START)
-        occupancy = await info.context.runtime.availability.floor_day(self.id, building.time_zone, date)
-        window = availability.window_slots(LocalDay(date, building.time_zone), start, end)
+        local_day = LocalDay(date, building.time_zone)
+        start, end = _window(layout, local_day, start_time, end_time)
+        service = info.context.runtime.availability
+        occupancy = await service.floor_day(self.id, building.time_zone, date)
+        truth = await service.truth(
+            layout, date, info.context.viewer_id, start, end, layouts=info.context.runtime.layouts
+        )
+        window = availability.window_slots(local_day, start, end)
+        desk_ids = [d.id for d in layout.desks]
         return PackedFloorAvailability(
             date=date,
             start_time=start,
             end_time=end,
             source=AvailabilitySource(occupancy.source.value),
             desk_order=layout.desk_order,
-            statuses=occupancy.packed((d.id for d in layout.desks), window),
+            statuses=availability.packed_with(occupancy.packed(desk_ids, window), desk_ids, truth),
             desk_ids=[strawberry.ID(i) for i in layout.desk_global_ids],
+            unavailable=[
+                PackedUnavailability(
+                    index=index,
+                    reason=UnavailableReason(why.reason.value),
+                    message=why.message_in(info.context.language),
+                )
+                for index, desk_id in enumerate(desk_ids)
+                if (why := truth.of(desk_id)) is not None
+            ],
+            closed=Unavailability.of(truth.whole_floor, info) if truth.whole_floor else None,
         )
+
+
+def _window(layout: FloorLayout, day: LocalDay, start: dt.time | None, end: dt.time | None) -> tuple[dt.time, dt.time]:
+    """The asked-for window, by default the building's hours that day (its usual hours on a closed weekday)."""
+    default_start, default_end = whole_day_window(layout, day)
+    start, end = start or default_start, end or default_end
+    if start >= end:
+        raise InvalidInput("endTime", CommonInputCode.END_BEFORE_START)
+    return start, end
+
+
+def _desk_availability(
+    desk: SpaceLayout, status: availability.SpaceStatus, truth: FloorTruth, window: FloorWindow, info: Info
+) -> DeskAvailability:
+    why = truth.of(desk.id)
+    return DeskAvailability(
+        desk=Desk.from_model(desk),
+        status=SpaceStatus.UNAVAILABLE if why else SpaceStatus(status.value),
+        unavailable=Unavailability.of(why, info) if why else None,
+        window=window,
+    )
 
 
 @strawberry.type(description="A bookable desk. Position and size are in metres on the floor plan.")
@@ -301,6 +474,26 @@ class Desk(relay.Node):
     @strawberry.field
     async def floor(self, info: Info) -> Floor:
         return Floor.from_model(await info.context.loaders.places.floor_by_id.load(self.floor_id))
+
+    @strawberry.field(description="The zone (neighbourhood) the desk is in, or null.")
+    async def zone(self, info: Info) -> Annotated["Zone", strawberry.lazy("smartoffice.places.api.types")] | None:
+        return await _zone_of(info, self.id)
+
+    @strawberry.field(description="False: shown on the plan but nobody may book it (out of service).")
+    async def bookable(self, info: Info) -> bool:
+        return bool((await info.context.loaders.places.space_by_id.load(self.id)).bookable)
+
+    @strawberry.field(
+        description="The person the desk is assigned to (others book it only on days they release it), or null. "
+        "Shown to the site's facilities managers and administrators only (apps: also people:read:names); null "
+        "for everyone else."
+    )
+    async def assigned_to(self, info: Info) -> Employee | None:
+        return await _assigned_to(info, self.id)
+
+    @strawberry.field(description="Whether the desk is assigned to someone (visible to everyone who sees the desk).")
+    async def is_assigned(self, info: Info) -> bool:
+        return (await info.context.loaders.places.space_by_id.load(self.id)).assigned_employee_id is not None
 
 
 @strawberry.type(description="A meeting room. Booking rooms comes with the booking core.")
@@ -334,3 +527,101 @@ class MeetingRoom(relay.Node):
     @strawberry.field
     async def floor(self, info: Info) -> Floor:
         return Floor.from_model(await info.context.loaders.places.floor_by_id.load(self.floor_id))
+
+    @strawberry.field(description="False: shown on the plan but nobody may book it (kept for events).")
+    async def bookable(self, info: Info) -> bool:
+        return bool((await info.context.loaders.places.space_by_id.load(self.id)).bookable)
+
+    @strawberry.field(description="Whether bookings start PENDING until one of the room's approvers accepts them.")
+    async def requires_approval(self, info: Info) -> bool:
+        return bool((await info.context.loaders.places.space_by_id.load(self.id)).requires_approval)
+
+    @strawberry.field(
+        description="Local hours the room may be booked, per weekday, Monday first (within the building's opening "
+        "hours); a weekday missing is not bookable. Null: the building's opening hours."
+    )
+    async def bookable_hours(self, info: Info) -> list["WeekdayHours"] | None:
+        hours = (await info.context.loaders.places.space_by_id.load(self.id)).bookable_hours
+        return None if hours is None else WeekdayHours.all_of(hours)
+
+    @strawberry.field(description="The zone (neighbourhood) the room is in, or null.")
+    async def zone(self, info: Info) -> Annotated["Zone", strawberry.lazy("smartoffice.places.api.types")] | None:
+        return await _zone_of(info, self.id)
+
+
+@strawberry.type(description="Local hours on one weekday.")
+class WeekdayHours:
+    weekday: int = strawberry.field(description="ISO weekday: 1 Monday … 7 Sunday.")
+    opens: dt.time = strawberry.field(description="Local time, HH:MM.")
+    closes: dt.time = strawberry.field(description="Local time, HH:MM (exclusive).")
+
+    @classmethod
+    def all_of(cls, hours: models.OpeningHours) -> list["WeekdayHours"]:
+        return [
+            cls(weekday=int(day), opens=dt.time.fromisoformat(h[0]), closes=dt.time.fromisoformat(h[1]))
+            for day, h in sorted(hours.items(), key=lambda item: int(item[0]))
+            if h
+        ]
+
+
+@strawberry.type(description="A neighbourhood on a floor, usually the home of one unit's hot desks.")
+class Zone(relay.Node):
+    id: relay.NodeID[int]
+    floor_id: strawberry.Private[int]
+    org_unit_id: strawberry.Private[int | None]
+    code: str = strawberry.field(description="Unique on its floor.")
+    name: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @classmethod
+    def from_model(cls, z: models.Zone) -> Self:
+        return cls(
+            id=z.id,
+            floor_id=z.floor_id,
+            org_unit_id=z.org_unit_id,
+            code=z.code,
+            name=z.name,
+            x=z.x,
+            y=z.y,
+            width=z.width,
+            height=z.height,
+        )
+
+    @strawberry.field
+    async def floor(self, info: Info) -> Floor:
+        return Floor.from_model(await info.context.loaders.places.floor_by_id.load(self.floor_id))
+
+    @strawberry.field(description="The unit whose zone it is, or null.")
+    async def org_unit(self, info: Info) -> OrgUnit | None:
+        if self.org_unit_id is None:
+            return None
+        return OrgUnit.from_model(await info.context.loaders.people.org_unit_by_id.load(self.org_unit_id))
+
+    @strawberry.field(description="The zone's desks, by code.")
+    async def desks(self, info: Info) -> list[Desk]:
+        rows = await info.context.loaders.places.spaces_by_zone_id.load(self.id)
+        return [Desk.from_model(s) for s in rows if s.kind == models.SpaceKind.DESK]
+
+
+async def _zone_of(info: Info, space_id: int) -> Zone | None:
+    space = await info.context.loaders.places.space_by_id.load(space_id)
+    if space.zone_id is None:
+        return None
+    zone = await info.context.loaders.places.zone_by_id.load(space.zone_id)
+    return None if zone.retired_at is not None else Zone.from_model(zone)
+
+
+async def _assigned_to(info: Info, space_id: int) -> Employee | None:
+    """The assignee, for the site's facilities managers and administrators (apps: with people:read:names)."""
+    space = await info.context.loaders.places.space_by_id.load(space_id)
+    viewer = info.context.viewer_id
+    if space.assigned_employee_id is None or viewer is None or not info.context.has_scope(Scope.PEOPLE_READ_NAMES):
+        return None
+    floor = await info.context.loaders.places.floor_by_id.load(space.floor_id)
+    building = await info.context.loaders.places.building_by_id.load(floor.building_id)
+    if not await info.context.runtime.place_editor.manages_site(viewer, building.site_id):
+        return None
+    return Employee.from_model(await info.context.loaders.people.employee_by_id.load(space.assigned_employee_id))

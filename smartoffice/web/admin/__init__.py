@@ -8,10 +8,16 @@ from litestar.types import ControllerRouterHandler
 
 from smartoffice.web.admin.accounts import ACCOUNT_ROUTES
 from smartoffice.web.admin.audit import admin_audit, admin_audit_csv
+from smartoffice.web.admin.closures import CLOSURE_ROUTES
+from smartoffice.web.admin.floor_plan import FLOOR_PLAN_ROUTES
+from smartoffice.web.admin.floor_plan_desks import FLOOR_PLAN_DESK_ROUTES
 from smartoffice.web.admin.hr_records import HR_RECORDS_ROUTES
 from smartoffice.web.admin.overview import admin_overview
 from smartoffice.web.admin.people_import import PEOPLE_IMPORT_ROUTES
+from smartoffice.web.admin.places import PLACES_ROUTES
+from smartoffice.web.admin.quotas import QUOTA_ROUTES
 from smartoffice.web.admin.roles import admin_roles, confirm_revoke, grant_role, revoke_role
+from smartoffice.web.admin.rules import RULE_ROUTES
 
 ADMIN_ROUTES: list[ControllerRouterHandler] = [
     admin_overview,
@@ -24,4 +30,10 @@ ADMIN_ROUTES: list[ControllerRouterHandler] = [
     *PEOPLE_IMPORT_ROUTES,
     *HR_RECORDS_ROUTES,
     *ACCOUNT_ROUTES,
+    *PLACES_ROUTES,
+    *QUOTA_ROUTES,
+    *FLOOR_PLAN_ROUTES,
+    *FLOOR_PLAN_DESK_ROUTES,
+    *CLOSURE_ROUTES,
+    *RULE_ROUTES,
 ]
