@@ -6,7 +6,8 @@
 * ``buildings.opening_hours``: local hours per ISO weekday (null: ``opens_at``–``closes_at`` every day);
 * ``floor_plans``: a floor's plan image (SVG or PNG) in the database;
 * ``bookings.cancel_reason``: why someone else cancelled a booking (a closure, a retired desk);
-* ``seat_quotas``: an organisation's or unit's share of a building, floor or zone per weekday.
+* ``seat_quotas``: an organisation's or unit's share of a building, floor or zone per weekday (``exclusive``: a
+  zone reserved for its holder that weekday).
 
 Revision ID: 0019
 Revises: 0018
@@ -73,6 +74,7 @@ def upgrade() -> None:
         sa.Column("zone_id", sa.Integer(), nullable=True),
         sa.Column("weekday", sa.Integer(), nullable=False),
         sa.Column("seats", sa.Integer(), nullable=False),
+        sa.Column("exclusive", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("note", sa.String(length=200), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
