@@ -1,6 +1,7 @@
 """The schema root: each domain's queries and mutations merged, plus the extensions every request runs."""
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from strawberry import Schema
@@ -117,7 +118,10 @@ class _Schema(Schema):
             error.message = error.message.split(" Did you mean ")[0].strip()
 
 
+@cache
 def build_schema(*, debug: bool = False) -> Schema:
+    """The schema, built once per process for each ``debug`` (an app mounts it three times: ``/graphql``,
+    ``/api/graphql`` and the subscriptions; the test suite creates an app per test). It holds no request state."""
     # Factories, not instances: strawberry gives each request its own extension objects (a shared instance's
     # execution_context would be overwritten by a concurrent request). The caches are module-level, keyed by
     # maxsize, so they are still shared.

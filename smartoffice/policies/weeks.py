@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -20,7 +20,7 @@ from smartoffice.errors import NotFound, PermissionDenied
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.people.roles import is_admin, managed_unit_roots, manages, manages_unit
-from smartoffice.places.models import Building, Floor, Space, SpaceKind, Zone
+from smartoffice.places.models import Building, Closure, Floor, Space, SpaceKind, Zone
 from smartoffice.policies.engine import (
     PolicyView,
     Requirement,
@@ -209,25 +209,47 @@ class _FreeDesk:
 
 
 async def _free_desk(session: AsyncSession, zone_id: int, day: date) -> _FreeDesk | None:
-    """A hot desk in the zone that nobody holds at any time of the local day."""
+    """A hot desk in the zone, in service, that nobody holds at any time of the local day and no closure covers
+    then (the booking checks' closure predicate): a suggestion the booking will not refuse for its place."""
     zone = (
         await session.execute(
-            select(Zone.name, Building.time_zone)
+            select(Zone.name, Zone.floor_id, Floor.building_id, Building.site_id, Building.time_zone)
             .join(Floor, Zone.floor_id == Floor.id)
             .join(Building, Floor.building_id == Building.id)
-            .where(Zone.id == zone_id)
+            .where(Zone.id == zone_id, Zone.retired_at.is_(None), Floor.retired_at.is_(None))
         )
-    ).one()
+    ).one_or_none()
+    if zone is None:
+        return None
     local = LocalDay(day, zone.time_zone)
     taken = exists().where(
         Booking.space_id == Space.id,
         Booking.status.in_(ACTIVE_STATUSES),
         overlapping(local.start_at, local.end_at),
     )
+    closed = exists().where(
+        or_(
+            Closure.site_id == zone.site_id,
+            Closure.building_id == zone.building_id,
+            Closure.floor_id == zone.floor_id,
+            Closure.zone_id == zone_id,
+            Closure.space_id == Space.id,
+        ),
+        Closure.start_at < local.end_at,
+        Closure.end_at > local.start_at,
+    )
     row = (
         await session.execute(
             select(Space.id, Space.name, Space.code)
-            .where(Space.zone_id == zone_id, Space.kind == SpaceKind.DESK, Space.assigned_employee_id.is_(None), ~taken)
+            .where(
+                Space.zone_id == zone_id,
+                Space.kind == SpaceKind.DESK,
+                Space.assigned_employee_id.is_(None),
+                Space.bookable.is_(True),
+                Space.retired_at.is_(None),
+                ~taken,
+                ~closed,
+            )
             .order_by(Space.code)
             .limit(1)
         )

@@ -48,7 +48,7 @@ class SeatQuota(Base):
     seats: Mapped[int] = mapped_column(Integer)
     """The most people of the holder with a desk booked in the place on that weekday's local day."""
     exclusive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    """Zone quotas only (migration 0023): the zone is reserved for the holder that weekday, nobody else may book
+    """Zone quotas only: the zone is reserved for the holder that weekday, nobody else may book
     its desks there (the "set of zones" of issue 12). Several holders' exclusive quotas of one zone share it."""
     note: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))

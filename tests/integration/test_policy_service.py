@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from smartoffice.bookings.requests import BookDeskRequest
 from smartoffice.bookings.service import BookingService
@@ -22,6 +22,7 @@ from smartoffice.policies.engine import ComplianceStatus, ReasonCode, Requiremen
 from smartoffice.policies.models import AnchorDay, CaseStatus, ExemptionStatus, Policy, PolicyLevel, WorkMode
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
+from tests.support.clock import office_hours
 from tests.support.policies import FRI, MON, NEXT_WEEK, SAT, THU, TUE, WED, WEEK, Team, build_team
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -599,6 +600,22 @@ class TestSuggestions:
         )
         assert (first.desk_id, first.desk_name) == (zone_desks[2].id, "B3-03")
         assert [s.day for s in week.suggestions] == [WED]  # no teammates in on the other days
+
+    async def test_the_suggested_desk_is_one_booking_will_grant(
+        self, db: Database, runtime: Runtime, team: Team, factory: Factory, zone_desks: list[Space]
+    ) -> None:
+        # given teammates are in on Thursday at B3-01; B3-02 is out of service and B3-03 closed that day
+        await booking_service(runtime).book_desk(team.staff[1].id, BookDeskRequest(zone_desks[0].id, THU))
+        async with db.write() as session:
+            await session.execute(update(Space).where(Space.id == zone_desks[1].id).values(bookable=False))
+        start, end = office_hours(THU)
+        await factory.closure("Pengecatan", space_id=zone_desks[2].id, start_at=start, end_at=end)
+
+        week = await week_of(db, team.staff[0], team.staff[0])
+
+        # then the suggestion skips both, and booking it succeeds
+        assert [(s.day, s.desk_name) for s in week.suggestions] == [(THU, "B3-04")]
+        await booking_service(runtime).book_desk(team.staff[0].id, BookDeskRequest(zone_desks[3].id, THU))
 
     async def test_flexible_days_only_while_office_days_remain_to_choose(
         self, db: Database, runtime: Runtime, team: Team, zone_desks: list[Space]
