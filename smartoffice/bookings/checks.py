@@ -42,9 +42,10 @@ def check_title(title: str | None) -> None:
 
 
 def check_in_service(space: Space) -> None:
-    """A retired place (the space, its floor, building or site) or a space marked not bookable takes no booking.
+    """A retired space (or one on a retired floor or building) or a space marked not bookable takes no booking.
 
-    Needs the space's floor and building loaded (and the site's ``retired_at`` is checked only when loaded)."""
+    Needs the space's floor and building loaded. Retiring cascades down (``places/editing.py``): a retired site's
+    or zone's spaces are retired with it, so the space's own ``retired_at`` covers them."""
     label = space.name or space.code
     floor, building = space.floor, space.floor.building
     if space.retired_at is not None or floor.retired_at is not None or building.retired_at is not None:
