@@ -156,3 +156,18 @@ async def test_listed_within_a_window(graphql: GraphQL, factory: Factory, runtim
     found = await run(graphql, CLOSURES, window, office.admin.id)
 
     assert [c["id"] for c in found] == [later["closure"]["id"]]
+
+
+async def test_a_closure_is_a_node_for_the_managers_of_its_site(
+    graphql: GraphQL, factory: Factory, runtime: Runtime
+) -> None:
+    office = await build_office(factory)
+    created = await run(graphql, "CreateClosure", _input(encode_id("Floor", office.floor.id)), office.facilities_1.id)
+    node = "query($id: ID!) { node(id: $id) { __typename ... on Closure { reason } } }"
+    closure_id = created["closure"]["id"]
+
+    mine = await graphql(node, {"id": closure_id}, as_employee=office.facilities_1.id)
+    other = await graphql(node, {"id": closure_id}, as_employee=office.facilities_2.id)
+
+    assert mine["data"]["node"] == {"__typename": "Closure", "reason": REASON}
+    assert other["data"]["node"] is None

@@ -8,8 +8,10 @@ from strawberry import relay
 
 from smartoffice.api.context import Info
 from smartoffice.api.found import load_found
+from smartoffice.audit.record import Actor
 from smartoffice.identity.scopes import Scope
 from smartoffice.places import models
+from smartoffice.places.api.closures import Closure
 from smartoffice.places.api.types import Building, Desk, Floor, MeetingRoom, Site, Zone
 
 
@@ -36,6 +38,18 @@ async def zones(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
     return {i: Zone.from_model(z) for i, z in rows.items()}
 
 
+async def closures(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
+    """Closures of the sites the caller manages (as ``closures`` lists them); others are not found."""
+    actor = Actor(info.context.require_viewer(), info.context.via)
+    info.context.require_scope(Scope.PLACES_READ)
+    found = {}
+    for ident in ids:  # a node lookup names a few closures at most
+        view = await info.context.runtime.closures.find(actor, ident)
+        if view is not None:
+            found[ident] = Closure.from_view(view)
+    return found
+
+
 def _spaces(kind: models.SpaceKind, build: Callable[[models.Space], relay.Node]) -> Callable[..., Awaitable[Any]]:
     async def resolve(info: Info, ids: list[int]) -> Mapping[int, relay.Node]:
         info.context.require_scope(Scope.PLACES_READ)
@@ -50,6 +64,7 @@ RESOLVERS = {
     "Building": buildings,
     "Floor": floors,
     "Zone": zones,
+    "Closure": closures,
     "Desk": _spaces(models.SpaceKind.DESK, Desk.from_model),
     "MeetingRoom": _spaces(models.SpaceKind.ROOM, MeetingRoom.from_model),
 }
