@@ -42,9 +42,7 @@ from smartoffice.people.siasn.reader import as_text, read_rows
 from smartoffice.places.imports.columns import PlaceColumn, PlaceHeader, place_header
 from smartoffice.places.imports.errors import PlacesFileCode
 from smartoffice.places.imports.geometry import DESK_DEPTH, DESK_WIDTH
-from smartoffice.places.imports.reader import HEADER_SEARCH_ROWS
-from smartoffice.places.imports.reader import _amenities as amenity_keys
-from smartoffice.places.imports.reader import _Cells as Cells
+from smartoffice.places.imports.reader import HEADER_SEARCH_ROWS, Cells, amenity_keys
 from smartoffice.places.models import Building, Floor, Space, SpaceKind, Zone
 from smartoffice.places.permissions import require_site_manager
 from smartoffice.places.plan_editing import is_inside

@@ -202,11 +202,3 @@ class PlanImageService:
             if plan is None:
                 return None
             return PlanImage(plan.floor_id, plan.content_type, plan.data, plan.digest, plan.uploaded_at)
-
-    async def digests(self, floor_ids: list[int]) -> dict[int, str]:
-        """The digest of each floor's plan image (floors without one are absent), without reading the images."""
-        if not floor_ids:
-            return {}
-        query = select(FloorPlan.floor_id, FloorPlan.digest).where(FloorPlan.floor_id.in_(floor_ids))
-        async with self.db.read() as session:
-            return {floor_id: digest for floor_id, digest in (await session.execute(query)).all()}

@@ -22,7 +22,6 @@ from smartoffice.identity.scopes import Scope
 from smartoffice.people.api.types import Employee, OrgUnit
 from smartoffice.places import models
 from smartoffice.places.layout import BuildingLayout, FloorLayout, SpaceLayout
-from smartoffice.places.plan_images import plan_image_url
 
 
 @strawberry.type(description="A campus such as KIPP Nusantara: a group of buildings.")
@@ -333,8 +332,9 @@ class Floor(relay.Node):
         "(width, height) metres; null when the floor has none. The URL changes whenever the image does."
     )
     async def plan_image_url(self, info: Info) -> str | None:
-        digest = (await info.context.runtime.plan_images.digests([self.id])).get(self.id)
-        return None if digest is None else plan_image_url(self.id, digest)
+        # The cached layout carries the plan's digest: no query (a retired floor has no layout, and no plan shown).
+        layout = self.layout or await info.context.runtime.layouts.find(self.id)
+        return layout.plan_url if layout is not None else None
 
     @strawberry.field(
         description="A digest of the floor's size and its spaces' codes and geometry: pass it to `placeSpaces` "

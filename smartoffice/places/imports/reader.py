@@ -1,7 +1,7 @@
 """A places file (CSV or XLSX, read by the people file's :func:`read_rows`) → one :class:`SpaceRow` per space, or
 the problems with it, each naming its line (and column, as the file's header writes it).
 
-Rows are checked one at a time (:class:`_Cells`), then against each other: a site, building, floor or zone that
+Rows are checked one at a time (:class:`Cells`), then against each other: a site, building, floor or zone that
 several rows name must be described the same way wherever a row describes it (an empty cell says nothing), and a
 space code appears once per floor. Nothing is written anywhere.
 """
@@ -125,7 +125,7 @@ def read_places_file(content: bytes, *, max_rows: int = MAX_ROWS) -> PlacesFile:
 
 
 def _read_row(header: PlaceHeader, row: RawRow, problems: list[Problem]) -> SpaceRow | None:
-    cells = _Cells(header, row)
+    cells = Cells(header, row)
     c = PlaceColumn
     site_code, building_code = cells.code(c.SITE_CODE, required=True), cells.code(c.BUILDING_CODE, required=True)
     level, code = cells.number(c.FLOOR, int, -20, 200, required=True), cells.code(c.SPACE_CODE, required=True)
@@ -156,7 +156,7 @@ def _read_row(header: PlaceHeader, row: RawRow, problems: list[Problem]) -> Spac
         building_name=cells.text(c.BUILDING_NAME), time_zone=cells.time_zone(c.TIME_ZONE), opens_at=opens_at,
         closes_at=closes_at, level=level, floor_name=cells.text(c.FLOOR_NAME), zone_code=zone_code,
         zone_name=zone_name, code=code, name=cells.text(c.SPACE_NAME), kind=kind,
-        capacity=capacity or 1, amenities=_amenities(cells.raw(c.AMENITIES)), x=x, y=y,
+        capacity=capacity or 1, amenities=amenity_keys(cells.raw(c.AMENITIES)), x=x, y=y,
         width=cells.number(c.WIDTH, float, 0.1, 200), height=cells.number(c.HEIGHT, float, 0.1, 200),
         rotation=cells.number(c.ROTATION, float, -360, 360), bookable=bookable,
         requires_approval=cells.choice(c.REQUIRES_APPROVAL, YES_NO, PlacesFileCode.PLACES_YES_NO_INVALID,
@@ -168,7 +168,7 @@ def _read_row(header: PlaceHeader, row: RawRow, problems: list[Problem]) -> Spac
     return SpaceRow(line=row.line, **record)
 
 
-def _zone_code(cells: "_Cells", zone_name: str | None) -> str | None:
+def _zone_code(cells: "Cells", zone_name: str | None) -> str | None:
     """Without a ``Kode Zona`` column a zone is known by its name, which must then fit a code."""
     if zone_name is not None and len(zone_name) > 32:
         cells.refuse(PlaceColumn.ZONE_NAME, PlacesFileCode.PLACES_ZONE_NAME_INVALID, value=zone_name)
@@ -176,7 +176,7 @@ def _zone_code(cells: "_Cells", zone_name: str | None) -> str | None:
     return zone_name
 
 
-def _amenities(text: str) -> tuple[str, ...]:
+def amenity_keys(text: str) -> tuple[str, ...]:
     """``Monitor; Video Conference`` → ``("monitor", "video_conference")``, the keys the demo data uses."""
     keys = ("_".join(part.casefold().split()) for part in re.split(r"[;|]", text))
     return tuple(dict.fromkeys(key for key in keys if key))
@@ -212,7 +212,7 @@ def _across_rows(header: PlaceHeader, rows: tuple[SpaceRow, ...]) -> list[Proble
     return problems
 
 
-class _Cells:
+class Cells:
     """The cells of one row by column, each read once into a value or a problem."""
 
     def __init__(self, header: PlaceHeader, row: RawRow) -> None:
