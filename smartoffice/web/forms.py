@@ -4,7 +4,9 @@ A malformed value is the visitor's mistake, never a 500: it becomes a :class:`Fo
 smartoffice.web.errors puts into words in the page's language, and the page answers 422.
 """
 
+from collections.abc import Mapping
 from datetime import date, time
+from typing import Any
 from urllib.parse import urlsplit
 
 from smartoffice.date_range import is_supported_day
@@ -58,6 +60,17 @@ def optional_time(value: str | None, field: str) -> time | None:
         return time.fromisoformat(value.strip())
     except ValueError:
         raise FormError(field, f"invalid_{field}") from None
+
+
+IDEMPOTENCY_FIELD = "idempotency_key"
+"""The hidden field ``idempotency_input()`` (smartoffice.web.templating) puts in a page form."""
+
+
+def idempotency_key(form: Mapping[str, Any]) -> str | None:
+    """The form's idempotency key, or ``None`` when it sent none; the booking service validates its shape
+    (``INVALID_IDEMPOTENCY_KEY``, a typed error) like the API's."""
+    value = form.get(IDEMPOTENCY_FIELD)
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def local_path(value: str | None, default: str = "/") -> str:

@@ -13,6 +13,7 @@ that language's catalogue (smartoffice.i18n). Trans blocks are trimmed, as ``pyb
     {{ text | sentence }}   first letter upper case, the rest untouched (unlike ``capitalize``: *Anda* stays)
 """
 
+import uuid
 from collections.abc import Callable
 from enum import Enum
 from typing import Any
@@ -21,9 +22,12 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup
 
 from smartoffice import formats, i18n, labels
 from smartoffice.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, as_language
+from smartoffice.web.flash import take_error
+from smartoffice.web.forms import IDEMPOTENCY_FIELD
 from smartoffice.web.headers import csp_nonce
 from smartoffice.web.language import language_of, return_path
 
@@ -84,6 +88,20 @@ def response_csp_nonce(context: Context) -> str:
     return csp_nonce(request.scope) if isinstance(request, Request) else ""  # no response, no policy
 
 
+@pass_context
+def flashed_error(context: Context) -> Any:
+    """The error a failed form's redirect carried to this page (smartoffice.web.flash), taken out once."""
+    request = context.get("request")
+    return take_error(request) if isinstance(request, Request) else None
+
+
+def idempotency_input() -> Markup:
+    """A hidden field with a fresh idempotency key, for a form whose effect must happen once however often it is
+    sent (a double click, a resend after a slow network): ``{{ csrf_input | safe }}{{ idempotency_input() }}``.
+    The handler reads it with ``smartoffice.web.forms.idempotency_key``."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(IDEMPOTENCY_FIELD, uuid.uuid4().hex)
+
+
 def register_template_globals(engine: JinjaTemplateEngine) -> None:
     environment = engine.engine
     environment.add_extension("jinja2.ext.i18n")
@@ -105,6 +123,8 @@ def register_template_globals(engine: JinjaTemplateEngine) -> None:
     environment.globals.update(
         current_language=current_language,
         csp_nonce=response_csp_nonce,
+        flashed_error=flashed_error,
+        idempotency_input=idempotency_input,
         language_return_path=language_return_path,
         languages=[(language, LANGUAGE_NAMES[language]) for language in LANGUAGES],
     )
