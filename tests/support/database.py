@@ -41,30 +41,45 @@ async def empty_database(url: str, redis: Redis) -> None:
     """Delete every row but the reference data the migrations insert, and flush Redis."""
     engine = plumbing_engine(url)
     async with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name == "booking_rules":  # keep the defaults the migration inserted (reference data)
-                await conn.execute(table.delete().where(table.c.building_id.is_not(None)))
-            elif table.name == "audit_entries":
-                await _empty_append_only(conn)
-            else:
-                await conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            # One round trip (the simple query protocol runs the script in one implicit transaction) instead of
+            # one per table: ~55 DELETEs through PgBouncer were ~0.1 s of every test's teardown.
+            raw = await conn.get_raw_connection()
+            await raw.driver_connection.execute(_postgres_script())  # type: ignore[union-attr]
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name == "booking_rules":  # keep the defaults the migration inserted (reference data)
+                    await conn.execute(table.delete().where(table.c.building_id.is_not(None)))
+                elif table.name == "audit_entries":
+                    await _empty_append_only(conn)
+                else:
+                    await conn.execute(table.delete())
     await engine.dispose()
     await redis.flushdb()
 
 
+def _postgres_script() -> str:
+    statements = []
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name == "booking_rules":  # keep the defaults the migration inserted (reference data)
+            statements.append("DELETE FROM booking_rules WHERE building_id IS NOT NULL")
+        elif table.name == "audit_entries":  # append-only (migration 0010): row triggers do not fire on TRUNCATE
+            statements.append("TRUNCATE audit_entries")
+        else:
+            statements.append(f'DELETE FROM "{table.name}"')
+    return ";\n".join(statements)
+
+
 async def _empty_append_only(conn: AsyncConnection) -> None:
-    """The audit log refuses DELETE (migration 0010's triggers): between tests it is emptied around them."""
-    if conn.dialect.name == "sqlite":
-        await conn.execute(text("DROP TRIGGER audit_entries_no_delete"))
-        await conn.execute(text("DELETE FROM audit_entries"))
-        await conn.execute(
-            text(
-                "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
-                "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"
-            )
+    """The audit log refuses DELETE (migration 0010's trigger): on SQLite it is emptied around the trigger."""
+    await conn.execute(text("DROP TRIGGER audit_entries_no_delete"))
+    await conn.execute(text("DELETE FROM audit_entries"))
+    await conn.execute(
+        text(
+            "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+            "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"
         )
-    else:
-        await conn.execute(text("TRUNCATE audit_entries"))  # row triggers do not fire on TRUNCATE
+    )
 
 
 async def second_connection_refusal(engine: AsyncEngine) -> DBAPIError:
