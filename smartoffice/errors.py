@@ -96,6 +96,7 @@ THINGS: Mapping[str, str] = {
     "Policy": N_("Policy"),
     "Site": N_("Site"),
     "Space": N_("Space"),
+    "WaitlistEntry": N_("Place in line"),
     "WebhookSubscription": N_("Webhook subscription"),
     "Zone": N_("Zone"),
 }

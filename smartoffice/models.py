@@ -29,6 +29,7 @@ from smartoffice.policies.models import (
 from smartoffice.privacy.models import AttendanceDaily, OccupancyDaily, RetentionFold
 from smartoffice.quotas.models import SeatQuota
 from smartoffice.scim.models import ScimGroup, ScimGroupMember, ScimUser
+from smartoffice.waitlist.models import WaitlistEntry
 from smartoffice.workcalendar.models import CalendarOverride
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "Site",
     "Space",
     "TotpCredential",
+    "WaitlistEntry",
     "WebhookDelivery",
     "WebhookSubscription",
     "WorkDay",

@@ -16,7 +16,13 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from smartoffice.audit.service import AuditService
 from smartoffice.availability.index import AvailabilityIndex
 from smartoffice.availability.service import AvailabilityService
+from smartoffice.bookings.approvals import ApprovalService
+from smartoffice.bookings.cancel_range import CancelRangeService
 from smartoffice.bookings.checkin import CheckInService
+from smartoffice.bookings.desk_search import DeskSearchService
+from smartoffice.bookings.my_bookings import MyBookingsService
+from smartoffice.bookings.required_days import RequiredDaysService
+from smartoffice.bookings.room_search import RoomSearchService
 from smartoffice.bookings.rule_editing import BookingRuleService
 from smartoffice.bookings.service import BookingService
 from smartoffice.db import Database, utcnow
@@ -43,6 +49,7 @@ from smartoffice.planning.occupancy import OccupancyService
 from smartoffice.policies.service import PolicyService
 from smartoffice.quotas.service import QuotaService
 from smartoffice.settings import Settings
+from smartoffice.waitlist.service import WaitlistService
 from smartoffice.workcalendar.service import WorkCalendarService
 
 # Short timeouts: the index is an optimisation, and a slow Redis must not make bookings slow (SQL answers).
@@ -92,6 +99,20 @@ class Runtime:
     """Closing places for a time and cancelling the bookings under a closure (``places/closures.py``)."""
     booking_rules: BookingRuleService
     """Reading and editing the booking rules per building and kind of space (``bookings/rule_editing.py``)."""
+    desk_search: DeskSearchService
+    """Free desks across floors and buildings, nearest the teammates first (``bookings/desk_search.py``)."""
+    cancel_ranges: CancelRangeService
+    """Cancelling a person's bookings over a date range at once, going on leave (``bookings/cancel_range.py``)."""
+    my_bookings: MyBookingsService
+    """A person's booking history, check-in openings and team floor (``bookings/my_bookings.py``)."""
+    room_search: RoomSearchService
+    """Which meeting rooms fit a meeting, and each room's day (``bookings/room_search.py``)."""
+    approvals: ApprovalService
+    """Room bookings waiting for their approvers (``bookings/approvals.py``)."""
+    required_days: RequiredDaysService
+    """Booking a desk near the team on each required day of the coming weeks (``bookings/required_days.py``)."""
+    waitlist: WaitlistService
+    """Waiting for a desk on a full day (``waitlist/``); freed desks are granted where they are freed."""
     clock: Callable[[], datetime]
     """The one clock of the process (tests pass their own): services take it from here, never ``utcnow()``."""
 
@@ -172,6 +193,13 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             ),
             closures=ClosureService(db, availability, clock),
             booking_rules=BookingRuleService(db, clock),
+            waitlist=WaitlistService(db, clock),
+            desk_search=DeskSearchService(db, clock),
+            cancel_ranges=CancelRangeService(db, availability, clock),
+            my_bookings=MyBookingsService(db, clock),
+            room_search=RoomSearchService(db, clock),
+            approvals=ApprovalService(db, clock),
+            required_days=RequiredDaysService(db, availability, clock),
             clock=clock,
         )
     finally:

@@ -39,6 +39,7 @@ from smartoffice.places.imports.errors import PlacesFileCode
 from smartoffice.places.plan_errors import FloorPlanCode
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode, PolicyRefusalCode
 from smartoffice.quotas.errors import QuotaInputCode, QuotaRefusalCode
+from smartoffice.waitlist.errors import WaitlistInputCode
 
 DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     domain.NotFoundCode,
@@ -64,6 +65,7 @@ DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     RolePermissionCode,
     ClosureInputCode,
     RuleInputCode,
+    WaitlistInputCode,
 )
 """Every domain's codes. A new enum of codes is added here; a new code in an existing enum needs nothing here."""
 

@@ -20,8 +20,10 @@ from smartoffice.api.nodes import NodeQuery
 from smartoffice.api.scalars import SCALARS
 from smartoffice.audit.api.queries import AuditQuery
 from smartoffice.bookings.api.checkin import CheckInMutation
+from smartoffice.bookings.api.desk_search import DeskSearchQuery
 from smartoffice.bookings.api.listing import BookingsListQuery
 from smartoffice.bookings.api.mutations import BookingsMutation, BookingsQuery
+from smartoffice.bookings.api.required_days import RequiredDaysMutation
 from smartoffice.bookings.api.rules import BookingRulesMutation, BookingRulesQuery
 from smartoffice.hr.api.mutations import HrMutation
 from smartoffice.identity.api.mutations import IdentityMutation, IdentityQuery
@@ -36,6 +38,7 @@ from smartoffice.planning.api.queries import PlanningQuery
 from smartoffice.policies.api.mutations import PoliciesMutation
 from smartoffice.policies.api.queries import PoliciesQuery
 from smartoffice.quotas.api.operations import QuotasMutation, QuotasQuery
+from smartoffice.waitlist.api.operations import WaitlistMutation, WaitlistQuery
 from smartoffice.workcalendar.api.queries import CalendarMutation, CalendarQuery
 
 Query = merge_types(
@@ -55,6 +58,8 @@ Query = merge_types(
         AuditQuery,
         ClosuresQuery,
         BookingRulesQuery,
+        WaitlistQuery,
+        DeskSearchQuery,
     ),
 )
 Mutation = merge_types(
@@ -63,6 +68,7 @@ Mutation = merge_types(
         BookingsMutation,
         CalendarMutation,
         CheckInMutation,
+        RequiredDaysMutation,
         PeopleMutation,
         PlacesMutation,
         PoliciesMutation,
@@ -73,6 +79,7 @@ Mutation = merge_types(
         IntegrationsMutation,
         ClosuresMutation,
         BookingRulesMutation,
+        WaitlistMutation,
     ),
 )
 Subscription = merge_types("Subscription", (IntegrationsSubscription,))

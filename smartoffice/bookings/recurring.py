@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.bookings import checks, idempotency
-from smartoffice.bookings.models import Booking, BookingSeries
+from smartoffice.bookings.models import Booking, BookingSeries, IdempotencyKey
 from smartoffice.bookings.recurrence_rule import occurrence_days, rule_text
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, RecurringRequest
 from smartoffice.bookings.service import BookingService, is_overlap_violation
@@ -236,3 +237,18 @@ def _code(kind: type[C], record: dict[str, Any]) -> C:
     code = code_named(kind, record["code"])
     assert isinstance(code, kind)
     return code
+
+
+async def stored_series_result(service: BookingService, actor_id: int, key: str) -> SeriesResult | None:
+    """The result a series booked by ``actor_id`` under idempotency ``key`` had, per occurrence, as it is now (the
+    bookings read back); None when no series was stored under that key. For a page that shows a series' result
+    after a post/redirect/get: the skipped occurrences' reasons live only in that record."""
+    async with service.db.read() as session:
+        row = await session.scalar(
+            select(IdempotencyKey).where(
+                IdempotencyKey.actor_id == actor_id,
+                IdempotencyKey.key == key,
+                IdempotencyKey.operation == OPERATION,
+            )
+        )
+        return await _from_record(session, row.result) if row is not None else None

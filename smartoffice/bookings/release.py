@@ -22,10 +22,12 @@ from sqlalchemy import ColumnElement, select, update
 
 from smartoffice.availability.service import AvailabilityService
 from smartoffice.bookings.models import Booking, BookingRule, BookingStatus
+from smartoffice.bookings.service import BookingService
 from smartoffice.db import Database
 from smartoffice.integrations import events
 from smartoffice.integrations.models import EventKind
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
+from smartoffice.waitlist.grant import grant_freed
 
 if TYPE_CHECKING:
     from smartoffice.runtime import Runtime
@@ -78,8 +80,11 @@ async def release_no_shows(db: Database, availability: AvailabilityService, now:
             )
             released += (await session.scalars(statement)).all()
         await events.record(session, EventKind.RELEASED, released)
+        granted = await grant_freed(session, released, now, BookingService(db, availability, lambda: now))
     if released:
         await _project(db, availability, released)
+    if granted:
+        await _project(db, availability, granted)
     return len(released)
 
 

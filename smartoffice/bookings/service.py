@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from smartoffice.audit.record import Actor, record_change
 from smartoffice.availability.service import AvailabilityService, HoldResult, HoldStatus
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings import checks, idempotency
@@ -39,6 +40,7 @@ from smartoffice.bookings.visibility import refusal
 from smartoffice.db import MAX_PAGE_SIZE, Database, utcnow
 from smartoffice.errors import (
     BookingConflict,
+    CommonInputCode,
     CommonPermissionCode,
     Conflict,
     ConflictKind,
@@ -56,7 +58,11 @@ from smartoffice.places import service as places
 from smartoffice.places.models import DeskRelease, Floor, Space, SpaceKind
 from smartoffice.policies.enforcement import check_occupancy_cap
 from smartoffice.quotas.enforcement import check_quota
+from smartoffice.waitlist.grant import grant_freed
 from smartoffice.workcalendar.service import load_calendar
+
+MAX_DECISION_REASON = 500
+"""A rejection's reason is kept in ``bookings.cancel_reason``: the column's length."""
 
 __all__ = ["BookDeskRequest", "BookRoomRequest", "BookingPreview", "BookingService", "is_overlap_violation"]
 
@@ -284,24 +290,48 @@ class BookingService:
                 if booking is anchor or booking.is_active:
                     self.apply_cancel(booking, rule)
             await events.record(session, EventKind.CANCELLED, bookings, actor_id=actor_id)
+            granted = await grant_freed(session, bookings, now, self)  # the waitlist's first in line, same commit
             if key is not None:
                 idempotency.record(session, actor_id, key, operation, digest, {"booking_ids": [b.id for b in bookings]})
         for booking in bookings:
             await self.project(booking)
+        for booking in granted:
+            await self.project(booking)
         return bookings
 
-    async def decide(self, actor_id: int, booking_id: int, *, accept: bool) -> Booking:
-        """An approver accepts (PENDING → BOOKED) or rejects (→ REJECTED, freeing the room) a pending booking."""
+    async def decide(
+        self, actor_id: int, booking_id: int, *, accept: bool, reason: str | None = None, via: str = "api"
+    ) -> Booking:
+        """An approver accepts (PENDING → BOOKED) or rejects (→ REJECTED, freeing the room) a pending booking.
+
+        A rejection's ``reason`` is kept in ``cancel_reason`` (what the person is told); the decision is audited."""
+        reason = (reason or "").strip() or None
+        if reason is not None and len(reason) > MAX_DECISION_REASON:
+            raise InvalidInput("reason", CommonInputCode.TEXT_TOO_LONG, max=MAX_DECISION_REASON)
         async with self.db.write() as session:
             booking = await get_booking(session, booking_id, for_update=True)
-            if not await can_decide(session, actor_id, booking.space, booking.space.floor.building.site_id):
+            site_id = booking.space.floor.building.site_id
+            if not await can_decide(session, actor_id, booking.space, site_id):
                 raise await refusal(session, actor_id, booking, BookingPermissionCode.NOT_AN_APPROVER)
             if booking.status != BookingStatus.PENDING:
                 raise InvalidInput("bookingId", BookingInputCode.NOT_PENDING)
             booking.status = BookingStatus.BOOKED if accept else BookingStatus.REJECTED
             booking.decided_by_id, booking.decided_at = actor_id, self.clock()
+            if not accept:
+                booking.cancel_reason = reason
             booking.version += 1
             await events.record(session, EventKind.DECIDED, booking, actor_id=actor_id)
+            record_change(
+                session,
+                Actor(actor_id, via),
+                "booking.decide",
+                at=booking.decided_at,
+                entity_kind="Booking",
+                entity_id=booking.id,
+                before={"status": BookingStatus.PENDING},
+                after={"status": booking.status, "reason": booking.cancel_reason if not accept else None},
+                site_id=site_id,
+            )
         await self.project(booking)
         return booking
 

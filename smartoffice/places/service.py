@@ -37,18 +37,6 @@ class PlaceService:
         async with self.db.read() as session:
             return await get_space(session, space_id, kind)
 
-    async def rooms_of_building(self, building_id: int) -> tuple[Building, Sequence[Space]] | None:
-        """The building and its meeting rooms (by floor, then code), or ``None`` for an unknown building."""
-        async with self.db.read() as session:
-            building = await session.scalar(
-                select(Building)
-                .where(Building.id == building_id, live(Building))
-                .options(selectinload(Building.floors.and_(live(Floor))))
-            )
-            if building is None:
-                return None
-            return building, await list_spaces(session, [f.id for f in building.floors], SpaceKind.ROOM)
-
     # Batches for the per-request DataLoaders: one IN query each, in a short session of its own, so that
     # concurrent batches never share a session.
 

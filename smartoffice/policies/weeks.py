@@ -4,24 +4,27 @@ Each function runs inside the caller's transaction; :class:`~smartoffice.policie
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from smartoffice.availability.slots import LocalDay
-from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
+from smartoffice.bookings.nearby import desks_near_team
+from smartoffice.bookings.rules import rules_for
 from smartoffice.date_range import require_supported
 from smartoffice.errors import NotFound, PermissionDenied
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.people.roles import is_admin, managed_unit_roots, manages, manages_unit
-from smartoffice.places.models import Building, Closure, Floor, Space, SpaceKind, Zone
+from smartoffice.places.models import Building, Floor, Space, SpaceKind, Zone
 from smartoffice.policies.engine import (
+    AWAY,
+    DayPlan,
     PolicyView,
     Requirement,
     WeekPlan,
@@ -35,19 +38,47 @@ from smartoffice.workcalendar.service import load_calendar
 
 MAX_UNIT_MEMBERS = 2_000
 """The largest subtree a compliance report covers in one answer (an Eselon I unit of the demo has ~400)."""
-MAX_SUGGESTIONS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A desk to book on a day the person should (or may want to) be in, near the teammates who are."""
+    """A day the person should (or may want to) be in, and the free desk nearest the teammates who are.
+
+    ``desk_id`` is None when no desk is free that day (closed, full): the day is still suggested, so that the
+    week's numbers and its suggestions never disagree."""
 
     day: date
     requirement: Requirement
     teammates_in: int
     zone_name: str | None
+    """The zone where most of the teammates who are in sit."""
     desk_id: int | None
     desk_name: str | None
+    floor_id: int | None = None
+    """The free desk's floor."""
+
+
+@dataclass(frozen=True, slots=True)
+class BookedDesk:
+    """One of the person's active desk bookings in the week, with its place and when check-in opens."""
+
+    booking_id: int
+    space_id: int
+    label: str
+    """The desk's name, else its code."""
+    floor_id: int
+    floor_name: str
+    building_name: str
+    time_zone: str
+    start_at: datetime
+    end_at: datetime
+    status: BookingStatus
+    check_in_opens_at: datetime
+    """The booking rule's ``check_in_opens_minutes`` before the start (as check-in decides it)."""
+
+    def can_check_in(self, now: datetime) -> bool:
+        """As :meth:`smartoffice.bookings.checkin.SpaceToday.can_check_in`."""
+        return self.status == BookingStatus.BOOKED and self.check_in_opens_at <= now < self.end_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +86,11 @@ class MyWeek:
     plan: WeekPlan
     employee: Employee
     suggestions: Sequence[Suggestion]
+    office_days_to_choose: int = 0
+    """See :func:`office_days_to_choose`: what the page and the API show, and how many flexible days are
+    suggested."""
+    desks: Mapping[date, Sequence[BookedDesk]] = field(default_factory=dict)
+    """The person's desk bookings (pending, booked, checked in) by local day."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +137,33 @@ async def my_week(session: AsyncSession, viewer_id: int, employee_id: int, week_
     monday = week_monday(week_of)
     plans = await plan_weeks(session, [employee.id], monday, today, with_supervisors=True)
     plan = plans[employee.id]
-    return MyWeek(plan, employee, await _suggestions(session, employee, plan))
+    to_choose = office_days_to_choose(plan)
+    suggestions = await _suggestions(session, employee, plan, to_choose)
+    desks = await booked_desks(session, employee.id, monday, monday + timedelta(days=6))
+    return MyWeek(plan, employee, suggestions, to_choose, desks)
+
+
+def is_covered(day: DayPlan) -> bool:
+    """A working day that needs nothing more: in the office (a desk booked, an office plan, a check-in) or away
+    (leave, duty travel). The one definition of "covered" the week's numbers, its suggestions and "book my
+    required days" share; it is what the engine's compliance counts (``DayPlan.status``)."""
+    return day.status == WorkMode.OFFICE or day.status in AWAY
+
+
+def office_days_to_choose(plan: WeekPlan) -> int:
+    """Office days still to pick among the flexible days: the office days the week needs, less the days away
+    (which excuse office days one for one, as the engine judges), the required days that are not away, and the
+    flexible days already in the office."""
+    working = plan.working_days
+    away = sum(1 for day in working if day.status in AWAY)
+    required = sum(1 for day in working if day.requirement == Requirement.REQUIRED and day.status not in AWAY)
+    chosen = sum(1 for day in working if day.requirement == Requirement.FLEXIBLE and day.status == WorkMode.OFFICE)
+    return max(0, plan.office_days_needed - away - required - chosen)
+
+
+def uncovered_days(plan: WeekPlan) -> list[DayPlan]:
+    """Working days from today on that are not covered (see :func:`is_covered`)."""
+    return [day for day in plan.working_days if day.day >= plan.today and not is_covered(day)]
 
 
 async def plan_weeks(
@@ -130,57 +192,51 @@ async def plan_weeks(
     }
 
 
-async def _suggestions(session: AsyncSession, employee: Employee, plan: WeekPlan) -> list[Suggestion]:
-    """For the coming working days not yet planned in the office: the zone where most teammates have desks
-    booked, and a free desk there. Required days come first; flexible days only when office days remain to be
-    chosen (beyond the flexible days already in the office) and teammates are in, one per day still to choose."""
-    chosen = sum(
-        1 for day in plan.working_days if day.requirement == Requirement.FLEXIBLE and day.status == WorkMode.OFFICE
-    )
-    to_choose = max(0, plan.office_days_to_choose - chosen)
-    open_days = [
-        day
-        for day in plan.working_days
-        if day.day >= plan.today
-        and day.planned != WorkMode.OFFICE
-        and day.status not in (WorkMode.LEAVE, WorkMode.DUTY_TRAVEL)
-        and (day.requirement == Requirement.REQUIRED or to_choose > 0)
-    ]
+async def _suggestions(session: AsyncSession, employee: Employee, plan: WeekPlan, to_choose: int) -> list[Suggestion]:
+    """Every required day from today on that is not covered, then as many flexible days as office days remain to
+    be chosen (those with most teammates in first), each with the free desk nearest the teammates that day
+    (:func:`~smartoffice.bookings.nearby.desks_near_team`). Empty exactly when the week needs nothing more that
+    the days left can give."""
+    open_days = uncovered_days(plan)
     if not open_days:
         return []
     zones_by_day = await _teammate_zones(session, employee, plan.days[0].day, plan.days[-1].day)
+    flexible = sorted(
+        (day for day in open_days if day.requirement == Requirement.FLEXIBLE),
+        key=lambda d: (-zones_by_day[d.day].total(), d.day),
+    )
+    days = [day for day in open_days if day.requirement == Requirement.REQUIRED] + flexible[:to_choose]
     suggestions = []
-    for day in sorted(open_days, key=lambda d: (d.requirement != Requirement.REQUIRED, d.day)):
-        zones = zones_by_day.get(day.day, Counter())
-        if day.requirement == Requirement.FLEXIBLE:
-            if not zones or to_choose == 0:
-                continue
-            to_choose -= 1
-        desk = await _free_desk(session, zones.most_common(1)[0][0], day.day) if zones else None
+    for day in days:
+        zones = zones_by_day[day.day]
+        choices = await desks_near_team(session, employee.id, day.day, limit=1)
+        desk = choices[0] if choices else None
         suggestions.append(
             Suggestion(
                 day.day,
                 day.requirement,
-                sum(zones.values()),
-                desk.zone_name if desk else None,
-                desk.id if desk else None,
-                desk.name if desk else None,
+                zones.total(),
+                zones.most_common(1)[0][0] if zones else None,
+                desk.space_id if desk else None,
+                desk.code if desk else None,
+                desk.floor_id if desk else None,
             )
         )
-        if len(suggestions) == MAX_SUGGESTIONS:
-            break
     return suggestions
 
 
 async def _teammate_zones(
     session: AsyncSession, employee: Employee, first: date, last: date
-) -> dict[date, Counter[int]]:
-    """Per local day, the zones of the desks the person's unit colleagues hold (one query for the week)."""
+) -> defaultdict[date, Counter[str]]:
+    """Per local day, the zones (by name) of the desks the person's unit colleagues hold (one query for the
+    week): the "N of your team have desks in Zona B3" of a suggestion."""
     since = datetime.combine(first - timedelta(days=1), time(), UTC)
     until = datetime.combine(last + timedelta(days=2), time(), UTC)
     rows = await session.execute(
-        select(Space.zone_id, Booking.start_at, Building.time_zone)
+        select(Zone.name, Booking.start_at, Building.time_zone)
+        .select_from(Space)
         .join(Booking, Booking.space_id == Space.id)
+        .join(Zone, Space.zone_id == Zone.id)
         .join(Floor, Space.floor_id == Floor.id)
         .join(Building, Floor.building_id == Building.id)
         .join(Employee, Booking.employee_id == Employee.id)
@@ -191,70 +247,71 @@ async def _teammate_zones(
             Booking.space_kind == SpaceKind.DESK,
             Booking.start_at >= since,
             Booking.start_at < until,
-            Space.zone_id.is_not(None),
         )
     )
-    zones: dict[date, Counter[int]] = defaultdict(Counter)
-    for zone_id, start_at, time_zone in rows:
-        if zone_id is not None:
-            zones[start_at.astimezone(ZoneInfo(time_zone)).date()][zone_id] += 1
+    zones: defaultdict[date, Counter[str]] = defaultdict(Counter)
+    for zone_name, start_at, time_zone in rows:
+        zones[start_at.astimezone(ZoneInfo(time_zone)).date()][zone_name] += 1
     return zones
 
 
-@dataclass(frozen=True, slots=True)
-class _FreeDesk:
-    id: int
-    name: str
-    zone_name: str
-
-
-async def _free_desk(session: AsyncSession, zone_id: int, day: date) -> _FreeDesk | None:
-    """A hot desk in the zone, in service, that nobody holds at any time of the local day and no closure covers
-    then (the booking checks' closure predicate): a suggestion the booking will not refuse for its place."""
-    zone = (
+async def booked_desks(
+    session: AsyncSession, employee_id: int, first: date, last: date
+) -> dict[date, list[BookedDesk]]:
+    """The person's active desk bookings by local day from ``first`` to ``last``, in start order, with when
+    check-in opens for each (the building's desk rule)."""
+    since = datetime.combine(first - timedelta(days=1), time(), UTC)
+    until = datetime.combine(last + timedelta(days=2), time(), UTC)
+    rows = (
         await session.execute(
-            select(Zone.name, Zone.floor_id, Floor.building_id, Building.site_id, Building.time_zone)
-            .join(Floor, Zone.floor_id == Floor.id)
-            .join(Building, Floor.building_id == Building.id)
-            .where(Zone.id == zone_id, Zone.retired_at.is_(None), Floor.retired_at.is_(None))
-        )
-    ).one_or_none()
-    if zone is None:
-        return None
-    local = LocalDay(day, zone.time_zone)
-    taken = exists().where(
-        Booking.space_id == Space.id,
-        Booking.status.in_(ACTIVE_STATUSES),
-        overlapping(local.start_at, local.end_at),
-    )
-    closed = exists().where(
-        or_(
-            Closure.site_id == zone.site_id,
-            Closure.building_id == zone.building_id,
-            Closure.floor_id == zone.floor_id,
-            Closure.zone_id == zone_id,
-            Closure.space_id == Space.id,
-        ),
-        Closure.start_at < local.end_at,
-        Closure.end_at > local.start_at,
-    )
-    row = (
-        await session.execute(
-            select(Space.id, Space.name, Space.code)
-            .where(
-                Space.zone_id == zone_id,
-                Space.kind == SpaceKind.DESK,
-                Space.assigned_employee_id.is_(None),
-                Space.bookable.is_(True),
-                Space.retired_at.is_(None),
-                ~taken,
-                ~closed,
+            select(
+                Booking,
+                Space.name,
+                Space.code,
+                Floor.id,
+                Floor.name,
+                Building.id,
+                Building.name,
+                Building.time_zone,
             )
-            .order_by(Space.code)
-            .limit(1)
+            .join(Space, Booking.space_id == Space.id)
+            .join(Floor, Space.floor_id == Floor.id)
+            .join(Building, Floor.building_id == Building.id)
+            .where(
+                Booking.employee_id == employee_id,
+                Booking.space_kind == SpaceKind.DESK,
+                Booking.status.in_(ACTIVE_STATUSES),
+                Booking.start_at >= since,
+                Booking.start_at < until,
+            )
+            .order_by(Booking.start_at, Booking.id)
         )
-    ).first()
-    return _FreeDesk(row.id, row.name or row.code, zone.name) if row else None
+    ).all()
+    opens_before: dict[int, timedelta] = {}
+    desks: dict[date, list[BookedDesk]] = defaultdict(list)
+    for booking, name, code, floor_id, floor_name, building_id, building_name, time_zone in rows:
+        day = booking.start_at.astimezone(ZoneInfo(time_zone)).date()
+        if not first <= day <= last:
+            continue
+        if building_id not in opens_before:
+            rule = await rules_for(session, building_id, SpaceKind.DESK)
+            opens_before[building_id] = timedelta(minutes=rule.check_in_opens_minutes)
+        desks[day].append(
+            BookedDesk(
+                booking.id,
+                booking.space_id,
+                name or code,
+                floor_id,
+                floor_name,
+                building_name,
+                time_zone,
+                booking.start_at,
+                booking.end_at,
+                booking.status,
+                booking.start_at - opens_before[building_id],
+            )
+        )
+    return dict(desks)
 
 
 async def unit_week(session: AsyncSession, viewer_id: int, unit_id: int, week_of: date, today: date) -> UnitWeek:

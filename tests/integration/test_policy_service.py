@@ -590,7 +590,7 @@ class TestSuggestions:
         # when
         week = await week_of(db, team.staff[0], team.staff[0])
 
-        # then the required day comes first, with the first free desk of the zone
+        # then the required day comes first, with the free desk nearest the team
         first = week.suggestions[0]
         assert (first.day, first.requirement, first.teammates_in, first.zone_name) == (
             WED,
@@ -599,7 +599,12 @@ class TestSuggestions:
             "Zona B3",
         )
         assert (first.desk_id, first.desk_name) == (zone_desks[2].id, "B3-03")
-        assert [s.day for s in week.suggestions] == [WED]  # no teammates in on the other days
+        # then as many flexible days as office days remain to be chosen (three needed, one required), even with
+        # nobody of the team in: the week's numbers and its suggestions agree
+        assert [(s.day, s.requirement) for s in week.suggestions[1:]] == [
+            (MON, Requirement.FLEXIBLE),
+            (TUE, Requirement.FLEXIBLE),
+        ]
 
     async def test_the_suggested_desk_is_one_booking_will_grant(
         self, db: Database, runtime: Runtime, team: Team, factory: Factory, zone_desks: list[Space]
@@ -614,7 +619,7 @@ class TestSuggestions:
         week = await week_of(db, team.staff[0], team.staff[0])
 
         # then the suggestion skips both, and booking it succeeds
-        assert [(s.day, s.desk_name) for s in week.suggestions] == [(THU, "B3-04")]
+        assert (week.suggestions[0].day, week.suggestions[0].desk_name) == (THU, "B3-04")
         await booking_service(runtime).book_desk(team.staff[0].id, BookDeskRequest(zone_desks[3].id, THU))
 
     async def test_flexible_days_only_while_office_days_remain_to_choose(
@@ -626,7 +631,9 @@ class TestSuggestions:
         person = team.staff[0]
         before = await week_of(db, person, person)
         assert [(s.day, s.requirement, s.desk_name) for s in before.suggestions] == [
-            (THU, Requirement.FLEXIBLE, "B3-02")
+            (THU, Requirement.FLEXIBLE, "B3-02"),  # where the team is, first
+            (MON, Requirement.FLEXIBLE, "B3-01"),
+            (TUE, Requirement.FLEXIBLE, "B3-01"),
         ]
 
         # when the person books three other days

@@ -179,7 +179,9 @@ class BookingsMutation:
         info.context.require_scope(Scope.BOOKINGS_WRITE_ANY)
 
         booking_id = decode_id(input.booking_id, "Booking", "bookingId")
-        booking = await service.decide(actor, booking_id, accept=input.accept)
+        booking = await service.decide(
+            actor, booking_id, accept=input.accept, reason=input.reason, via=info.context.via
+        )
         return DecideBookingSuccess(booking=Booking.from_model(booking))
 
     @strawberry.mutation(description="Let others book your assigned desk on a date (owner or their manager).")

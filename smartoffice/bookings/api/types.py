@@ -169,6 +169,11 @@ CancelBookingResult = Annotated[
 class DecideBookingInput:
     booking_id: strawberry.ID
     accept: bool
+    reason: str | None = strawberry.field(
+        default=None,
+        description="Why it is rejected (at most 500 characters): told to the person as the booking's "
+        "`cancelReason`. Ignored when accepting.",
+    )
 
 
 @strawberry.type(description="The booking is now BOOKED (accepted) or REJECTED.")

@@ -6,9 +6,7 @@ import strawberry
 
 from smartoffice.api.context import Info
 from smartoffice.api.found import load_found
-from smartoffice.availability.service import SpaceStatus as OccupancyStatus
-from smartoffice.availability.service import window_slots
-from smartoffice.availability.slots import LocalDay
+from smartoffice.bookings.room_search import RoomQuery
 from smartoffice.identity.scopes import Scope
 from smartoffice.ids import id_or_none
 from smartoffice.places.api.types import Amenity, Desk, Floor, MeetingRoom, Site
@@ -41,8 +39,10 @@ class PlacesQuery:
         return Desk.from_model(row) if row and row.kind == SpaceKind.DESK else None
 
     @strawberry.field(
-        description="Meeting rooms of a building that are free for the whole of a local time window, with at "
-        "least `minCapacity` seats and every one of `amenities`, smallest first. Unknown buildings give []."
+        description="Meeting rooms of a building that bookRoom would accept for a local time window: free for the "
+        "whole of it (changeover buffer included), open then (the building's and the room's hours), not closed, "
+        "not on a holiday the rules close for, with at least `minCapacity` seats and every one of `amenities`; "
+        "smallest first. Unknown buildings give []."
     )
     async def find_rooms(
         self,
@@ -58,20 +58,5 @@ class PlacesQuery:
         ident = id_or_none(building_id, "Building")
         if ident is None or start_time >= end_time:
             return []
-        runtime = info.context.runtime
-        found = await runtime.places.rooms_of_building(ident)
-        if found is None:
-            return []
-        building, rooms = found
-        wanted = {a.value for a in amenities or []}
-        candidates = [r for r in rooms if r.capacity >= min_capacity and wanted <= set(r.amenities)]
-        window = window_slots(LocalDay(date, building.time_zone), start_time, end_time)
-        free = []
-        for floor_id in sorted({r.floor_id for r in candidates}):
-            occupancy = await runtime.availability.floor_day(floor_id, building.time_zone, date)
-            free += [
-                r
-                for r in candidates
-                if r.floor_id == floor_id and occupancy.status(r.id, window) == OccupancyStatus.FREE
-            ]
-        return [MeetingRoom.from_model(r) for r in sorted(free, key=lambda r: (r.capacity, r.code))]
+        query = RoomQuery(ident, date, start_time, end_time, min_capacity, frozenset(a.value for a in amenities or []))
+        return [MeetingRoom.from_model(r) for r in await info.context.runtime.room_search.free_rooms(query)]

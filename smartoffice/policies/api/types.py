@@ -220,7 +220,7 @@ class Suggestion:
             desk_label=s.desk_name,
         )
 
-    @strawberry.field(description="A desk in that zone nobody holds that day, or null.")
+    @strawberry.field(description="The free desk nearest the teammates that day, or null when none is free.")
     async def desk(self, info: Info) -> Desk | None:
         if self.desk_id is None:
             return None
@@ -244,7 +244,9 @@ class MyWeek:
     )
     remote_days_allowed: int = strawberry.field(description="Remote days the week allows.")
     office_days_to_choose: int = strawberry.field(
-        description="Office days still to pick among the flexible days, beyond the required ones."
+        description="Office days still to pick among the flexible days: the office days needed, less days away, "
+        "the required days and the flexible days already in the office. As many FLEXIBLE suggestions are made, "
+        "when the week has that many days left."
     )
     office_days: int = strawberry.field(description="Working days in the office, actual or planned.")
     needed_because: list[Reason] = strawberry.field(description="The rules behind the week's numbers.")
@@ -253,7 +255,8 @@ class MyWeek:
     status: ComplianceStatus = strawberry.field(description="Whether the week complies.")
     problems: list[ComplianceProblem] = strawberry.field(description="What is wrong or at risk (empty: compliant).")
     suggestions: list[Suggestion] = strawberry.field(
-        description="Up to three desks to book on coming days, where teammates sit."
+        description="Each required day from today on not yet covered (in the office or away), then officeDaysToChoose "
+        "flexible days (most teammates in first), each with the free desk nearest the teammates that day."
     )
 
     @classmethod
@@ -266,7 +269,7 @@ class MyWeek:
             days=[DayPlan.from_plan(day, language) for day in plan.days],
             office_days_needed=plan.office_days_needed,
             remote_days_allowed=plan.remote_days_allowed,
-            office_days_to_choose=plan.office_days_to_choose,
+            office_days_to_choose=week.office_days_to_choose,
             office_days=plan.office_days,
             needed_because=[Reason.from_reason(r, language) for r in plan.needed_because],
             co_presence=CoPresence(days_needed=plan.copresence_days_needed, days_shared=plan.copresence_days),

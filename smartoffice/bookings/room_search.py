@@ -1,0 +1,267 @@
+"""Finding a meeting room: which rooms of a building fit a meeting, and what each room's day looks like.
+
+A room is offered only when booking it would be accepted as far as the room goes: every per-room check of
+``BookingService.prepare`` runs here, in the same order, through the same predicates (``bookings.checks``): in
+service, the building's and the room's hours that day, the slot grid, the booking rule's timing, holidays, closures
+(:func:`~smartoffice.bookings.checks.closure_scope` and :func:`~smartoffice.bookings.checks.closure_overlaps`),
+capacity, and the room's bookings with their changeover buffer (``[start_at, blocks_until)`` against the new
+booking's, as ``find_conflicts``). What is left to booking is about the person (their active-booking limit).
+
+The room's day is read from SQL, not the availability index: a building has tens of rooms, one query answers them
+all, and the bookings' titles come with it (only where the viewer may see the booking: ``bookings.visibility``).
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import case, false, null, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
+
+from smartoffice.availability.slots import LocalDay
+from smartoffice.bookings import checks
+from smartoffice.bookings.errors import BookingInputCode
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingRule, BookingStatus, overlapping
+from smartoffice.bookings.rules import rules_for
+from smartoffice.bookings.visibility import visible_bookings
+from smartoffice.db import Database, utcnow
+from smartoffice.errors import BookingConflict, Conflict, ConflictKind, DomainError, InvalidInput
+from smartoffice.places.models import Building, Closure, Floor, Space, SpaceKind
+from smartoffice.workcalendar.service import WorkingCalendar, load_calendar
+
+MAX_BUFFER = timedelta(minutes=12 * 60)
+"""Closures and bookings are read for the local day plus the longest buffer a rule may set."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomQuery:
+    building_id: int
+    day: date
+    """The building's local date."""
+    start: time
+    end: time
+    attendees: int = 1
+    amenities: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class BookedSpan:
+    """An active booking of the room that day."""
+
+    booking_id: int
+    start_at: datetime
+    end_at: datetime
+    status: BookingStatus
+    title: str | None
+    """Only when the viewer may see the booking (its person, their managers, the site's facilities managers)."""
+    is_mine: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedSpan:
+    start_at: datetime
+    end_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomDay:
+    room: Space
+    """With its floor and building loaded."""
+    hours: tuple[time, time] | None
+    """The room's bookable local hours that day (building's hours narrowed by the room's); None: not that day."""
+    booked: tuple[BookedSpan, ...]
+    closed: tuple[ClosedSpan, ...]
+    refusal: DomainError | None
+    """What booking the room for the asked-for window would be refused with; None when it would be accepted."""
+
+    @property
+    def is_offered(self) -> bool:
+        return self.refusal is None
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSearch:
+    building: Building
+    day: LocalDay
+    rooms: list[RoomDay]
+    """Rooms with enough seats and every asked-for amenity, smallest first; offered or not."""
+
+    @property
+    def offered(self) -> list[RoomDay]:
+        return [r for r in self.rooms if r.is_offered]
+
+    @property
+    def not_offered(self) -> list[RoomDay]:
+        return [r for r in self.rooms if not r.is_offered]
+
+
+class RoomSearchService:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def search(self, query: RoomQuery, viewer_id: int | None) -> RoomSearch | None:
+        """The rooms of the building that fit ``query`` and their day; None for an unknown or retired building."""
+        async with self.db.read() as session:
+            return await search_rooms(session, query, viewer_id, self.clock())
+
+    async def free_rooms(self, query: RoomQuery) -> list[Space]:
+        """The rooms booking would accept for ``query``, smallest first ([] for an unknown building)."""
+        found = await self.search(query, None)
+        return [r.room for r in found.offered] if found else []
+
+
+async def search_rooms(
+    session: AsyncSession, query: RoomQuery, viewer_id: int | None, now: datetime
+) -> RoomSearch | None:
+    building = await session.scalar(
+        select(Building).where(Building.id == query.building_id, Building.retired_at.is_(None))
+    )
+    if building is None:
+        return None
+    local_day = LocalDay(query.day, building.time_zone)
+    rooms = [
+        room
+        for room in await _rooms_of(session, building.id)
+        if room.capacity >= query.attendees and query.amenities <= set(room.amenities)
+    ]
+    if not rooms:
+        return RoomSearch(building, local_day, [])
+    rule = await rules_for(session, building.id, SpaceKind.ROOM)
+    calendar = await load_calendar(session, query.day, query.day)
+    closures = await _closures(session, building, rooms, local_day)
+    booked = await _booked(session, [r.id for r in rooms], local_day, viewer_id)
+    days = []
+    for room in rooms:
+        spans = [span for space_id, span in booked if space_id == room.id]
+        covering = [c for c in closures if _covers(c, room)]
+        refusal = _refusal(room, query, rule, calendar, covering, spans, now)
+        closed = tuple(ClosedSpan(c.start_at, c.end_at, c.reason) for c in covering)
+        days.append(RoomDay(room, _hours(room, query.day), tuple(spans), closed, refusal))
+    return RoomSearch(building, local_day, days)
+
+
+async def _rooms_of(session: AsyncSession, building_id: int) -> Sequence[Space]:
+    query = (
+        select(Space)
+        .join(Floor, Floor.id == Space.floor_id)
+        .join(Building, Building.id == Floor.building_id)
+        .where(
+            Floor.building_id == building_id,
+            Space.kind == SpaceKind.ROOM,
+            Space.retired_at.is_(None),
+            Floor.retired_at.is_(None),
+        )
+        .options(contains_eager(Space.floor).contains_eager(Floor.building))
+        .order_by(Space.capacity, Space.code, Space.id)
+    )
+    return (await session.scalars(query)).unique().all()
+
+
+async def _closures(
+    session: AsyncSession, building: Building, rooms: Sequence[Space], day: LocalDay
+) -> Sequence[Closure]:
+    """Closures of the site, the building, the rooms' floors and zones, or a room, touching the day."""
+    floors = sorted({r.floor_id for r in rooms})
+    scope = or_(
+        *(
+            checks.closure_scope(
+                building.site_id,
+                building.id,
+                floor_id,
+                {r.zone_id for r in rooms if r.floor_id == floor_id and r.zone_id is not None},
+                [r.id for r in rooms if r.floor_id == floor_id],
+            )
+            for floor_id in floors
+        )
+    )
+    query = (
+        select(Closure)
+        .where(scope, Closure.start_at < day.end_at + MAX_BUFFER, Closure.end_at > day.start_at)
+        .order_by(Closure.start_at, Closure.id)
+    )
+    return (await session.scalars(query)).all()
+
+
+def _covers(closure: Closure, room: Space) -> bool:
+    """The closure is of the room, its zone or its floor, or of the whole building or site (loaded for these)."""
+    if closure.space_id is not None:
+        return closure.space_id == room.id
+    if closure.zone_id is not None:
+        return closure.zone_id == room.zone_id
+    if closure.floor_id is not None:
+        return closure.floor_id == room.floor_id
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Span(BookedSpan):
+    """With the end of its changeover buffer, which decides conflicts."""
+
+    blocks_until: datetime
+
+
+async def _booked(
+    session: AsyncSession, room_ids: Iterable[int], day: LocalDay, viewer_id: int | None
+) -> list[tuple[int, _Span]]:
+    visible = await visible_bookings(session, viewer_id) if viewer_id is not None else false()
+    query = (
+        select(
+            Booking.space_id,
+            Booking.id,
+            Booking.start_at,
+            Booking.end_at,
+            Booking.blocks_until,
+            Booking.status,
+            case((visible, Booking.title), else_=null()),
+            Booking.employee_id,
+        )
+        .where(
+            Booking.space_id.in_(list(room_ids)),
+            Booking.status.in_(ACTIVE_STATUSES),
+            overlapping(day.start_at, day.end_at + MAX_BUFFER),
+        )
+        .order_by(Booking.space_id, Booking.start_at)
+    )
+    return [
+        (space_id, _Span(ident, start_at, end_at, status, title, employee_id == viewer_id, blocks_until))
+        for space_id, ident, start_at, end_at, blocks_until, status, title, employee_id in await session.execute(query)
+    ]
+
+
+def _hours(room: Space, day: date) -> tuple[time, time] | None:
+    try:
+        return checks.bookable_hours(room, day)
+    except InvalidInput:
+        return None
+
+
+def _refusal(
+    room: Space,
+    query: RoomQuery,
+    rule: BookingRule,
+    calendar: WorkingCalendar,
+    closures: Sequence[Closure],
+    booked: Sequence[_Span],
+    now: datetime,
+) -> DomainError | None:
+    """The first of ``BookingService.prepare``'s per-room checks that refuses the window, in its order."""
+    try:
+        checks.check_in_service(room)
+        window = checks.resolve_window(room, rule, query.day, query.start, query.end)
+        checks.check_timing(window, rule, SpaceKind.ROOM, now)
+        checks.check_calendar(window, rule, calendar)
+        for closure in closures:
+            if checks.closure_overlaps(closure.start_at, closure.end_at, window.start_at, window.blocks_until):
+                raise InvalidInput("date", BookingInputCode.CLOSED, reason=closure.reason)
+        checks.check_attendees(room, query.attendees)
+    except DomainError as refusal:
+        return refusal
+    conflicts = [
+        Conflict(ConflictKind.SPACE_TAKEN, span.booking_id, span.start_at, span.end_at)
+        for span in booked
+        if span.start_at < window.blocks_until and span.blocks_until > window.start_at
+    ]
+    return BookingConflict(conflicts) if conflicts else None

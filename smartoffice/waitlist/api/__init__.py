@@ -1,0 +1,1 @@
+"""The waitlist in the GraphQL API."""
