@@ -3,7 +3,8 @@
 ``/check-in/{space_id}`` shows the acting employee their bookings of that desk or room today, each with the one
 action that fits (check in, check out, or when check-in opens). Nobody acting yet: a link to choose who you are
 that comes back here. ``/spaces/{space_id}/qr.svg`` is the printable code for the desk or room, encoding the
-page's absolute URL.
+page's absolute URL; ``/spaces/{space_id}/qr-card`` is a page to print with that code and, under it, the desk's code
+(or the room's name), building and floor.
 """
 
 import io
@@ -63,6 +64,17 @@ class CheckInPage:
     visits: Sequence[Visit]
     path: str
     """This page's own path, where choosing an identity comes back to."""
+
+
+@dataclass(frozen=True, slots=True)
+class QrCard:
+    space_id: int
+    label: str
+    code: str
+    is_room: bool
+    building_name: str
+    floor_name: str
+    check_in_url: str
 
 
 def check_in_path(space_id: int) -> str:
@@ -136,6 +148,24 @@ async def space_qr_code(request: Request[Any, Any, Any], space_id: FromPath[int]
         media_type="image/svg+xml",
         headers={"cache-control": f"public, max-age={QR_CACHE_SECONDS}"},
     )
+
+
+@get("/spaces/{space_id:int}/qr-card", name="space-qr-card")
+async def space_qr_card(request: Request[Any, Any, Any], space_id: FromPath[int]) -> Template:
+    """A page to print and stick on the desk or room: its QR code, and under it what it is and where (a person
+    reads the code; a phone scans the QR, which still encodes the check-in page, as ``qr.svg`` does)."""
+    space = await _space(request, space_id)
+    language = language_of(request)
+    card = QrCard(
+        space_id=space.id,
+        label=space_label(language, space),
+        code=space.code,
+        is_room=space.kind == SpaceKind.ROOM,
+        building_name=space.floor.building.name,
+        floor_name=space.floor.name,
+        check_in_url=str(request.url_for("check-in", space_id=space.id)),
+    )
+    return Template(template_name="qr_card.html", context={"card": card, "viewer": await current_viewer(request)})
 
 
 async def render_check_in(

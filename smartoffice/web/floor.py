@@ -1,5 +1,6 @@
 """The floor page, and booking a desk from it."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -14,9 +15,11 @@ from smartoffice.errors import NotFound
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import acting_employee_id, current_viewer
 from smartoffice.web.errors import PageError, attempt
+from smartoffice.web.flash import see_other_with_error
 from smartoffice.web.floor_view import build_floor_page
 from smartoffice.web.forms import (
     FormError,
+    idempotency_key,
     optional_date,
     optional_int,
     optional_time,
@@ -40,6 +43,7 @@ async def floor_page(
     day: Annotated[str | None, QueryParameter(name="date")] = None,
     desk: FromQuery[str | None] = None,
     notice: FromQuery[str | None] = None,
+    amenity: Annotated[list[str] | None, QueryParameter(name="amenity")] = None,
 ) -> Template:
     error = None
     try:
@@ -50,11 +54,15 @@ async def floor_page(
         selected = optional_int(desk, "desk")
     except FormError:
         selected = None  # a stale or mangled link: show the floor without a panel
-    return await render_floor(request, floor_id, chosen, selected, notice=notice, error=error)
+    return await render_floor(request, floor_id, chosen, selected, notice=notice, error=error, amenities=amenity or ())
 
 
 @post("/floors/{floor_id:int}/bookings", name="book-desk")
-async def book_desk(request: Request[Any, Any, Any], floor_id: FromPath[int]) -> Template | Redirect:
+async def book_desk(request: Request[Any, Any, Any], floor_id: FromPath[int]) -> Redirect:
+    """Book, then redirect (303): to the booked desk, or back to the floor with the error shown once there.
+
+    The form's idempotency key makes a resent form (a double click, a retry after a slow network) the same
+    booking: the second answer is the first one's redirect, "booked by you", never "already booked"."""
     form = await request.form()
     viewer_id = acting_employee_id(request)
     day: date | None = None
@@ -66,13 +74,15 @@ async def book_desk(request: Request[Any, Any, Any], floor_id: FromPath[int]) ->
         start = optional_time(form.get("start"), "start")
         end = optional_time(form.get("end"), "end")
     except FormError as exc:
-        return await render_floor(request, floor_id, day, None, error=PageError.of(exc, language_of(request)))
+        return see_other_with_error(request, floor_url(floor_id, day), PageError.of(exc, language_of(request)))
     booking = await attempt(
-        runtime_of(request).bookings.book_desk(viewer_id, BookDeskRequest(desk_id, day, start, end)),
+        runtime_of(request).bookings.book_desk(
+            viewer_id, BookDeskRequest(desk_id, day, start, end), idempotency_key=idempotency_key(form)
+        ),
         language_of(request),
     )
     if isinstance(booking, PageError):
-        return await render_floor(request, floor_id, day, desk_id, error=booking)
+        return see_other_with_error(request, floor_url(floor_id, day, desk=desk_id), booking)
     # The desk's own floor: a desk id from another floor still lands where the desk is.
     return see_other(floor_url(booking.space.floor_id, day, desk=desk_id, notice="booked"))
 
@@ -85,13 +95,16 @@ async def render_floor(
     *,
     notice: str | None = None,
     error: PageError | None = None,
+    amenities: Sequence[str] = (),
 ) -> Template:
-    """The floor page; ``error`` sets the status (409, 422, ...). Raises NotFound for an unknown floor."""
+    """The floor page; ``error`` sets the status (422 for a bad date). Raises NotFound for an unknown floor."""
     if not is_storable_id(floor_id):
         raise NotFound("Floor", floor_id)
     viewer = await current_viewer(request)
     language = language_of(request)
-    page = await build_floor_page(runtime_of(request), floor_id, day, viewer.id if viewer else None, selected, language)
+    page = await build_floor_page(
+        runtime_of(request), floor_id, day, viewer.id if viewer else None, selected, language, amenities
+    )
     return Template(
         template_name="floor.html",
         context={"page": page, "viewer": viewer, "notice": notice, "error": error},

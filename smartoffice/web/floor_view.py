@@ -5,10 +5,11 @@ work beyond looping. What does not depend on the day (shapes, the desks' SVG) is
 A desk's status for the day is taken over the building's hours that day, the span a whole-day booking covers;
 a desk the viewer cannot book that day (closed, a holiday, assigned to someone else, a full quota: decided by
 ``availability.unavailable``, the booking checks' own predicates) is ``unavailable``, with the reason.
+Who booked a desk is named only as the API would name them (``bookings.occupants``: the same SQL and privacy
+predicates), and the viewer's own org unit is "your team". The day-independent drawing is ``floor_plan``'s.
 """
 
-import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,79 +20,21 @@ from smartoffice.availability.service import FloorOccupancy, window_slots
 from smartoffice.availability.slots import FREE, SLOT, LocalDay
 from smartoffice.availability.unavailable import FloorTruth, Unavailability, whole_day_window
 from smartoffice.bookings.models import Booking
+from smartoffice.bookings.occupants import FloorWindow, SpaceBooking
 from smartoffice.i18n import DEFAULT_LANGUAGE, Language
-from smartoffice.places.layout import FloorLayout, SpaceLayout
 from smartoffice.places.models import SpaceKind
 from smartoffice.quotas.standing import QuotaStanding
 from smartoffice.runtime import Runtime
+from smartoffice.web.floor_plan import DeskPlan, FloorDrawing, FloorLink, PlanView, RoomView, ZoneView, drawing_of
 
 MINE = "mine"
 """A status beyond the availability service's: the viewer holds this desk on the day."""
 UNAVAILABLE = "unavailable"
 """The viewer cannot book this desk that day, whatever its bookings (``DeskView.unavailable`` says why)."""
 STATUSES = ("free", "partially_booked", "booked", UNAVAILABLE, MINE)
-
-
-@dataclass(frozen=True, slots=True)
-class Shape:
-    """A rectangle on the plan, in metres from the top-left corner, turned ``rotation`` degrees about its centre.
-
-    The centre is stored, not derived: a 500-desk plan reads it several times per desk.
-    """
-
-    x: float
-    y: float
-    width: float
-    height: float
-    rotation: float
-    cx: float
-    cy: float
-
-    @classmethod
-    def of(cls, x: float, y: float, width: float, height: float, rotation: float = 0.0) -> "Shape":
-        return cls(x, y, width, height, rotation, round(x + width / 2, 3), round(y + height / 2, 3))
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneView:
-    code: str
-    name: str
-    shape: Shape
-
-
-@dataclass(frozen=True, slots=True)
-class RoomView:
-    code: str
-    name: str
-    capacity: int
-    shape: Shape
-
-
-@dataclass(frozen=True, slots=True)
-class DeskPlan:
-    """What a desk looks like on any day: built once per floor layout, reused by every request for that floor.
-
-    ``svg_shape``, ``svg_label`` and ``svg_mark`` are the desk's SVG, escaped once here: a plan of a few hundred
-    desks has thousands of interpolations, and escaping each on every request was most of the page's cost.
-    """
-
-    id: int
-    code: str
-    short_code: str
-    """What fits on the desk in the plan: the last part of the code (``B14`` of ``T2-3-B14``)."""
-    zone_name: str | None
-    amenities: Sequence[str]
-    shape: Shape
-    svg_shape: Markup
-    """The opening ``<g>`` (rotated when the desk is) and its rectangle."""
-    svg_label: Markup
-    """The desk's label and the closing ``</g>``."""
-    svg_mark: Markup
-    """The "yours" tick and the closing ``</g>``, in place of the label."""
-    svg_blocked: Markup
-    """The "unavailable" cross, the label and the closing ``</g>``, in place of the label."""
-    list_cells: Markup
-    """The desk list's zone and equipment cells."""
+NO_ATTRIBUTES = Markup()
+UNMATCHED = Markup(' data-match="no"')
+TEAM = Markup(' data-team="true"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +47,18 @@ class DeskView:
     """Why the viewer cannot book the desk that day (status ``unavailable``)."""
     reason: str | None = None
     """``unavailable`` in the page's language."""
+    occupants: Sequence[str] = ()
+    """The names of those who booked the desk this day, as far as the viewer may know (the API's rules)."""
+    team: bool = False
+    """Someone of the viewer's own org unit booked the desk this day."""
+    matches: bool = True
+    """The desk has every amenity the visitor filters by."""
+    plan_label: Markup | None = None
+    """The plan's label when it names the occupant (``A9 · SR``), in place of ``plan.svg_label``."""
+    marks: Markup = NO_ATTRIBUTES
+    """The list row's extra attributes: the team and filter marks (usually none)."""
+    attrs: Markup = NO_ATTRIBUTES
+    """The plan link's extra attributes: ``plan.attrs`` and ``marks``."""
 
     @property
     def id(self) -> int:
@@ -133,10 +88,11 @@ class TimeRange:
 
 
 @dataclass(frozen=True, slots=True)
-class FloorLink:
-    id: int
+class ZoneCount:
     name: str
-    level: int
+    free: int
+    total: int
+    code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +100,7 @@ class FloorPage:
     floor_id: int
     floor_name: str
     building_name: str
+    building_id: int
     time_zone: str
     opens_at: time
     closes_at: time
@@ -171,6 +128,13 @@ class FloorPage:
     """The seat quotas binding the viewer on this floor that day."""
     plan_url: str | None = None
     """The floor's plan image, drawn under the desks."""
+    view: PlanView | None = None
+    """Where the plan is cropped to, and how big it is drawn."""
+    amenities: Sequence[str] = ()
+    """Every amenity on the floor's desks, for the filter."""
+    chosen_amenities: Sequence[str] = ()
+    """The amenities the visitor filters by (desks lacking one are dimmed on the plan and left out of the list)."""
+    zone_counts: Sequence["ZoneCount"] = ()
 
     @property
     def is_past(self) -> bool:
@@ -183,6 +147,11 @@ class FloorPage:
     @property
     def next_day(self) -> date:
         return self.day + timedelta(days=1)
+
+    @property
+    def holds_desk(self) -> bool:
+        """The viewer holds a desk this day, on this floor or another."""
+        return self.has_desk_elsewhere or any(desk.my_booking_id is not None for desk in self.desks)
 
     def count(self, status: str) -> int:
         return sum(1 for desk in self.desks if desk.status == status)
@@ -199,11 +168,13 @@ async def build_floor_page(
     viewer_id: int | None,
     selected_id: int | None = None,
     language: Language = DEFAULT_LANGUAGE,
+    amenities: Collection[str] = (),
 ) -> FloorPage:
-    """Raises NotFound when the floor does not exist. ``language`` words the reasons desks are unavailable."""
+    """Raises NotFound when the floor does not exist. ``language`` words the reasons desks are unavailable;
+    ``amenities`` filters the desks (those lacking one are marked, not dropped: the plan dims them)."""
     layout = await runtime.layouts.get(floor_id)
     building = layout.building
-    plan = _plan_of(layout)
+    plan = drawing_of(layout)
     today = local_today(building.time_zone, runtime.clock())
     local_day = LocalDay(day or today, building.time_zone)
     opens_at, closes_at = whole_day_window(layout, local_day)
@@ -213,16 +184,22 @@ async def build_floor_page(
     )
     window = window_slots(local_day, opens_at, closes_at)
     mine: dict[int, Booking] = {}
+    people = _People()
     if viewer_id is not None:
         mine = {b.space_id: b for b in await runtime.bookings.on_day(viewer_id, local_day)}
+        people = await _people(runtime, floor_id, local_day.at(opens_at), local_day.at(closes_at), viewer_id)
+    chosen = tuple(a for a in plan.amenities if a in amenities)
     words: dict[int, str] = {}  # by id of the Unavailability: one wording per closure, not per desk
-    desks = [_desk(desk, occupancy, window, mine.get(desk.id), truth, language, words) for desk in plan.desks]
+    desks = [
+        _desk(desk, occupancy, window, mine.get(desk.id), truth, language, words, people, chosen) for desk in plan.desks
+    ]
     selected = next((desk for desk in desks if desk.id == selected_id), None)
     runs = _runs(occupancy, selected.id, window) if selected else ([], [])
     return FloorPage(
         floor_id=layout.id,
         floor_name=layout.name,
         building_name=building.name,
+        building_id=building.id,
         time_zone=building.time_zone,
         opens_at=opens_at,
         closes_at=closes_at,
@@ -244,74 +221,66 @@ async def build_floor_page(
         closed_reason=truth.whole_floor.message_in(language) if truth.whole_floor else None,
         quotas=truth.quotas,
         plan_url=layout.plan_url,
+        view=plan.view,
+        amenities=plan.amenities,
+        chosen_amenities=chosen,
+        zone_counts=_zone_counts(plan, desks),
     )
-
-
-def natural_key(code: str) -> tuple[str | int, ...]:
-    """``T2-3-A9`` before ``T2-3-A10``: people read the numbers in desk codes as numbers."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code))
 
 
 @dataclass(frozen=True, slots=True)
-class _FloorPlan:
-    """The day-independent part of a floor page, derived from one :class:`FloorLayout`."""
+class _People:
+    """Who holds which desk this day, as far as the viewer may know, and which of them are the viewer's team."""
 
-    layout: FloorLayout
-    floors: Sequence[FloorLink]
-    zones: Sequence[ZoneView]
-    rooms: Sequence[RoomView]
-    desks: Sequence[DeskPlan]
-    """In natural code order."""
-    desk_ids: frozenset[int]
+    names: dict[int, list[str]] | None = None
+    team_desks: frozenset[int] = frozenset()
 
 
-_plans: dict[int, _FloorPlan] = {}
-"""Per process, by floor id; an entry serves only the very layout object it was built from (the layout cache
-hands out a new object whenever the layout changes), so it is never stale."""
-
-
-def _plan_of(layout: FloorLayout) -> _FloorPlan:
-    plan = _plans.get(layout.id)
-    if plan is None or plan.layout is not layout:
-        plan = _plans[layout.id] = _build_plan(layout)
-    return plan
-
-
-def _build_plan(layout: FloorLayout) -> _FloorPlan:
-    zone_names = {zone.id: zone.name for zone in layout.zones}
-    desks = sorted((_desk_plan(space, zone_names) for space in layout.desks), key=lambda d: natural_key(d.code))
-    return _FloorPlan(
-        layout=layout,
-        floors=[FloorLink(f.id, f.name, f.level) for f in layout.building_floors],
-        zones=[ZoneView(z.code, z.name, Shape.of(z.x, z.y, z.width, z.height)) for z in layout.zones],
-        rooms=[_room(space) for space in layout.spaces if space.kind == SpaceKind.ROOM],
-        desks=desks,
-        desk_ids=frozenset(d.id for d in desks),
+async def _people(runtime: Runtime, floor_id: int, start_at: datetime, end_at: datetime, viewer_id: int) -> _People:
+    """The occupants through the API's own query and privacy predicates (``bookings.occupants``: a name only
+    where ``Viewer.may_see_presence`` allows); the viewer's team are those placed in the viewer's org unit."""
+    [bookings] = await runtime.bookings.occupants(
+        [FloorWindow(floor_id, start_at, end_at)], viewer_id, may_see_names=True
     )
+    visible = [b for b in bookings if b.occupant_id is not None and b.occupant_id != viewer_id]
+    if not visible:
+        return _People()
+    ids = {viewer_id} | {b.occupant_id for b in visible if b.occupant_id is not None}
+    people = await runtime.people.employees_by_id(sorted(ids))
+    me = people.get(viewer_id)
+    names: dict[int, list[str]] = {}
+    team: set[int] = set()
+    for booking in visible:
+        _name_once(names.setdefault(booking.space_id, []), booking)
+        person = people.get(booking.occupant_id) if booking.occupant_id is not None else None
+        if me is not None and person is not None and person.org_unit_id == me.org_unit_id:
+            team.add(booking.space_id)
+    return _People(names, frozenset(team))
 
 
-def _desk_plan(space: SpaceLayout, zone_names: dict[int, str]) -> DeskPlan:
-    s = _shape(space)
-    short_code = space.code.rsplit("-", 1)[-1]
-    zone_name = zone_names.get(space.zone_id) if space.zone_id is not None else None
-    turn = f' transform="rotate({s.rotation} {s.cx} {s.cy})"' if s.rotation else ""
-    return DeskPlan(
-        id=space.id,
-        code=space.code,
-        short_code=short_code,
-        zone_name=zone_name,
-        amenities=space.amenities,
-        shape=s,
-        svg_shape=Markup(f'<g{turn}><rect x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" rx="0.1"/>'),
-        svg_label=Markup('<text class="desk__label" x="{}" y="{}">{}</text></g>').format(s.cx, s.cy, short_code),
-        svg_mark=Markup(f'<path class="desk__mark" d="M{round(s.cx - 0.22, 3)} {s.cy} l0.15 0.15 l0.3 -0.3"/></g>'),
-        svg_blocked=Markup(
-            f'<path class="desk__cross" d="M{round(s.x + 0.1, 3)} {round(s.y + 0.1, 3)} '
-            f'L{round(s.x + s.width - 0.1, 3)} {round(s.y + s.height - 0.1, 3)}"/>'
-        )
-        + Markup('<text class="desk__label" x="{}" y="{}">{}</text></g>').format(s.cx, s.cy, short_code),
-        list_cells=Markup("<td>{}</td><td>{}</td>").format(zone_name or "", ", ".join(space.amenities)),
-    )
+def _name_once(names: list[str], booking: SpaceBooking) -> None:
+    if booking.occupant_name and booking.occupant_name not in names:
+        names.append(booking.occupant_name)
+
+
+def _zone_counts(plan: FloorDrawing, desks: Sequence[DeskView]) -> list[ZoneCount]:
+    free: dict[int | None, int] = {}
+    total: dict[int | None, int] = {}
+    for desk in desks:
+        zone = desk.plan.zone_id
+        total[zone] = total.get(zone, 0) + 1
+        if desk.status == "free":
+            free[zone] = free.get(zone, 0) + 1
+    return [
+        ZoneCount(name, free.get(zone_id, 0), total[zone_id], code)
+        for zone_id, name, code in plan.zone_names
+        if total.get(zone_id)
+    ]
+
+
+def initials(name: str) -> str:
+    """``Siti Rahmawati`` → ``SR``: what fits of a name on a desk."""
+    return "".join(word[0] for word in name.split()[:2] if word).upper()
 
 
 def _desk(
@@ -322,23 +291,48 @@ def _desk(
     truth: FloorTruth,
     language: Language,
     words: dict[int, str],
+    people: _People,
+    chosen: Sequence[str],
 ) -> DeskView:
+    matches = all(a in desk.amenities for a in chosen) if chosen else True
+    marks = NO_ATTRIBUTES if matches else UNMATCHED
     if my_booking:
-        return DeskView(plan=desk, status=MINE, my_booking_id=my_booking.id)
+        attrs = desk.attrs + marks if marks else desk.attrs
+        return DeskView(desk, MINE, my_booking.id, matches=matches, marks=marks, attrs=attrs)
+    names = people.names.get(desk.id, ()) if people.names else ()
+    team = desk.id in people.team_desks
+    if team:
+        marks += TEAM
+    attrs = desk.attrs + marks if marks else desk.attrs
+    label = _named_label(desk, names[0]) if names else None
     why = truth.of(desk.id)
     if why is not None:
         if id(why) not in words:
             words[id(why)] = why.message_in(language)
-        return DeskView(plan=desk, status=UNAVAILABLE, my_booking_id=None, unavailable=why, reason=words[id(why)])
-    return DeskView(plan=desk, status=occupancy.status(desk.id, window).value, my_booking_id=None)
+        return DeskView(
+            plan=desk,
+            status=UNAVAILABLE,
+            my_booking_id=None,
+            unavailable=why,
+            reason=words[id(why)],
+            occupants=names,
+            team=team,
+            matches=matches,
+            marks=marks,
+            attrs=attrs,
+        )
+    status = occupancy.status(desk.id, window).value
+    return DeskView(desk, status, None, None, None, names, team, matches, label, marks, attrs)
 
 
-def _room(space: SpaceLayout) -> RoomView:
-    return RoomView(space.code, space.name or space.code, space.capacity, _shape(space))
-
-
-def _shape(space: SpaceLayout) -> Shape:
-    return Shape.of(space.x, space.y, space.width, space.height, space.rotation or 0.0)
+def _named_label(desk: DeskPlan, name: str) -> Markup | None:
+    """``A9 · SR`` when it fits across the desk at the labels' size; otherwise the name is only in the desk's
+    accessible name and title (never a smaller font)."""
+    text = f"{desk.short_code} · {initials(name)}"
+    if len(text) > desk.label_room:
+        return None
+    s = desk.shape
+    return Markup('<text class="desk__label" x="{}" y="{}">{}</text>').format(s.cx, s.cy, text)
 
 
 def _runs(

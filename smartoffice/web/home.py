@@ -1,8 +1,9 @@
-"""The home page: who you are acting as (the demo identity), your upcoming bookings, and every floor."""
+"""The home page: who you are acting as (the demo identity), your upcoming bookings (with a check-in link while
+check-in is open), and every floor with its free desks on the day and your team's floor marked."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -10,13 +11,16 @@ from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
-from smartoffice.bookings.models import Booking
-from smartoffice.places.models import Site
+from smartoffice.availability.slots import LocalDay
+from smartoffice.bookings.models import Booking, BookingStatus
+from smartoffice.i18n import DEFAULT_LANGUAGE, Language, gettext
+from smartoffice.places.models import Site, SpaceKind
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import Viewer, current_viewer
 from smartoffice.web.errors import PageError
 from smartoffice.web.floor_view import local_today
 from smartoffice.web.forms import FormError, local_path, optional_date
+from smartoffice.web.home_floors import free_desks_by_floor
 from smartoffice.web.language import language_of
 
 DEFAULT_TIME_ZONE = "Asia/Makassar"
@@ -38,6 +42,10 @@ class FloorEntry:
     id: int
     name: str
     level: int
+    free_desks: int | None = None
+    """Free desks on the page's day (``home_floors``); ``None`` when it could not be read."""
+    is_team_floor: bool = False
+    """Where most of the viewer's unit colleagues are booked that day, else their unit's zone's floor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,11 @@ class UpcomingBooking:
     floor_name: str
     building_name: str
     reason: str | None = None
+    space_id: int = 0
+    label: str = ""
+    """``Desk T2-3-A9`` or the room's name."""
+    can_check_in: bool = False
+    """Booked, and its check-in is open now: the list links to the space's check-in page."""
     """Why someone else cancelled it (the "Cancelled for you" list)."""
 
 
@@ -121,10 +134,19 @@ async def render_home(
     upcoming: list[UpcomingBooking] = []
     cancelled: list[UpcomingBooking] = []
     has_more = False
+    language = language_of(request)
+    shown_day = day or local_today(DEFAULT_TIME_ZONE, runtime.clock())
+    team_floor_id: int | None = None
     if viewer is not None:
         page = await runtime.bookings.upcoming(viewer.id, first=UPCOMING_LIMIT)
-        upcoming, has_more = [_upcoming(b) for b in page.bookings], page.has_next
-        cancelled = [_upcoming(b) for b in await runtime.bookings.cancelled_for(viewer.id)]
+        opens = await runtime.my_bookings.check_in_opens(page.bookings)
+        now = runtime.clock()
+        upcoming = [_upcoming(b, language, opens.get(b.id), now) for b in page.bookings]
+        has_more = page.has_next
+        cancelled = [_upcoming(b, language) for b in await runtime.bookings.cancelled_for(viewer.id)]
+        team = await runtime.my_bookings.team_floor(viewer.id, LocalDay(shown_day, DEFAULT_TIME_ZONE))
+        team_floor_id = team.floor_id if team else None
+    free = await free_desks_by_floor(runtime, [f.id for s in sites for b in s.buildings for f in b.floors], shown_day)
     matches = None
     if found is not None:
         matches = [EmployeeMatch(e.id, e.name, e.org_unit.name, e.org_unit.organisation.name) for e in found]
@@ -132,8 +154,8 @@ async def render_home(
         viewer=viewer,
         query=query,
         matches=matches,
-        sites=[_site(site) for site in sites],
-        day=day or local_today(DEFAULT_TIME_ZONE, runtime.clock()),
+        sites=[_site(site, free, team_floor_id) for site in sites],
+        day=shown_day,
         day_chosen=day is not None,
         upcoming=upcoming,
         has_more_upcoming=has_more,
@@ -147,21 +169,28 @@ async def render_home(
     )
 
 
-def _site(site: Site) -> SiteEntry:
+def _site(site: Site, free: Mapping[int, int], team_floor_id: int | None) -> SiteEntry:
     return SiteEntry(
         site.name,
         site.code,
         [
             BuildingEntry(
-                b.name, b.code, b.opens_at, b.closes_at, [FloorEntry(f.id, f.name, f.level) for f in b.floors]
+                b.name,
+                b.code,
+                b.opens_at,
+                b.closes_at,
+                [FloorEntry(f.id, f.name, f.level, free.get(f.id), f.id == team_floor_id) for f in b.floors],
             )
             for b in site.buildings
         ],
     )
 
 
-def _upcoming(booking: Booking) -> UpcomingBooking:
-    floor = booking.space.floor
+def _upcoming(
+    booking: Booking, language: Language = DEFAULT_LANGUAGE, opens: datetime | None = None, now: datetime | None = None
+) -> UpcomingBooking:
+    space = booking.space
+    floor = space.floor
     zone = ZoneInfo(floor.building.time_zone)
     start, end = booking.start_at.astimezone(zone), booking.end_at.astimezone(zone)
     return UpcomingBooking(
@@ -174,4 +203,12 @@ def _upcoming(booking: Booking) -> UpcomingBooking:
         floor_name=floor.name,
         building_name=floor.building.name,
         reason=booking.cancel_reason,
+        space_id=space.id,
+        label=gettext(language, "Desk %(code)s", code=space.code)
+        if space.kind == SpaceKind.DESK
+        else space.name or space.code,
+        can_check_in=booking.status == BookingStatus.BOOKED
+        and opens is not None
+        and now is not None
+        and opens <= now < booking.end_at,
     )

@@ -2,10 +2,16 @@
 
 ``/my-week?week=YYYY-MM-DD`` shows the week holding that day (this week by default); ``employee=ID`` shows
 someone else's week to their supervisor or a manager of their unit (the service decides). Each working day from
-today on has a small form that plans it (``POST /my-week/plan``); a plan a policy refuses is answered on the page,
-in the visitor's language, with nothing changed.
+today on has a small form that plans it (``POST /my-week/plan``); a plan a policy refuses is answered by a
+redirect back to the week, which shows the refusal once in the visitor's language, with nothing changed.
+
+On one's own week, "Book my required days" (``POST /my-week/book-required``, ``weeks`` 1 to 4) books a desk near
+the team on each required day without one (:mod:`smartoffice.bookings.required_days`), then redirects to
+``/my-week?booked=<its idempotency key>``, which lists each day's result as stored under that key: reloading it
+books nothing, and sending the same form again books nothing new and shows the same results.
 """
 
+import uuid
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +21,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from smartoffice import formats
+from smartoffice.bookings.idempotency import MAX_KEY_LENGTH
 from smartoffice.db import is_storable_id
 from smartoffice.errors import DomainError, NotFound
 from smartoffice.i18n import Language
@@ -22,10 +29,19 @@ from smartoffice.policies.models import WorkMode
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import acting_employee_id, current_viewer
 from smartoffice.web.errors import PageError
-from smartoffice.web.forms import FormError, optional_date, optional_int, required_date
+from smartoffice.web.flash import see_other_with_error
+from smartoffice.web.forms import FormError, idempotency_key, optional_date, optional_int, required_date, required_int
 from smartoffice.web.identity import see_other
 from smartoffice.web.language import language_of
-from smartoffice.web.week_view import NO_PLAN, PLAN_CHOICES, build_my_week_page, week_url
+from smartoffice.web.week_view import (
+    NO_PLAN,
+    PLAN_CHOICES,
+    REQUIRED_WEEKS_CHOICES,
+    RequiredDaysView,
+    build_my_week_page,
+    required_days_view,
+    week_url,
+)
 
 
 @get("/my-week", name="my-week")
@@ -34,6 +50,7 @@ async def my_week_page(
     week: FromQuery[str | None] = None,
     employee: FromQuery[str | None] = None,
     saved: FromQuery[str | None] = None,
+    booked: FromQuery[str | None] = None,
 ) -> Template:
     language = language_of(request)
     error = None
@@ -46,11 +63,13 @@ async def my_week_page(
         saved_day = optional_date(saved, "saved")
     except FormError:
         saved_day = None  # a mangled notice: show the week without it
-    return await render_my_week(request, language, week_of, employee_id, saved=saved_day, error=error)
+    return await render_my_week(
+        request, language, week_of, employee_id, saved=saved_day, booked_key=booked, error=error
+    )
 
 
 @post("/my-week/plan", name="plan-work-day")
-async def plan_work_day(request: Request[Any, Any, Any]) -> Template | Redirect:
+async def plan_work_day(request: Request[Any, Any, Any]) -> Redirect:
     """Plan one day: ``date``, ``mode`` (a work mode, or ``none`` to clear) and, for someone else, ``employee``."""
     form = await request.form()
     language = language_of(request)
@@ -67,9 +86,29 @@ async def plan_work_day(request: Request[Any, Any, Any]) -> Template | Redirect:
             raise NotFound("Employee", employee_id)
         await runtime_of(request).policies.set_work_plan(viewer_id, employee_id or viewer_id, day, mode)
     except (DomainError, FormError) as exc:
-        return await render_my_week(request, language, day, employee_id, error=PageError.of(exc, language))
+        back = week_url(day, employee_id if employee_id != viewer_id else None)
+        anchor = f"#day-{day.isoformat()}" if day else ""
+        return see_other_with_error(request, back + anchor, PageError.of(exc, language))
     employee_param = employee_id if employee_id != viewer_id else None
     return see_other(week_url(day, employee_param, saved=day.isoformat()) + f"#day-{day.isoformat()}")
+
+
+@post("/my-week/book-required", name="book-required-days")
+async def book_required_days(request: Request[Any, Any, Any]) -> Redirect:
+    """Book a desk near the team on each of one's required days without one, over ``weeks`` weeks from this one."""
+    form = await request.form()
+    language = language_of(request)
+    viewer_id = acting_employee_id(request)
+    if viewer_id is None:
+        return see_other("/?" + urlencode({"notice": "pick_identity", "next": "/my-week"}))
+    # Without a key from the form (a hand-made request) one is made here: the results are found by it.
+    key = idempotency_key(form) or uuid.uuid4().hex
+    try:
+        weeks = required_int(form.get("weeks"), "weeks")
+        await runtime_of(request).required_days.book(viewer_id, weeks, idempotency_key=key)
+    except (DomainError, FormError) as exc:
+        return see_other_with_error(request, "/my-week#book-required", PageError.of(exc, language))
+    return see_other(week_url(booked=key) + "#required-days-result")
 
 
 def plan_choice(value: str | None) -> WorkMode | None:
@@ -86,6 +125,7 @@ async def render_my_week(
     employee_id: int | None,
     *,
     saved: date | None = None,
+    booked_key: str | None = None,
     error: PageError | None = None,
 ) -> Template:
     """The page (a prompt to choose who you are when nobody is acting); ``error`` sets the status.
@@ -94,10 +134,15 @@ async def render_my_week(
     """
     viewer = await current_viewer(request)
     page = None
+    booked: RequiredDaysView | None = None
     if viewer is not None:
         if employee_id is not None and not is_storable_id(employee_id):
             raise NotFound("Employee", employee_id)
-        page = await build_my_week_page(runtime_of(request), language, viewer.id, employee_id or viewer.id, week_of)
+        runtime = runtime_of(request)
+        page = await build_my_week_page(runtime, language, viewer.id, employee_id or viewer.id, week_of)
+        if booked_key and len(booked_key) <= MAX_KEY_LENGTH:
+            stored = await runtime.required_days.stored(viewer.id, booked_key)
+            booked = required_days_view(language, stored) if stored else None
     return Template(
         template_name="my_week.html",
         context={
@@ -108,6 +153,8 @@ async def render_my_week(
             if saved and page and 0 <= (saved - page.monday).days < 7
             else None,
             "error": error,
+            "booked": booked,
+            "required_weeks": REQUIRED_WEEKS_CHOICES,
             "identity_next": week_url(week_of, employee_id),
         },
         status_code=error.status if error else 200,

@@ -9,17 +9,22 @@ fixed labels stay in the templates. The engine's reasons and problems are put in
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from smartoffice import formats
+from smartoffice.bookings.models import BookingStatus
+from smartoffice.bookings.required_days import MAX_WEEKS, DayOutcome, DayResult, RequiredDaysResult
 from smartoffice.i18n import Language, gettext, ngettext
+from smartoffice.policies import weeks
 from smartoffice.policies.engine import ComplianceStatus, DayPlan, PolicyView, ReasonCode, Requirement
 from smartoffice.policies.models import WorkMode
-from smartoffice.policies.weeks import Suggestion
+from smartoffice.policies.weeks import BookedDesk, Suggestion
 from smartoffice.policies.wording import explain
 from smartoffice.runtime import Runtime
+from smartoffice.web.checkin import check_in_path
 from smartoffice.web.floor import floor_url
 
 NO_PLAN = "none"
@@ -63,6 +68,27 @@ class Because:
 
 
 @dataclass(frozen=True, slots=True)
+class DeskView:
+    """A desk booked on a day, as the day's card shows it: where, when, and what can be done with it."""
+
+    booking_id: int
+    label: str
+    """``Desk B3-3``."""
+    place: str
+    """``Lantai 3, Menara Kemenko 1``."""
+    start: time
+    end: time
+    """Local times in the building's zone."""
+    status: BookingStatus
+    floor_url: str
+    """The floor plan on that day, at the desk."""
+    cancel_url: str | None
+    """The cancel confirmation page (the person's own week only)."""
+    check_in_url: str | None
+    """The desk's check-in page, while check-in is open (the person's own week only)."""
+
+
+@dataclass(frozen=True, slots=True)
 class DayCard:
     day: date
     label: str
@@ -80,6 +106,8 @@ class DayCard:
     plan_choice: WorkMode | str
     """The choice the plan form starts on: the planned mode, or ``none``."""
     booking_url: str | None
+    """Where to book a desk: only on days the plan form is offered and no desk is booked yet."""
+    desks: Sequence[DeskView] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +135,8 @@ class MyWeekPage:
     office_days_needed: int
     remote_days_allowed: int
     office_days_to_choose: int
-    """Office days still to pick among the flexible days: beyond the required days and those already picked."""
+    """Office days still to pick among the flexible days (:func:`smartoffice.policies.weeks.office_days_to_choose`):
+    as many flexible days are suggested, when the week has that many left."""
     office_days: int
     """Office days done (before today) or planned (from today)."""
     copresence_days_needed: int
@@ -120,6 +149,9 @@ class MyWeekPage:
     status: ComplianceStatus
     problems: Sequence[Because]
     suggestions: Sequence[SuggestionView]
+    is_covered: bool
+    """Nothing more is needed from the days left: no required day uncovered and no office day still to choose.
+    Only then does the page say the plan covers the week."""
     managed_units: Sequence[UnitLink]
     previous_url: str
     next_url: str
@@ -127,6 +159,8 @@ class MyWeekPage:
     is_this_week: bool
     employee_param: int | None
     """The ``employee`` the forms and links carry: None on one's own week."""
+    can_book_required: bool = False
+    """The "book my required days" form is offered: one's own week."""
 
 
 async def build_my_week_page(
@@ -134,16 +168,20 @@ async def build_my_week_page(
 ) -> MyWeekPage:
     """Raises NotFound (no such employee) or PermissionDenied (not the viewer's to see), as the service does."""
     overview = await runtime.policies.week_overview(viewer_id, employee_id, week_of)
-    week, home_floor, desk_floors = overview.week, overview.home_floor_id, overview.desk_floor_ids
+    week, home_floor = overview.week, overview.home_floor_id
     plan, employee, today = week.plan, week.employee, week.plan.today
     own = employee.id == viewer_id
     employee_param = None if own else employee.id
-    days = [_day_card(language, day, today, home_floor) for day in plan.days]
+    now = runtime.clock()
+    days = [
+        _day_card(language, day, today, home_floor, _desks(language, week.desks.get(day.day, ()), own, now))
+        for day in plan.days
+    ]
     by_day = {day.day: day for day in plan.days}
     hours_source = next(
         (d.rules.sources.get("working_hours") for d in reversed(plan.working_days) if d.rules is not None), None
     )
-    chosen = sum(1 for d in plan.working_days if d.requirement == Requirement.FLEXIBLE and d.status == WorkMode.OFFICE)
+    uncovered_required = any(d.requirement == Requirement.REQUIRED for d in weeks.uncovered_days(plan))
     this_monday = today - timedelta(days=today.weekday())
     return MyWeekPage(
         employee_id=employee.id,
@@ -155,7 +193,7 @@ async def build_my_week_page(
         days=days,
         office_days_needed=plan.office_days_needed,
         remote_days_allowed=plan.remote_days_allowed,
-        office_days_to_choose=max(0, plan.office_days_to_choose - chosen),
+        office_days_to_choose=week.office_days_to_choose,
         office_days=plan.office_days,
         copresence_days_needed=plan.copresence_days_needed,
         copresence_days=plan.copresence_days,
@@ -167,16 +205,15 @@ async def build_my_week_page(
         else None,
         status=plan.status,
         problems=[Because.of(language, p.code, p.params, p.policy) for p in plan.problems],
-        suggestions=[
-            _suggestion(language, s, by_day[s.day], desk_floors.get(s.desk_id or 0), home_floor)
-            for s in week.suggestions
-        ],
+        suggestions=[_suggestion(language, s, by_day[s.day], home_floor) for s in week.suggestions],
+        is_covered=not uncovered_required and week.office_days_to_choose == 0,
         managed_units=[UnitLink(unit.name, compliance_url(unit.id, plan.monday)) for unit in overview.managed_units],
         previous_url=week_url(plan.monday - timedelta(days=7), employee_param),
         next_url=week_url(plan.monday + timedelta(days=7), employee_param),
         this_week_url=week_url(None, employee_param),
         is_this_week=plan.monday == this_monday,
         employee_param=employee_param,
+        can_book_required=own,
     )
 
 
@@ -189,7 +226,31 @@ def _booking_url(day: date, home_floor: int | None, desk_id: int | None = None, 
     return "/?" + urlencode({"date": day.isoformat()})
 
 
-def _day_card(language: Language, plan: DayPlan, today: date, home_floor: int | None) -> DayCard:
+def _desks(language: Language, desks: Sequence[BookedDesk], own: bool, now: datetime) -> list[DeskView]:
+    views = []
+    for desk in desks:
+        zone = ZoneInfo(desk.time_zone)
+        start, end = desk.start_at.astimezone(zone), desk.end_at.astimezone(zone)
+        views.append(
+            DeskView(
+                booking_id=desk.booking_id,
+                label=gettext(language, "Desk %(code)s", code=desk.label),
+                # Translators: where a booked desk is: its floor, then its building.
+                place=gettext(language, "%(floor)s, %(building)s", floor=desk.floor_name, building=desk.building_name),
+                start=start.time(),
+                end=end.time(),
+                status=desk.status,
+                floor_url=floor_url(desk.floor_id, start.date(), desk=desk.space_id) + "#desk-panel",
+                cancel_url=f"/bookings/{desk.booking_id}/cancel" if own and desk.end_at > now else None,
+                check_in_url=check_in_path(desk.space_id) if own and desk.can_check_in(now) else None,
+            )
+        )
+    return views
+
+
+def _day_card(
+    language: Language, plan: DayPlan, today: date, home_floor: int | None, desks: Sequence[DeskView]
+) -> DayCard:
     working = plan.requirement != Requirement.NOT_WORKING
     can_plan = working and plan.day >= today
     weekend = not working and plan.day.weekday() >= 5
@@ -206,13 +267,12 @@ def _day_card(language: Language, plan: DayPlan, today: date, home_floor: int | 
         is_past=plan.day < today,
         can_plan=can_plan,
         plan_choice=plan.planned or NO_PLAN,
-        booking_url=_booking_url(plan.day, home_floor) if can_plan else None,
+        booking_url=_booking_url(plan.day, home_floor) if can_plan and not desks else None,
+        desks=desks,
     )
 
 
-def _suggestion(
-    language: Language, suggestion: Suggestion, day: DayPlan, desk_floor: int | None, home_floor: int | None
-) -> SuggestionView:
+def _suggestion(language: Language, suggestion: Suggestion, day: DayPlan, home_floor: int | None) -> SuggestionView:
     """``Wednesday 10 July is your unit's anchor day: 4 of your team have desks in Zona B3, desk B3-14 is free``."""
     when = formats.day_month(language, suggestion.day)
     if any(reason.code == ReasonCode.ANCHOR_DAY for reason in day.reasons):
@@ -238,11 +298,78 @@ def _suggestion(
         text = gettext(language, "%(reason)s: %(team)s, %(desk)s", reason=lead, team=team, desk=desk)
         link_text = gettext(language, "Book desk %(desk)s", desk=suggestion.desk_name)
     else:
-        # Translators: a suggested day, then who of the team is in (e.g. "…: nobody in your team has booked a desk").
-        text = gettext(language, "%(reason)s: %(team)s", reason=lead, team=team)
+        desk = gettext(language, "no desk is free that day")
+        # Translators: a suggested day, then who of the team is in, then that no desk is free (e.g. "…: nobody in
+        # your team has booked a desk yet, no desk is free that day").
+        text = gettext(language, "%(reason)s: %(team)s, %(desk)s", reason=lead, team=team, desk=desk)
         link_text = gettext(language, "Choose a desk")
     return SuggestionView(
         text=text,
-        url=_booking_url(suggestion.day, home_floor, suggestion.desk_id, desk_floor),
+        url=_booking_url(suggestion.day, home_floor, suggestion.desk_id, suggestion.floor_id),
         link_text=link_text,
     )
+
+
+# book my required days
+
+REQUIRED_WEEKS_CHOICES = tuple(range(1, MAX_WEEKS + 1))
+"""What the "book my required days" form offers: this week, or it and the next ones."""
+DEFAULT_REQUIRED_WEEKS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredDayRow:
+    day: date
+    label: str
+    """``Wednesday 10 July``."""
+    outcome: DayOutcome
+    text: str
+    """What happened that day, in the visitor's language."""
+    url: str | None
+    """The floor plan at the desk booked (or already held)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredDaysView:
+    summary: str
+    rows: Sequence[RequiredDayRow]
+
+
+def required_days_view(language: Language, result: RequiredDaysResult) -> RequiredDaysView:
+    """The results of "book my required days", day by day (the page shows them after its redirect)."""
+    span = gettext(
+        language,
+        "from %(first)s to %(last)s",
+        first=formats.day_month(language, result.first_day),
+        last=formats.day_month(language, result.last_day),
+    )
+    if result.days:
+        summary = ngettext(
+            language,
+            "%(num)d desk booked for your required days %(span)s.",
+            "%(num)d desks booked for your required days %(span)s.",
+            result.booked,
+            span=span,
+        )
+    else:
+        summary = gettext(language, "You have no required office days %(span)s.", span=span)
+    return RequiredDaysView(summary, [_required_day_row(language, day) for day in result.days])
+
+
+def _required_day_row(language: Language, result: DayResult) -> RequiredDayRow:
+    desk = result.desk_code or ""
+    match result.outcome:
+        case DayOutcome.BOOKED:
+            text = gettext(language, "Desk %(desk)s booked, near your team.", desk=desk)
+        case DayOutcome.ALREADY_BOOKED:
+            text = gettext(language, "Already booked: desk %(desk)s.", desk=desk)
+        case DayOutcome.AWAY:
+            text = gettext(language, "On leave or duty travel: nothing to book.")
+        case DayOutcome.NO_FREE_DESK:
+            text = gettext(language, "Not booked: no desk is free that day.")
+        case _:
+            text = gettext(language, "Not booked: %(reason)s", reason=result.message_in(language) or "")
+    url = None
+    if result.desk_id is not None and result.floor_id is not None:
+        url = floor_url(result.floor_id, result.day, desk=result.desk_id) + "#desk-panel"
+    return RequiredDayRow(result.day, formats.day_month(language, result.day), result.outcome, text, url)

@@ -95,7 +95,8 @@ async def look(
 
 
 def _desk_id(html: str, code: str) -> str:
-    match = re.search(rf'<tr id="desk-(\d+)" data-status="\w+">\s*<th scope="row"><a [^>]*>{re.escape(code)}</a>', html)
+    row = rf'<tr id="desk-(\d+)" data-status="\w+"[^>]*>\s*<th scope="row"><a [^>]*>{re.escape(code)}</a>'
+    match = re.search(row, html)
     assert match, code
     return match.group(1)
 

@@ -81,7 +81,19 @@ class Clock:
         self.now += timedelta(seconds=seconds, **delta)
 
 
-WALL_CLOCK_SERVICES = ("bookings", "checkins", "policies", "work_calendar", "identity", "webhooks", "calendar_feeds")
+WALL_CLOCK_SERVICES = (
+    "bookings",
+    "checkins",
+    "policies",
+    "work_calendar",
+    "identity",
+    "webhooks",
+    "calendar_feeds",
+    "cancel_ranges",
+    "my_bookings",
+    "required_days",
+    "waitlist",
+)
 """The runtime's services that read the wall clock (each took ``runtime.clock`` when the runtime was opened)."""
 
 

@@ -17,7 +17,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 """Debian's chromium: Playwright drives it by ``executable_path`` (no browser download)."""
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 30
+STARTUP_SECONDS = 90
 
 
 def free_port() -> int:

@@ -39,6 +39,6 @@ def desk_status(html: str, desk_id: int) -> str:
 
 def list_status(html: str, desk_id: int) -> str:
     """The status the fallback table shows for a desk."""
-    match = re.search(rf'<tr id="desk-{desk_id}" data-status="(\w+)">', html)
+    match = re.search(rf'<tr id="desk-{desk_id}" data-status="(\w+)"', html)
     assert match, f"desk {desk_id} is not in the list"
     return match.group(1)

@@ -1,6 +1,7 @@
 """The iCal feed (``/calendar/{token}.ics``) and one booking's ``.ics``: the output parses back (icalendar) and
-holds the right events."""
+holds the right events; My bookings makes a new feed URL."""
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -98,6 +99,38 @@ class TestFeed:
         assert (await pages.get(feed_path(new))).status_code == 200
         assert (await pages.get(f"/calendar/{new}")).status_code == 404  # the .ics suffix is part of the URL
         assert (await pages.get("/calendar/cal_nobody.ics")).status_code == 404
+
+    async def test_my_bookings_makes_a_new_url_after_a_confirmation_and_shows_it_once(
+        self, runtime: Runtime, factory: Factory, pages: PageClient
+    ) -> None:
+        # given my feed subscribed in a calendar app
+        desk, person = await factory.desk(code="A1"), await factory.employee()
+        booking = await insert_booking(runtime.db, desk, person, hours_from_now(24), hours_from_now(26))
+        old = await CalendarFeedService(runtime.db).rotate(person.id)
+        await pages.act_as(person.id)
+
+        # when I ask My bookings for a new URL: a confirmation first, then the POST
+        before = await pages.get("/my-bookings")
+        confirmation = await pages.get("/my-bookings/calendar-feed")
+        rotated = await pages.submit("/my-bookings/calendar-feed", {}, from_page="/my-bookings/calendar-feed")
+        shown = await pages.get(rotated.headers["location"])
+        reloaded = await pages.get("/my-bookings")
+
+        # then the page shows the new URL once, it serves my bookings, and the old one is gone
+        assert (
+            'href="/my-bookings/calendar-feed"' in before.text
+            and "http://testserver.local/calendar/" not in before.text
+        )
+        assert "the old address stops working" in confirmation.text
+        assert rotated.status_code == 303
+        assert rotated.headers["location"] == "/my-bookings?notice=feed_rotated#calendar-feed"
+        url = re.search(
+            r'id="feed-url" type="text" readonly value="(http://testserver\.local(/calendar/[^"]+))"', shown.text
+        )
+        assert url, "the new feed URL is not shown"
+        assert "http://testserver.local/calendar/" not in reloaded.text
+        assert list(events_in((await pages.get(url.group(2))).content)) == [uid(booking)]
+        assert (await pages.get(feed_path(old))).status_code == 404
 
 
 class TestOneBooking:

@@ -161,6 +161,46 @@ async def test_the_qr_code_encodes_the_absolute_check_in_url(pages: PageClient, 
     assert "<path" in response.text
 
 
+async def test_the_qr_card_prints_the_code_with_the_desk_code_building_and_floor(
+    pages: PageClient, factory: Factory
+) -> None:
+    building = await factory.building(name="Menara Kemenko 2")
+    desk = await factory.desk(await factory.floor(building, name="Lantai 3"), code="T2-3-A9")
+
+    card = await pages.get(f"/spaces/{desk.id}/qr-card")
+    code = await pages.get(f"/spaces/{desk.id}/qr.svg")
+
+    assert card.status_code == 200
+    assert (
+        f'<img src="/spaces/{desk.id}/qr.svg"' in card.text and 'alt="QR code to check in at Desk T2-3-A9"' in card.text
+    )
+    assert '<p class="code">T2-3-A9</p>' in card.text
+    assert '<p class="where">Menara Kemenko 2 · Lantai 3</p>' in card.text
+    assert f"http://testserver.local/check-in/{desk.id}" in card.text
+    assert "@media print" in card.text
+    assert f"<desc>http://testserver.local/check-in/{desk.id}</desc>" in code.text  # still the check-in page
+    assert (await pages.get("/spaces/999999/qr-card")).status_code == 404
+
+
+async def test_home_links_to_check_in_while_it_is_open(
+    pages: PageClient, runtime: Runtime, factory: Factory, clock: Clock
+) -> None:
+    desk, person = await factory.desk(code="T2-3-A9"), await factory.employee()
+    await book_desk(runtime, desk, person, time(9), time(12))
+    await pages.act_as(person.id)
+
+    early = await pages.get("/")
+    clock.set(time(8, 45))
+    open_ = await pages.get("/")
+    clock.set(time(12))
+    over = await pages.get("/")
+
+    link = f'href="/check-in/{desk.id}">Check in<span class="visually-hidden"> at Desk T2-3-A9</span></a>'
+    assert link not in early.text
+    assert link in open_.text
+    assert link not in over.text
+
+
 def current_quarter() -> datetime:
     now = datetime.now(UTC)
     return now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)

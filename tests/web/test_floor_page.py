@@ -30,7 +30,7 @@ class TestFloorPage:
         # then
         assert response.status_code == 200
         html = response.text
-        assert 'viewBox="0 0 30.0 12.0"' in html
+        assert re.search(r'<svg class="plan" viewBox="[-\d. ]+" width="\d+" height="\d+" font-size="[\d.]+"', html)
         assert {d.id: desk_status(html, d.id) for d in (free, partly, full)} == {
             free.id: "free",
             partly.id: "partially_booked",
@@ -45,6 +45,8 @@ class TestFloorPage:
         assert 'aria-label="Desk T2-3-A2, partly booked"' in html
         assert f'href="/floors/{floor.id}?date={day}&amp;desk={free.id}#desk-panel"' in html
         assert 'transform="rotate(30.0 10.8 4.4)"' in html  # about the desk's centre
+        # its label is not turned: it comes after the turned rectangle, upright at the desk's centre
+        assert '</g><text class="desk__label" x="10.8" y="4.4">A4</text></a>' in html
         assert desk_status(html, turned.id) == "free"
         assert "Ruang Rapat Garuda" in html
         assert f"desk={room.id}" not in html  # rooms are drawn, not offered as desks
@@ -108,7 +110,8 @@ class TestBookDeskForm:
         assert list_status(page.text, desk.id) == "mine"
         assert 'aria-label="Desk T2-3-B14, booked by you"' in page.text
         assert "Desk T2-3-B14 is booked for you." in page.text
-        assert "Cancel my booking" in page.text
+        panel = page.text.split('id="desk-panel"')[1].split("</aside>")[0]
+        assert re.search(r'href="/bookings/\d+/cancel">Cancel my booking</a>', panel)  # to its confirmation page
 
     async def test_booking_part_of_the_day(self, pages: PageClient, factory: Factory, runtime: Runtime) -> None:
         desk, me = await factory.desk(), await factory.employee()
@@ -124,7 +127,33 @@ class TestBookDeskForm:
         [booking] = (await runtime.bookings.upcoming(me.id)).bookings
         assert booking.end_at - booking.start_at == timedelta(hours=2, minutes=30)
 
-    async def test_a_desk_someone_else_holds_is_a_409_page(
+    async def test_the_same_form_sent_twice_books_once_and_says_booked_by_you(
+        self, pages: PageClient, runtime: Runtime, factory: Factory
+    ) -> None:
+        # given: the panel's form, with its idempotency key, sent twice (a double click, a slow network)
+        desk, me = await factory.desk(code="T2-3-B15"), await factory.employee()
+        day = tomorrow()
+        await pages.act_as(me.id)
+        page = await pages.get(f"/floors/{desk.floor_id}?date={day}&desk={desk.id}")
+        form = page.text.split('class="book-form"')[1].split("</form>")[0]
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', form)
+        assert key, "the booking form carries an idempotency key"
+        fields = {"desk_id": desk.id, "date": str(day), "idempotency_key": key.group(1)}
+
+        # when
+        first = await pages.submit(f"/floors/{desk.floor_id}/bookings", fields)
+        second = await pages.submit(f"/floors/{desk.floor_id}/bookings", fields)
+
+        # then: both land on the booked desk, "booked by you"; one booking
+        booked = f"/floors/{desk.floor_id}?date={day}&desk={desk.id}&notice=booked"
+        assert (first.status_code, second.status_code) == (303, 303)
+        assert first.headers["location"] == second.headers["location"] == booked
+        shown = await pages.get(booked)
+        assert "Desk T2-3-B15 is booked for you." in shown.text
+        assert 'role="alert"' not in shown.text
+        assert len((await runtime.bookings.upcoming(me.id)).bookings) == 1
+
+    async def test_a_desk_someone_else_holds_redirects_back_with_the_error_once(
         self, pages: PageClient, runtime: Runtime, factory: Factory
     ) -> None:
         desk, other, me = await factory.desk(), await factory.employee(), await factory.employee()
@@ -134,11 +163,15 @@ class TestBookDeskForm:
 
         response = await pages.submit(f"/floors/{desk.floor_id}/bookings", {"desk_id": desk.id, "date": str(day)})
 
-        assert response.status_code == 409
-        assert "This space is already booked for an overlapping time" in response.text
-        assert desk_status(response.text, desk.id) == "booked"
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/floors/{desk.floor_id}?date={day}&desk={desk.id}"
+        page = await pages.get(response.headers["location"])
+        assert "This space is already booked for an overlapping time" in page.text
+        assert desk_status(page.text, desk.id) == "booked"
+        again = await pages.get(response.headers["location"])  # a reload neither resends nor repeats the error
+        assert "This space is already booked for an overlapping time" not in again.text
 
-    async def test_times_outside_opening_hours_are_a_422_page(self, pages: PageClient, factory: Factory) -> None:
+    async def test_times_outside_opening_hours_come_back_as_an_error(self, pages: PageClient, factory: Factory) -> None:
         desk, me = await factory.desk(), await factory.employee()
         await pages.act_as(me.id)
 
@@ -147,8 +180,9 @@ class TestBookDeskForm:
             {"desk_id": desk.id, "date": str(tomorrow()), "start": "05:00", "end": "09:00"},
         )
 
-        assert response.status_code == 422
-        assert "is open 07:00–19:00" in response.text
+        assert response.status_code == 303
+        page = await pages.get(response.headers["location"])
+        assert "is open 07:00–19:00" in page.text
 
     async def test_malformed_and_unknown_desk_ids_are_pages_not_errors(
         self, pages: PageClient, factory: Factory
@@ -158,15 +192,25 @@ class TestBookDeskForm:
         url = f"/floors/{floor.id}/bookings"
         day = str(tomorrow())
 
+        async def error_after(fields: dict[str, str | int]) -> tuple[int, str]:
+            """The POST's status and the error the floor page it redirects to shows (once)."""
+            response = await pages.submit(url, fields)
+            page = await pages.get(response.headers["location"])
+            shown = re.search(r'role="alert" data-code="[^"]+">\s*<strong>([^<]*)</strong>([^<]*)', page.text)
+            assert page.status_code == 200 and shown, page.text[:300]
+            return response.status_code, shown.group(2).strip()
+
         statuses = {
-            value: (await pages.submit(url, {"desk_id": value, "date": day})).status_code
+            value: await error_after({"desk_id": value, "date": day})
             for value in ("abc", "", "-3", "1.5", "99999999999999999999", "4242")
         }
-        bad_date = (await pages.submit(url, {"desk_id": 1, "date": "tomorrow"})).status_code
-        bad_time = (await pages.submit(url, {"desk_id": 1, "date": day, "start": "9am"})).status_code
+        bad_date = await error_after({"desk_id": 1, "date": "tomorrow"})
+        bad_time = await error_after({"desk_id": 1, "date": day, "start": "9am"})
 
-        assert statuses == {"abc": 422, "": 422, "-3": 422, "1.5": 422, "99999999999999999999": 422, "4242": 404}
-        assert (bad_date, bad_time) == (422, 422)
+        assert {value: status for value, (status, _) in statuses.items()} == dict.fromkeys(statuses, 303)
+        assert (bad_date[0], bad_time[0]) == (303, 303)
+        assert statuses["4242"][1] == "Desk 4242 does not exist"
+        assert "That date is not valid" in bad_date[1]
 
     async def test_without_a_csrf_token_the_post_is_refused(self, pages: PageClient, factory: Factory) -> None:
         desk, me = await factory.desk(), await factory.employee()
@@ -220,10 +264,12 @@ class TestCancelForm:
         await pages.act_as(me.id)
 
         response = await pages.submit(f"/bookings/{booking.id}/cancel", {"return_to": desk.floor_id, "date": str(day)})
+        page = await pages.get(response.headers["location"])
 
-        assert response.status_code == 404  # not mine to see either: as if it did not exist (issue 10)
-        assert f"Booking {booking.id} does not exist" in response.text
-        assert desk_status(response.text, desk.id) == "booked"
+        assert response.status_code == 303  # back to the floor, with the error shown once
+        assert response.headers["location"] == f"/floors/{desk.floor_id}?date={day}"
+        assert f"Booking {booking.id} does not exist" in page.text  # not mine to see either (issue 10)
+        assert desk_status(page.text, desk.id) == "booked"
 
     async def test_cancelling_twice_or_an_unknown_booking(
         self, pages: PageClient, runtime: Runtime, factory: Factory
@@ -234,9 +280,11 @@ class TestCancelForm:
         await pages.act_as(me.id)
 
         again = await pages.submit(f"/bookings/{booking.id}/cancel", {})
+        again_page = await pages.get(again.headers["location"])
         unknown = await pages.submit("/bookings/99999999999/cancel", {"return_to": "abc"})
+        unknown_page = await pages.get(unknown.headers["location"])
 
-        assert again.status_code == 422
-        assert "This booking is already cancelled" in again.text
-        assert unknown.status_code == 404
-        assert re.search(r"Booking \d+ does not exist", unknown.text)
+        assert (again.status_code, again.headers["location"]) == (303, "/my-bookings")
+        assert "This booking is already cancelled" in again_page.text
+        assert (unknown.status_code, unknown.headers["location"]) == (303, "/my-bookings")
+        assert re.search(r"Booking \d+ does not exist", unknown_page.text)

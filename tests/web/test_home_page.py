@@ -6,7 +6,8 @@ from smartoffice.bookings.place_changes import PlaceLevel, PlaceRef, affected_bo
 from smartoffice.bookings.service import BookDeskRequest
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.support.clock import tomorrow
+from tests.support.bookings import insert_booking
+from tests.support.clock import DAY, office_hours, tomorrow
 from tests.support.pages import CSRF_FIELD, PageClient
 
 
@@ -70,11 +71,11 @@ class TestOfficesAndBookings:
         dated = await pages.get("/?date=2030-05-06")
 
         assert "KIPP Nusantara" in plain.text and "Menara Kemenko 2" in plain.text
-        assert f'<a href="/floors/{floor.id}">Lantai 3</a>' in plain.text
-        assert f'<a href="/floors/{floor.id}?date=2030-05-06">Lantai 3</a>' in dated.text
+        assert f'<a href="/floors/{floor.id}">Lantai 3' in plain.text
+        assert f'<a href="/floors/{floor.id}?date=2030-05-06">Lantai 3' in dated.text
         assert 'name="date" value="2030-05-06"' in dated.text
 
-    async def test_upcoming_bookings_can_be_cancelled_from_home(
+    async def test_upcoming_bookings_can_be_cancelled_from_home_after_a_confirmation(
         self, pages: PageClient, runtime: Runtime, factory: Factory
     ) -> None:
         desk, me = await factory.desk(code="T2-3-B14"), await factory.employee()
@@ -82,11 +83,14 @@ class TestOfficesAndBookings:
         await pages.act_as(me.id)
 
         home = await pages.get("/")
-        cancelled = await pages.submit(f"/bookings/{booking.id}/cancel", {})
+        confirmation = f"/bookings/{booking.id}/cancel?return_to=%2F"
+        asked = await pages.get(confirmation)
+        cancelled = await pages.submit(f"/bookings/{booking.id}/cancel", {"return_to": "/"}, from_page=confirmation)
         after = await pages.get(cancelled.headers["location"])
 
         assert "Desk T2-3-B14" in home.text
-        assert f'action="/bookings/{booking.id}/cancel"' in home.text
+        assert f'href="{confirmation}"' in home.text and f'action="/bookings/{booking.id}/cancel"' not in home.text
+        assert "Cancel your booking of Desk T2-3-B14?" in asked.text
         assert cancelled.status_code == 303
         assert cancelled.headers["location"] == "/?notice=cancelled"
         assert "Your booking is cancelled." in after.text
@@ -115,3 +119,45 @@ class TestOfficesAndBookings:
         response = await pages.get("/?date=31-12-2030")
         assert response.status_code == 422
         assert "That date is not valid" in response.text
+
+
+class TestFloorChips:
+    async def test_each_floor_shows_its_free_desks_and_my_team_s_floor_is_marked(
+        self, pages: PageClient, runtime: Runtime, factory: Factory
+    ) -> None:
+        # given two floors of three desks; on DAY two colleagues of my unit sit on the second, a stranger on the first
+        building = await factory.building(name="Menara Kemenko 2")
+        first, second = await factory.floor(building, name="Lantai 1"), await factory.floor(building, name="Lantai 2")
+        desks = {f.id: [await factory.desk(f) for _ in range(3)] for f in (first, second)}
+        unit = await factory.unit()
+        me, stranger = await factory.employee(unit), await factory.employee()
+        for n, person in enumerate([await factory.employee(unit), await factory.employee(unit)]):
+            await insert_booking(runtime.db, desks[second.id][n], person, *office_hours(DAY))
+        await insert_booking(runtime.db, desks[first.id][0], stranger, *office_hours(DAY))
+        await pages.act_as(me.id)
+
+        # when I look at the offices on DAY
+        home = await pages.get(f"/?date={DAY}")
+
+        # then
+        chips = dict(re.findall(r'<a href="/floors/(\d+)\?date=[^"]+"([^>]*)>', home.text))
+        assert chips == {str(first.id): "", str(second.id): ' class="team-floor"'}
+        assert re.search(rf'/floors/{first.id}\?[^>]+>Lantai 1 <span class="free-count">· 2 free</span></a>', home.text)
+        assert re.search(rf'/floors/{second.id}\?[^>]+>Lantai 2 <span class="free-count">· 1 free</span>', home.text)
+        assert "· your team" in home.text
+
+    async def test_without_colleagues_booked_the_unit_s_zone_marks_the_floor(
+        self, pages: PageClient, factory: Factory
+    ) -> None:
+        building = await factory.building()
+        await factory.floor(building, name="Lantai 1")
+        home_floor = await factory.floor(building, name="Lantai 2")
+        unit = await factory.unit()
+        await factory.zone(home_floor, org_unit_id=unit.id)
+        me = await factory.employee(unit)
+        await pages.act_as(me.id)
+
+        home = await pages.get(f"/?date={DAY}")
+
+        assert f'<a href="/floors/{home_floor.id}?date={DAY}" class="team-floor">Lantai 2' in home.text
+        assert home.text.count('class="team-floor"') == 1

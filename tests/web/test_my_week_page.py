@@ -7,16 +7,19 @@ case) and Wednesday as its anchor day. The clock is Tuesday 9 July 2030, 06:00 W
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
+import httpx
 import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
+from smartoffice.bookings.errors import BookingInputCode
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
 from smartoffice.db import Database
 from smartoffice.errors import CommonInputCode
 from smartoffice.people.models import Employee, OrgUnit, PositionKind, Role
-from smartoffice.places.models import Floor, Space
+from smartoffice.places.models import Building, Floor, Space, SpaceKind
 from smartoffice.policies.engine import ReasonCode
 from smartoffice.policies.errors import PolicyPermissionCode, PolicyRefusalCode
 from smartoffice.policies.models import CaseStatus, DisciplineCase, Policy, WorkDay, WorkMode
@@ -24,11 +27,13 @@ from smartoffice.policies.wording import explain
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.bookings import insert_booking
-from tests.support.clock import Clock, at
+from tests.support.browser import PHONE, axe_violations
+from tests.support.clock import WITA, Clock, at
 from tests.support.live_server import CHROMIUM, CHROMIUM_ARGS
 from tests.support.pages import PageClient
 
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = (date(2030, 7, d) for d in range(8, 13))
+NEXT_WEDNESDAY = date(2030, 7, 17)
 POLICY_NAME = "Fleksibilitas lokasi kerja ASN"
 LEGAL_BASIS = "PermenPANRB 4/2025 Pasal 13(1)"
 
@@ -86,7 +91,7 @@ def clock(pages: PageClient, monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The app's clock: Tuesday 9 July 2030, 06:00 WITA."""
     clock = Clock(at(TUESDAY, 6))
     runtime = pages.http.app.state.runtime
-    for service in (runtime, runtime.bookings, runtime.policies):
+    for service in (runtime, runtime.bookings, runtime.policies, runtime.required_days):
         monkeypatch.setattr(service, "clock", clock)
     return clock
 
@@ -113,6 +118,12 @@ def number(html: str, name: str) -> str:
     match = re.search(rf'data-number="{name}">([^<]*)<', html)
     assert match, f"no number {name}"
     return match.group(1)
+
+
+async def followed(pages: PageClient, response: httpx.Response) -> httpx.Response:
+    """The page a form's 303 leads to (after a refusal: the page that shows the error, once)."""
+    assert response.status_code == 303
+    return await pages.get(response.headers["location"])
 
 
 async def work_days(db: Database, employee: Employee) -> dict[date, WorkMode | None]:
@@ -206,32 +217,37 @@ async def test_a_refused_remote_plan_is_explained_and_changes_nothing(
     await pages.act_as(office.siti.id)
     url = f"/my-week?week={MONDAY}"
 
-    # the anchor day cannot be a home day
-    refused = await pages.submit("/my-week/plan", {"date": WEDNESDAY.isoformat(), "mode": "home"}, from_page=url)
+    # the anchor day cannot be a home day: the form redirects back to the day, which says why once
+    response = await pages.submit("/my-week/plan", {"date": WEDNESDAY.isoformat(), "mode": "home"}, from_page=url)
 
-    assert refused.status_code == 422
+    assert response.headers["location"] == f"/my-week?week={WEDNESDAY}#day-{WEDNESDAY}"
+    refused = await followed(pages, response)
     assert 'data-code="DAY_REQUIRED_IN_OFFICE"' in refused.text
     assert "Not possible under your office-day policy" in refused.text
     assert f"{POLICY_NAME} ({LEGAL_BASIS})" in refused.text
     assert "Wednesday 10 July" in refused.text
     assert attribute(day_card(refused.text, WEDNESDAY), "data-planned") == ""
     assert await work_days(runtime.db, office.siti) == {}
+    assert "data-code=" not in (await pages.get(response.headers["location"])).text  # a reload: said once
 
     # nor a third remote day in a week that allows two
     for day in (TUESDAY, THURSDAY):
         response = await pages.submit("/my-week/plan", {"date": day.isoformat(), "mode": "anywhere"}, from_page=url)
         assert response.status_code == 303
-    refused = await pages.submit("/my-week/plan", {"date": FRIDAY.isoformat(), "mode": "home"}, from_page=url)
-    assert refused.status_code == 422
+    refused = await followed(
+        pages, await pages.submit("/my-week/plan", {"date": FRIDAY.isoformat(), "mode": "home"}, from_page=url)
+    )
     assert 'data-code="REMOTE_ALLOWANCE_USED"' in refused.text
     assert await work_days(runtime.db, office.siti) == {TUESDAY: WorkMode.ANYWHERE, THURSDAY: WorkMode.ANYWHERE}
 
     # nor a day in the past, nor a mode the form does not offer
-    past = await pages.submit("/my-week/plan", {"date": MONDAY.isoformat(), "mode": "home"}, from_page=url)
-    assert past.status_code == 422
+    past = await followed(
+        pages, await pages.submit("/my-week/plan", {"date": MONDAY.isoformat(), "mode": "home"}, from_page=url)
+    )
     assert said(CommonInputCode.PAST_DAY.message_in("en")) in past.text
-    bogus = await pages.submit("/my-week/plan", {"date": FRIDAY.isoformat(), "mode": "beach"}, from_page=url)
-    assert bogus.status_code == 422
+    bogus = await followed(
+        pages, await pages.submit("/my-week/plan", {"date": FRIDAY.isoformat(), "mode": "beach"}, from_page=url)
+    )
     assert "Choose office, home, anywhere, leave, duty travel or no plan." in bogus.text
 
 
@@ -253,10 +269,12 @@ async def test_in_bahasa_indonesia(pages: PageClient, runtime: Runtime, factory:
     assert "Mulai pukul 07.30, 37,5 jam per minggu" in page.text
     assert "Berhenti bertindak" in page.text
 
-    refused = await pages.submit(
-        "/my-week/plan", {"date": WEDNESDAY.isoformat(), "mode": "home"}, from_page=f"/my-week?week={MONDAY}"
+    refused = await followed(
+        pages,
+        await pages.submit(
+            "/my-week/plan", {"date": WEDNESDAY.isoformat(), "mode": "home"}, from_page=f"/my-week?week={MONDAY}"
+        ),
     )
-    assert refused.status_code == 422
     assert "Tidak dapat dilakukan menurut kebijakan hari kerja di kantor" in refused.text
     refusal = PolicyRefusalCode.DAY_REQUIRED_IN_OFFICE
     expected = said(refusal.message_in("id", day="Rabu, 10 Juli 2030", policy=POLICY_NAME, legal_basis=LEGAL_BASIS))
@@ -327,6 +345,122 @@ async def test_unit_compliance_for_its_manager_not_for_others(
     assert missing.status_code == 404
 
 
+def section(html: str, element_id: str) -> str:
+    """The HTML of the element with ``element_id``, up to the end of its section (or form)."""
+    start = html.index(f'id="{element_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+async def desk_bookings(db: Database, employee: Employee) -> list[tuple[int, date]]:
+    """The person's active desk bookings: (desk id, local day)."""
+    async with db.read() as session:
+        rows = await session.execute(
+            select(Booking.space_id, Booking.start_at)
+            .where(Booking.employee_id == employee.id, Booking.status.in_(ACTIVE_STATUSES))
+            .order_by(Booking.start_at)
+        )
+        return [(space_id, start_at.astimezone(WITA).date()) for space_id, start_at in rows]
+
+
+async def test_the_numbers_agree_with_the_suggestions_and_a_booked_day_shows_its_desk(
+    pages: PageClient, runtime: Runtime, factory: Factory, clock: Clock
+) -> None:
+    # given Siti with a desk on Wednesday, the anchor day: the issue's "At risk · 1 of 3 · 2 still to choose"
+    office = await directorate(factory, runtime.db)
+    desk = office.desks[2]
+    booking = await insert_booking(runtime.db, desk, office.siti, at(WEDNESDAY, 8), at(WEDNESDAY, 16))
+    await pages.act_as(office.siti.id)
+    url = f"/my-week?week={MONDAY}"
+
+    page = await pages.get(url)
+
+    # then the week suggests the two office days it still needs (none of her team is in), and never says the plan
+    # covers the week
+    assert 'id="compliance" data-status="at_risk"' in page.text
+    assert (number(page.text, "office-days"), number(page.text, "still-to-choose")) == ("1", "2")
+    suggestions = section(page.text, "suggestions-title")
+    assert suggestions.count("<li>") == 2
+    assert "Tuesday 9 July would make a good office day: nobody in your team has booked a desk yet" in suggestions
+    assert "Thursday 11 July would make a good office day" in suggestions
+    assert "Nothing to suggest" not in page.text
+
+    # and Wednesday shows its desk, where it is, when, a link to the plan and to cancel; no other desk to book, and
+    # no check-in before it opens
+    wednesday = day_card(page.text, WEDNESDAY)
+    assert f'href="/floors/{office.floor.id}?date={WEDNESDAY}&amp;desk={desk.id}#desk-panel"><strong>Desk B3-3' in (
+        wednesday
+    )
+    assert "Lantai 3, Menara Kemenko 1" in wednesday
+    assert "08:00 to 16:00" in wednesday
+    assert f'href="/bookings/{booking.id}/cancel"' in wednesday
+    assert "Book a desk" not in wednesday
+    assert "/check-in/" not in wednesday
+
+    # on Wednesday from 07:30 (30 minutes before the start) it offers check-in
+    clock.set(time(7, 45), WEDNESDAY)
+    wednesday = day_card((await pages.get(url)).text, WEDNESDAY)
+    assert f'href="/check-in/{desk.id}">Check in' in wednesday
+
+    # with desks on Thursday and Friday too, the week needs nothing more, and only now says so
+    for day, other in ((THURSDAY, office.desks[3]), (FRIDAY, office.desks[4])):
+        await insert_booking(runtime.db, other, office.siti, at(day, 8), at(day, 16))
+    page = await pages.get(url)
+    assert number(page.text, "still-to-choose") == "0"
+    assert "<li>" not in section(page.text, "suggestions-title")
+    assert "Nothing to suggest: your plan covers the office days this week needs." in page.text
+
+
+async def test_book_my_required_days_near_the_team_day_by_day_and_once(
+    pages: PageClient, runtime: Runtime, factory: Factory, clock: Clock
+) -> None:
+    # given Dewi at A1 on both coming anchor days; A2 is beside A1, A10 further along the row (it comes first by
+    # code, as the old suggestion ordered desks); desks here may be booked at most 7 days ahead
+    office = await directorate(factory, runtime.db)
+    zone = await factory.zone(office.floor, code="A", name="Zona A", org_unit_id=office.unit.id)
+    a1, a2, _a10 = [
+        await factory.desk(office.floor, zone_id=zone.id, code=code, x=x, y=15.0)
+        for code, x in (("A1", 30.0), ("A2", 32.0), ("A10", 34.0))
+    ]
+    for day in (WEDNESDAY, NEXT_WEDNESDAY):
+        await insert_booking(runtime.db, a1, office.dewi, at(day, 8), at(day, 16))
+    async with runtime.db.read() as session:
+        building = await session.get_one(Building, office.floor.building_id)
+    await factory.booking_rule(building, SpaceKind.DESK, max_days_in_advance=7)
+    await pages.act_as(office.siti.id)
+
+    # when Siti books her required days of this week and the next from her week
+    week = await pages.get("/my-week")
+    form = section(week.text, "book-required")
+    assert 'name="idempotency_key"' in form and '<option value="2" selected>' in form
+    fields = {"weeks": 2, "idempotency_key": "h7-book-required-days"}
+    response = await pages.submit("/my-week/book-required", fields, from_page="/my-week")
+
+    # then the 10th has A2, next to Dewi; the 17th is refused on its own, undoing nothing; the page lists both
+    assert response.headers["location"] == "/my-week?booked=h7-book-required-days#required-days-result"
+    page = await followed(pages, response)
+    result = section(page.text, "required-days-result")
+    assert re.findall(r'data-day="([\d-]+)" data-outcome="(\w+)"', result) == [
+        (WEDNESDAY.isoformat(), "booked"),
+        (NEXT_WEDNESDAY.isoformat(), "refused"),
+    ]
+    assert "1 desk booked for your required days from Tuesday 9 July to Sunday 21 July." in result
+    assert f'href="/floors/{office.floor.id}?date={WEDNESDAY}&amp;desk={a2.id}#desk-panel">Desk A2 booked' in result
+    assert said(BookingInputCode.TOO_FAR_AHEAD.message_in("en", days=7)) in result
+    assert await desk_bookings(runtime.db, office.siti) == [(a2.id, WEDNESDAY)]
+    assert "Desk A2" in day_card(page.text, WEDNESDAY)
+
+    # sending the same form again books nothing new and shows the same results
+    again = await pages.submit("/my-week/book-required", fields, from_page="/my-week")
+    assert again.headers["location"] == response.headers["location"]
+    assert section((await followed(pages, again)).text, "required-days-result") == result
+    assert await desk_bookings(runtime.db, office.siti) == [(a2.id, WEDNESDAY)]
+
+    # a range the form does not offer is refused on the week, changing nothing
+    refused = await followed(pages, await pages.submit("/my-week/book-required", {"weeks": 9}, from_page="/my-week"))
+    assert 'data-code="OUT_OF_RANGE"' in refused.text
+    assert await desk_bookings(runtime.db, office.siti) == [(a2.id, WEDNESDAY)]
+
+
 async def test_a_mangled_week_is_explained(pages: PageClient, runtime: Runtime, factory: Factory, clock: Clock) -> None:
     office = await directorate(factory, runtime.db)
     await pages.act_as(office.siti.id)
@@ -383,6 +517,23 @@ async def test_plan_a_day_by_keyboard_then_see_the_unit(server: str, runtime: Ru
             await expect(page.locator(thursday)).to_have_attribute("data-planned", "home")
             await expect(page.locator(thursday).get_by_role("radio", name="Home (WFH)")).to_be_checked()
             await page.screenshot(path="/tmp/my_week.png", full_page=True)
+
+            # on a phone, by keyboard: Tab to "Book my required days" (this week and the next, by default) and send
+            # it; the week then lists each day's result, fits the screen and passes axe
+            await page.set_viewport_size(PHONE)
+            await page.goto(f"{server}/my-week")
+            for _ in range(150):
+                await page.keyboard.press("Tab")
+                if await page.evaluate("document.activeElement.id === 'required-weeks'"):
+                    break
+            await expect(page.locator("#required-weeks")).to_have_value("2")
+            await page.keyboard.press("Tab")
+            await expect(page.get_by_role("button", name="Book my required days")).to_be_focused()
+            await page.keyboard.press("Enter")
+            await expect(page.locator("#required-days-result")).to_contain_text("for your required days")
+            assert "/my-week?booked=" in page.url
+            assert await axe_violations(page) == []
+            await page.screenshot(path="/tmp/my_week_phone.png", full_page=True)
 
             # Budi, the unit's manager, follows his week's link to the unit's compliance, where his own Thursday at
             # home (planned before the cap, say) puts the unit over its 30 % that day

@@ -171,7 +171,7 @@ async def visit_every_page(pages: PageClient, office: Office, clock: Clock) -> l
     await visits.post("book", f"/floors/{office.floor_id}/bookings", {"date": WEDNESDAY, "desk_id": free}, 200)
     await visits.get("floor, cancelled", f"{floor}&desk={free}&notice=cancelled")
     await visits.post(
-        "cancel", "/bookings/0/cancel", {"return_to": office.floor_id, "date": WEDNESDAY}, 404, from_page=floor
+        "cancel", "/bookings/0/cancel", {"return_to": office.floor_id, "date": WEDNESDAY}, 200, from_page=floor
     )
     await visits.get("check-in, too early", checkin)
     await visits.post("check in, too early", checkin, {}, 422, from_page=checkin)
@@ -182,6 +182,16 @@ async def visit_every_page(pages: PageClient, office: Office, clock: Clock) -> l
     assert booking_id, "no check-out form after checking in"
     await visits.post("check out", f"{checkin}/check-out", {"booking_id": booking_id.group(1)}, 200, from_page=checkin)
     await visits.get("qr code", f"/spaces/{mine}/qr.svg")
+    await visits.get("qr card", f"/spaces/{mine}/qr-card")
+    listed = await visits.get("my bookings", "/my-bookings")
+    cancel_url = re.search(r'href="(/bookings/\d+/cancel\?return_to=%2Fmy-bookings)"', listed.text)
+    assert cancel_url, "no cancel link on My bookings"
+    await visits.get("cancel, the confirmation", cancel_url.group(1))
+    await visits.get("cancel a range, what it cancels", f"/my-bookings/cancel-range?from={WEDNESDAY}&until={THURSDAY}")
+    await visits.get("cancel a range, reversed", f"/my-bookings/cancel-range?from={THURSDAY}&until={WEDNESDAY}")
+    await visits.get("a new calendar feed URL, the confirmation", "/my-bookings/calendar-feed")
+    await visits.post("a new calendar feed URL", "/my-bookings/calendar-feed", {}, 200, from_page="/my-bookings")
+    await visits.post("presence sharing", "/my-bookings/presence-sharing", {"share": "on"}, 200)
     await visits.get("my week", f"/my-week?week={DAY}")
     await visits.get("my week, saved", f"/my-week?week={DAY}&saved={THURSDAY}")
     await visits.get("my week, a bad week", "/my-week?week=minggu-depan", 422)
