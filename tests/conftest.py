@@ -30,6 +30,19 @@ def _env(name: str) -> str | None:
     return os.environ.get(f"SMARTOFFICE_{name}") or None
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests (``@pytest.mark.browser``) run in the embedded pass only: what they add to the page tests,
+    which run on both databases, is the browser's side (scripts, layout, axe-core, the keyboard), and each starts
+    a server process and Chromium, which CI's two passes on two cores cannot afford twice.
+    ``SMARTOFFICE_TEST_BROWSER_EVERYWHERE=1`` runs them against the configured database too."""
+    if _env("DATABASE_URL") is None or _env("TEST_BROWSER_EVERYWHERE"):
+        return
+    skip = pytest.mark.skip(reason="browser tests run in the embedded pass (SMARTOFFICE_TEST_BROWSER_EVERYWHERE=1)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     url = _env("REDIS_URL")

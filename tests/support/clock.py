@@ -48,6 +48,16 @@ def next_weekday(weekday: int, after: int = 1) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
+def working_weekday(weekday: int, after: int = 1) -> date:
+    """:func:`next_weekday`, a week later while that day is a public holiday or cuti bersama (a test that books on a
+    weekday should not start failing in the week of a holiday)."""
+    day = next_weekday(weekday, after)
+    holidays = generated_days(range(day.year, day.year + 2))
+    while day in holidays:
+        day += timedelta(days=7)
+    return day
+
+
 def upcoming(kind: DayKind, within_days: int = 400) -> date:
     """The next day of ``kind`` (a public holiday, cuti bersama) in the generated Indonesian calendar."""
     today = local_today()

@@ -17,7 +17,7 @@ from smartoffice.places.models import Space
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.browser import PHONE, axe_violations
-from tests.support.clock import next_weekday
+from tests.support.clock import working_weekday
 from tests.support.live_server import CHROMIUM, CHROMIUM_ARGS
 from tests.support.office_floor import office_floor
 
@@ -36,7 +36,7 @@ async def test_every_page_is_accessible_at_phone_and_desktop_width(
 
     # given: an administrator with a desk booked on a working day, a teammate beside them, and a room they approve
     office = await office_floor(factory, runtime.db)
-    day = next_weekday(1)
+    day = working_weekday(1)
     unit = await factory.unit(name="Direktorat Tata Ruang")
     siti = await factory.employee(unit, name="Siti Rahmawati")
     teammate = await factory.employee(unit, name="Budi Santoso")

@@ -12,7 +12,7 @@ from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.bookings import insert_booking
 from tests.support.browser import PHONE, axe_violations
-from tests.support.clock import at, next_weekday
+from tests.support.clock import at, working_weekday
 from tests.support.live_server import CHROMIUM, CHROMIUM_ARGS
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -39,7 +39,7 @@ async def test_book_rooms_repeat_a_desk_and_approve_by_keyboard(
     siti = await factory.employee(name="Siti Rahmawati")
     rina = await factory.employee(name="Rina Wulandari")
     await factory.approver(pimpinan, rina)
-    day = next_weekday(2).isoformat()
+    day = working_weekday(2).isoformat()
     finder = f"{server}/rooms?building={building.id}&date={day}&start=09:00&end=10:00&attendees=4"
     repeat = f"{server}/bookings/repeat?space={desk.id}&date={day}"
     later = await insert_booking(

@@ -9,7 +9,7 @@ from smartoffice.bookings.models import Booking, BookingStatus
 from smartoffice.db import Database
 from tests.factories import Factory
 from tests.support.bookings import insert_booking
-from tests.support.clock import at, next_weekday
+from tests.support.clock import at, working_weekday
 from tests.support.pages import PageClient
 
 
@@ -32,7 +32,7 @@ async def test_find_and_book_rooms_from_the_finder(pages: PageClient, factory: F
     await factory.room(floor, name="Ruang Kecil", capacity=2, amenities=["video_conference"])
     pimpinan = await factory.room(floor, name="Ruang Pimpinan", capacity=12, requires_approval=True)
     alice, bruno = await factory.employee(), await factory.employee()
-    day = next_weekday(2).isoformat()
+    day = working_weekday(2).isoformat()
     finder = f"/rooms?building={building.id}&date={day}&start=09:00&end=10:00&attendees=4"
     await pages.act_as(alice.id)
 
@@ -87,7 +87,7 @@ async def test_approve_and_decline_from_the_approvals_page(pages: PageClient, fa
     room = await factory.room(name="Ruang Pimpinan", requires_approval=True)
     approver, requester, stranger = await factory.employee(), await factory.employee(), await factory.employee()
     await factory.approver(room, approver)
-    day = next_weekday(3)
+    day = working_weekday(3)
     first = await insert_booking(db, room, requester, at(day, 9), at(day, 10), status=BookingStatus.PENDING)
     second = await insert_booking(db, room, requester, at(day, 13), at(day, 14), status=BookingStatus.PENDING)
 
@@ -128,7 +128,7 @@ async def test_book_a_desk_every_week_and_see_each_day(pages: PageClient, factor
     # given a desk someone else holds on the second of three Wednesdays
     desk = await factory.desk(code="A7")
     alice, bruno = await factory.employee(), await factory.employee()
-    first = next_weekday(2)
+    first = working_weekday(2)
     await insert_booking(db, desk, bruno, at(first + timedelta(weeks=1), 8), at(first + timedelta(weeks=1), 17))
     await pages.act_as(alice.id)
     form_url = f"/bookings/repeat?space={desk.id}&date={first.isoformat()}"
