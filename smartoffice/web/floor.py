@@ -75,9 +75,14 @@ async def book_desk(request: Request[Any, Any, Any], floor_id: FromPath[int]) ->
         end = optional_time(form.get("end"), "end")
     except FormError as exc:
         return see_other_with_error(request, floor_url(floor_id, day), PageError.of(exc, language_of(request)))
+    key = idempotency_key(form)
+    if key is not None:
+        # One loaded page books one request once: the list's single form offers every desk, so after "back" the
+        # same page key may ask for another desk or span, which is a new request, not a reused key.
+        key = f"{key}:{desk_id}:{day.isoformat()}:{start}:{end}"
     booking = await attempt(
         runtime_of(request).bookings.book_desk(
-            viewer_id, BookDeskRequest(desk_id, day, start, end), idempotency_key=idempotency_key(form)
+            viewer_id, BookDeskRequest(desk_id, day, start, end), idempotency_key=key
         ),
         language_of(request),
     )

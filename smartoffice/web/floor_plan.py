@@ -7,12 +7,12 @@ upright (only a desk's rectangle turns with the desk); the view is cropped to wh
 """
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from smartoffice.places.codes import natural_key
 from smartoffice.places.layout import FloorLayout, SpaceLayout
 from smartoffice.places.models import SpaceKind
 
@@ -128,11 +128,6 @@ class PlanView:
     @property
     def view_box(self) -> str:
         return f"{self.x} {self.y} {self.width} {self.height}"
-
-
-def natural_key(code: str) -> tuple[str | int, ...]:
-    """``T2-3-A9`` before ``T2-3-A10``: people read the numbers in desk codes as numbers."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code))
 
 
 @dataclass(frozen=True, slots=True)

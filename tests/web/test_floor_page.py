@@ -153,6 +153,11 @@ class TestBookDeskForm:
         assert 'role="alert"' not in shown.text
         assert len((await runtime.bookings.upcoming(me.id)).bookings) == 1
 
+        # and: back on the same loaded page, the same key books another day (a new request, not a reused key)
+        later = {**fields, "date": str(day + timedelta(days=1))}
+        assert (await pages.submit(f"/floors/{desk.floor_id}/bookings", later)).status_code == 303
+        assert len((await runtime.bookings.upcoming(me.id)).bookings) == 2
+
     async def test_a_desk_someone_else_holds_redirects_back_with_the_error_once(
         self, pages: PageClient, runtime: Runtime, factory: Factory
     ) -> None:
