@@ -7,20 +7,16 @@ still lead back to that floor). A failure goes back there too, with the error sh
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, time
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from smartoffice.bookings.models import Booking, BookingStatus
+from smartoffice.bookings.models import Booking
 from smartoffice.db import is_storable_id
 from smartoffice.errors import NotFound
-from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import acting_employee_id, current_viewer
 from smartoffice.web.errors import PageError, attempt
@@ -29,26 +25,9 @@ from smartoffice.web.floor import floor_url
 from smartoffice.web.forms import FormError, idempotency_key, local_path, optional_date
 from smartoffice.web.identity import see_other, with_notice
 from smartoffice.web.language import language_of
+from smartoffice.web.my_bookings import booking_row
 
 DEFAULT_RETURN = "/my-bookings"
-
-
-@dataclass(frozen=True, slots=True)
-class BookingToCancel:
-    id: int
-    is_room: bool
-    code: str
-    name: str | None
-    """A room's name (desks have none)."""
-    title: str | None
-    building_name: str
-    floor_id: int
-    floor_name: str
-    day: date
-    start: time
-    end: time
-    status: BookingStatus
-    is_active: bool
 
 
 def cancel_path(booking_id: int, return_to: str | None = None) -> str:
@@ -71,7 +50,7 @@ async def confirm_cancel_booking(
         context={
             "viewer": viewer,
             "nav_current": "my-bookings",
-            "booking": to_cancel(booking),
+            "booking": booking_row(booking, language_of(request), {}, runtime_of(request).clock()),
             "return_to": local_path(return_to, DEFAULT_RETURN),
         },
     )
@@ -112,25 +91,3 @@ async def _cancel(request: Request[Any, Any, Any], viewer_id: int, booking_id: i
         raise NotFound("Booking", booking_id)
     cancelled = await runtime_of(request).bookings.cancel_bookings(viewer_id, booking_id, idempotency_key=key)
     return cancelled[0]
-
-
-def to_cancel(booking: Booking) -> BookingToCancel:
-    """The booking as the confirmation names it; its space, floor and building must be loaded."""
-    space, floor = booking.space, booking.space.floor
-    zone = ZoneInfo(floor.building.time_zone)
-    start, end = booking.start_at.astimezone(zone), booking.end_at.astimezone(zone)
-    return BookingToCancel(
-        id=booking.id,
-        is_room=space.kind == SpaceKind.ROOM,
-        code=space.code,
-        name=space.name,
-        title=booking.title,
-        building_name=floor.building.name,
-        floor_id=floor.id,
-        floor_name=floor.name,
-        day=start.date(),
-        start=start.time(),
-        end=end.time(),
-        status=booking.status,
-        is_active=booking.is_active,
-    )

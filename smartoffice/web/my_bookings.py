@@ -14,7 +14,7 @@ from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from smartoffice.bookings.models import Booking, BookingStatus
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from smartoffice.i18n import Language, gettext, ngettext
 from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import runtime_of
@@ -56,8 +56,9 @@ class BookingRow:
     """Why facilities cancelled it (a closure, a retired desk); ``None`` when the person cancelled it."""
 
     @property
-    def is_upcoming_active(self) -> bool:
-        return self.status in (BookingStatus.PENDING, BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
+    def is_active(self) -> bool:
+        """It still holds its space: cancelling it means something."""
+        return self.status in ACTIVE_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
