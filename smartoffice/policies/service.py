@@ -10,7 +10,7 @@ nothing; the changes a manager or an administrator makes are audited in the same
 "Today" is the date in WITA by the runtime's clock: the policies are national, and IKN's offices keep WITA.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -20,7 +20,6 @@ from sqlalchemy import select
 from smartoffice.db import Database, utcnow
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee, OrgUnit
-from smartoffice.places import service as places
 from smartoffice.policies import changes, lists, weeks
 from smartoffice.policies.changes import ExemptionRequest, PolicyDraft
 from smartoffice.policies.models import AnchorDay, Exemption, Policy, WorkDay, WorkMode
@@ -37,8 +36,6 @@ class WeekOverview:
     week: MyWeek
     home_floor_id: int | None
     """Where "book a desk" points: the floor of the hot-desk zone nearest the person's unit (None: no zone)."""
-    desk_floor_ids: Mapping[int, int]
-    """The floor of each suggested desk, by desk id."""
     managed_units: Sequence[OrgUnit]
     """The units whose compliance the viewer monitors."""
 
@@ -67,13 +64,8 @@ class PolicyService:
         async with self.db.read() as session:
             week = await weeks.my_week(session, actor_id, employee_id, week_of or today, today)
             home_floor = await weeks.home_floor_id(session, week.plan.person.unit_path)
-            desk_floors = {
-                s.desk_id: (await places.get_space(session, s.desk_id)).floor_id
-                for s in week.suggestions
-                if s.desk_id is not None
-            }
             managed = await weeks.units_managed_by(session, actor_id)
-        return WeekOverview(week, home_floor, desk_floors, managed)
+        return WeekOverview(week, home_floor, managed)
 
     async def unit_week(self, actor_id: int, unit_id: int, week_of: date | None = None) -> UnitWeek:
         """Compliance of a unit's subtree for the week holding ``week_of`` (default: this week): unit managers over
