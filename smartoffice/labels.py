@@ -15,7 +15,7 @@ from smartoffice.bookings.models import BookingStatus
 from smartoffice.i18n import N_, Language, gettext
 from smartoffice.people.models import EmploymentType, PositionKind, Role
 from smartoffice.policies.engine import ComplianceStatus, Requirement
-from smartoffice.policies.models import ExemptionStatus, Rating, WorkMode
+from smartoffice.policies.models import ExemptionStatus, LocationKind, Rating, WorkMode
 from smartoffice.workcalendar.models import DayKind
 
 RATINGS: Mapping[Rating, str] = {
@@ -76,6 +76,13 @@ WORK_MODES: Mapping[WorkMode, str] = {
     WorkMode.ANYWHERE: N_("Anywhere (WFA)"),
     WorkMode.LEAVE: N_("Leave"),
     WorkMode.DUTY_TRAVEL: N_("Duty travel"),
+    WorkMode.ABSENT: N_("Absent"),
+}
+
+LOCATION_KINDS: Mapping[LocationKind, str] = {
+    LocationKind.REGISTERED_HOME: N_("Registered home"),
+    LocationKind.AGENCY_OFFICE: N_("Another office of the agency"),
+    LocationKind.DESIGNATED_PLACE: N_("A place the agency designates"),
 }
 
 COMPLIANCE_STATUSES: Mapping[ComplianceStatus, str] = {
@@ -100,6 +107,7 @@ LABELS: Mapping[type[Enum], Mapping[Any, str]] = {
     DayKind: DAY_KINDS,
     Requirement: REQUIREMENTS,
     WorkMode: WORK_MODES,
+    LocationKind: LOCATION_KINDS,
     ComplianceStatus: COMPLIANCE_STATUSES,
     ExemptionStatus: EXEMPTION_STATUSES,
 }

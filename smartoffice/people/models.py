@@ -84,6 +84,8 @@ class Employee(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     """False once the person left (gone from an import, or deprovisioned): no sign-in, no booking; history kept."""
     left_on: Mapped[date | None] = mapped_column(Date)
+    home_address_ref: Mapped[str | None] = mapped_column(String(120))
+    """The reference of the home address registered with the agency (the HR system's key, not the address)."""
     """The day the person was deactivated."""
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="raise")

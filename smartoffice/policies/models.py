@@ -162,10 +162,19 @@ class WorkMode(StrEnum):
     ANYWHERE = "anywhere"  # WFA, another office or a place the agency sets
     LEAVE = "leave"  # cuti
     DUTY_TRAVEL = "duty_travel"  # dinas luar
+    ABSENT = "absent"  # reported absent by the attendance source (actual only, never a plan)
 
     @property
     def is_remote(self) -> bool:
         return self in (WorkMode.HOME, WorkMode.ANYWHERE)
+
+
+class LocationKind(StrEnum):
+    """Where a remote day is worked: PermenPANRB 4/2025 limits location flexibility to these three."""
+
+    REGISTERED_HOME = "registered_home"  # the home registered with the agency (WFH)
+    AGENCY_OFFICE = "agency_office"  # another office of the agency (WFA)
+    DESIGNATED_PLACE = "designated_place"  # a place the agency designates (WFA)
 
 
 class WorkDay(Base):
@@ -183,5 +192,9 @@ class WorkDay(Base):
     day: Mapped[date] = mapped_column(Date, index=True)
     planned: Mapped[WorkMode | None] = mapped_column(str_enum(WorkMode, 16, "planned_workmode"))
     actual: Mapped[WorkMode | None] = mapped_column(str_enum(WorkMode, 16, "actual_workmode"))
+    location_kind: Mapped[LocationKind | None] = mapped_column(str_enum(LocationKind, 20))
+    """Where a remote plan (HOME, ANYWHERE) is worked; None for other plans."""
+    location_detail: Mapped[str | None] = mapped_column(String(200))
+    """Which office or designated place, or the registered home's reference, as the person gave it."""
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

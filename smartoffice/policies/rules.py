@@ -15,7 +15,7 @@ import msgspec
 
 from smartoffice.errors import InvalidInput
 from smartoffice.policies.errors import PolicyInputCode
-from smartoffice.policies.models import Rating
+from smartoffice.policies.models import LocationKind, Rating
 
 WeekDays = Annotated[int, msgspec.Meta(ge=0, le=5)]
 Percent = Annotated[int, msgspec.Meta(ge=0, le=100)]
@@ -57,6 +57,9 @@ class PolicyRules(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     """The most remote days a week an exemption may grant."""
     exemption_max_days: Annotated[int, msgspec.Meta(ge=1, le=366)] | None = None
     """The longest an exemption may run, in days."""
+    allowed_location_kinds: list[LocationKind] | None = None
+    """Where remote days may be worked (PermenPANRB 4/2025: the registered home, another office of the agency, a
+    place the agency designates); None: all three."""
 
 
 NATIONAL_WORKING_HOURS = WorkingHours(time(7, 30), 37.5)
@@ -107,6 +110,7 @@ def strictest(all_rules: list[PolicyRules]) -> PolicyRules:
         else None
     )
     hours = [rules.working_hours for rules in all_rules if rules.working_hours is not None]
+    location_sets = [set(r.allowed_location_kinds) for r in all_rules if r.allowed_location_kinds is not None]
     return PolicyRules(
         max_remote_days_per_week=_min(r.max_remote_days_per_week for r in all_rules),
         min_office_days_per_week=_max(r.min_office_days_per_week for r in all_rules),
@@ -120,6 +124,9 @@ def strictest(all_rules: list[PolicyRules]) -> PolicyRules:
         working_hours=hours[-1] if hours else None,  # hours are not "stricter": the most specific level's win
         exemption_max_remote_days=_min(r.exemption_max_remote_days for r in all_rules),
         exemption_max_days=_min(r.exemption_max_days for r in all_rules),
+        allowed_location_kinds=(
+            sorted(set.intersection(*location_sets), key=list(LocationKind).index) if location_sets else None
+        ),
     )
 
 

@@ -33,6 +33,10 @@ class WorkMode(Enum):
     )
     LEAVE = strawberry.enum_value(models.WorkMode.LEAVE.value, description="Cuti: on leave.")
     DUTY_TRAVEL = strawberry.enum_value(models.WorkMode.DUTY_TRAVEL.value, description="Dinas luar: duty travel.")
+    ABSENT = strawberry.enum_value(
+        models.WorkMode.ABSENT.value,
+        description="Reported absent by the attendance source (an actual mode only; never a plan).",
+    )
 
 
 @strawberry.enum(description="What the policies ask of a person on a day.")
