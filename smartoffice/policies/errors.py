@@ -12,6 +12,7 @@ class PolicyInputCode(InputCode):
     UNKNOWN_SCOPE = N_("Unknown scope: %(names)s")
     DUPLICATE_CODE = N_("A policy with code %(value)s already exists")
     INVALID_RULES = N_("The rules are not valid: %(detail)s")
+    ABSENT_IS_NOT_A_PLAN = N_("Absence is reported by the attendance system; it cannot be planned")
 
 
 class PolicyPermissionCode(PermissionCode):

@@ -1,7 +1,7 @@
 """Setting and ending office-day policies: who may, what is checked, and the audit entry each change writes.
 
-Like :mod:`~smartoffice.policies.changes` (which re-exports these), each function runs inside the caller's write
-transaction and raises a domain error that changes nothing.
+Like the other changes (:mod:`~smartoffice.policies.work_days`, :mod:`~smartoffice.policies.exemptions`), each
+function runs inside the caller's write transaction and raises a domain error that changes nothing.
 """
 
 from dataclasses import dataclass

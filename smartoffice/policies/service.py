@@ -2,7 +2,8 @@
 
 Each method opens one transaction (a read for an answer, a write for a change) and does its work with the functions
 that run inside one: :mod:`~smartoffice.policies.weeks` (a person's week, a unit's compliance),
-:mod:`~smartoffice.policies.changes` (plans, attendance, exemptions, anchor days, policies) and
+:mod:`~smartoffice.policies.work_days` (plans and attendance), :mod:`~smartoffice.policies.exemptions`,
+:mod:`~smartoffice.policies.anchor_days`, :mod:`~smartoffice.policies.policy_changes` and
 :mod:`~smartoffice.policies.lists`. They check who may act and raise domain errors; a write that raises changes
 nothing; the changes a manager or an administrator makes are audited in the same transaction. ``via`` (default
 ``api``) says through what a change came, as ``AuditEntry.via`` records it: the pages pass ``page``.
@@ -20,9 +21,10 @@ from sqlalchemy import select
 from smartoffice.db import Database, utcnow
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee, OrgUnit
-from smartoffice.policies import changes, lists, weeks
-from smartoffice.policies.changes import ExemptionRequest, PolicyDraft
+from smartoffice.policies import anchor_days, exemptions, lists, policy_changes, weeks, work_days
+from smartoffice.policies.exemptions import ExemptionRequest
 from smartoffice.policies.models import AnchorDay, Exemption, Policy, WorkDay, WorkMode
+from smartoffice.policies.policy_changes import PolicyDraft
 from smartoffice.policies.weeks import MyWeek, UnitWeek
 
 POLICY_TIME_ZONE = ZoneInfo("Asia/Makassar")
@@ -98,20 +100,20 @@ class PolicyService:
 
     async def set_work_plan(self, actor_id: int, employee_id: int, day: date, mode: WorkMode | None) -> WorkDay | None:
         """Plan a day from today on, or clear its plan (``mode`` None); None when the day then holds nothing.
-        Raises PolicyRefusal for a remote day the policies forbid (see :func:`changes.set_work_day`)."""
+        Raises PolicyRefusal for a remote day the policies forbid (see :func:`work_days.set_work_day`)."""
         async with self.db.write() as session:
-            return await changes.set_work_day(session, actor_id, employee_id, day, self.today(), planned=mode)
+            return await work_days.set_work_day(session, actor_id, employee_id, day, self.today(), planned=mode)
 
     async def record_attendance(
         self, actor_id: int, employee_id: int, day: date, mode: WorkMode | None
     ) -> WorkDay | None:
         async with self.db.write() as session:
-            return await changes.record_attendance(session, actor_id, employee_id, day, mode)
+            return await work_days.record_attendance(session, actor_id, employee_id, day, mode)
 
     async def request_exemption(self, actor_id: int, request: ExemptionRequest) -> tuple[Exemption, Employee]:
         """The new request and its person (with their unit and organisation)."""
         async with self.db.write() as session:
-            exemption = await changes.request_exemption(session, actor_id, request, self.today(), self.clock())
+            exemption = await exemptions.request_exemption(session, actor_id, request, self.today(), self.clock())
             return exemption, await people.get_employee(session, exemption.employee_id)
 
     async def decide_exemption(
@@ -119,7 +121,7 @@ class PolicyService:
     ) -> tuple[Exemption, Employee]:
         """The decided request and its person (with their unit and organisation)."""
         async with self.db.write() as session:
-            exemption = await changes.decide_exemption(
+            exemption = await exemptions.decide_exemption(
                 session, actor_id, exemption_id, approve=approve, note=note, now=self.clock(), via=via
             )
             return exemption, await people.get_employee(session, exemption.employee_id)
@@ -129,14 +131,14 @@ class PolicyService:
     ) -> list[AnchorDay]:
         """Replace a unit's anchor days (weekday numbers, 0 = Monday) from ``effective_from`` on."""
         async with self.db.write() as session:
-            return await changes.set_anchor_days(
+            return await anchor_days.set_anchor_days(
                 session, actor_id, unit_id, list(weekdays), effective_from, self.today(), now=self.clock(), via=via
             )
 
     async def create_policy(self, actor_id: int, draft: PolicyDraft, *, via: str = "api") -> Policy:
         async with self.db.write() as session:
-            return await changes.create_policy(session, actor_id, draft, self.clock(), via=via)
+            return await policy_changes.create_policy(session, actor_id, draft, self.clock(), via=via)
 
     async def end_policy(self, actor_id: int, policy_id: int, last_day: date, *, via: str = "api") -> Policy:
         async with self.db.write() as session:
-            return await changes.end_policy(session, actor_id, policy_id, last_day, now=self.clock(), via=via)
+            return await policy_changes.end_policy(session, actor_id, policy_id, last_day, now=self.clock(), via=via)

@@ -28,8 +28,8 @@ from smartoffice.web.checkin import check_in_path
 from smartoffice.web.floor import floor_url
 
 NO_PLAN = "none"
-PLAN_CHOICES: tuple[WorkMode | str, ...] = (*WorkMode, NO_PLAN)
-"""What a day's plan form offers: each work mode, or no plan at all."""
+PLAN_CHOICES: tuple[WorkMode | str, ...] = (*(mode for mode in WorkMode if mode != WorkMode.ABSENT), NO_PLAN)
+"""What a day's plan form offers: each work mode that can be planned, or no plan at all."""
 
 
 def week_url(week: date | None = None, employee_id: int | None = None, **extra: object) -> str:

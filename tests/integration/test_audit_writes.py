@@ -13,8 +13,8 @@ from smartoffice.errors import PermissionDenied
 from smartoffice.identity.scopes import Scope
 from smartoffice.identity.service import IdentityService
 from smartoffice.identity.sessions import SessionStore
-from smartoffice.policies.changes import PolicyDraft
 from smartoffice.policies.models import ExemptionStatus, PolicyLevel
+from smartoffice.policies.policy_changes import PolicyDraft
 from smartoffice.policies.service import PolicyService
 from smartoffice.runtime import Runtime
 from smartoffice.workcalendar.models import DayKind

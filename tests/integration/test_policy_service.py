@@ -17,7 +17,7 @@ from smartoffice.db import Database
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from smartoffice.people.models import Employee
 from smartoffice.places.models import Space
-from smartoffice.policies import changes, weeks
+from smartoffice.policies import anchor_days, exemptions, policy_changes, weeks, work_days
 from smartoffice.policies.engine import ComplianceStatus, ReasonCode, Requirement
 from smartoffice.policies.models import AnchorDay, CaseStatus, ExemptionStatus, Policy, PolicyLevel, WorkMode
 from smartoffice.runtime import Runtime
@@ -38,7 +38,7 @@ async def team(factory: Factory) -> Team:
 
 async def plan(db: Database, actor: Employee, employee: Employee, day: date, mode: WorkMode | None) -> Any:
     async with db.write() as session:
-        return await changes.set_work_day(session, actor.id, employee.id, day, TODAY, planned=mode)
+        return await work_days.set_work_day(session, actor.id, employee.id, day, TODAY, planned=mode)
 
 
 async def week_of(db: Database, viewer: Employee, employee: Employee, monday: date = WEEK) -> weeks.MyWeek:
@@ -182,15 +182,15 @@ class TestSetWorkDay:
 class TestRecordAttendance:
     async def test_managers_report_but_the_person_may_not(self, db: Database, team: Team) -> None:
         async with db.write() as session:
-            row = await changes.record_attendance(session, team.head.id, team.staff[0].id, MON, WorkMode.OFFICE)
+            row = await work_days.record_attendance(session, team.head.id, team.staff[0].id, MON, WorkMode.OFFICE)
         assert row is not None and row.actual == WorkMode.OFFICE
 
         async with db.write() as session:
             with pytest.raises(PermissionDenied):
-                await changes.record_attendance(session, team.staff[0].id, team.staff[0].id, TUE, WorkMode.OFFICE)
+                await work_days.record_attendance(session, team.staff[0].id, team.staff[0].id, TUE, WorkMode.OFFICE)
 
 
-def exemption_request(person: Employee, **overrides: Any) -> changes.ExemptionRequest:
+def exemption_request(person: Employee, **overrides: Any) -> exemptions.ExemptionRequest:
     values: dict[str, Any] = {
         "employee_id": person.id,
         "remote_days_per_week": 5,
@@ -200,17 +200,17 @@ def exemption_request(person: Employee, **overrides: Any) -> changes.ExemptionRe
         "evidence": "Surat keterangan dokter RSUD",
         "work_plan": "Laporan harian kepada atasan",
     }
-    return changes.ExemptionRequest(**{**values, **overrides})
+    return exemptions.ExemptionRequest(**{**values, **overrides})
 
 
-async def request(db: Database, actor: Employee, req: changes.ExemptionRequest) -> Any:
+async def request(db: Database, actor: Employee, req: exemptions.ExemptionRequest) -> Any:
     async with db.write() as session:
-        return await changes.request_exemption(session, actor.id, req, TODAY, datetime.now(UTC))
+        return await exemptions.request_exemption(session, actor.id, req, TODAY, datetime.now(UTC))
 
 
 async def decide(db: Database, actor: Employee, exemption_id: int, *, approve: bool = True) -> Any:
     async with db.write() as session:
-        return await changes.decide_exemption(
+        return await exemptions.decide_exemption(
             session, actor.id, exemption_id, approve=approve, note=" Disetujui ", now=datetime.now(UTC)
         )
 
@@ -314,7 +314,9 @@ class TestExemptions:
         assert decided.value.code == "EXEMPTION_NOT_PENDING"
         async with db.write() as session:
             with pytest.raises(NotFound):
-                await changes.decide_exemption(session, team.head.id, 999_999, approve=True, note=None, now=TODAY_NOW)
+                await exemptions.decide_exemption(
+                    session, team.head.id, 999_999, approve=True, note=None, now=TODAY_NOW
+                )
 
     async def test_an_expired_exemption_no_longer_counts(self, db: Database, team: Team, factory: Factory) -> None:
         await factory.exemption(team.staff[0], WEEK - timedelta(days=30), WEEK - timedelta(days=1))
@@ -330,9 +332,9 @@ class TestAnchorDays:
     ) -> None:
         await factory.policy({"anchor_days_required": True}, level=int(PolicyLevel.UNIT), org_unit_id=team.deputy.id)
         async with db.write() as session:
-            await changes.set_anchor_days(session, team.head.id, team.directorate.id, [WED.weekday()], WEEK, TODAY)
+            await anchor_days.set_anchor_days(session, team.head.id, team.directorate.id, [WED.weekday()], WEEK, TODAY)
         async with db.write() as session:
-            await changes.set_anchor_days(session, team.head.id, team.directorate.id, [0, 4], NEXT_WEEK, TODAY)
+            await anchor_days.set_anchor_days(session, team.head.id, team.directorate.id, [0, 4], NEXT_WEEK, TODAY)
 
         this_week = await week_of(db, team.staff[0], team.staff[0], WEEK)
         next_week = await week_of(db, team.staff[0], team.staff[0], NEXT_WEEK)
@@ -347,7 +349,7 @@ class TestAnchorDays:
     async def test_setting_the_same_start_again_replaces_the_days(self, db: Database, team: Team) -> None:
         for weekdays in ([0, 4], [1]):
             async with db.write() as session:
-                await changes.set_anchor_days(session, team.head.id, team.directorate.id, weekdays, WEEK, TODAY)
+                await anchor_days.set_anchor_days(session, team.head.id, team.directorate.id, weekdays, WEEK, TODAY)
 
         async with db.read() as session:
             rows = (await session.scalars(select(AnchorDay).where(AnchorDay.org_unit_id == team.directorate.id))).all()
@@ -356,11 +358,11 @@ class TestAnchorDays:
     async def test_only_a_unit_manager_and_only_working_weekdays(self, db: Database, team: Team) -> None:
         async with db.write() as session:
             with pytest.raises(PermissionDenied) as refused:
-                await changes.set_anchor_days(session, team.supervisor.id, team.directorate.id, [2], WEEK, TODAY)
+                await anchor_days.set_anchor_days(session, team.supervisor.id, team.directorate.id, [2], WEEK, TODAY)
             with pytest.raises(InvalidInput) as saturday:
-                await changes.set_anchor_days(session, team.head.id, team.directorate.id, [5], WEEK, TODAY)
+                await anchor_days.set_anchor_days(session, team.head.id, team.directorate.id, [5], WEEK, TODAY)
             with pytest.raises(InvalidInput) as past:
-                await changes.set_anchor_days(
+                await anchor_days.set_anchor_days(
                     session, team.head.id, team.directorate.id, [2], TODAY - timedelta(1), TODAY
                 )
 
@@ -369,7 +371,7 @@ class TestAnchorDays:
         assert past.value.code == "PAST_DAY"
 
 
-def draft(**overrides: Any) -> changes.PolicyDraft:
+def draft(**overrides: Any) -> policy_changes.PolicyDraft:
     values: dict[str, Any] = {
         "code": "DIT-3-HARI",
         "name": "Tiga hari di kantor",
@@ -382,12 +384,12 @@ def draft(**overrides: Any) -> changes.PolicyDraft:
         "rules": {"min_office_days_per_week": 4},
         "scope": {},
     }
-    return changes.PolicyDraft(**{**values, **overrides})
+    return policy_changes.PolicyDraft(**{**values, **overrides})
 
 
-async def create(db: Database, actor: Employee, policy_draft: changes.PolicyDraft) -> Policy:
+async def create(db: Database, actor: Employee, policy_draft: policy_changes.PolicyDraft) -> Policy:
     async with db.write() as session:
-        return await changes.create_policy(session, actor.id, policy_draft, TODAY_NOW)
+        return await policy_changes.create_policy(session, actor.id, policy_draft, TODAY_NOW)
 
 
 class TestCreateAndEndPolicies:
@@ -469,11 +471,11 @@ class TestCreateAndEndPolicies:
         unit_policy = await create(db, team.head, draft(scope={"org_unit_id": team.directorate.id}))
 
         async with db.write() as session:
-            ended = await changes.end_policy(session, team.head.id, unit_policy.id, WEEK + timedelta(days=6))
+            ended = await policy_changes.end_policy(session, team.head.id, unit_policy.id, WEEK + timedelta(days=6))
             with pytest.raises(PermissionDenied):
-                await changes.end_policy(session, team.head.id, team.national.id, WEEK)
+                await policy_changes.end_policy(session, team.head.id, team.national.id, WEEK)
             with pytest.raises(InvalidInput) as reversed_range:
-                await changes.end_policy(session, team.admin.id, unit_policy.id, WEEK - timedelta(days=1))
+                await policy_changes.end_policy(session, team.admin.id, unit_policy.id, WEEK - timedelta(days=1))
 
         assert ended.effective_until == WEEK + timedelta(days=6)
         assert reversed_range.value.code == "RANGE_REVERSED"

@@ -15,7 +15,14 @@ from smartoffice.ids import decode_id
 from smartoffice.people import models as people_models
 from smartoffice.people.api.types import Employee
 from smartoffice.policies import models, rules
-from smartoffice.policies.api.policy_types import EmploymentType, PerformanceRating, Policy, PolicyLevel, PositionKind
+from smartoffice.policies.api.policy_types import (
+    EmploymentType,
+    LocationKind,
+    PerformanceRating,
+    Policy,
+    PolicyLevel,
+    PositionKind,
+)
 from smartoffice.policies.api.types import ExemptionStatus, MyWeek, UnitCompliance, Weekday, WorkMode
 
 Refusals = NotFoundError | PermissionDeniedError | ValidationError
@@ -267,6 +274,9 @@ class PolicyRulesInput:
     working_hours: WorkingHoursInput | None = strawberry.field(default=None, description="Working hours.")
     exemption_max_remote_days: int | None = strawberry.field(default=None, description="0–5.")
     exemption_max_days: int | None = strawberry.field(default=None, description="1–366.")
+    allowed_location_kinds: list[LocationKind] | None = strawberry.field(
+        default=None, description="Where remote days may be worked (several policies: the kinds all allow)."
+    )
 
     def to_document(self) -> dict[str, Any]:
         """The rules document :func:`~smartoffice.policies.rules.parse_rules` validates (only what is stated)."""
@@ -283,6 +293,8 @@ class PolicyRulesInput:
                     if value.ratings is not None
                     else None,
                 }
+            elif name == "allowed_location_kinds":
+                value = [kind.value for kind in value]
             elif isinstance(value, WorkingHoursInput):
                 value = {"start": value.start.isoformat(), "hours_per_week": value.hours_per_week}
             document[name] = value

@@ -8,7 +8,6 @@ import strawberry
 from smartoffice.api.context import Info
 from smartoffice.identity.scopes import Scope
 from smartoffice.ids import decode_id, encode_id
-from smartoffice.policies import changes
 from smartoffice.policies import models as policy_models
 from smartoffice.policies.api.inputs import (
     CreatePolicyInput,
@@ -38,6 +37,8 @@ from smartoffice.policies.api.inputs import (
 from smartoffice.policies.api.policy_types import Policy
 from smartoffice.policies.api.queries import employee_or_viewer
 from smartoffice.policies.api.types import Weekday, WorkMode
+from smartoffice.policies.exemptions import ExemptionRequest
+from smartoffice.policies.policy_changes import PolicyDraft
 
 WEEKDAYS = list(Weekday)
 """Monday first: a weekday's index is its number in the model (0 = Monday)."""
@@ -80,7 +81,7 @@ class PoliciesMutation:
         actor = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_WRITE)
 
-        request = changes.ExemptionRequest(
+        request = ExemptionRequest(
             employee_id=employee_or_viewer(info, input.employee_id),
             remote_days_per_week=input.remote_days_per_week,
             starts_on=input.starts_on,
@@ -130,7 +131,7 @@ class PoliciesMutation:
         actor = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_WRITE)
 
-        draft = changes.PolicyDraft(
+        draft = PolicyDraft(
             code=input.code,
             name=input.name,
             level=policy_models.PolicyLevel[input.level.name],

@@ -63,6 +63,19 @@ class WorkingHours:
         return cls(start=hours.start, hours_per_week=hours.hours_per_week)
 
 
+@strawberry.enum(description="Where a remote day is worked (PermenPANRB 4/2025 limits location flexibility to these).")
+class LocationKind(Enum):
+    REGISTERED_HOME = strawberry.enum_value(
+        models.LocationKind.REGISTERED_HOME.value, description="The home registered with the agency (WFH)."
+    )
+    AGENCY_OFFICE = strawberry.enum_value(
+        models.LocationKind.AGENCY_OFFICE.value, description="Another office of the agency (WFA)."
+    )
+    DESIGNATED_PLACE = strawberry.enum_value(
+        models.LocationKind.DESIGNATED_PLACE.value, description="A place the agency designates (WFA)."
+    )
+
+
 @strawberry.type(
     description="What a policy states. A null field states nothing (other policies decide); false is a "
     "statement (an overlay may lift a requirement)."
@@ -94,6 +107,9 @@ class PolicyRules:
         description="The most remote days a week an exemption may grant."
     )
     exemption_max_days: int | None = strawberry.field(description="The longest an exemption may run, in days.")
+    allowed_location_kinds: list[LocationKind] | None = strawberry.field(
+        description="Where remote days may be worked; null: all three kinds."
+    )
 
     @classmethod
     def from_rules(cls, r: rules.PolicyRules) -> Self:
@@ -117,6 +133,9 @@ class PolicyRules:
             working_hours=WorkingHours.from_rules(r.working_hours) if r.working_hours else None,
             exemption_max_remote_days=r.exemption_max_remote_days,
             exemption_max_days=r.exemption_max_days,
+            allowed_location_kinds=[LocationKind(kind.value) for kind in r.allowed_location_kinds]
+            if r.allowed_location_kinds is not None
+            else None,
         )
 
 
