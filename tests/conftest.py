@@ -9,6 +9,7 @@ connections. Instead every table is emptied after each test.
 """
 
 import os
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -31,16 +32,31 @@ def _env(name: str) -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The browser tests (``@pytest.mark.browser``) run in the embedded pass only: what they add to the page tests,
-    which run on both databases, is the browser's side (scripts, layout, axe-core, the keyboard), and each starts
-    a server process and Chromium, which CI's two passes on two cores cannot afford twice.
-    ``SMARTOFFICE_TEST_BROWSER_EVERYWHERE=1`` runs them against the configured database too."""
-    if _env("DATABASE_URL") is None or _env("TEST_BROWSER_EVERYWHERE"):
+    """Where the browser tests (``@pytest.mark.browser``) run. What they add to the page tests, which run on both
+    databases, is the browser's side (scripts, layout, axe-core, the keyboard); each starts a server process and
+    Chromium, which CI's two passes on two cores cannot afford twice.
+
+    - By default they run in the embedded pass only (a fresh machine's ``pytest`` runs every one of them).
+    - ``SMARTOFFICE_TEST_BROWSER_SHARE=embedded|postgres`` (set by ``.ci/run`` for its two passes) shares them out
+      instead: each test runs in exactly one of the passes, by a stable hash of its id, so the two passes, which run
+      side by side, finish at about the same time.
+    - ``SMARTOFFICE_TEST_BROWSER_EVERYWHERE=1`` runs them all against the configured database too.
+    """
+    if _env("TEST_BROWSER_EVERYWHERE"):
         return
-    skip = pytest.mark.skip(reason="browser tests run in the embedded pass (SMARTOFFICE_TEST_BROWSER_EVERYWHERE=1)")
+    share = _env("TEST_BROWSER_SHARE")
+    if share is None and _env("DATABASE_URL") is None:
+        return
     for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+        if "browser" not in item.keywords:
+            continue
+        if share is None:
+            item.add_marker(pytest.mark.skip(reason="browser tests run in the embedded pass"))
+        elif BROWSER_SHARES[zlib.crc32(item.nodeid.encode()) % 2] != share:
+            item.add_marker(pytest.mark.skip(reason=f"this browser test runs in CI's other pass, not {share}"))
+
+
+BROWSER_SHARES = ("embedded", "postgres")
 
 
 @pytest.fixture(scope="session")

@@ -6,16 +6,16 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.app import create_app
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
+from tests.support.apps import client_for
 from tests.support.graphql import GraphQL, operation
 
 
 @pytest.fixture
 async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[AsyncTestClient]:
     # `runtime` is requested so the database is emptied after the test.
-    async with AsyncTestClient(app=create_app(settings)) as test_client:
+    async with client_for(settings) as test_client:
         yield test_client
 
 

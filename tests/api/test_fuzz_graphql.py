@@ -41,11 +41,11 @@ from schemathesis.specs.graphql.schemas import GraphQLSchema
 import graphql
 from smartoffice.api.doors import API_GRAPHQL_PATH
 from smartoffice.api.schema import schema_sdl
-from smartoffice.app import create_app
 from smartoffice.identity.scopes import Scope
 from smartoffice.runtime import Runtime, open_runtime, redis_client
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.auth import bearer, issue_token
 from tests.support.bookings import overlapping_pairs
 from tests.support.database import empty_database
@@ -109,7 +109,7 @@ async def fuzz_runtime(fuzz_settings: Settings, redis_url: str) -> AsyncIterator
 
 @pytest.fixture(scope="module")
 async def fuzz_client(fuzz_settings: Settings, fuzz_runtime: Runtime) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app=create_app(fuzz_settings)) as client:
+    async with client_for(fuzz_settings) as client:
         yield client
 
 

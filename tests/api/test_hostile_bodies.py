@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.app import create_app
 from smartoffice.db import Database
 from smartoffice.identity.scopes import Scope
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.auth import bearer, issue_token
 from tests.support.hostile import asgi_post_chunks, graphql_errors
 
@@ -140,7 +140,7 @@ def small_settings(settings: Settings) -> Settings:
 @pytest.fixture
 async def small_client(small_settings: Settings, client: AsyncTestClient) -> AsyncIterator[AsyncTestClient]:
     # `client` is requested for its runtime (emptied after the test); this app has smaller caps.
-    async with AsyncTestClient(app=create_app(small_settings)) as test_client:
+    async with client_for(small_settings) as test_client:
         yield test_client
 
 

@@ -9,12 +9,12 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from smartoffice.app import create_app
 from smartoffice.identity.models import ApiToken
 from smartoffice.identity.scopes import Scope
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.auth import bearer, issue_token
 from tests.support.graphql import operation
 from tests.support.hr_records import audit_count, audit_rows, cases, ratings
@@ -29,7 +29,7 @@ async def team(factory: Factory) -> Team:
 @pytest.fixture
 async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[AsyncTestClient]:
     """The app with room in a request's body for 5,001 items (the default limit would refuse it with a 413)."""
-    async with AsyncTestClient(app=create_app(replace(settings, graphql_max_body_bytes=4 * 1024 * 1024))) as test:
+    async with client_for(replace(settings, graphql_max_body_bytes=4 * 1024 * 1024)) as test:
         yield test
 
 

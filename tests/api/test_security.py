@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.app import create_app
 from smartoffice.identity.scopes import Scope
 from smartoffice.identity.sessions import SESSION_COOKIE
 from smartoffice.ids import encode_id
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.auth import bearer, issue_token, login_session
 from tests.support.clock import tomorrow
 from tests.support.graphql import operation
@@ -35,7 +35,7 @@ async def post(client: AsyncTestClient, path: str, query: str, headers: dict[str
 @pytest.fixture
 async def production(settings: Settings, runtime: Runtime) -> AsyncIterator[AsyncTestClient]:
     """The app as deployed: neither debug nor demo mode."""
-    async with AsyncTestClient(app=create_app(replace(settings, demo_mode=False, debug=False))) as client:
+    async with client_for(replace(settings, demo_mode=False, debug=False)) as client:
         yield client
 
 

@@ -7,7 +7,6 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, update
 
-from smartoffice.app import create_app
 from smartoffice.bookings.models import Booking
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest
 from smartoffice.db import utcnow
@@ -18,6 +17,7 @@ from smartoffice.people.models import Employee
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.auth import bearer, issue_token
 from tests.support.clock import days_ahead, next_weekday
 
@@ -34,7 +34,7 @@ async def booking_count(runtime: Runtime) -> int:
 
 @pytest.fixture
 async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app=create_app(settings)) as test_client:
+    async with client_for(settings) as test_client:
         yield test_client
 
 

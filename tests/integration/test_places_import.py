@@ -5,7 +5,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from smartoffice.audit.record import Actor
@@ -20,6 +19,7 @@ from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.people_files import xlsx_bytes
 from tests.support.places_files import (
     EXAMPLE,
@@ -185,12 +185,11 @@ async def test_a_running_server_shows_what_the_command_imported_without_a_restar
 ) -> None:  # fmt: skip
     monkeypatch.setenv("SMARTOFFICE_DATABASE_URL", database_url)
     monkeypatch.setenv("SMARTOFFICE_REDIS_URL", redis_url)  # the server's Redis: where the layout version lives
-    from smartoffice.app import create_app  # here: the app's import pulls in every page
 
     await runtime.places_import.run(csv_bytes([room(), desk()]))
     floor_id = encode_id("Floor", (await one(db, Floor, level=1)).id)
     viewer = await factory.employee()
-    async with AsyncTestClient(app=create_app(settings)) as client:
+    async with client_for(settings) as client:
 
         async def floor() -> dict[str, object]:
             response = await client.post(

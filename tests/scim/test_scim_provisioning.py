@@ -8,7 +8,6 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from smartoffice.app import create_app
 from smartoffice.audit.record import Actor
 from smartoffice.db import Database, utcnow
 from smartoffice.identity.accounts import SignInRefusal, session_is_live, sign_in_refusal
@@ -22,6 +21,7 @@ from smartoffice.scim.accounts import link_pending
 from smartoffice.scim.models import ScimUser
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.auth import issue_token, login_session
 from tests.support.people_files import STAFF_NIP, csv_bytes, valid_rows
 from tests.support.people_import import actions, by_nip, towers
@@ -172,7 +172,7 @@ class TestRolesFromGroups:
     @pytest.fixture
     async def mapped(self, settings: Settings, runtime: Runtime) -> Any:
         mapped_settings = replace(settings, idp_role_groups="smartoffice-admins=admin")
-        async with AsyncTestClient(app=create_app(mapped_settings)) as test_client:
+        async with client_for(mapped_settings) as test_client:
             yield test_client
 
     async def test_membership_gives_and_takes_the_mapped_role(

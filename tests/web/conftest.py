@@ -3,11 +3,10 @@
 from collections.abc import AsyncIterator
 
 import pytest
-from litestar.testing import AsyncTestClient
 
-from smartoffice.app import create_app
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
+from tests.support.apps import client_for
 from tests.support.live_server import serve_app
 from tests.support.pages import PageClient
 
@@ -15,7 +14,7 @@ from tests.support.pages import PageClient
 @pytest.fixture
 async def pages(settings: Settings, runtime: Runtime) -> AsyncIterator[PageClient]:
     # ``runtime`` is requested for its clean-up: it empties the database after the test.
-    async with AsyncTestClient(app=create_app(settings)) as client:
+    async with client_for(settings) as client:
         yield PageClient(client)
 
 

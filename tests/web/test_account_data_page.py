@@ -9,13 +9,12 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from litestar.testing import AsyncTestClient
 
-from smartoffice.app import create_app
 from smartoffice.identity.sessions import SESSION_COOKIE
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.auth import login_session
 from tests.support.bookings import insert_booking
 from tests.support.clock import at
@@ -27,7 +26,7 @@ DAY = date(2026, 11, 16)
 @pytest.fixture
 async def production_pages(settings: Settings, runtime: Runtime) -> AsyncIterator[PageClient]:
     """The pages with demo mode off: only a login session says who someone is."""
-    async with AsyncTestClient(app=create_app(replace(settings, demo_mode=False))) as client:
+    async with client_for(replace(settings, demo_mode=False)) as client:
         yield PageClient(client)
 
 

@@ -9,10 +9,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
-from smartoffice.app import create_app
 from smartoffice.audit.models import AuditEntry
 from smartoffice.audit.record import Actor
 from smartoffice.db import utcnow
@@ -24,6 +22,7 @@ from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from smartoffice.web.admin.accounts import PAGE_SIZE
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.leavers import mark_left
 from tests.support.org_chart import build_org_chart
 from tests.support.pages import PageClient
@@ -40,7 +39,7 @@ LINK = re.compile(
 @pytest.fixture
 async def person_pages(settings: Settings, runtime: Runtime) -> AsyncIterator[PageClient]:
     """A second browser: the person whose account the administrator changes."""
-    async with AsyncTestClient(app=create_app(settings)) as client:
+    async with client_for(settings) as client:
         yield PageClient(client)
 
 

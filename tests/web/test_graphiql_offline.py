@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.app import create_app
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
+from tests.support.apps import client_for
 from tests.support.live_server import CHROMIUM, CHROMIUM_ARGS
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -19,7 +19,7 @@ ASSET = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"')
 
 @pytest.fixture
 async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app=create_app(replace(settings, demo_mode=True))) as client:
+    async with client_for(replace(settings, demo_mode=True)) as client:
         yield client
 
 

@@ -5,10 +5,8 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from smartoffice.app import create_app
 from smartoffice.db import utcnow
 from smartoffice.identity.accounts import set_password
 from smartoffice.identity.demo_accounts import DEMO_PASSWORD, seed_demo_accounts
@@ -17,6 +15,7 @@ from smartoffice.people.models import PositionKind
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.pages import PageClient
 
 PASSWORD = "rahasia-kantor-2026"
@@ -35,7 +34,7 @@ async def sign_in(pages: PageClient, email: str, password: str, next_: str = "/"
 
 @pytest.fixture
 async def production_pages(settings: Settings, runtime: Runtime) -> AsyncIterator[PageClient]:
-    async with AsyncTestClient(app=create_app(replace(settings, demo_mode=False))) as client:
+    async with client_for(replace(settings, demo_mode=False)) as client:
         yield PageClient(client)
 
 

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
-from smartoffice.app import create_app
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.pages import PageClient
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -21,7 +21,7 @@ STYLE_NONCE = re.compile(r'<style nonce="([A-Za-z0-9_-]{16,})">')
 
 @pytest.fixture
 async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app=create_app(settings)) as client:  # demo mode: GraphiQL is served
+    async with client_for(settings) as client:  # demo mode: GraphiQL is served
         yield client
 
 

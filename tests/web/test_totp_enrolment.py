@@ -9,10 +9,8 @@ from dataclasses import replace
 
 import pyotp
 import pytest
-from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from smartoffice.app import create_app
 from smartoffice.audit.models import AuditEntry
 from smartoffice.audit.record import Actor
 from smartoffice.db import utcnow
@@ -22,6 +20,7 @@ from smartoffice.identity.totp_models import RecoveryCode, TotpCredential
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.pages import PageClient
 from tests.support.second_factor import password_account, production, sign_in, type_code
 
@@ -31,7 +30,7 @@ RECOVERY_CODE = re.compile(r"<li>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4
 
 @pytest.fixture
 async def pages(settings: Settings, runtime: Runtime) -> AsyncIterator[PageClient]:
-    async with AsyncTestClient(app=create_app(production(settings))) as client:
+    async with client_for(production(settings)) as client:
         yield PageClient(client)
 
 
@@ -110,7 +109,7 @@ async def test_in_demo_mode_admins_are_not_made_to_enrol(
     settings: Settings, factory: Factory, runtime: Runtime
 ) -> None:
     admin = await password_account(factory, runtime, "Siti Rahmawati", admin=True)
-    async with AsyncTestClient(app=create_app(replace(settings, demo_mode=True))) as client:
+    async with client_for(replace(settings, demo_mode=True)) as client:
         response = await sign_in(PageClient(client), admin.email)
 
     assert response.headers["location"] == "/"

@@ -6,11 +6,9 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 from sqlalchemy import select
 
-from smartoffice.app import create_app
 from smartoffice.audit.models import AuditEntry
 from smartoffice.db import utcnow
 from smartoffice.identity.pending import PENDING_COOKIE
@@ -19,13 +17,14 @@ from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from smartoffice.web import second_step
 from tests.factories import Factory
+from tests.support.apps import client_for
 from tests.support.pages import PageClient
 from tests.support.second_factor import code, enrol, password_account, production, sign_in, type_code
 
 
 @pytest.fixture
 async def pages(settings: Settings, runtime: Runtime) -> AsyncIterator[PageClient]:
-    async with AsyncTestClient(app=create_app(production(settings))) as client:
+    async with client_for(production(settings)) as client:
         yield PageClient(client)
 
 
