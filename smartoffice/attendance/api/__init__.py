@@ -1,0 +1,2 @@
+"""Attendance in the API: ``reportAttendance`` for attendance apps (``attendance:write``) and
+``attendanceReconciliation``."""
