@@ -37,6 +37,7 @@ from smartoffice.availability.unavailable import (
     floor_truth,
     load_floor_day_facts,
     load_viewer_quotas,
+    viewer_works_on_holiday,
     whole_day_window,
 )
 from smartoffice.bookings.models import Booking
@@ -263,10 +264,13 @@ class AvailabilityService:
             async with self.db.read() as session:
                 floor_facts = await load(session)
         quotas: tuple[QuotaStanding, ...] = ()
-        if viewer_id is not None and floor_facts.has_quotas:
+        works_on_holiday = False
+        if viewer_id is not None and (floor_facts.has_quotas or floor_facts.holiday_depends_on_person):
             async with self.db.read() as session:
-                quotas = await load_viewer_quotas(session, layout, local_day, viewer_id)
-        facts = DayFacts(floor_facts, quotas, viewer_id)
+                if floor_facts.has_quotas:
+                    quotas = await load_viewer_quotas(session, layout, local_day, viewer_id)
+                works_on_holiday = await viewer_works_on_holiday(session, floor_facts, viewer_id)
+        facts = DayFacts(floor_facts, quotas, viewer_id, works_on_holiday)
         return floor_truth(layout, facts, start or default_start, end or default_end)
 
     # projections

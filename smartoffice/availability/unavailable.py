@@ -9,7 +9,8 @@ clicks. So every reason here is decided by the same predicate the booking checks
 2. ``CLOSED_WEEKDAY`` / ``OUTSIDE_HOURS``: the building is closed that weekday, or the asked-for window is
    outside its hours that day (``places.models.hours_on``);
 3. ``HOLIDAY``: a public holiday or cuti bersama, when the building's desk rule closes on holidays
-   (:func:`~smartoffice.bookings.checks.holiday_closure`);
+   (:func:`~smartoffice.bookings.checks.holiday_closure`), except a cuti bersama for a viewer whose policies make
+   it a working day (public service: :func:`~smartoffice.policies.collective_leave.works_on_collective_leave`);
 4. ``CLOSED``: a closure of the site, building, floor, the desk's zone or the desk overlapping the window,
    buffer included (:func:`~smartoffice.bookings.checks.closure_overlaps`);
 5. ``ASSIGNED``: assigned to someone else, who has not released it that day
@@ -19,7 +20,8 @@ clicks. So every reason here is decided by the same predicate the booking checks
 Cost: layout-level facts (bookable, owner, zone, hours) come from the cached ``FloorLayout``; the floor-day's
 facts (the booking rule, the calendar's overrides, closures, desk releases: :func:`load_floor_day_facts`) are
 cached beside it, under the same version (a committed change to any of those tables bumps it); only the
-viewer's quota standings are read per request (counts of bookings, which change all day). All of it is merged
+viewer's quota standings are read per request (counts of bookings, which change all day), and on a cuti bersama
+the building closes for, whether the viewer works on it (their policies). All of it is merged
 with the Redis index's booked slots at read time rather than stored in the index: assignment and quotas depend
 on who is asking, and closures and holidays change through other services than bookings.
 """
@@ -33,13 +35,20 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.slots import LocalDay
-from smartoffice.bookings.checks import closure_overlaps, closure_scope, holiday_closure, is_assigned_to_other
+from smartoffice.bookings.checks import (
+    closure_overlaps,
+    closure_scope,
+    depends_on_person,
+    holiday_closure,
+    is_assigned_to_other,
+)
 from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.bookings.rules import rules_for
 from smartoffice.errors import DomainError, InvalidInput
 from smartoffice.i18n import N_, Language, gettext
 from smartoffice.places.layout import FloorLayout, SpaceLayout
 from smartoffice.places.models import Closure, DeskRelease, Space, SpaceKind
+from smartoffice.policies.collective_leave import works_on_collective_leave
 from smartoffice.quotas.errors import QuotaRefusal
 from smartoffice.quotas.models import SeatQuota
 from smartoffice.quotas.standing import QuotaStanding, quota_standings
@@ -119,6 +128,8 @@ class FloorDayFacts:
     """Assigned desks their owners released that day."""
     has_quotas: bool = False
     """Some seat quota covers the floor on that weekday (else nobody's standing need be read)."""
+    holiday_depends_on_person: bool = False
+    """The holiday is a cuti bersama: closed only for viewers who are off (see :func:`viewer_works_on_holiday`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +139,8 @@ class DayFacts:
     floor: FloorDayFacts
     quotas: tuple[QuotaStanding, ...]
     viewer_id: int | None
+    works_on_holiday: bool = False
+    """The viewer works on the day's cuti bersama: the building is open for them."""
 
     @property
     def day(self) -> LocalDay:
@@ -139,9 +152,10 @@ async def load_floor_day_facts(session: AsyncSession, layout: FloorLayout, day: 
     closures touching the day and the desk releases (only when the floor has assigned desks); 2–4 queries."""
     building = layout.building
     rule = await rules_for(session, building.id, SpaceKind.DESK)
-    holiday = None
+    holiday, personal = None, False
     if rule.closed_on_holidays:
-        holiday = holiday_closure(rule, await load_calendar(session, day.day, day.day), day.day)
+        calendar = await load_calendar(session, day.day, day.day)
+        holiday, personal = holiday_closure(rule, calendar, day.day), depends_on_person(rule, calendar, day.day)
     scope = closure_scope(
         building.site_id,
         building.id,
@@ -183,7 +197,9 @@ async def load_floor_day_facts(session: AsyncSession, layout: FloorLayout, day: 
         select(SeatQuota.id).where(covering, SeatQuota.weekday == day.day.isoweekday()).limit(1)
     )
     buffer = timedelta(minutes=rule.buffer_minutes)
-    return FloorDayFacts(day, buffer, holiday, closures, released, has_quotas=quota is not None)
+    return FloorDayFacts(
+        day, buffer, holiday, closures, released, has_quotas=quota is not None, holiday_depends_on_person=personal
+    )
 
 
 async def load_viewer_quotas(
@@ -193,6 +209,13 @@ async def load_viewer_quotas(
     if viewer_id is None:
         return ()
     return tuple(await quota_standings(session, viewer_id, layout.id, day))
+
+
+async def viewer_works_on_holiday(session: AsyncSession, floor: FloorDayFacts, viewer_id: int | None) -> bool:
+    """Whether the viewer works on the floor-day's cuti bersama (their policies are read only on such a day)."""
+    if viewer_id is None or not floor.holiday_depends_on_person:
+        return False
+    return await works_on_collective_leave(session, viewer_id, floor.day.day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +260,7 @@ def floor_truth(layout: FloorLayout, facts: DayFacts, start: time, end: time) ->
             closes=f"{closes:%H:%M}",
         )
         common = Unavailability(UnavailableReason.OUTSIDE_HOURS, refusal)
-    elif facts.floor.holiday:
+    elif facts.floor.holiday and not (facts.floor.holiday_depends_on_person and facts.works_on_holiday):
         refusal = InvalidInput("date", BookingInputCode.CLOSED_HOLIDAY, name=facts.floor.holiday)
         common = Unavailability(UnavailableReason.HOLIDAY, refusal)
     start_at, blocks_until = day.at(start), day.at(end) + facts.floor.buffer

@@ -18,6 +18,8 @@ from smartoffice.errors import CommonInputCode, InvalidInput
 from smartoffice.identity.account_errors import AccountInputCode
 from smartoffice.people.models import Employee
 from smartoffice.places.models import Closure, DeskRelease, Space, SpaceKind, hours_on
+from smartoffice.policies.collective_leave import works_on_collective_leave
+from smartoffice.workcalendar.models import DayKind
 from smartoffice.workcalendar.service import WorkingCalendar
 
 
@@ -117,15 +119,58 @@ def check_timing(window: Window, rule: BookingRule, kind: SpaceKind, now: dateti
 # (``smartoffice.availability.unavailable``): what the floor shows as unavailable is what booking refuses.
 
 
-def holiday_closure(rule: BookingRule, calendar: WorkingCalendar, day: date) -> str | None:
-    """The holiday's (or cuti bersama's) name when the rule closes the building for it on ``day``, else None."""
-    return calendar.closure_reason(day) if rule.closed_on_holidays else None
+def holiday_closure(
+    rule: BookingRule, calendar: WorkingCalendar, day: date, *, works_on_collective_leave: bool = False
+) -> str | None:
+    """The holiday's (or cuti bersama's) name when the rule closes the building for it on ``day``, else None.
+
+    Cuti bersama close it only for those who are off: not for a person whose policies make it a working day
+    (``works_on_collective_leave``, see :func:`depends_on_person`). A public holiday closes it for everyone."""
+    if not rule.closed_on_holidays:
+        return None
+    if works_on_collective_leave and calendar.kind(day) == DayKind.COLLECTIVE_LEAVE:
+        return None
+    return calendar.closure_reason(day)
 
 
-def check_calendar(window: Window, rule: BookingRule, calendar: WorkingCalendar) -> None:
-    reason = holiday_closure(rule, calendar, window.day.day)
+def depends_on_person(rule: BookingRule, calendar: WorkingCalendar, day: date) -> bool:
+    """Whether :func:`holiday_closure` on ``day`` depends on who books: a cuti bersama in a building whose rule
+    closes on holidays. Only then are the person's policies read (every other day is decided for everyone)."""
+    return rule.closed_on_holidays and calendar.kind(day) == DayKind.COLLECTIVE_LEAVE
+
+
+async def person_works_on_holiday(
+    session: AsyncSession, rule: BookingRule, calendar: WorkingCalendar, day: date, employee_id: int | None
+) -> bool:
+    """Whether ``employee_id`` works on ``day``'s cuti bersama (read only when :func:`depends_on_person`)."""
+    if employee_id is None or not depends_on_person(rule, calendar, day):
+        return False
+    return await works_on_collective_leave(session, employee_id, day)
+
+
+def check_calendar(
+    window: Window, rule: BookingRule, calendar: WorkingCalendar, *, works_on_collective_leave: bool = False
+) -> None:
+    reason = holiday_closure(rule, calendar, window.day.day, works_on_collective_leave=works_on_collective_leave)
     if reason:
         raise InvalidInput("date", BookingInputCode.CLOSED_HOLIDAY, name=reason)
+
+
+async def check_person_calendar(
+    session: AsyncSession,
+    window: Window,
+    rule: BookingRule,
+    calendar: WorkingCalendar,
+    employee_id: int,
+    kind: SpaceKind,
+) -> None:
+    """:func:`check_calendar` for a space booked for ``employee_id``: a desk is open on cuti bersama for someone
+    who works on it (as the floor shows them, ``availability.unavailable``); a room is decided for everyone, as the
+    room finder shows it."""
+    works = kind == SpaceKind.DESK and await person_works_on_holiday(
+        session, rule, calendar, window.day.day, employee_id
+    )
+    check_calendar(window, rule, calendar, works_on_collective_leave=works)
 
 
 def closure_scope(

@@ -27,6 +27,8 @@ from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingRule, o
 from smartoffice.people.models import Employee
 from smartoffice.places.codes import natural_key
 from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Space, SpaceKind, Zone, hours_on
+from smartoffice.policies.collective_leave import works_on_collective_leave
+from smartoffice.workcalendar.models import DayKind
 from smartoffice.workcalendar.service import load_calendar
 
 
@@ -104,7 +106,7 @@ async def free_desks(
     if person is None:
         return []
     buildings = await _live_buildings(session, day)
-    holiday_closed = await _closed_for_holiday(session, day)
+    holiday_closed = await _closed_for_holiday(session, day, employee_id)
     open_ids = [b.id for b in buildings.values() if b.open_that_day and not holiday_closed(b.id)]
     if building_ids is not None:
         open_ids = [i for i in open_ids if i in set(building_ids)]
@@ -182,9 +184,10 @@ async def _live_buildings(session: AsyncSession, day: date) -> dict[int, _Buildi
     }
 
 
-async def _closed_for_holiday(session: AsyncSession, day: date) -> Callable[[int], bool]:
+async def _closed_for_holiday(session: AsyncSession, day: date, employee_id: int) -> Callable[[int], bool]:
     """Whether a building's desk rule closes it on ``day`` for a holiday or cuti bersama (the booking checks'
-    :func:`~smartoffice.bookings.checks.holiday_closure`); the calendar is read only when some rule closes."""
+    :func:`~smartoffice.bookings.checks.holiday_closure`): not a cuti bersama for a person who works on it
+    (public service); the calendar is read only when some rule closes, their policies only on a cuti bersama."""
     rows = (
         await session.execute(
             select(BookingRule.building_id, BookingRule.closed_on_holidays).where(
@@ -193,7 +196,12 @@ async def _closed_for_holiday(session: AsyncSession, day: date) -> Callable[[int
         )
     ).all()
     closes = {building_id: closed for building_id, closed in rows}
-    if not any(closes.values()) or (await load_calendar(session, day, day)).closure_reason(day) is None:
+    if not any(closes.values()):
+        return lambda building_id: False
+    calendar = await load_calendar(session, day, day)
+    if calendar.closure_reason(day) is None or (
+        calendar.kind(day) == DayKind.COLLECTIVE_LEAVE and await works_on_collective_leave(session, employee_id, day)
+    ):
         return lambda building_id: False
     default = closes.get(None, False)
     return lambda building_id: closes.get(building_id, default)

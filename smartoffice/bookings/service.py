@@ -217,7 +217,7 @@ class BookingService:
         window = checks.resolve_window(space, rule, request.day, request.start, request.end)
         checks.check_timing(window, rule, space.kind, now)
         calendar = await load_calendar(session, window.day.day, window.day.day)
-        checks.check_calendar(window, rule, calendar)
+        await checks.check_person_calendar(session, window, rule, calendar, employee.id, space.kind)
         await checks.check_closures(session, space, window)
         attendees = request.attendee_count if isinstance(request, BookRoomRequest) else None
         if attendees is not None:

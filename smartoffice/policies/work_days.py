@@ -1,7 +1,8 @@
 """A person's work plan for a day and what the attendance system reports they did (``WorkDay`` rows).
 
 Each function runs inside the caller's write transaction, checks who may act, and raises a domain error that
-changes nothing. A remote plan is checked against the policies by :mod:`~smartoffice.policies.remote_days`.
+changes nothing. A remote plan is checked against the policies by :mod:`~smartoffice.policies.remote_days`, and
+where it is worked by :mod:`~smartoffice.policies.remote_locations`.
 """
 
 from datetime import date
@@ -13,9 +14,10 @@ from smartoffice.errors import CommonInputCode, InvalidInput, PermissionDenied
 from smartoffice.people import service as people
 from smartoffice.people.roles import manages
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode
-from smartoffice.policies.models import WorkDay, WorkMode
+from smartoffice.policies.models import LocationKind, WorkDay, WorkMode
 from smartoffice.policies.permissions import require_self_or_manager
 from smartoffice.policies.remote_days import check_remote_day
+from smartoffice.policies.remote_locations import check_location_allowed, resolve_location
 
 
 async def set_work_day(
@@ -26,12 +28,16 @@ async def set_work_day(
     today: date,
     *,
     planned: WorkMode | None,
+    location_kind: LocationKind | None = None,
+    location_detail: str | None = None,
 ) -> WorkDay | None:
     """Plan a day (or clear the plan with None). The person themself, or their managers.
 
     A remote plan is refused on a day the person is required in the office, beyond the week's remote allowance,
     and when the person's unit already has its capped share remote that day. Office is planned by booking a desk
-    (planning OFFICE here is allowed, for people who sit at an assigned desk).
+    (planning OFFICE here is allowed, for people who sit at an assigned desk). A remote plan says where it is
+    worked (:func:`~smartoffice.policies.remote_locations.resolve_location`: HOME at the registered home, ANYWHERE
+    at another office of the agency or a designated place, and which), within the kinds the policies allow.
     """
     employee = await people.get_employee(session, employee_id)
     await require_self_or_manager(session, actor_id, employee, PolicyPermissionCode.NOT_YOUR_PLAN)
@@ -39,8 +45,11 @@ async def set_work_day(
         raise InvalidInput("date", CommonInputCode.PAST_DAY)
     if planned == WorkMode.ABSENT:
         raise InvalidInput("mode", PolicyInputCode.ABSENT_IS_NOT_A_PLAN)
+    location = resolve_location(employee, planned, location_kind, location_detail)
     if planned is not None and planned.is_remote:
         await check_remote_day(session, employee, day, today)
+    if location.kind is not None:
+        await check_location_allowed(session, employee.id, day, location.kind)
     row = await session.scalar(select(WorkDay).where(WorkDay.employee_id == employee.id, WorkDay.day == day))
     if row is None:
         if planned is None:
@@ -48,6 +57,7 @@ async def set_work_day(
         row = WorkDay(employee_id=employee.id, day=day)
         session.add(row)
     row.planned = planned
+    row.location_kind, row.location_detail = location.kind, location.detail
     row.updated_by_id = actor_id
     await session.flush()
     return row

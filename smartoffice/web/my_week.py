@@ -25,7 +25,8 @@ from smartoffice.bookings.idempotency import MAX_KEY_LENGTH
 from smartoffice.db import is_storable_id
 from smartoffice.errors import DomainError, NotFound
 from smartoffice.i18n import Language
-from smartoffice.policies.models import WorkMode
+from smartoffice.policies.models import LocationKind, WorkMode
+from smartoffice.policies.remote_locations import AWAY_FROM_HOME
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import acting_employee_id, current_viewer
 from smartoffice.web.errors import PageError
@@ -70,7 +71,11 @@ async def my_week_page(
 
 @post("/my-week/plan", name="plan-work-day")
 async def plan_work_day(request: Request[Any, Any, Any]) -> Redirect:
-    """Plan one day: ``date``, ``mode`` (a work mode, or ``none`` to clear) and, for someone else, ``employee``."""
+    """Plan one day: ``date``, ``mode`` (a work mode, or ``none`` to clear) and, for someone else, ``employee``.
+
+    An anywhere (WFA) day also sends where: ``location_kind`` (another office of the agency or a designated place)
+    and ``location_detail`` (which). They are read for that mode only: the form keeps them (hidden) whatever mode
+    is chosen, and a home (WFH) day is worked at the registered home."""
     form = await request.form()
     language = language_of(request)
     viewer_id = acting_employee_id(request)
@@ -82,9 +87,12 @@ async def plan_work_day(request: Request[Any, Any, Any]) -> Redirect:
         employee_id = optional_int(form.get("employee"), "employee")
         day = required_date(form.get("date"))
         mode = plan_choice(form.get("mode"))
+        kind, detail = location_choice(mode, form.get("location_kind"), form.get("location_detail"))
         if employee_id is not None and not is_storable_id(employee_id):
             raise NotFound("Employee", employee_id)
-        await runtime_of(request).policies.set_work_plan(viewer_id, employee_id or viewer_id, day, mode)
+        await runtime_of(request).policies.set_work_plan(
+            viewer_id, employee_id or viewer_id, day, mode, location_kind=kind, location_detail=detail
+        )
     except (DomainError, FormError) as exc:
         back = week_url(day, employee_id if employee_id != viewer_id else None)
         anchor = f"#day-{day.isoformat()}" if day else ""
@@ -109,6 +117,16 @@ async def book_required_days(request: Request[Any, Any, Any]) -> Redirect:
     except (DomainError, FormError) as exc:
         return see_other_with_error(request, "/my-week#book-required", PageError.of(exc, language))
     return see_other(week_url(booked=key) + "#required-days-result")
+
+
+def location_choice(
+    mode: WorkMode | None, kind: str | None, detail: str | None
+) -> tuple[LocationKind | None, str | None]:
+    """Where an anywhere day is worked, as the form says it (an unknown kind is none: the service asks for one);
+    nothing for other modes."""
+    if mode != WorkMode.ANYWHERE:
+        return None, None
+    return (LocationKind(kind) if kind in set(AWAY_FROM_HOME) else None), detail
 
 
 def plan_choice(value: str | None) -> WorkMode | None:

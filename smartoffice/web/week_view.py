@@ -18,9 +18,11 @@ from smartoffice import formats
 from smartoffice.bookings.models import BookingStatus
 from smartoffice.bookings.required_days import MAX_WEEKS, DayOutcome, DayResult, RequiredDaysResult
 from smartoffice.i18n import Language, gettext, ngettext
+from smartoffice.labels import label
 from smartoffice.policies import weeks
 from smartoffice.policies.engine import ComplianceStatus, DayPlan, PolicyView, ReasonCode, Requirement
-from smartoffice.policies.models import WorkMode
+from smartoffice.policies.models import LocationKind, WorkMode
+from smartoffice.policies.remote_locations import AWAY_FROM_HOME, Location
 from smartoffice.policies.weeks import BookedDesk, Suggestion
 from smartoffice.policies.wording import explain
 from smartoffice.runtime import Runtime
@@ -36,6 +38,11 @@ def week_url(week: date | None = None, employee_id: int | None = None, **extra: 
     query = {"week": week.isoformat() if week else None, "employee": employee_id, **extra}
     encoded = urlencode({k: v for k, v in query.items() if v is not None})
     return "/my-week" + (f"?{encoded}" if encoded else "")
+
+
+def history_url(employee_id: int | None = None) -> str:
+    """The history of weeks (``smartoffice.web.week_history``) of the person, or of oneself."""
+    return "/my-week/history" + (f"?{urlencode({'employee': employee_id})}" if employee_id is not None else "")
 
 
 def compliance_url(unit_id: int, week: date | None = None, sort: str | None = None) -> str:
@@ -108,6 +115,17 @@ class DayCard:
     booking_url: str | None
     """Where to book a desk: only on days the plan form is offered and no desk is booked yet."""
     desks: Sequence[DeskView] = ()
+    location: str | None = None
+    """Where the planned remote day is worked, in words: ``Another office of the agency · Kantor Balikpapan``."""
+    location_kind: LocationKind | None = None
+    location_detail: str | None = None
+    """What the plan form's place fields start on."""
+    away_choices: Sequence[tuple[LocationKind, str]] = ()
+    """The kinds of place an anywhere (WFA) day may be worked at that day, within the policies, with labels."""
+    hours: str | None = None
+    """The day's working hours in words (``08.00–15.30, 6,5 hours``), from that day's rules; None when not working."""
+    is_unknown: bool = False
+    """A past working day the attendance source says nothing of (not counted as absent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +171,8 @@ class MyWeekPage:
     """Nothing more is needed from the days left: no required day uncovered and no office day still to choose.
     Only then does the page say the plan covers the week."""
     managed_units: Sequence[UnitLink]
+    team_url: str | None
+    """The viewer's direct reports' weeks (``/team/compliance``), when they supervise anyone."""
     previous_url: str
     next_url: str
     this_week_url: str
@@ -161,20 +181,29 @@ class MyWeekPage:
     """The ``employee`` the forms and links carry: None on one's own week."""
     can_book_required: bool = False
     """The "book my required days" form is offered: one's own week."""
+    history_url: str = "/my-week/history"
+    """The person's history of weeks."""
 
 
 async def build_my_week_page(
     runtime: Runtime, language: Language, viewer_id: int, employee_id: int, week_of: date | None
 ) -> MyWeekPage:
     """Raises NotFound (no such employee) or PermissionDenied (not the viewer's to see), as the service does."""
-    overview = await runtime.policies.week_overview(viewer_id, employee_id, week_of)
+    overview, locations = await runtime.policies.week_overview_with_locations(viewer_id, employee_id, week_of)
     week, home_floor = overview.week, overview.home_floor_id
     plan, employee, today = week.plan, week.employee, week.plan.today
     own = employee.id == viewer_id
     employee_param = None if own else employee.id
     now = runtime.clock()
     days = [
-        _day_card(language, day, today, home_floor, _desks(language, week.desks.get(day.day, ()), own, now))
+        _day_card(
+            language,
+            day,
+            today,
+            home_floor,
+            _desks(language, week.desks.get(day.day, ()), own, now),
+            locations.get(day.day),
+        )
         for day in plan.days
     ]
     by_day = {day.day: day for day in plan.days}
@@ -208,12 +237,14 @@ async def build_my_week_page(
         suggestions=[_suggestion(language, s, by_day[s.day], home_floor) for s in week.suggestions],
         is_covered=not uncovered_required and week.office_days_to_choose == 0,
         managed_units=[UnitLink(unit.name, compliance_url(unit.id, plan.monday)) for unit in overview.managed_units],
+        team_url=f"/team/compliance?week={plan.monday.isoformat()}" if overview.has_team else None,
         previous_url=week_url(plan.monday - timedelta(days=7), employee_param),
         next_url=week_url(plan.monday + timedelta(days=7), employee_param),
         this_week_url=week_url(None, employee_param),
         is_this_week=plan.monday == this_monday,
         employee_param=employee_param,
         can_book_required=own,
+        history_url=history_url(employee_param),
     )
 
 
@@ -248,8 +279,28 @@ def _desks(language: Language, desks: Sequence[BookedDesk], own: bool, now: date
     return views
 
 
+def location_words(language: Language, location: Location | None) -> str | None:
+    """``Registered home · ALAMAT-0042``, or the kind alone when no detail was given."""
+    if location is None or location.kind is None:
+        return None
+    kind = label(language, location.kind)
+    # Translators: where a remote day is worked: the kind of place, then which one (an office, a home reference).
+    return gettext(language, "%(kind)s · %(detail)s", kind=kind, detail=location.detail) if location.detail else kind
+
+
+def _away_choices(language: Language, plan: DayPlan) -> list[tuple[LocationKind, str]]:
+    """The anywhere (WFA) kinds of place the policies in force that day allow."""
+    allowed = plan.rules.rules.allowed_location_kinds if plan.rules is not None else None
+    return [(kind, label(language, kind)) for kind in AWAY_FROM_HOME if allowed is None or kind in allowed]
+
+
 def _day_card(
-    language: Language, plan: DayPlan, today: date, home_floor: int | None, desks: Sequence[DeskView]
+    language: Language,
+    plan: DayPlan,
+    today: date,
+    home_floor: int | None,
+    desks: Sequence[DeskView],
+    location: Location | None = None,
 ) -> DayCard:
     working = plan.requirement != Requirement.NOT_WORKING
     can_plan = working and plan.day >= today
@@ -269,6 +320,26 @@ def _day_card(
         plan_choice=plan.planned or NO_PLAN,
         booking_url=_booking_url(plan.day, home_floor) if can_plan and not desks else None,
         desks=desks,
+        location=location_words(language, location) if plan.planned is not None and plan.planned.is_remote else None,
+        location_kind=location.kind if location else None,
+        location_detail=location.detail if location and location.kind != LocationKind.REGISTERED_HOME else None,
+        away_choices=_away_choices(language, plan) if can_plan else (),
+        hours=_hours(language, plan),
+        is_unknown=plan.is_unknown,
+    )
+
+
+def _hours(language: Language, plan: DayPlan) -> str | None:
+    if plan.hours is None or plan.requirement == Requirement.NOT_WORKING:
+        return None
+    hours = plan.hours
+    # Translators: a day's working hours: from, to, and the hours worked (less the breaks).
+    return gettext(
+        language,
+        "%(start)s–%(end)s, %(hours)s hours",
+        start=formats.clock(language, hours.start),
+        end=formats.clock(language, hours.end),
+        hours=formats.number(language, hours.hours),
     )
 
 
