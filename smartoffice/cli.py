@@ -1,6 +1,6 @@
 """The ``smartoffice`` command: ``serve``, ``demo``, ``db upgrade``, ``availability rebuild``, ``export-schema``,
 ``bench``, ``token ...``, ``secrets rotate``, ``accounts ...``, ``people import|export-data``, ``places import``,
-``hr import-ratings|import-discipline``, ``retention run``."""
+``hr import-ratings|import-discipline``, ``attendance import``, ``retention run``."""
 
 import argparse
 import asyncio
@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from smartoffice.attendance.cli import add_attendance_commands
 from smartoffice.db import Database
 from smartoffice.embedded_redis import EmbeddedRedis
 from smartoffice.hr.cli import add_hr_commands
@@ -108,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     add_places_commands(commands)
     add_privacy_commands(commands)  # after the people commands: it adds `people export-data`
     add_hr_commands(commands)
+    add_attendance_commands(commands)
     return parser
 
 

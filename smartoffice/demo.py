@@ -266,9 +266,10 @@ class _People:
         family = rng.choice(FAMILY_NAMES)
         handle = f"{given}.{family}".lower()
         self.emails[handle] += 1
+        nip = f"{prefix}{self.nip_serials[prefix]:03d}"
         self.rows.append(
             {
-                "nip": f"{prefix}{self.nip_serials[prefix]:03d}",
+                "nip": nip,
                 "name": f"{given} {family}",
                 "email": f"{handle}.{self.emails[handle]}@{self.ministry.email_domain}",
                 "org_unit_id": unit,
@@ -277,6 +278,8 @@ class _People:
                 "employment_type": EmploymentType.PPPK if is_pppk else EmploymentType.PNS,
                 "supervisor_id": supervisor,
                 "placed_on": self._placed_on(appointed),
+                # The registered home's reference in the HR system (a WFH day's place), not an address.
+                "home_address_ref": f"ALAMAT-{nip}",
             }
         )
         return len(self.rows) - 1

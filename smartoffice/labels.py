@@ -15,7 +15,7 @@ from smartoffice.bookings.models import BookingStatus
 from smartoffice.i18n import N_, Language, gettext
 from smartoffice.people.models import EmploymentType, PositionKind, Role
 from smartoffice.policies.engine import ComplianceStatus, Requirement
-from smartoffice.policies.models import ExemptionStatus, LocationKind, Rating, WorkMode
+from smartoffice.policies.models import ExemptionStatus, LocationKind, PolicyLevel, Rating, WorkMode
 from smartoffice.workcalendar.models import DayKind
 
 RATINGS: Mapping[Rating, str] = {
@@ -89,6 +89,7 @@ COMPLIANCE_STATUSES: Mapping[ComplianceStatus, str] = {
     ComplianceStatus.COMPLIANT: N_("Compliant"),
     ComplianceStatus.AT_RISK: N_("At risk"),
     ComplianceStatus.NON_COMPLIANT: N_("Not compliant"),
+    ComplianceStatus.NO_DATA: N_("No attendance data"),
 }
 
 EXEMPTION_STATUSES: Mapping[ExemptionStatus, str] = {
@@ -96,6 +97,13 @@ EXEMPTION_STATUSES: Mapping[ExemptionStatus, str] = {
     ExemptionStatus.APPROVED: N_("Approved"),
     ExemptionStatus.REJECTED: N_("Rejected"),
     ExemptionStatus.WITHDRAWN: N_("Withdrawn"),
+}
+
+POLICY_LEVELS: Mapping[PolicyLevel, str] = {
+    PolicyLevel.NATIONAL: N_("National"),
+    PolicyLevel.AGENCY: N_("Agency"),
+    PolicyLevel.UNIT: N_("Unit"),
+    PolicyLevel.INDIVIDUAL: N_("Individual"),
 }
 
 LABELS: Mapping[type[Enum], Mapping[Any, str]] = {
@@ -110,6 +118,7 @@ LABELS: Mapping[type[Enum], Mapping[Any, str]] = {
     LocationKind: LOCATION_KINDS,
     ComplianceStatus: COMPLIANCE_STATUSES,
     ExemptionStatus: EXEMPTION_STATUSES,
+    PolicyLevel: POLICY_LEVELS,
 }
 """Each enum people read, and its labels. Keyed by type: ``BookingStatus.PENDING == ExemptionStatus.PENDING``."""
 
@@ -125,3 +134,37 @@ def rating_label(language: Language, rating: Rating | None) -> str:
 
 def role_label(language: Language, role: Role | None) -> str:
     return label(language, role) if role is not None else gettext(language, NO_ROLE)
+
+
+FIELD_ENUMS: Mapping[str, type[Enum]] = {
+    "rating": Rating,
+    "ratings": Rating,
+    "planned": WorkMode,
+    "actual": WorkMode,
+    "mode": WorkMode,
+    "location_kind": LocationKind,
+    "allowed_location_kinds": LocationKind,
+    "position_kind": PositionKind,
+    "employment_type": EmploymentType,
+    "role": Role,
+}
+"""The fields (of audit entries, of stored rules documents) whose values are codes of a labelled enum."""
+STATUS_ENUMS: Mapping[str, type[Enum]] = {"Exemption": ExemptionStatus, "Booking": BookingStatus}
+"""A ``status`` is a code of the enum of its entity's kind (``pending`` is a booking's or an exemption's)."""
+
+
+def field_words(language: Language, name: str, value: Any, entity_kind: str | None = None) -> Any:
+    """``value`` of the field ``name`` with each enum code in it as its label, for people to read (issue 14: an
+    Indonesian audit entry says *Butuh Perbaikan*, not ``butuh_perbaikan``). Lists are read item by item, documents
+    (a policy's rules) key by key; what is not a known code is left as it is."""
+    if isinstance(value, Mapping):
+        return {key: field_words(language, str(key), item, entity_kind) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [field_words(language, name, item, entity_kind) for item in value]
+    enum = STATUS_ENUMS.get(entity_kind or "") if name == "status" else FIELD_ENUMS.get(name)
+    if enum is None or not isinstance(value, str):
+        return value
+    try:
+        return label(language, enum(value))
+    except (ValueError, KeyError):
+        return value

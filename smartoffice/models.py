@@ -1,5 +1,6 @@
 """Every ORM model, imported in one place so that ``Base.metadata`` is complete (Alembic, tests)."""
 
+from smartoffice.attendance.models import AttendanceImport, AttendanceReport
 from smartoffice.audit.models import AuditEntry
 from smartoffice.bookings.models import Booking, BookingRule, BookingSeries, IdempotencyKey
 from smartoffice.db import Base
@@ -36,6 +37,8 @@ __all__ = [
     "AnchorDay",
     "ApiToken",
     "AttendanceDaily",
+    "AttendanceImport",
+    "AttendanceReport",
     "AuditEntry",
     "Base",
     "Booking",

@@ -13,6 +13,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from smartoffice.attendance.service import AttendanceService
 from smartoffice.audit.service import AuditService
 from smartoffice.availability.index import AvailabilityIndex
 from smartoffice.availability.service import AvailabilityService
@@ -113,6 +114,8 @@ class Runtime:
     """Booking a desk near the team on each required day of the coming weeks (``bookings/required_days.py``)."""
     waitlist: WaitlistService
     """Waiting for a desk on a full day (``waitlist/``); freed desks are granted where they are freed."""
+    attendance: AttendanceService
+    """Attendance from the presensi system: imports, apps' reports, reconciling with bookings (``attendance/``)."""
     clock: Callable[[], datetime]
     """The one clock of the process (tests pass their own): services take it from here, never ``utcnow()``."""
 
@@ -200,6 +203,7 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             room_search=RoomSearchService(db, clock),
             approvals=ApprovalService(db, clock),
             required_days=RequiredDaysService(db, availability, clock),
+            attendance=AttendanceService(db, redis, clock),
             clock=clock,
         )
     finally:

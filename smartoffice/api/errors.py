@@ -24,6 +24,7 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.types.union import StrawberryUnion
 
 from smartoffice import errors as domain
+from smartoffice.attendance.errors import AttendanceCode, AttendancePermissionCode
 from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
 from smartoffice.bookings.rule_errors import RuleInputCode
 from smartoffice.hr.errors import HrRecordCode
@@ -66,6 +67,8 @@ DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     ClosureInputCode,
     RuleInputCode,
     WaitlistInputCode,
+    AttendanceCode,
+    AttendancePermissionCode,
 )
 """Every domain's codes. A new enum of codes is added here; a new code in an existing enum needs nothing here."""
 

@@ -18,6 +18,7 @@ from smartoffice.api.errors import map_domain_errors
 from smartoffice.api.limits import RequestLimits
 from smartoffice.api.nodes import NodeQuery
 from smartoffice.api.scalars import SCALARS
+from smartoffice.attendance.api.operations import AttendanceMutation, AttendanceQuery
 from smartoffice.audit.api.queries import AuditQuery
 from smartoffice.bookings.api.checkin import CheckInMutation
 from smartoffice.bookings.api.desk_search import DeskSearchQuery
@@ -36,7 +37,9 @@ from smartoffice.places.api.plan import FloorPlanMutation
 from smartoffice.places.api.queries import PlacesQuery
 from smartoffice.planning.api.queries import PlanningQuery
 from smartoffice.policies.api.mutations import PoliciesMutation
+from smartoffice.policies.api.preview import PolicyPreviewQuery
 from smartoffice.policies.api.queries import PoliciesQuery
+from smartoffice.policies.api.unit_reports import UnitReportsQuery
 from smartoffice.quotas.api.operations import QuotasMutation, QuotasQuery
 from smartoffice.waitlist.api.operations import WaitlistMutation, WaitlistQuery
 from smartoffice.workcalendar.api.queries import CalendarMutation, CalendarQuery
@@ -52,6 +55,8 @@ Query = merge_types(
         BookingsListQuery,
         CalendarQuery,
         PoliciesQuery,
+        UnitReportsQuery,
+        PolicyPreviewQuery,
         QuotasQuery,
         IdentityQuery,
         IntegrationsQuery,
@@ -60,6 +65,7 @@ Query = merge_types(
         BookingRulesQuery,
         WaitlistQuery,
         DeskSearchQuery,
+        AttendanceQuery,
     ),
 )
 Mutation = merge_types(
@@ -80,6 +86,7 @@ Mutation = merge_types(
         ClosuresMutation,
         BookingRulesMutation,
         WaitlistMutation,
+        AttendanceMutation,
     ),
 )
 Subscription = merge_types("Subscription", (IntegrationsSubscription,))

@@ -25,6 +25,7 @@ class Scope(StrEnum):
     AUDIT_READ = "audit:read"
     SCIM = "scim"
     HR_WRITE = "hr:write"
+    ATTENDANCE_WRITE = "attendance:write"
 
 
 SCOPE_HELP: dict[Scope, str] = {
@@ -47,6 +48,8 @@ SCOPE_HELP: dict[Scope, str] = {
     "administrator); the identity provider's token.",
     Scope.HR_WRITE: "Load performance ratings (SKP) and discipline cases from an HR system (the owner must be an "
     "administrator).",
+    Scope.ATTENDANCE_WRITE: "Report attendance from a presensi system (reportAttendance), for people the owner "
+    "manages (the owner must be an administrator, or a unit manager over each person).",
 }
 
 

@@ -2,9 +2,13 @@
 
 :func:`seed_policies` reads the organisations, units and employees :mod:`smartoffice.demo` seeded and adds, once:
 
-1. **National baseline** (everyone): at most 2 remote days a week, no remote day with an open discipline case or
-   before 180 days in post, at most 30 % of a unit remote on a day. With it, the national rules for
-   special-circumstances exemptions (example 6): up to 5 remote days a week, for at most 92 days.
+1. **National baseline** (everyone): what PermenPANRB 4/2025 itself states: at most 2 remote days a week, no
+   remote day with an open discipline case or before 180 days in post. With it, the national rules for
+   special-circumstances exemptions (example 6): up to 5 remote days a week, for at most 3 calendar
+   months. The two
+   agencies' own decisions (each ministry's decree, demo data) add, for all their staff: at most 30 % of a unit
+   remote on a day, and pro-rating the weekly numbers in weeks with holidays; citations name those decrees, not
+   the Permen.
 2. **Planners** (Bappenas, *Perencana* of every level; one row per level, as a scope names one level): at least 3
    office days a week and their unit's anchor day. Anchor days: Wednesday for every Bappenas directorate; the other
    Eselon II units of both ministries get Monday, Tuesday, Thursday or Friday, each unit to the day with the fewest
@@ -20,7 +24,8 @@
    (*jabatan manajerial*) in the office on their unit's anchor day.
 6. **Exemptions**: four approved and running on ``as_of`` (3-5 remote days, decided by the head of the person's
    Eselon II unit), one that expired 9 days before, one pending for the week after next.
-7. **Ramadan overlays** for 1447 H and 1448 H: from 08:00, 32.5 hours a week.
+7. **Ramadan overlays** for 1447 H and 1448 H: 32.5 hours a week, Monday to Thursday 08:00-15:00 and Friday
+   08:00-15:30 (a longer break for the Friday prayer).
 8. **Emergency overlay**: none in force; one past one (two weeks of haze, ten weeks before ``as_of``) capped the
    towers at 50 % and lifted the weekly numbers, anchor days, co-presence and eligibility; public service stayed.
 
@@ -50,6 +55,7 @@ from smartoffice.policies.models import (
     DisciplineCase,
     Exemption,
     ExemptionStatus,
+    LocationKind,
     PerformanceRating,
     Policy,
     PolicyLevel,
@@ -68,7 +74,18 @@ AGENCY_POLICIES_FROM = date(2025, 7, 1)
 RAMADAN = {1447: (date(2026, 2, 19), date(2026, 3, 20)), 1448: (date(2027, 2, 8), date(2027, 3, 9))}
 """First and last day of Ramadan by Hijri year: the ``holidays`` package's first of Ramadan for Indonesia, to
 the eve of its Idul Fitri (1448 H is the package's estimate; the government fixes it by *sidang isbat*)."""
-RAMADAN_HOURS = {"start": "08:00:00", "hours_per_week": 32.5}
+RAMADAN_HOURS = {
+    "start": "08:00:00",
+    "hours_per_week": 32.5,
+    "days": [
+        *({"weekday": weekday, "start": "08:00:00", "end": "15:00:00", "hours": 6.5} for weekday in range(4)),
+        {"weekday": 4, "start": "08:00:00", "end": "15:30:00", "hours": 6.5},
+    ],
+}
+"""Perpres 21/2023's Ramadan hours, per weekday: 6.5 hours a day, Friday's with an hour's break instead of half an
+hour's."""
+UNIT_REMOTE_PERCENT = 30
+"""KemenPAN-RB's internal rule (DOMAIN.md), which the demo's ministries decided for themselves."""
 
 PLANNER_LEVELS = tuple(f"Perencana {grade}" for grade in ("Ahli Pertama", "Ahli Muda", "Ahli Madya", "Ahli Utama"))
 PUBLIC_SERVICE_UNITS = {
@@ -205,11 +222,7 @@ def _national_policies() -> list[Row]:
             NATIONAL_CODE,
             "Fleksibilitas lokasi ASN: paling banyak 2 hari kerja seminggu",
             PolicyLevel.NATIONAL,
-            {
-                "max_remote_days_per_week": 2,
-                "max_unit_remote_percent": 30,
-                "eligibility": {"no_discipline_case": True, "min_days_in_post": 180},
-            },
+            {"max_remote_days_per_week": 2, "eligibility": {"no_discipline_case": True, "min_days_in_post": 180}},
             legal_basis=f"{PERMENPANRB} Pasal 13(1), Pasal 25",
             set_by="Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
             effective_from=IN_FORCE,
@@ -218,7 +231,7 @@ def _national_policies() -> list[Row]:
             "NASIONAL-KEADAAN-KHUSUS",
             "Keadaan khusus: sampai 5 hari kerja di luar kantor, paling lama 3 bulan",
             PolicyLevel.NATIONAL,
-            {"exemption_max_remote_days": 5, "exemption_max_days": 92},
+            {"exemption_max_remote_days": 5, "exemption_max_months": 3},
             legal_basis=f"{PERMENPANRB} Pasal 13 (ASN dalam keadaan khusus)",
             set_by="Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
             effective_from=IN_FORCE,
@@ -232,6 +245,9 @@ def _agency_policies(organisations: Mapping[str, int], public_service: Mapping[i
 
     def head(code: str) -> str:
         return f"Pejabat Pembina Kepegawaian {code}"
+
+    def decree(code: str, about: str) -> str:
+        return f"Keputusan Pejabat Pembina Kepegawaian {code} tentang {about} (data demo)"
 
     rows = []
     if (bappenas := organisations.get(PLANNERS_ORGANISATION)) is not None:
@@ -249,6 +265,17 @@ def _agency_policies(organisations: Mapping[str, int], public_service: Mapping[i
             )
             for level in PLANNER_LEVELS
         ]
+        rows.append(
+            _policy(
+                f"{PLANNERS_ORGANISATION}-LOKASI-KERJA",
+                "Kerja di luar kantor hanya dari rumah terdaftar atau kantor lain Bappenas",
+                PolicyLevel.AGENCY,
+                {"allowed_location_kinds": [LocationKind.REGISTERED_HOME.value, LocationKind.AGENCY_OFFICE.value]},
+                legal_basis=decree(PLANNERS_ORGANISATION, "lokasi kerja fleksibel pegawai"),
+                set_by=head(PLANNERS_ORGANISATION),
+                organisation_id=bappenas,
+            )
+        )
     if (pmk := organisations.get(FUNCTIONAL_ANCHOR_ORGANISATION)) is not None:
         rows.append(
             _policy(
@@ -290,6 +317,24 @@ def _agency_policies(organisations: Mapping[str, int], public_service: Mapping[i
     for code, organisation_id in sorted(organisations.items()):
         rows += [
             _policy(
+                f"{code}-PORSI-UNIT-JARAK-JAUH",
+                f"Paling banyak {UNIT_REMOTE_PERCENT} % pegawai satu unit bekerja di luar kantor pada hari yang sama",
+                PolicyLevel.AGENCY,
+                {"max_unit_remote_percent": UNIT_REMOTE_PERCENT},
+                legal_basis=decree(code, "porsi pegawai unit yang bekerja di luar kantor"),
+                set_by=head(code),
+                organisation_id=organisation_id,
+            ),
+            _policy(
+                f"{code}-PRORATA-MINGGU-LIBUR",
+                "Minggu dengan hari libur: batas hari kerja di luar kantor dihitung sebanding dengan hari kerjanya",
+                PolicyLevel.AGENCY,
+                {"prorate_short_weeks": True},
+                legal_basis=decree(code, "perhitungan proporsional pada minggu dengan hari libur"),
+                set_by=head(code),
+                organisation_id=organisation_id,
+            ),
+            _policy(
                 f"{code}-KOPRESENSI-ATASAN",
                 "Paling sedikit 1 hari seminggu di kantor bersama atasan langsung",
                 PolicyLevel.AGENCY,
@@ -316,7 +361,7 @@ def _overlays(as_of: date) -> list[Row]:
     rows = [
         _policy(
             f"RAMADAN-{year}H",
-            f"Jam kerja bulan Ramadan {year} H: mulai 08.00, 32,5 jam seminggu",
+            f"Jam kerja bulan Ramadan {year} H: Senin-Kamis 08.00-15.00, Jumat 08.00-15.30 (32,5 jam seminggu)",
             PolicyLevel.NATIONAL,
             {"working_hours": RAMADAN_HOURS},
             is_overlay=True,

@@ -9,16 +9,21 @@ From those rules:
 * **Required days** are days with a reason of their own: every working day for public service, the unit's anchor
   days (unless an exemption makes the whole week remote), or every day when the person is not eligible for remote
   days.
-* **Office days needed in the week** are ``max(⌈Σ min_office(d)/5⌉, W − ⌊Σ max_remote(d)/5⌋, required)`` over
-  the week's ``W`` working days ``d``: each working day carries a fifth of the weekly numbers, so a week with a
-  holiday is pro-rated, and the remote allowance rounds *down* (the regulation says "at most" two remote days;
-  a four-day week under the national cap allows one remote day, not 1.6). A policy that starts mid-week counts
-  from its first day.
-* **Compliance** compares what happened (check-ins and reported attendance, for days before ``today``) and what is
-  planned (desk bookings and work plans, from ``today``) with those numbers. A past office day counts only when
-  checked in or reported (a booking nobody checked in to is a no-show); a past remote, leave or travel plan, which
-  no check-in confirms, stands. Leave and duty travel excuse required days and office days one for one, and the
-  day shared with the supervisor when either of them is away on every working day.
+* **Office days needed in the week** are ``max(⌈Σ min_office(d)/n(d)⌉, W − ⌊Σ max_remote(d)/n(d)⌋, required)``
+  over the week's ``W`` working days ``d``. PermenPANRB 4/2025 Pasal 13(1) sets a *weekly* maximum, so by default
+  ``n(d) = W``: a short (holiday) week has the same weekly numbers, never more remote days than working days. Where
+  a policy states ``prorate_short_weeks`` (an agency's choice, cited with its own legal basis), ``n(d) = 5`` on
+  its days: each working day carries a fifth of the weekly numbers and the remote allowance rounds *down* (a
+  four-day week under a cap of two allows one remote day, not 1.6). Either way a policy that starts mid-week
+  counts from its first day.
+* **Compliance** compares what happened (for days before ``today``) and what is planned (desk bookings and work
+  plans, from ``today``) with those numbers. What happened is what the attendance source says: a check-in (office),
+  the reported mode (``WorkDay.actual``, ``absent`` included) or a booking released as a no-show (absent). A past
+  remote, leave or travel plan, which no check-in confirms, stands. A past working day with none of these facts
+  (an office plan nobody checked in to and that was not released, or no plan at all) is *unknown*: it is not an
+  office day and not a missed one, and a week that would be NON_COMPLIANT only because of unknown days is NO_DATA.
+  Leave and duty travel excuse required days and office days one for one, and the day shared with the supervisor
+  when either of them is away on every working day.
 """
 
 from collections.abc import Mapping, Sequence
@@ -32,6 +37,7 @@ from smartoffice.people.models import EmploymentType, PositionKind
 from smartoffice.policies.models import CaseStatus, PolicyLevel, Rating, WorkMode
 from smartoffice.policies.rules import (
     NATIONAL_WORKING_HOURS,
+    DayHours,
     Eligibility,
     PolicyRules,
     WorkingHours,
@@ -101,6 +107,8 @@ class ExemptionView:
     remote_days_per_week: int
     starts_on: date
     ends_on: date
+    overrides_discipline: bool = False
+    """The unit head decided it holds even while a disciplinary case is open (else a case suspends it)."""
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -160,7 +168,8 @@ class DayRules:
     criterion also under ``eligibility.<criterion>``, as several levels may state different criteria."""
     exemption: ExemptionView | None
     ineligible: tuple[Reason, ...]
-    """Why the person may have no remote day, if they may not (empty under an exemption)."""
+    """Why the person may have no remote day, if they may not. An exemption lifts the criteria it is decided
+    against (tenure, rating), never an open disciplinary case unless it says so (``overrides_discipline``)."""
 
     @property
     def max_remote(self) -> int:
@@ -177,6 +186,23 @@ class DayRules:
             return WORKING_WEEKDAYS - self.max_remote
         return self.rules.min_office_days_per_week or 0
 
+    @property
+    def max_remote_source(self) -> PolicyView | None:
+        """The policy behind :attr:`max_remote`: the public-service policy when it allows none, the eligibility
+        criterion the person fails, else the cap's own (None under an exemption, which is a decision, not a
+        policy)."""
+        if self.rules.office_every_working_day:
+            return self.sources.get("office_every_working_day")
+        if self.ineligible:
+            return next((reason.policy for reason in self.ineligible if reason.policy is not None), None)
+        if self.exemption is not None:
+            return None
+        return self.sources.get("max_remote_days_per_week")
+
+    @property
+    def prorates(self) -> bool:
+        return bool(self.rules.prorate_short_weeks)
+
 
 def rules_on(day: date, person: Person, policies: Sequence[PolicyView]) -> DayRules:
     """The rules in force for ``person`` on ``day``, with the policy behind each."""
@@ -191,10 +217,22 @@ def rules_on(day: date, person: Person, policies: Sequence[PolicyView]) -> DayRu
         sources.update(_criteria_stated_by(overlay, overlay.rules.eligibility))
     exemption = next((e for e in person.exemptions if e.covers(day)), None)
     ineligible = _ineligibility(day, person, rules, sources)
-    if exemption is not None and not ineligible and _granted(exemption, rules) <= _allowed(rules):
-        exemption = None  # the rules already allow as many remote days: the exemption changes nothing that day
     if exemption is not None:
-        ineligible = ()
+        # An exemption is decided against the criteria of special circumstances (tenure, rating); a disciplinary
+        # case suspends remote work under it too (PermenPANRB 4/2025 Pasal 25), unless the unit head decided
+        # otherwise. The case is then the reason shown.
+        kept = tuple(
+            reason
+            for reason in ineligible
+            if reason.code == ReasonCode.OPEN_DISCIPLINE_CASE and not exemption.overrides_discipline
+        )
+        if kept:
+            exemption = None
+            ineligible = tuple(Reason(r.code, r.policy, {**r.params, "suspends_exemption": True}) for r in kept)
+        elif not ineligible and _granted(exemption, rules) <= _allowed(rules):
+            exemption = None  # the rules already allow as many remote days: the exemption changes nothing that day
+        else:
+            ineligible = ()
     return DayRules(day, rules, sources, exemption, ineligible)
 
 
@@ -284,6 +322,7 @@ class ComplianceStatus(StrEnum):
     COMPLIANT = "compliant"
     AT_RISK = "at_risk"  # the plan for the rest of the week falls short, but it can still be met
     NON_COMPLIANT = "non_compliant"
+    NO_DATA = "no_data"  # it would be non-compliant only because the attendance source says nothing of past days
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,15 +346,23 @@ class DayPlan:
     """None on days that are not working days."""
     is_past: bool = False
     """Before the ``today`` the week is judged on: what happened counts, not what was planned."""
+    hours: DayHours | None = None
+    """The day's working hours, from that day's rules (None on days that are not working days)."""
 
     @property
     def status(self) -> WorkMode | None:
         """What counts for compliance (see :func:`counted_mode`)."""
         return counted_mode(self.planned, self.actual, is_past=self.is_past)
 
+    @property
+    def is_unknown(self) -> bool:
+        """A past working day the attendance source says nothing of: neither office nor missed."""
+        return self.is_past and self.requirement != Requirement.NOT_WORKING and self.status is None
+
 
 def counted_mode(planned: WorkMode | None, actual: WorkMode | None, *, is_past: bool) -> WorkMode | None:
-    """The actual mode if known, else the plan; but a past office plan without a check-in is a no-show (None).
+    """The actual mode if known (a check-in, a reported mode, ``absent`` for a no-show), else the plan; but a past
+    office plan without a check-in is unknown (None), as is a past day without a plan.
 
     Remote, leave and travel plans stand for past days too: no check-in confirms them.
     """
@@ -347,6 +394,9 @@ class WeekPlan:
     working_hours: WorkingHours
     status: ComplianceStatus
     problems: tuple[Problem, ...]
+    remote_days_source: PolicyView | None = None
+    """The policy the remote allowance comes from: the one stating pro-rating when it made the week's allowance
+    smaller, else the binding cap's (:attr:`DayRules.max_remote_source`); None under an exemption."""
 
     @property
     def working_days(self) -> list[DayPlan]:
@@ -395,6 +445,7 @@ def plan_week(
     plans = []
     for day in week_days(monday):
         seen = attendance.get(day, Attendance())
+        day_hours = (day_rules[day].rules.working_hours or NATIONAL_WORKING_HOURS).on(day.weekday())
         if day not in working:
             plans.append(
                 DayPlan(
@@ -423,23 +474,32 @@ def plan_week(
                 seen.actual,
                 day_rules[day],
                 day < today,
+                day_hours,
             )
         )
 
-    remote_share = sum((Fraction(day_rules[d].max_remote, WORKING_WEEKDAYS) for d in working), Fraction(0))
-    office_share = sum((Fraction(day_rules[d].min_office, WORKING_WEEKDAYS) for d in working), Fraction(0))
+    def share(value: int, day: date, prorated: bool) -> Fraction:
+        return Fraction(value, WORKING_WEEKDAYS if prorated and day_rules[day].prorates else len(working))
+
+    remote_share = sum((share(day_rules[d].max_remote, d, True) for d in working), Fraction(0))
+    office_share = sum((share(day_rules[d].min_office, d, True) for d in working), Fraction(0))
+    weekly = sum((share(day_rules[d].max_remote, d, False) for d in working), Fraction(0))
     remote_allowed = min(len(working), floor(remote_share))
     required = sum(1 for plan in plans if plan.requirement == Requirement.REQUIRED)
     office_needed = min(len(working), max(ceil(office_share), len(working) - remote_allowed, required))
+    prorated = remote_allowed < min(len(working), floor(weekly))
     remote_allowed = min(remote_allowed, len(working) - office_needed)
-    needed_because = _needed_because(working, day_rules, remote_allowed, ceil(office_share))
+    remote_source = _remote_source(working, day_rules, prorated)
+    needed_because = _needed_because(working, day_rules, remote_allowed, ceil(office_share), remote_source, prorated)
 
     last_rules = day_rules[working[-1]].rules if working else day_rules[monday].rules
     copresence_needed = min(last_rules.supervisor_copresence_days or 0, office_needed) if person.supervisor_id else 0
-    shared, together = _days_with_supervisor(plans, supervisor_attendance or {}) if copresence_needed else (0, 0)
-    hours = last_rules.working_hours or NATIONAL_WORKING_HOURS
+    shared, together, possible = (
+        _days_with_supervisor(plans, supervisor_attendance or {}) if copresence_needed else (0, 0, 0)
+    )
+    hours = last_rules.working_hours or NATIONAL_WORKING_HOURS  # the week's figure; each day has its own
     status, problems = _judge(
-        plans, today, office_needed, remote_allowed, min(copresence_needed, together), shared, day_rules, working
+        plans, today, office_needed, remote_allowed, min(copresence_needed, together), (shared, possible), remote_source
     )
     return WeekPlan(
         person,
@@ -454,6 +514,7 @@ def plan_week(
         hours,
         status,
         tuple(problems),
+        remote_source,
     )
 
 
@@ -472,29 +533,49 @@ def _required_because(day: date, person: Person, rules: DayRules) -> tuple[Reaso
     return tuple(reasons)
 
 
+def _binding_day(working: Sequence[date], day_rules: Mapping[date, DayRules]) -> DayRules:
+    """The working day with the fewest remote days allowed (the last of them): whose rule binds the week."""
+    return min(reversed([day_rules[d] for d in working]), key=lambda rules: rules.max_remote)
+
+
+def _remote_source(working: Sequence[date], day_rules: Mapping[date, DayRules], prorated: bool) -> PolicyView | None:
+    """The policy to cite for the week's remote allowance: pro-rating's own when it made the allowance smaller
+    (an agency's choice, not the Permen's), else the binding day's cap (:attr:`DayRules.max_remote_source`)."""
+    if not working:
+        return None
+    if prorated:
+        stating = [day_rules[d].sources.get("prorate_short_weeks") for d in working if day_rules[d].prorates]
+        if (source := next((s for s in reversed(stating) if s is not None), None)) is not None:
+            return source
+    return _binding_day(working, day_rules).max_remote_source
+
+
 def _needed_because(
-    working: Sequence[date], day_rules: Mapping[date, DayRules], remote_allowed: int, min_office: int
+    working: Sequence[date],
+    day_rules: Mapping[date, DayRules],
+    remote_allowed: int,
+    min_office: int,
+    remote_source: PolicyView | None,
+    prorated: bool,
 ) -> tuple[Reason, ...]:
     if not working:
         return ()
     rules = day_rules[working[-1]]
     reasons = []
-    if rules.exemption is not None:
-        reasons.append(
-            Reason(ReasonCode.EXEMPTION, None, {"exemption": rules.exemption.id, "remote_days": remote_allowed})
-        )
-    elif (source := rules.sources.get("max_remote_days_per_week")) is not None:
-        reasons.append(
-            Reason(ReasonCode.MAX_REMOTE_DAYS, source, {"remote_days": remote_allowed, "working_days": len(working)})
-        )
+    if (exemption := _binding_day(working, day_rules).exemption or rules.exemption) is not None and not prorated:
+        reasons.append(Reason(ReasonCode.EXEMPTION, None, {"exemption": exemption.id, "remote_days": remote_allowed}))
+    elif remote_source is not None:
+        params = {"remote_days": remote_allowed, "working_days": len(working), "prorated": prorated}
+        reasons.append(Reason(ReasonCode.MAX_REMOTE_DAYS, remote_source, params))
     if min_office and (source := rules.sources.get("min_office_days_per_week")) is not None:
         reasons.append(Reason(ReasonCode.MIN_OFFICE_DAYS, source, {"office_days": min_office}))
     return tuple(reasons)
 
 
-def _days_with_supervisor(plans: Sequence[DayPlan], supervisor: Mapping[date, Attendance]) -> tuple[int, int]:
-    """Working days both spend in the office, and working days neither is away (on which they could)."""
-    shared = together = 0
+def _days_with_supervisor(plans: Sequence[DayPlan], supervisor: Mapping[date, Attendance]) -> tuple[int, int, int]:
+    """Working days both spend in the office, working days neither is away (on which they could), and the days
+    both may have been in the office, were the unknown past days (of either) office days."""
+    shared = together = possible = 0
     for plan in plans:
         if plan.requirement == Requirement.NOT_WORKING:
             continue
@@ -502,7 +583,10 @@ def _days_with_supervisor(plans: Sequence[DayPlan], supervisor: Mapping[date, At
         theirs = counted_mode(seen.planned, seen.actual, is_past=plan.is_past)
         shared += plan.status == WorkMode.OFFICE and theirs == WorkMode.OFFICE
         together += plan.status not in AWAY and theirs not in AWAY
-    return shared, together
+        possible += (plan.status == WorkMode.OFFICE or plan.is_unknown) and (
+            theirs == WorkMode.OFFICE or (plan.is_past and theirs is None)
+        )
+    return shared, together, possible
 
 
 def _judge(
@@ -511,16 +595,53 @@ def _judge(
     office_needed: int,
     remote_allowed: int,
     copresence_needed: int,
-    shared: int,
-    day_rules: Mapping[date, DayRules],
-    working: Sequence[date],
+    shared: tuple[int, int],
+    remote_source: PolicyView | None,
 ) -> tuple[ComplianceStatus, list[Problem]]:
-    """Past days count by what happened, days from today by plan; a shortfall still fixable is AT_RISK."""
+    """Past days count by what happened, days from today by plan; a shortfall still fixable is AT_RISK.
+
+    Unknown past days (:attr:`DayPlan.is_unknown`) are judged twice: as not in the office, then as in it. A week
+    that is NON_COMPLIANT the first way and not the second is NO_DATA: the attendance source, not the person, is
+    what is missing. Its problems are those that stand either way, after a NO_ATTENDANCE_DATA one.
+    """
+    status, problems = _verdict(plans, today, office_needed, remote_allowed, copresence_needed, shared[0], False)
+    unknown = [plan.day for plan in plans if plan.is_unknown]
+    if status != ComplianceStatus.NON_COMPLIANT or not unknown:
+        return status, _cite(problems, remote_source)
+    hopeful, standing = _verdict(plans, today, office_needed, remote_allowed, copresence_needed, shared[1], True)
+    if hopeful == ComplianceStatus.NON_COMPLIANT:
+        return status, _cite(problems, remote_source)
+    no_data = Problem("NO_ATTENDANCE_DATA", {"days": len(unknown), "first": unknown[0]})
+    return ComplianceStatus.NO_DATA, [no_data, *_cite(standing, remote_source)]
+
+
+def _cite(problems: list[Problem], remote_source: PolicyView | None) -> list[Problem]:
+    return [
+        Problem(p.code, p.params, remote_source) if p.code == "TOO_MANY_REMOTE_DAYS" and p.policy is None else p
+        for p in problems
+    ]
+
+
+def _verdict(
+    plans: Sequence[DayPlan],
+    today: date,
+    office_needed: int,
+    remote_allowed: int,
+    copresence_needed: int,
+    shared: int,
+    unknown_in_office: bool,
+) -> tuple[ComplianceStatus, list[Problem]]:
     problems: list[Problem] = []
     broken = False
     working_plans = [plan for plan in plans if plan.requirement != Requirement.NOT_WORKING]
+
+    def in_office(plan: DayPlan) -> bool:
+        return plan.status == WorkMode.OFFICE or (unknown_in_office and plan.is_unknown)
+
     for plan in working_plans:
-        if plan.requirement == Requirement.REQUIRED and plan.status != WorkMode.OFFICE and plan.status not in AWAY:
+        if plan.requirement == Requirement.REQUIRED and not in_office(plan) and plan.status not in AWAY:
+            if plan.is_unknown:
+                continue  # nothing says they were not in: not missed (the week is NO_DATA if it matters)
             problems.append(
                 Problem(
                     "REQUIRED_DAY_MISSED" if plan.day < today else "REQUIRED_DAY_NOT_PLANNED",
@@ -529,7 +650,7 @@ def _judge(
                 )
             )
             broken = broken or plan.day < today
-    office = sum(1 for plan in working_plans if plan.status == WorkMode.OFFICE)
+    office = sum(1 for plan in working_plans if in_office(plan))
     still_open = sum(
         1 for plan in working_plans if plan.day >= today and plan.status != WorkMode.OFFICE and plan.status not in AWAY
     )
@@ -540,8 +661,7 @@ def _judge(
         broken = broken or office + still_open < needed
     remote = sum(1 for plan in working_plans if plan.status is not None and plan.status.is_remote)
     if remote > remote_allowed:
-        source = day_rules[working[-1]].sources.get("max_remote_days_per_week") if working else None
-        problems.append(Problem("TOO_MANY_REMOTE_DAYS", {"remote_days": remote, "allowed": remote_allowed}, source))
+        problems.append(Problem("TOO_MANY_REMOTE_DAYS", {"remote_days": remote, "allowed": remote_allowed}))
         broken = (
             broken
             or sum(1 for p in working_plans if p.day < today and p.status is not None and p.status.is_remote)
@@ -554,6 +674,22 @@ def _judge(
     if not problems:
         return ComplianceStatus.COMPLIANT, problems
     return (ComplianceStatus.NON_COMPLIANT if broken else ComplianceStatus.AT_RISK), problems
+
+
+def remote_places(members: int, percent: int | None) -> int | None:
+    """How many of ``members`` may be remote on a day under a unit remote-share cap of ``percent`` (None: no cap).
+
+    The share rounds down, but a team may always have one person remote when the cap is above 0: 30 % of a
+    3-person team is 0.9 person, and rounding it to 0 would turn an agency's "at most 30 %" into "nobody" for
+    every team under four (the cap is the agency's own decision; it limits a share, it does not forbid remote
+    work). Enforcement (``remote_days.check_remote_day``) and the compliance report (``weeks.DayShare``) both
+    use this function.
+    """
+    if percent is None:
+        return None
+    if percent <= 0 or members <= 0:
+        return 0
+    return max(1, members * percent // 100)
 
 
 def occupancy_cap(policies: Sequence[PolicyView], building_id: int, day: date) -> tuple[int, PolicyView] | None:

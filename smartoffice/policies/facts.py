@@ -229,7 +229,9 @@ async def _approved_exemptions(
     )
     exemptions: dict[int, list[ExemptionView]] = defaultdict(list)
     for row in rows:
-        exemptions[row.employee_id].append(ExemptionView(row.id, row.remote_days_per_week, row.starts_on, row.ends_on))
+        exemptions[row.employee_id].append(
+            ExemptionView(row.id, row.remote_days_per_week, row.starts_on, row.ends_on, row.overrides_discipline)
+        )
     return exemptions
 
 
@@ -240,7 +242,8 @@ async def load_attendance(
 
     An active desk booking plans an office day (it wins over a remote plan: it is the later, concrete intent) and a
     check-in makes it actual. Work-day rows add what bookings cannot say: remote days, leave, duty travel, and
-    attendance reported by another system.
+    attendance reported by another system (which wins). A booking released as a no-show is our own check-in
+    system saying the person was absent, unless another booking of the day was checked in to.
     """
     ids = sorted(set(employee_ids))
     planned: dict[tuple[int, date], WorkMode] = {}
@@ -267,6 +270,7 @@ async def load_attendance(
             Booking.start_at < until,
         )
     )
+    no_shows: set[tuple[int, date]] = set()
     for employee, start_at, status, checked_in_at, zone in bookings:
         day = start_at.astimezone(ZoneInfo(zone)).date()
         if not first <= day <= last:
@@ -275,6 +279,10 @@ async def load_attendance(
             planned[employee, day] = WorkMode.OFFICE
         if checked_in_at is not None:
             actual.setdefault((employee, day), WorkMode.OFFICE)
+        elif status == BookingStatus.RELEASED:
+            no_shows.add((employee, day))
+    for key in no_shows:
+        actual.setdefault(key, WorkMode.ABSENT)
     result: dict[int, dict[date, Attendance]] = {employee: {} for employee in ids}
     for employee, day in planned.keys() | actual.keys():
         result[employee][day] = Attendance(planned.get((employee, day)), actual.get((employee, day)))

@@ -10,7 +10,19 @@ from datetime import date, datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartoffice.db import Base, UTCDateTime, str_enum, utcnow
@@ -125,14 +137,18 @@ class PerformanceRating(Base):
 
 
 class ExemptionStatus(StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"  # awaiting the direct supervisor's recommendation and/or the unit head's decision
     APPROVED = "approved"
     REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
+    WITHDRAWN = "withdrawn"  # by the person, before a decision
 
 
 class Exemption(Base):
-    """A request for remote days beyond the policy (special circumstances), decided by the unit head."""
+    """A request for remote days beyond the policy (special circumstances).
+
+    The direct supervisor recommends for or against (``recommendation``); the unit head decides, seeing the
+    recommendation. While pending, the person may withdraw it.
+    """
 
     __tablename__ = "exemptions"
     __table_args__ = (
@@ -154,6 +170,35 @@ class Exemption(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    overrides_discipline: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Set by the unit head when approving: the exemption applies even while a discipline case suspends remote
+    work (otherwise a discipline case suspends it, with the reason shown)."""
+    recommended_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+    recommended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recommendation: Mapped[bool | None] = mapped_column(Boolean)
+    """The direct supervisor's recommendation: True for, False against, None not (yet) given."""
+    recommendation_note: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ExemptionEvidence(Base):
+    """The file a person attaches to an exemption request (a doctor's letter, a decree): one per exemption.
+
+    Stored in the database, not on a disk the app would serve from: only PDF, PNG and JPEG (checked by their
+    magic bytes), at most 5 MB, and always sent back as a download (see :mod:`smartoffice.policies.evidence`).
+    """
+
+    __tablename__ = "exemption_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exemption_id: Mapped[int] = mapped_column(ForeignKey("exemptions.id", ondelete="CASCADE"), unique=True)
+    file_name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class WorkMode(StrEnum):

@@ -8,7 +8,7 @@ replace the fields they state, on their dates, above everything else (Ramadan ho
 """
 
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 import msgspec
@@ -18,6 +18,7 @@ from smartoffice.policies.errors import PolicyInputCode
 from smartoffice.policies.models import LocationKind, Rating
 
 WeekDays = Annotated[int, msgspec.Meta(ge=0, le=5)]
+Weekday = Annotated[int, msgspec.Meta(ge=0, le=6)]
 Percent = Annotated[int, msgspec.Meta(ge=0, le=100)]
 
 
@@ -31,9 +32,35 @@ class Eligibility(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     """The latest performance rating must be one of these."""
 
 
-class WorkingHours(msgspec.Struct, forbid_unknown_fields=True):
+class DayHours(msgspec.Struct, forbid_unknown_fields=True):
+    """One weekday's working hours: the local start and end of the day and the hours worked in it (the end less
+    the breaks: Perpres 21/2023 gives Friday a longer break, for the Friday prayer)."""
+
+    weekday: Weekday
+    start: time
+    end: time
+    hours: Annotated[float, msgspec.Meta(gt=0, le=24)]
+
+
+class WorkingHours(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """The working hours a policy sets: the start and the hours of a week, and optionally each weekday's own
+    figures (Ramadan: Monday to Thursday 08:00-15:00, Friday 08:00-15:30). A document of the first kind only
+    (``{start, hours_per_week}``) stays valid: each weekday then starts at ``start`` and works a fifth of the
+    week."""
+
     start: time
     hours_per_week: Annotated[float, msgspec.Meta(gt=0, le=60)]
+    days: list[DayHours] | None = None
+
+    def on(self, weekday: int) -> DayHours:
+        """The hours of ``weekday`` (0 = Monday): its own figures if stated, else ``start`` and a fifth of the
+        week."""
+        for day in self.days or ():
+            if day.weekday == weekday:
+                return day
+        hours = self.hours_per_week / 5
+        end = (datetime.combine(date.min, self.start) + timedelta(hours=hours)).time()
+        return DayHours(weekday, self.start, end, hours)
 
 
 class PolicyRules(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -57,13 +84,29 @@ class PolicyRules(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     """The most remote days a week an exemption may grant."""
     exemption_max_days: Annotated[int, msgspec.Meta(ge=1, le=366)] | None = None
     """The longest an exemption may run, in days."""
+    exemption_max_months: Annotated[int, msgspec.Meta(ge=1, le=12)] | None = None
+    """The longest an exemption may run, in calendar months (PermenPANRB 4/2025: "paling lama 3 bulan"): it ends at
+    the latest on the day before the same day of the month that many months later (see
+    :func:`smartoffice.policies.exemptions.latest_end`)."""
     allowed_location_kinds: list[LocationKind] | None = None
     """Where remote days may be worked (PermenPANRB 4/2025: the registered home, another office of the agency, a
     place the agency designates); None: all three."""
+    prorate_short_weeks: bool | None = None
+    """An agency's choice, not the Permen's: in a week with holidays each working day carries a fifth of the weekly
+    numbers (the remote allowance rounds down: 1 remote day in a 4-day week under a cap of 2). Not stated, or
+    false: the weekly numbers apply to a short week as they are (never more remote days than working days)."""
 
 
-NATIONAL_WORKING_HOURS = WorkingHours(time(7, 30), 37.5)
-"""Perpres 21/2023: Monday to Friday from 07:30, 37.5 hours a week."""
+NATIONAL_WORKING_HOURS = WorkingHours(
+    time(7, 30),
+    37.5,
+    [
+        *(DayHours(weekday, time(7, 30), time(16), 7.5) for weekday in range(4)),
+        DayHours(4, time(7, 30), time(16, 30), 7.5),
+    ],
+)
+"""Perpres 21/2023: Monday to Friday from 07:30, 37.5 hours a week: Monday to Thursday to 16:00 with an hour's
+break, Friday to 16:30 with an hour and a half (the Friday prayer)."""
 
 
 def parse_rules(document: dict[str, Any]) -> PolicyRules:
@@ -124,9 +167,11 @@ def strictest(all_rules: list[PolicyRules]) -> PolicyRules:
         working_hours=hours[-1] if hours else None,  # hours are not "stricter": the most specific level's win
         exemption_max_remote_days=_min(r.exemption_max_remote_days for r in all_rules),
         exemption_max_days=_min(r.exemption_max_days for r in all_rules),
+        exemption_max_months=_min(r.exemption_max_months for r in all_rules),
         allowed_location_kinds=(
             sorted(set.intersection(*location_sets), key=list(LocationKind).index) if location_sets else None
         ),
+        prorate_short_weeks=_any(r.prorate_short_weeks for r in all_rules),  # pro-rating gives fewer remote days
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -30,6 +30,7 @@ from smartoffice.policies.engine import (
     WeekPlan,
     monday_of,
     plan_week,
+    remote_places,
 )
 from smartoffice.policies.errors import PolicyPermissionCode
 from smartoffice.policies.facts import load_attendance, load_people, load_policies_for
@@ -95,7 +96,8 @@ class MyWeek:
 
 @dataclass(frozen=True, slots=True)
 class DayShare:
-    """How many of a unit plan (or were) remote on a day, against the cap in force."""
+    """How many of a unit (its subtree, see :func:`unit_subtree`) plan (or were) remote on a day, against the cap
+    in force."""
 
     day: date
     members: int
@@ -104,8 +106,14 @@ class DayShare:
     policy: PolicyView | None
 
     @property
+    def allowed(self) -> int | None:
+        """How many may be remote under the cap (:func:`~smartoffice.policies.engine.remote_places`)."""
+        return remote_places(self.members, self.cap_percent)
+
+    @property
     def is_breached(self) -> bool:
-        return self.cap_percent is not None and self.remote * 100 > self.cap_percent * self.members
+        allowed = self.allowed
+        return allowed is not None and self.remote > allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,12 +336,19 @@ async def unit_week(session: AsyncSession, viewer_id: int, unit_id: int, week_of
     return UnitWeek(unit, monday, weeks, _shares(weeks, monday))
 
 
-async def _members(session: AsyncSession, unit_id: int) -> list[Employee]:
+def unit_subtree(unit_id: int) -> Select[tuple[int]]:
+    """The ids of a unit and every unit below it: whom a unit's remote share counts, in the compliance report and
+    when a remote day is planned (``remote_days.check_remote_day``, for the planner's own unit). A unit head caps
+    their unit, and their sub-units are part of it; for a unit without sub-units it is just its members."""
     tree = select(OrgUnit.id).where(OrgUnit.id == unit_id).cte("subtree", recursive=True)
     tree = tree.union_all(select(OrgUnit.id).join(tree, OrgUnit.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+async def _members(session: AsyncSession, unit_id: int) -> list[Employee]:
     rows = await session.scalars(
         select(Employee)
-        .where(Employee.org_unit_id.in_(select(tree.c.id)))
+        .where(Employee.org_unit_id.in_(unit_subtree(unit_id)))
         .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
         .order_by(Employee.name, Employee.id)
         .limit(MAX_UNIT_MEMBERS)
@@ -343,7 +358,8 @@ async def _members(session: AsyncSession, unit_id: int) -> list[Employee]:
 
 def _shares(weeks: Sequence[tuple[Employee, WeekPlan]], monday: date) -> list[DayShare]:
     """Per weekday that is a working day for some member: the subtree's remote count against the tightest cap in
-    force for any of them (for a unit without sub-units, exactly the share the cap limits)."""
+    force for any of them, the same share planning checks for this unit (``remote_days``: the planner's unit and
+    every unit above it), allowing :func:`~smartoffice.policies.engine.remote_places` of the members."""
     shares = []
     for offset in range(5):
         day = monday + timedelta(days=offset)
@@ -378,6 +394,15 @@ async def units_managed_by(session: AsyncSession, employee_id: int) -> list[OrgU
         )
         units = [own] if own is not None else []
     return units
+
+
+async def supervises_anyone(session: AsyncSession, employee_id: int) -> bool:
+    """Whether someone active has the person as their direct supervisor (the "my team" link of their week)."""
+    return (
+        await session.scalar(
+            select(Employee.id).where(Employee.supervisor_id == employee_id, Employee.active.is_(True)).limit(1)
+        )
+    ) is not None
 
 
 async def home_floor_id(session: AsyncSession, unit_path: Sequence[int]) -> int | None:

@@ -26,6 +26,11 @@ def explain(language: Language, code: str, params: Mapping[str, object]) -> str:
             return gettext(language, "Your unit's anchor day")
         case ReasonCode.NOT_ELIGIBLE:
             return gettext(language, "Not eligible for remote days")
+        case ReasonCode.OPEN_DISCIPLINE_CASE if params.get("suspends_exemption"):
+            return gettext(
+                language,
+                "A disciplinary case is open or a sanction is in force: it suspends your exemption's remote days",
+            )
         case ReasonCode.OPEN_DISCIPLINE_CASE:
             return gettext(language, "A disciplinary case is open or a sanction is in force")
         case ReasonCode.TOO_NEW_IN_POST:
@@ -42,6 +47,14 @@ def explain(language: Language, code: str, params: Mapping[str, object]) -> str:
                 "Latest performance rating (%(rating)s) is not one of: %(allowed)s",
                 rating=rating_label(language, _rating(params.get("rating"))),
                 allowed=", ".join(rating_label(language, _rating(r)) for r in _items(params.get("allowed"))),
+            )
+        case ReasonCode.MAX_REMOTE_DAYS if params.get("prorated"):
+            return ngettext(
+                language,
+                "At most %(num)d remote day in this week of %(working_days)s working days (pro-rated)",
+                "At most %(num)d remote days in this week of %(working_days)s working days (pro-rated)",
+                _count(params, "remote_days"),
+                working_days=params["working_days"],
             )
         case ReasonCode.MAX_REMOTE_DAYS:
             return ngettext(
@@ -91,6 +104,14 @@ def explain(language: Language, code: str, params: Mapping[str, object]) -> str:
                 "%(num)d remote days; at most %(allowed)s allowed",
                 _count(params, "remote_days"),
                 allowed=params["allowed"],
+            )
+        case "NO_ATTENDANCE_DATA":
+            return ngettext(
+                language,
+                "No attendance data for %(num)d past working day (from %(day)s): not counted as absent",
+                "No attendance data for %(num)d past working days (from %(day)s): not counted as absent",
+                _count(params, "days"),
+                day=_day(language, {"day": params.get("first")}),
             )
         case "TOO_FEW_DAYS_WITH_SUPERVISOR":
             return ngettext(

@@ -18,7 +18,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from smartoffice.attendance.models import AttendanceReport
 from smartoffice.audit.models import AuditEntry
 from smartoffice.bookings.models import Booking, BookingSeries
 from smartoffice.identity.models import ApiToken, LocalAccount
@@ -35,7 +36,7 @@ from smartoffice.identity.totp_models import RecoveryCode, TotpCredential
 from smartoffice.integrations.models import CalendarFeed
 from smartoffice.people.models import Employee, Organisation, OrgUnit, RoleAssignment
 from smartoffice.places.models import Building, Floor, Site, Space
-from smartoffice.policies.models import DisciplineCase, Exemption, PerformanceRating, WorkDay
+from smartoffice.policies.models import DisciplineCase, Exemption, ExemptionEvidence, PerformanceRating, WorkDay
 
 FORMAT_VERSION = 1
 KINDS = (
@@ -129,6 +130,10 @@ async def collect(
     work_days = list(
         (await session.scalars(select(WorkDay).where(WorkDay.employee_id == employee_id).order_by(WorkDay.day))).all()
     )
+    reports = {
+        r.day: r
+        for r in await session.scalars(select(AttendanceReport).where(AttendanceReport.employee_id == employee_id))
+    }
     exemptions = await _exemptions(session, employee_id)
     ratings = list(
         (
@@ -171,12 +176,24 @@ async def collect(
                 if b["checked_in_at"] is not None
             ],
             "work_plans": [
-                {"day": w.day.isoformat(), "mode": w.planned.value, "updated_at": w.updated_at.isoformat()}
+                {
+                    "day": w.day.isoformat(),
+                    "mode": w.planned.value,
+                    "location_kind": w.location_kind.value if w.location_kind else None,
+                    "location_detail": w.location_detail,
+                    "updated_at": w.updated_at.isoformat(),
+                }
                 for w in work_days
                 if w.planned is not None
             ],
             "attendance": [
-                {"day": w.day.isoformat(), "mode": w.actual.value, "updated_at": w.updated_at.isoformat()}
+                {
+                    "day": w.day.isoformat(),
+                    "mode": w.actual.value,
+                    "check_in_time": _iso(reports[w.day].check_in_time) if w.day in reports else None,
+                    "source": reports[w.day].source if w.day in reports else None,
+                    "updated_at": w.updated_at.isoformat(),
+                }
                 for w in work_days
                 if w.actual is not None
             ],
@@ -204,7 +221,7 @@ async def collect(
     )
 
 
-def _iso(value: date | datetime | None) -> str | None:
+def _iso(value: date | datetime | time | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -247,6 +264,7 @@ async def _person(session: AsyncSession, employee_id: int) -> Row:
         "language": employee.language,
         "active": employee.active,
         "left_on": _iso(employee.left_on),
+        "home_address_ref": employee.home_address_ref,
     }
 
 
@@ -337,8 +355,16 @@ async def _exemptions(session: AsyncSession, employee_id: int) -> list[Row]:
             await session.scalars(select(Exemption).where(Exemption.employee_id == employee_id).order_by(Exemption.id))
         ).all()
     )
-    involved: set[int | None] = {e.decided_by_id for e in rows} | {e.requested_by_id for e in rows}
+    involved: set[int | None] = (
+        {e.decided_by_id for e in rows} | {e.requested_by_id for e in rows} | {e.recommended_by_id for e in rows}
+    )
     names = await _names(session, involved)
+    files = {
+        f.exemption_id: f
+        for f in await session.scalars(
+            select(ExemptionEvidence).where(ExemptionEvidence.exemption_id.in_([e.id for e in rows]))
+        )
+    }
     return [
         {
             "id": e.id,
@@ -354,9 +380,29 @@ async def _exemptions(session: AsyncSession, employee_id: int) -> list[Row]:
             "decided_by": names.get(e.decided_by_id) if e.decided_by_id else None,
             "decided_at": _iso(e.decided_at),
             "decision_note": e.decision_note,
+            "overrides_discipline": e.overrides_discipline,
+            "recommended_by": names.get(e.recommended_by_id) if e.recommended_by_id else None,
+            "recommended_at": _iso(e.recommended_at),
+            "recommendation": e.recommendation,
+            "recommendation_note": e.recommendation_note,
+            "withdrawn_at": _iso(e.withdrawn_at),
+            # the file's description; its bytes are downloaded from the exemption's page
+            "evidence_file": _evidence_file(files.get(e.id)),
         }
         for e in rows
     ]
+
+
+def _evidence_file(evidence: ExemptionEvidence | None) -> Row | None:
+    if evidence is None:
+        return None
+    return {
+        "file_name": evidence.file_name,
+        "content_type": evidence.content_type,
+        "size_bytes": evidence.size_bytes,
+        "sha256": evidence.sha256,
+        "uploaded_at": _iso(evidence.uploaded_at),
+    }
 
 
 async def _role_grants(session: AsyncSession, employee_id: int) -> list[Row]:

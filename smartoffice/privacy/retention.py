@@ -40,6 +40,7 @@ from sqlalchemy import ColumnElement, and_, delete, exists, false, func, insert,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from smartoffice.attendance.models import AttendanceReport
 from smartoffice.audit.record import Actor, record_change
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.models import Booking, BookingSeries, BookingStatus
@@ -352,6 +353,16 @@ async def _delete_folded(db: Database, last: date, cutoff: date, report: Retenti
     report.bookings = await _delete_in_batches(db, lambda zones: _bookings_through(last, zones), Booking)
     report.work_days = await _delete_in_batches(
         db, lambda _zones: select(WorkDay.id).where(WorkDay.day <= last).order_by(WorkDay.day, WorkDay.id), WorkDay
+    )
+    # A day's attendance report (check-in time, source) goes with its work day, counted with it.
+    report.work_days += await _delete_in_batches(
+        db,
+        lambda _zones: (
+            select(AttendanceReport.id)
+            .where(AttendanceReport.day <= last)
+            .order_by(AttendanceReport.day, AttendanceReport.id)
+        ),
+        AttendanceReport,
     )
     report.desk_releases = await _delete_in_batches(
         db,

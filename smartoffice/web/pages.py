@@ -14,6 +14,7 @@ from smartoffice.web.compliance import unit_compliance_page
 from smartoffice.web.context import DemoIdentityMiddleware
 from smartoffice.web.desk_search import find_desk_page
 from smartoffice.web.errors import EXCEPTION_HANDLERS
+from smartoffice.web.exemptions import EXEMPTION_ROUTES
 from smartoffice.web.floor import book_desk, floor_page
 from smartoffice.web.floor_live import floor_live
 from smartoffice.web.home import home
@@ -30,7 +31,9 @@ from smartoffice.web.my_bookings_actions import (
 from smartoffice.web.my_week import book_required_days, my_week_page, plan_work_day
 from smartoffice.web.repeat import book_repeat, repeat_page, series_page
 from smartoffice.web.rooms import book_room, rooms_page
+from smartoffice.web.unit_pages import UNIT_ROUTES
 from smartoffice.web.waitlist import confirm_leave_waitlist, join_waitlist, leave_waitlist
+from smartoffice.web.week_history import week_history_page
 
 PAGE_ROUTES: list[ControllerRouterHandler] = [
     Router(
@@ -72,10 +75,13 @@ PAGE_ROUTES: list[ControllerRouterHandler] = [
             download_account_data,
             plan_work_day,
             book_required_days,
+            week_history_page,
             unit_compliance_page,
+            *UNIT_ROUTES,
             calendar_feed,
             booking_ics,
             switch_language,
+            *EXEMPTION_ROUTES,
             *ACCOUNT_ROUTES,
             *ADMIN_ROUTES,
         ],

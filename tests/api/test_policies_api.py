@@ -189,7 +189,14 @@ class TestSetWorkPlan:
             "__typename": "SetWorkPlanSuccess",
             "workDay": {"date": MON.isoformat(), "planned": "HOME", "actual": None},
         }
-        await set_plan(TUE.isoformat(), "ANYWHERE")
+        where = {"locationKind": "AGENCY_OFFICE", "locationDetail": "Kantor Regional Balikpapan"}
+        anywhere = await run(
+            graphql,
+            "SetWorkPlan",
+            {"input": {"date": TUE.isoformat(), "mode": "ANYWHERE", **where}},
+            as_employee=person,
+        )
+        assert anywhere["__typename"] == "SetWorkPlanSuccess"
         refused = await set_plan(THU.isoformat(), "HOME", language="id")
         cleared = await set_plan(MON.isoformat(), None)
 

@@ -25,7 +25,7 @@ from smartoffice.policies.models import (
     Policy,
     Rating,
 )
-from smartoffice.policies.rules import NATIONAL_WORKING_HOURS, WorkingHours
+from smartoffice.policies.rules import NATIONAL_WORKING_HOURS, DayHours, WorkingHours
 from smartoffice.policies.weeks import plan_weeks
 from smartoffice.workcalendar.service import WorkingCalendar
 
@@ -33,7 +33,12 @@ WEEK = DEMO_AS_OF + timedelta(days=(7 - DEMO_AS_OF.weekday()) % 7)
 """The first Monday from the day the dataset describes (23 Nov 2026, an ordinary week)."""
 WEDNESDAY = 2
 POLICY_TABLES: tuple[type[Base], ...] = (PerformanceRating, DisciplineCase, Exemption, AnchorDay, Policy)
-RAMADAN_HOURS = WorkingHours(time(8, 0), 32.5)
+RAMADAN_HOURS = WorkingHours(
+    time(8, 0),
+    32.5,
+    [*(DayHours(n, time(8), time(15), 6.5) for n in range(4)), DayHours(4, time(8), time(15, 30), 6.5)],
+)
+"""Issue 14: Friday's hours differ from Monday's (they were one weekly figure before)."""
 
 
 async def seeded(db: Database) -> int:
@@ -226,6 +231,45 @@ async def test_ramadan_overlays_set_the_hours_in_2026_and_2027(db: Database) -> 
     assert all(p.working_hours == RAMADAN_HOURS for p in in_ramadan_2027.values())
     assert all(p.working_hours == RAMADAN_HOURS for p in in_ramadan_2026.values())
     assert all(p.working_hours == NATIONAL_WORKING_HOURS for p in after_idul_fitri_2027.values())
+    friday = next(iter(in_ramadan_2026.values())).days[4].hours
+    assert friday is not None and (friday.start, friday.end) == (time(8), time(15, 30))
+
+
+async def test_citations_name_the_policy_that_binds(db: Database) -> None:
+    # Issue 14, point 2: the national policy states only what the Permen states; the unit share and pro-rating are
+    # the agencies' own decisions, and public service's "no remote day" cites the public-service policy.
+    await seeded(db)
+    async with db.read() as session:
+        national = await session.scalar(select(Policy).where(Policy.code == "NASIONAL-FLEKSIBILITAS-LOKASI"))
+        plans = await weeks(session, WEEK)
+        short_week = await weeks(session, date(2026, 12, 21), every=7)  # cuti bersama Thursday, Natal Friday
+
+    assert national is not None
+    assert national.rules == {
+        "max_remote_days_per_week": 2,
+        "eligibility": {"no_discipline_case": True, "min_days_in_post": 180},
+    }
+    shares = {p.working_days[0].rules.sources["max_unit_remote_percent"].code for p in plans.values()}  # type: ignore[union-attr]
+    assert shares == {"BAPPENAS-PORSI-UNIT-JARAK-JAUH", "KEMENKOPMK-PORSI-UNIT-JARAK-JAUH"}
+    serving = [p for p in plans.values() if ReasonCode.OFFICE_EVERY_WORKING_DAY in codes_of(p)]
+    assert serving and all(p.remote_days_source and p.remote_days_source.code.startswith("LAYANAN-") for p in serving)
+    assert all(r.policy is None or r.policy.id != national.id for p in serving for r in p.needed_because)
+    prorated = [p for p in short_week.values() if p.needed_because and p.needed_because[0].params.get("prorated")]
+    assert prorated and all(p.remote_days_source.code.endswith("-PRORATA-MINGGU-LIBUR") for p in prorated)  # type: ignore[union-attr]
+
+
+async def test_a_past_week_without_attendance_data_is_no_data_not_non_compliant(db: Database) -> None:
+    # Issue 14, point 6: judged after the week, people nobody reported anything about are NO_DATA
+    await seeded(db)
+    async with db.read() as session:
+        ids = (await session.scalars(select(Employee.id).order_by(Employee.id))).all()
+        plans = await plan_weeks(session, ids[::8], WEEK, WEEK + timedelta(days=5), with_supervisors=True)
+
+    statuses = Counter(plan.status for plan in plans.values())
+    assert statuses[ComplianceStatus.NO_DATA] > 0.8 * len(plans)
+    for plan in plans.values():
+        if plan.status == ComplianceStatus.NON_COMPLIANT:  # only for what a fact says
+            assert not all(d.is_unknown for d in plan.working_days)
 
 
 def test_the_ramadan_dates_are_the_holidays_package_s() -> None:

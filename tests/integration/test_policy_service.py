@@ -19,7 +19,15 @@ from smartoffice.people.models import Employee
 from smartoffice.places.models import Space
 from smartoffice.policies import anchor_days, exemptions, policy_changes, weeks, work_days
 from smartoffice.policies.engine import ComplianceStatus, ReasonCode, Requirement
-from smartoffice.policies.models import AnchorDay, CaseStatus, ExemptionStatus, Policy, PolicyLevel, WorkMode
+from smartoffice.policies.models import (
+    AnchorDay,
+    CaseStatus,
+    ExemptionStatus,
+    LocationKind,
+    Policy,
+    PolicyLevel,
+    WorkMode,
+)
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.clock import office_hours
@@ -123,7 +131,17 @@ class TestSetWorkDay:
     async def test_the_weeks_remote_allowance_is_used(self, db: Database, team: Team) -> None:
         person = team.staff[0]
         await plan(db, person, person, MON, WorkMode.HOME)
-        await plan(db, person, person, TUE, WorkMode.ANYWHERE)
+        async with db.write() as session:  # anywhere: at another office of the agency (issue 14, point 8)
+            await work_days.set_work_day(
+                session,
+                person.id,
+                person.id,
+                TUE,
+                TODAY,
+                planned=WorkMode.ANYWHERE,
+                location_kind=LocationKind.AGENCY_OFFICE,
+                location_detail="Kantor Regional Balikpapan",
+            )
 
         with pytest.raises(PolicyRefusal) as refused:
             await plan(db, person, person, THU, WorkMode.HOME)
@@ -238,7 +256,7 @@ class TestExemptions:
                 {"ends_on": WEEK + timedelta(days=92)},
                 "endsOn",
                 "EXEMPTION_TOO_LONG",
-                "An exemption runs for at most 92 days",
+                "An exemption starting on Monday 6 July 2026 may end on Monday 5 October 2026 at the latest",
             ),
         ],
     )

@@ -115,11 +115,13 @@ MODES = {
     "A": WorkMode.ANYWHERE,
     "L": WorkMode.LEAVE,
     "D": WorkMode.DUTY_TRAVEL,
+    "X": WorkMode.ABSENT,
 }
 
 
 def attendance(monday: date, planned: str = "", actual: str = "") -> dict[date, Attendance]:
-    """Monday-first letters per day: O office, H home, A anywhere, L leave, D duty travel, ``.`` nothing."""
+    """Monday-first letters per day: O office, H home, A anywhere, L leave, D duty travel, X absent (reported),
+    ``.`` nothing."""
     days = {}
     for offset in range(max(len(planned), len(actual))):
         plan = MODES.get(planned[offset : offset + 1])
@@ -159,14 +161,16 @@ def problem_codes(plan: WeekPlan) -> list[str]:
 
 # --- DOMAIN.md's example policies, as the demo stores them ---------------------------------------------------
 
-NATIONAL = policy(  # 1
+NATIONAL = policy(  # 1: what PermenPANRB 4/2025 itself states (Pasal 13(1), Pasal 25)
     "NASIONAL",
     PolicyLevel.NATIONAL,
-    {
-        "max_remote_days_per_week": 2,
-        "max_unit_remote_percent": 30,
-        "eligibility": {"no_discipline_case": True, "min_days_in_post": 180},
-    },
+    {"max_remote_days_per_week": 2, "eligibility": {"no_discipline_case": True, "min_days_in_post": 180}},
+)
+UNIT_SHARE = policy(  # 1: an agency's own decision, not the Permen's (issue 14, point 2)
+    "BAPPENAS-PORSI-UNIT", PolicyLevel.AGENCY, {"max_unit_remote_percent": 30}, organisation_id=BAPPENAS
+)
+PRORATE = policy(  # 1: pro-rating short weeks is an agency's choice too
+    "BAPPENAS-PRORATA", PolicyLevel.AGENCY, {"prorate_short_weeks": True}, organisation_id=BAPPENAS
 )
 PLANNERS = policy(  # 2
     "BAPPENAS-PERENCANA",
@@ -250,7 +254,8 @@ class TestWorkingDaysIn2026:
 
 
 class TestNationalCapProRated:
-    """At most 2 remote days in a 5-day week; each working day carries a fifth of it, rounded down over the week."""
+    """At most 2 remote days in a 5-day week; where an agency pro-rates short weeks, each working day carries a
+    fifth of it, rounded down over the week, and the pro-rating policy is cited."""
 
     @pytest.mark.parametrize(
         ("monday", "working_days", "remote", "office"),
@@ -261,15 +266,39 @@ class TestNationalCapProRated:
             (NYEPI_AND_IDUL_FITRI_WEEK, 2, 0, 2),  # 2 x 2/5 = 0.8: no remote day in a two-day week
         ],
     )
-    def test_remote_days_shrink_with_the_working_days(
+    def test_remote_days_shrink_with_the_working_days_where_an_agency_pro_rates(
         self, monday: date, working_days: int, remote: int, office: int
     ) -> None:
-        plan = week(person(), monday, NATIONAL)
+        # Before issue 14 the national policy itself pro-rated and was cited for it; pro-rating is now the
+        # agency's rule (PRORATE), and a week it shrinks cites that policy, not the Permen.
+        plan = week(person(), monday, NATIONAL, PRORATE)
 
         assert len(working(plan)) == working_days
         assert (plan.remote_days_allowed, plan.office_days_needed) == (remote, office)
         assert [r.code for r in plan.needed_because] == [ReasonCode.MAX_REMOTE_DAYS]
+        assert plan.needed_because[0].policy == (NATIONAL if working_days == 5 else PRORATE)
+        assert plan.remote_days_source == plan.needed_because[0].policy
+
+    @pytest.mark.parametrize(
+        ("monday", "remote", "office"),
+        [(ORDINARY_WEEK, 2, 3), (INDEPENDENCE_WEEK, 2, 2), (CHRISTMAS_WEEK, 2, 1), (NYEPI_AND_IDUL_FITRI_WEEK, 2, 0)],
+    )
+    def test_without_pro_rating_the_permen_s_weekly_maximum_holds_in_a_short_week(
+        self, monday: date, remote: int, office: int
+    ) -> None:
+        plan = week(person(), monday, NATIONAL)
+
+        assert (plan.remote_days_allowed, plan.office_days_needed) == (remote, office)
         assert plan.needed_because[0].policy == NATIONAL
+        assert plan.needed_because[0].params["prorated"] is False
+
+    def test_pro_rating_stated_by_no_policy_is_off_and_stated_anywhere_is_on(self) -> None:
+        unstated = rules_on(day(INDEPENDENCE_WEEK, TUE), person(), [NATIONAL]).rules.prorate_short_weeks
+        combined = rules_on(day(INDEPENDENCE_WEEK, TUE), person(), [NATIONAL, PRORATE])
+
+        assert unstated is None
+        assert combined.rules.prorate_short_weeks is True
+        assert combined.sources["prorate_short_weeks"] == PRORATE
 
     def test_holidays_and_cuti_bersama_are_not_working_days(self) -> None:
         plan = week(person(), NYEPI_AND_IDUL_FITRI_WEEK, NATIONAL)
@@ -295,10 +324,11 @@ class TestNationalCapProRated:
         assert (plan.remote_days_allowed, plan.office_days_needed) == (1, 4)
 
     def test_the_unit_remote_share_cap_is_in_force_with_its_source(self) -> None:
-        rules = rules_on(day(ORDINARY_WEEK, MON), person(), [NATIONAL])
+        # the 30 % share is the agency's decision (it was the national policy's before issue 14)
+        rules = rules_on(day(ORDINARY_WEEK, MON), person(), [NATIONAL, UNIT_SHARE])
 
         assert rules.rules.max_unit_remote_percent == 30
-        assert rules.sources["max_unit_remote_percent"] == NATIONAL
+        assert rules.sources["max_unit_remote_percent"] == UNIT_SHARE
 
 
 class TestDisciplineCase:
@@ -435,7 +465,8 @@ class TestPublicService:
         assert plan.days[FRI].requirement == Requirement.NOT_WORKING
         assert plan.days[THU].calendar_name == "Cuti Bersama Hari Raya Natal"
         assert christmas not in working(plan)
-        assert plan.office_days_needed == 4 and colleague.office_days_needed == 2
+        # the colleague's three-day week: the Permen's 2 remote days, not pro-rated (no policy here pro-rates)
+        assert plan.office_days_needed == 4 and colleague.office_days_needed == 1
 
     def test_the_idul_fitri_week_keeps_them_in_on_both_cuti_bersama(self) -> None:
         plan = week(self.clinic_nurse, NYEPI_AND_IDUL_FITRI_WEEK, NATIONAL, PUBLIC_SERVICE)
@@ -712,7 +743,8 @@ class TestRamadanOverlay:
     def test_outside_ramadan_the_national_hours_hold(self) -> None:
         plan = week(person(), date(2026, 2, 9), NATIONAL, RAMADAN)
 
-        assert plan.working_hours == NATIONAL_WORKING_HOURS == WorkingHours(time(7, 30), 37.5)
+        assert plan.working_hours == NATIONAL_WORKING_HOURS
+        assert (plan.working_hours.start, plan.working_hours.hours_per_week) == (time(7, 30), 37.5)
 
     def test_the_overlay_starts_and_ends_on_its_days(self) -> None:
         def hours_on(on: date) -> WorkingHours | None:
@@ -826,9 +858,11 @@ class TestCompliance:
         assert missed.status == ComplianceStatus.NON_COMPLIANT
 
     def test_a_booked_day_without_a_check_in_does_not_count_once_past(self) -> None:
-        # booked Monday to Wednesday, checked in on Monday and Wednesday only: Tuesday was a no-show
-        on_thursday = self.judge(self.thursday, planned="OOOHH", actual="O.O")
-        after_the_week = self.judge(self.saturday, planned="OOOHH", actual="O.O")
+        # booked Monday to Wednesday, checked in on Monday and Wednesday only: Tuesday was a no-show (reported
+        # absent, X). Before issue 14 a Tuesday nobody reported anything about counted as absent too; it is now
+        # unknown, and the week NO_DATA (TestNoData).
+        on_thursday = self.judge(self.thursday, planned="OOOHH", actual="OXO")
+        after_the_week = self.judge(self.saturday, planned="OOOHH", actual="OXO")
 
         assert problem_codes(on_thursday) == ["TOO_FEW_OFFICE_DAYS"]
         assert on_thursday.status == ComplianceStatus.AT_RISK  # Thursday or Friday in the office still does it
@@ -858,3 +892,144 @@ class TestCompliance:
 
         assert "TOO_MANY_REMOTE_DAYS" in problem_codes(plan)
         assert plan.status == ComplianceStatus.NON_COMPLIANT
+
+
+# --- issue 14: the corrections ----------------------------------------------------------------------------------
+
+
+class TestCitationsNameTheBindingRule:
+    clinic_nurse = TestPublicService.clinic_nurse
+
+    def test_public_service_s_zero_remote_days_cite_the_public_service_policy(self) -> None:
+        plan = week(self.clinic_nurse, ORDINARY_WEEK, NATIONAL, PUBLIC_SERVICE)
+
+        assert [(r.code, r.policy) for r in plan.needed_because] == [(ReasonCode.MAX_REMOTE_DAYS, PUBLIC_SERVICE)]
+        assert plan.remote_days_source == PUBLIC_SERVICE
+        assert rules_on(day(ORDINARY_WEEK, MON), self.clinic_nurse, [NATIONAL, PUBLIC_SERVICE]).max_remote_source == (
+            PUBLIC_SERVICE
+        )
+
+    def test_an_ineligible_person_s_zero_remote_days_cite_the_criterion_s_policy(self) -> None:
+        newcomer = person(organisation_id=KEMENKO_PMK, latest_rating=Rating.KURANG)
+
+        plan = week(newcomer, ORDINARY_WEEK, NATIONAL, PERFORMANCE_GATE)
+
+        assert plan.remote_days_source == PERFORMANCE_GATE
+
+    def test_a_short_week_cites_pro_rating_only_where_it_shrinks_the_allowance(self) -> None:
+        # a 3-day week under an agency cap of 1 remote day: 3 x 1/5 = 0.6 pro-rated, 1 plain -> pro-rating binds;
+        # a 4-day week under the national 2 with a 1-day individual cap: the individual cap binds either way
+        tight = policy("PMK-SATU", PolicyLevel.AGENCY, {"max_remote_days_per_week": 1})
+        shrunk = week(person(), CHRISTMAS_WEEK, NATIONAL, tight, PRORATE)
+        capped = week(person(), ORDINARY_WEEK, NATIONAL, tight, PRORATE)
+
+        assert (shrunk.remote_days_allowed, shrunk.remote_days_source) == (0, PRORATE)
+        assert shrunk.needed_because[0].params["prorated"] is True
+        assert (capped.remote_days_allowed, capped.remote_days_source) == (1, tight)
+
+
+class TestExemptionsAndDiscipline:
+    """An exemption lifts the criteria it is decided against, never an open disciplinary case unless it says so."""
+
+    case = (Case(CaseStatus.ACTIVE, date(2026, 10, 1), None),)
+
+    def test_an_open_case_suspends_an_exemption(self) -> None:
+        exempted = person(cases=self.case, exemptions=(exemption(5, date(2026, 11, 1), date(2026, 12, 31)),))
+
+        plan = week(exempted, ORDINARY_WEEK, NATIONAL, SPECIAL_CIRCUMSTANCES)
+
+        assert plan.remote_days_allowed == 0 and len(required(plan)) == 5
+        assert reason_codes(plan, day(ORDINARY_WEEK, MON)) == [ReasonCode.NOT_ELIGIBLE, ReasonCode.OPEN_DISCIPLINE_CASE]
+        case_reason = plan.days[MON].reasons[1]
+        assert case_reason.policy == NATIONAL and case_reason.params["suspends_exemption"] is True
+
+    def test_an_exemption_decided_over_the_case_holds(self) -> None:
+        decided = ExemptionView(501, 5, date(2026, 11, 1), date(2026, 12, 31), overrides_discipline=True)
+
+        plan = week(person(cases=self.case, exemptions=(decided,)), ORDINARY_WEEK, NATIONAL, SPECIAL_CIRCUMSTANCES)
+
+        assert plan.remote_days_allowed == 5 and required(plan) == []
+
+    def test_it_still_lifts_the_tenure_criterion(self) -> None:
+        newcomer = person(
+            placed_on=date(2026, 10, 1), exemptions=(exemption(3, date(2026, 11, 1), date(2026, 12, 31)),)
+        )
+
+        assert week(newcomer, ORDINARY_WEEK, NATIONAL, SPECIAL_CIRCUMSTANCES).remote_days_allowed == 3
+
+
+class TestNoData:
+    """A past working day counts as absent only when the attendance source says so (issue 14, point 6)."""
+
+    monday = ORDINARY_WEEK
+    saturday = day(ORDINARY_WEEK, 5)
+
+    def judge(self, planned: str = "", actual: str = "", today: date | None = None) -> WeekPlan:
+        seen = attendance(self.monday, planned, actual)
+        return week(person(), self.monday, NATIONAL, PLANNERS, today=today or self.saturday, seen=seen)
+
+    def test_a_week_nobody_reported_anything_about_is_no_data(self) -> None:
+        plan = self.judge()
+
+        assert plan.status == ComplianceStatus.NO_DATA
+        assert problem_codes(plan) == ["NO_ATTENDANCE_DATA"]
+        assert plan.problems[0].params == {"days": 5, "first": self.monday}
+        assert all(d.is_unknown for d in plan.working_days)
+
+    def test_days_reported_absent_are_non_compliant(self) -> None:
+        plan = self.judge(actual="XXXXX")
+
+        assert plan.status == ComplianceStatus.NON_COMPLIANT
+        assert "REQUIRED_DAY_MISSED" in problem_codes(plan)
+
+    def test_an_unknown_anchor_day_is_not_missed(self) -> None:
+        plan = self.judge(planned="OOOHH", actual="OO")  # Wednesday booked, no check-in, no release: unknown
+
+        assert plan.status == ComplianceStatus.NO_DATA
+        assert "REQUIRED_DAY_MISSED" not in problem_codes(plan)
+
+    def test_what_is_wrong_whatever_the_unknown_days_were_stays_non_compliant(self) -> None:
+        plan = self.judge(actual="HHH")  # three remote days done: too many, whatever Thursday and Friday were
+
+        assert plan.status == ComplianceStatus.NON_COMPLIANT
+
+
+class TestHoursPerDay:
+    """Perpres 21/2023: Friday has its own hours, in Ramadan too; an overlay starting mid-week sets only its days."""
+
+    ramadan = policy(
+        "RAMADAN-HARIAN",
+        PolicyLevel.NATIONAL,
+        {
+            "working_hours": {
+                "start": "08:00:00",
+                "hours_per_week": 32.5,
+                "days": [
+                    *({"weekday": n, "start": "08:00:00", "end": "15:00:00", "hours": 6.5} for n in range(4)),
+                    {"weekday": 4, "start": "08:00:00", "end": "15:30:00", "hours": 6.5},
+                ],
+            }
+        },
+        overlay=True,
+        starts=date(2026, 11, 26),  # a Thursday
+        ends=date(2026, 12, 31),
+    )
+
+    def test_an_overlay_starting_on_thursday_gives_each_day_its_own_hours(self) -> None:
+        plan = week(person(), ORDINARY_WEEK, NATIONAL, self.ramadan)
+
+        hours = [(d.hours.start, d.hours.end, d.hours.hours) for d in plan.working_days if d.hours]
+        assert hours == [
+            (time(7, 30), time(16), 7.5),
+            (time(7, 30), time(16), 7.5),
+            (time(7, 30), time(16), 7.5),
+            (time(8), time(15), 6.5),
+            (time(8), time(15, 30), 6.5),
+        ]
+
+    def test_a_document_with_weekly_figures_only_still_gives_each_day_a_fifth(self) -> None:
+        plan = week(person(), date(2026, 2, 23), NATIONAL, RAMADAN)
+
+        friday = plan.days[FRI].hours
+        assert friday is not None and (friday.start, friday.end, friday.hours) == (time(8), time(14, 30), 6.5)
+        assert plan.days[5].hours is None  # Saturday is not a working day

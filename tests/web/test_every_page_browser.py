@@ -1,5 +1,5 @@
 """Every page, in Chromium, at a phone's width (390 × 844) and a desktop's (1280 × 800): axe-core finds no
-violation and the page does not scroll sideways (issue 13, item 9).
+violation and the page does not scroll sideways (issue 13, item 9; issue 14 added its pages).
 
 One administrator who also books, approves a room and heads nothing visits every page a person can reach from
 the navigation, with something on each (a booking of their own, a teammate's, a room to approve). The pages'
@@ -62,6 +62,13 @@ async def test_every_page_is_accessible_at_phone_and_desktop_width(
         f"/spaces/{mine.id}/qr-card",
         f"/check-in/{mine.id}",
         f"/units/{unit.id}/compliance",
+        f"/units/{unit.id}/compliance/trend",
+        f"/units/{unit.id}/compliance/day?day={day}",
+        f"/units/{unit.id}/anchor-days",
+        "/team/compliance",
+        "/my-week/history",
+        "/exemptions",
+        "/exemptions/queue",
         "/account",
         "/account/data",
         "/admin",
@@ -76,6 +83,10 @@ async def test_every_page_is_accessible_at_phone_and_desktop_width(
         "/admin/people/import",
         "/admin/accounts",
         "/admin/hr-records",
+        "/admin/policies",
+        "/admin/policies/new",
+        "/admin/attendance",
+        "/admin/attendance/reconciliation",
     ]
 
     found: dict[str, list[str]] = {}

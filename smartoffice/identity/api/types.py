@@ -42,6 +42,9 @@ class ApiScope(Enum):
     AUDIT_READ = strawberry.enum_value(Scope.AUDIT_READ.value, description=SCOPE_HELP[Scope.AUDIT_READ])
     SCIM = strawberry.enum_value(Scope.SCIM.value, description=SCOPE_HELP[Scope.SCIM])
     HR_WRITE = strawberry.enum_value(Scope.HR_WRITE.value, description=SCOPE_HELP[Scope.HR_WRITE])
+    ATTENDANCE_WRITE = strawberry.enum_value(
+        Scope.ATTENDANCE_WRITE.value, description=SCOPE_HELP[Scope.ATTENDANCE_WRITE]
+    )
 
 
 def to_scope(value: ApiScope) -> Scope:

@@ -24,6 +24,7 @@ from smartoffice.policies.api.policy_types import (
     PositionKind,
 )
 from smartoffice.policies.api.types import ExemptionStatus, MyWeek, UnitCompliance, Weekday, WorkMode
+from smartoffice.policies.exemptions import ExemptionDetails
 
 Refusals = NotFoundError | PermissionDeniedError | ValidationError
 
@@ -54,16 +55,29 @@ class WorkDay:
     date: dt.date = strawberry.field(description="The local date.")
     planned: WorkMode | None = strawberry.field(description="The plan (a desk booking counts as OFFICE on its own).")
     actual: WorkMode | None = strawberry.field(description="What was reported as done.")
+    location_kind: LocationKind | None = strawberry.field(
+        default=None,
+        description="Where a remote plan is worked: REGISTERED_HOME for HOME, AGENCY_OFFICE or DESIGNATED_PLACE for "
+        "ANYWHERE (PermenPANRB 4/2025); null for other plans.",
+    )
+    location_detail: str | None = strawberry.field(
+        default=None,
+        description="Which office or designated place, or the registered home's reference (personal data: seen by "
+        "whoever may see the person's week).",
+    )
 
     @classmethod
     def from_model(cls, day: dt.date, row: models.WorkDay | None) -> Self:
         """``row`` is None when the day holds nothing."""
         planned = row.planned if row else None
         actual = row.actual if row else None
+        kind = row.location_kind if row else None
         return cls(
             date=day,
             planned=WorkMode(planned.value) if planned else None,
             actual=WorkMode(actual.value) if actual else None,
+            location_kind=LocationKind(kind.value) if kind else None,
+            location_detail=row.location_detail if row else None,
         )
 
 
@@ -78,6 +92,17 @@ class SetWorkPlanInput:
         description="HOME or ANYWHERE are checked against the policies; OFFICE is for assigned desks (otherwise "
         "book a desk); null clears the plan."
     )
+    location_kind: LocationKind | None = strawberry.field(
+        default=None,
+        description="Where a remote day is worked: HOME is worked at the REGISTERED_HOME (the default); ANYWHERE "
+        "needs AGENCY_OFFICE or DESIGNATED_PLACE. Refused on other plans, and when the policies in force that day "
+        "do not allow the kind (allowedLocationKinds).",
+    )
+    location_detail: str | None = strawberry.field(
+        default=None,
+        description="Which office or designated place (required with ANYWHERE), up to 200 characters; for HOME it "
+        "defaults to the person's registered home reference.",
+    )
 
 
 @strawberry.type(description="The day is planned.")
@@ -89,8 +114,10 @@ SetWorkPlanResult = Annotated[
     SetWorkPlanSuccess | PolicyRefusalError | Refusals,
     strawberry.union(
         "SetWorkPlanResult",
-        description="PolicyRefusalError codes: DAY_REQUIRED_IN_OFFICE, REMOTE_ALLOWANCE_USED, UNIT_REMOTE_SHARE_CAP. "
-        "ValidationError codes: PAST_DAY, NOT_A_WORKING_DAY, INVALID_ID. PermissionDeniedError: NOT_YOUR_PLAN.",
+        description="PolicyRefusalError codes: DAY_REQUIRED_IN_OFFICE, REMOTE_ALLOWANCE_USED, UNIT_REMOTE_SHARE_CAP, "
+        "LOCATION_KIND_NOT_ALLOWED. ValidationError codes: PAST_DAY, NOT_A_WORKING_DAY, INVALID_ID, "
+        "LOCATION_ONLY_FOR_REMOTE, HOME_IS_THE_REGISTERED_HOME, ANYWHERE_NEEDS_A_PLACE, LOCATION_DETAIL_NEEDED, "
+        "LOCATION_DETAIL_TOO_LONG. PermissionDeniedError: NOT_YOUR_PLAN.",
     ),
 ]
 
@@ -120,7 +147,36 @@ RecordAttendanceResult = Annotated[
 # exemptions
 
 
-@strawberry.type(description="A request for remote days beyond the policies (special circumstances).")
+@strawberry.type(description="The file attached to an exemption request as evidence (its bytes are downloaded).")
+class ExemptionEvidenceFile:
+    file_name: str = strawberry.field(description="Its name, made safe (ASCII, the extension of its type).")
+    content_type: str = strawberry.field(
+        description="application/pdf, image/png or image/jpeg, as its first bytes say."
+    )
+    size_bytes: int = strawberry.field(description="Its size, at most 5 MB.")
+    sha256: str = strawberry.field(description="Its SHA-256, in hex.")
+    uploaded_at: dt.datetime = strawberry.field(description="When it was attached (UTC).")
+    download_url: str = strawberry.field(
+        description="Where a signed-in person who may see the request downloads it (a page of this site, always "
+        "as an attachment): the person, their direct supervisor, a unit manager over them, an administrator."
+    )
+
+    @classmethod
+    def from_model(cls, evidence: models.ExemptionEvidence) -> Self:
+        return cls(
+            file_name=evidence.file_name,
+            content_type=evidence.content_type,
+            size_bytes=evidence.size_bytes,
+            sha256=evidence.sha256,
+            uploaded_at=evidence.uploaded_at,
+            download_url=f"/exemptions/{evidence.exemption_id}/evidence",
+        )
+
+
+@strawberry.type(
+    description="A request for remote days beyond the policies (special circumstances): recommended by the "
+    "person's direct supervisor, decided by the head of their unit."
+)
 class Exemption(relay.Node):
     id: relay.NodeID[int]
     employee: Employee = strawberry.field(description="Who it is for.")
@@ -128,29 +184,53 @@ class Exemption(relay.Node):
     starts_on: dt.date = strawberry.field(description="First day.")
     ends_on: dt.date = strawberry.field(description="Last day; it expires after.")
     reason: str = strawberry.field(description="Why (personal data: seen by the person and their managers).")
-    evidence: str = strawberry.field(description="What supports it, e.g. a doctor's letter reference.")
+    evidence: str = strawberry.field(
+        description="What supports it, in words, e.g. a doctor's letter reference (may be empty with a file)."
+    )
+    evidence_file: ExemptionEvidenceFile | None = strawberry.field(description="The attached evidence file.")
     work_plan: str = strawberry.field(description="How the work gets done meanwhile.")
     status: ExemptionStatus = strawberry.field(description="Where the request is.")
     created_at: dt.datetime = strawberry.field(description="When it was requested (UTC).")
+    recommendation: bool | None = strawberry.field(
+        description="The direct supervisor's recommendation: true for, false against, null not given (the unit "
+        "head may decide without one)."
+    )
+    recommendation_note: str | None = strawberry.field(description="The supervisor's note.")
+    recommended_by: Employee | None = strawberry.field(description="The supervisor who recommended.")
+    recommended_at: dt.datetime | None = strawberry.field(description="When the recommendation was given (UTC).")
+    decided_by: Employee | None = strawberry.field(description="Who approved or rejected it.")
     decided_at: dt.datetime | None = strawberry.field(description="When it was decided (UTC).")
     decision_note: str | None = strawberry.field(description="The decider's note.")
+    overrides_discipline: bool = strawberry.field(
+        description="Approved to apply even while a discipline case suspends the person's remote work."
+    )
+    withdrawn_at: dt.datetime | None = strawberry.field(description="When the person withdrew it (UTC).")
 
     @classmethod
-    def from_model(cls, e: models.Exemption, employee: people_models.Employee) -> Self:
-        """``employee`` must have its org unit and organisation loaded."""
+    def from_details(cls, details: ExemptionDetails) -> Self:
+        """Its people must have their org unit and organisation loaded (as ``ExemptionDetails`` has them)."""
+        e = details.exemption
         return cls(
             id=e.id,
-            employee=Employee.from_model(employee),
+            employee=Employee.from_model(details.employee),
             remote_days_per_week=e.remote_days_per_week,
             starts_on=e.starts_on,
             ends_on=e.ends_on,
             reason=e.reason,
             evidence=e.evidence,
+            evidence_file=ExemptionEvidenceFile.from_model(details.evidence) if details.evidence else None,
             work_plan=e.work_plan,
             status=ExemptionStatus(e.status.value),
             created_at=e.created_at,
+            recommendation=e.recommendation,
+            recommendation_note=e.recommendation_note,
+            recommended_by=Employee.from_model(details.recommended_by) if details.recommended_by else None,
+            recommended_at=e.recommended_at,
+            decided_by=Employee.from_model(details.decided_by) if details.decided_by else None,
             decided_at=e.decided_at,
             decision_note=e.decision_note,
+            overrides_discipline=e.overrides_discipline,
+            withdrawn_at=e.withdrawn_at,
         )
 
 
@@ -162,10 +242,13 @@ class RequestExemptionInput:
     )
     starts_on: dt.date = strawberry.field(description="First day, today or later.")
     ends_on: dt.date = strawberry.field(
-        description="Last day; at most 3 months after the first unless a policy says less."
+        description="Last day: at most 3 calendar months (until the day before the same day of the month 3 months "
+        "later: 14 December → 13 March) unless a policy says less, in days or months."
     )
     reason: str = strawberry.field(description="Why; up to 4,000 characters.")
-    evidence: str = strawberry.field(description="What supports it; up to 4,000 characters.")
+    evidence: str = strawberry.field(
+        description="What supports it; up to 4,000 characters. (A file is attached on the exemptions page.)"
+    )
     work_plan: str = strawberry.field(description="How the work gets done; up to 4,000 characters.")
 
 
@@ -184,11 +267,58 @@ RequestExemptionResult = Annotated[
 ]
 
 
+@strawberry.input(description="Withdraw a pending exemption request.")
+class WithdrawExemptionInput:
+    exemption_id: strawberry.ID = strawberry.field(description="The request.")
+
+
+@strawberry.type(description="The request is WITHDRAWN.")
+class WithdrawExemptionSuccess:
+    exemption: Exemption = strawberry.field(description="The withdrawn request.")
+
+
+WithdrawExemptionResult = Annotated[
+    WithdrawExemptionSuccess | Refusals,
+    strawberry.union(
+        "WithdrawExemptionResult",
+        description="PermissionDeniedError (NOT_YOUR_REQUEST) for anyone but the person or whoever asked for them. "
+        "ValidationError: EXEMPTION_NOT_PENDING, INVALID_ID. NotFoundError.",
+    ),
+]
+
+
+@strawberry.input(description="The direct supervisor's recommendation on a pending exemption request.")
+class RecommendExemptionInput:
+    exemption_id: strawberry.ID = strawberry.field(description="The request.")
+    recommend: bool = strawberry.field(description="True recommends approving it, false recommends against.")
+    note: str | None = strawberry.field(default=None, description="Why, for the unit head and the person.")
+
+
+@strawberry.type(description="The recommendation is recorded; the request stays PENDING for the unit head.")
+class RecommendExemptionSuccess:
+    exemption: Exemption = strawberry.field(description="The request.")
+
+
+RecommendExemptionResult = Annotated[
+    RecommendExemptionSuccess | Refusals,
+    strawberry.union(
+        "RecommendExemptionResult",
+        description="PermissionDeniedError (NOT_YOUR_RECOMMENDATION) for anyone but the person's direct "
+        "supervisor. ValidationError: EXEMPTION_NOT_PENDING, EXEMPTION_ALREADY_RECOMMENDED, INVALID_ID.",
+    ),
+]
+
+
 @strawberry.input(description="Approve or reject an exemption request.")
 class DecideExemptionInput:
     exemption_id: strawberry.ID = strawberry.field(description="The request.")
     approve: bool = strawberry.field(description="True approves, false rejects.")
     note: str | None = strawberry.field(default=None, description="Why, for the person.")
+    overrides_discipline: bool = strawberry.field(
+        default=False,
+        description="When approving: the exemption applies even while a discipline case suspends the person's "
+        "remote work (otherwise the case suspends it, and the week says why).",
+    )
 
 
 @strawberry.type(description="The request is APPROVED or REJECTED.")
@@ -201,7 +331,8 @@ DecideExemptionResult = Annotated[
     strawberry.union(
         "DecideExemptionResult",
         description="PermissionDeniedError (NOT_YOUR_DECISION) for anyone but a manager of the person's unit or an "
-        "administrator, and for one's own request. ValidationError: EXEMPTION_NOT_PENDING, INVALID_ID.",
+        "administrator, and for one's own request. ValidationError: EXEMPTION_NOT_PENDING, INVALID_ID. The head may "
+        "decide with or without the supervisor's recommendation.",
     ),
 ]
 
@@ -247,10 +378,21 @@ class EligibilityInput:
     )
 
 
+@strawberry.input(description="One weekday's working hours.")
+class DayHoursInput:
+    weekday: int = strawberry.field(description="0 = Monday … 6 = Sunday.")
+    start: dt.time = strawberry.field(description="Local start.")
+    end: dt.time = strawberry.field(description="Local end.")
+    hours: float = strawberry.field(description="Hours worked, less the breaks; more than 0, at most 24.")
+
+
 @strawberry.input(description="Working hours.")
 class WorkingHoursInput:
     start: dt.time = strawberry.field(description="Local start of the working day.")
     hours_per_week: float = strawberry.field(description="More than 0, at most 60.")
+    days: list[DayHoursInput] | None = strawberry.field(
+        default=None, description="Each weekday's own hours (e.g. Friday's in Ramadan); null: a fifth of the week."
+    )
 
 
 @strawberry.input(
@@ -274,8 +416,12 @@ class PolicyRulesInput:
     working_hours: WorkingHoursInput | None = strawberry.field(default=None, description="Working hours.")
     exemption_max_remote_days: int | None = strawberry.field(default=None, description="0–5.")
     exemption_max_days: int | None = strawberry.field(default=None, description="1–366.")
+    exemption_max_months: int | None = strawberry.field(default=None, description="1–12 calendar months.")
     allowed_location_kinds: list[LocationKind] | None = strawberry.field(
         default=None, description="Where remote days may be worked (several policies: the kinds all allow)."
+    )
+    prorate_short_weeks: bool | None = strawberry.field(
+        default=None, description="Pro-rate the weekly numbers in weeks with holidays (the agency's choice)."
     )
 
     def to_document(self) -> dict[str, Any]:
@@ -296,7 +442,13 @@ class PolicyRulesInput:
             elif name == "allowed_location_kinds":
                 value = [kind.value for kind in value]
             elif isinstance(value, WorkingHoursInput):
-                value = {"start": value.start.isoformat(), "hours_per_week": value.hours_per_week}
+                hours = value
+                value = {"start": hours.start.isoformat(), "hours_per_week": hours.hours_per_week}
+                if hours.days is not None:
+                    value["days"] = [
+                        {"weekday": d.weekday, "start": d.start.isoformat(), "end": d.end.isoformat(), "hours": d.hours}
+                        for d in hours.days
+                    ]
             document[name] = value
         return document
 

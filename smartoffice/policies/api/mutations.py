@@ -20,6 +20,9 @@ from smartoffice.policies.api.inputs import (
     EndPolicyResult,
     EndPolicySuccess,
     Exemption,
+    RecommendExemptionInput,
+    RecommendExemptionResult,
+    RecommendExemptionSuccess,
     RecordAttendanceInput,
     RecordAttendanceResult,
     RecordAttendanceSuccess,
@@ -32,6 +35,9 @@ from smartoffice.policies.api.inputs import (
     SetWorkPlanInput,
     SetWorkPlanResult,
     SetWorkPlanSuccess,
+    WithdrawExemptionInput,
+    WithdrawExemptionResult,
+    WithdrawExemptionSuccess,
     WorkDay,
 )
 from smartoffice.policies.api.policy_types import Policy
@@ -52,14 +58,23 @@ def _mode(mode: WorkMode | None) -> policy_models.WorkMode | None:
 class PoliciesMutation:
     @strawberry.mutation(
         description="Plan a day: HOME or ANYWHERE within the policies (refused on a required day, beyond the week's "
-        "remote allowance, or over the unit's remote-share cap), LEAVE, DUTY_TRAVEL, OFFICE, or null to clear."
+        "remote allowance, over the unit's remote-share cap, or at a kind of place the policies do not allow), "
+        "LEAVE, DUTY_TRAVEL, OFFICE, or null to clear. A remote day says where it is worked (locationKind)."
     )
     async def set_work_plan(self, info: Info, input: SetWorkPlanInput) -> SetWorkPlanResult:
         actor = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_WRITE)
 
         employee = employee_or_viewer(info, input.employee_id)
-        row = await info.context.runtime.policies.set_work_plan(actor, employee, input.date, _mode(input.mode))
+        kind = policy_models.LocationKind[input.location_kind.name] if input.location_kind else None
+        row = await info.context.runtime.policies.set_work_plan(
+            actor,
+            employee,
+            input.date,
+            _mode(input.mode),
+            location_kind=kind,
+            location_detail=input.location_detail,
+        )
         return SetWorkPlanSuccess(work_day=WorkDay.from_model(input.date, row))
 
     @strawberry.mutation(
@@ -90,19 +105,50 @@ class PoliciesMutation:
             evidence=input.evidence,
             work_plan=input.work_plan,
         )
-        exemption, employee = await info.context.runtime.policies.request_exemption(actor, request)
-        return RequestExemptionSuccess(exemption=Exemption.from_model(exemption, employee))
+        details = await info.context.runtime.policies.request_exemption(actor, request)
+        return RequestExemptionSuccess(exemption=Exemption.from_details(details))
 
-    @strawberry.mutation(description="Approve or reject a pending exemption request (the head of the person's unit).")
+    @strawberry.mutation(description="Withdraw your pending exemption request (before the unit head decides).")
+    async def withdraw_exemption(self, info: Info, input: WithdrawExemptionInput) -> WithdrawExemptionResult:
+        actor = info.context.require_viewer()
+        info.context.require_scope(Scope.POLICIES_WRITE)
+
+        exemption_id = decode_id(input.exemption_id, "Exemption", "exemptionId")
+        details = await info.context.runtime.policies.withdraw_exemption(actor, exemption_id, via=info.context.via)
+        return WithdrawExemptionSuccess(exemption=Exemption.from_details(details))
+
+    @strawberry.mutation(
+        description="Recommend for or against a pending exemption request, once (the person's direct supervisor); "
+        "the unit head decides, seeing it."
+    )
+    async def recommend_exemption(self, info: Info, input: RecommendExemptionInput) -> RecommendExemptionResult:
+        actor = info.context.require_viewer()
+        info.context.require_scope(Scope.POLICIES_WRITE)
+
+        exemption_id = decode_id(input.exemption_id, "Exemption", "exemptionId")
+        details = await info.context.runtime.policies.recommend_exemption(
+            actor, exemption_id, recommend=input.recommend, note=input.note, via=info.context.via
+        )
+        return RecommendExemptionSuccess(exemption=Exemption.from_details(details))
+
+    @strawberry.mutation(
+        description="Approve or reject a pending exemption request (the head of the person's unit), with or "
+        "without the supervisor's recommendation; an approval may apply even during a discipline case."
+    )
     async def decide_exemption(self, info: Info, input: DecideExemptionInput) -> DecideExemptionResult:
         actor = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_WRITE)
 
         exemption_id = decode_id(input.exemption_id, "Exemption", "exemptionId")
-        exemption, employee = await info.context.runtime.policies.decide_exemption(
-            actor, exemption_id, approve=input.approve, note=input.note, via=info.context.via
+        details = await info.context.runtime.policies.decide_exemption(
+            actor,
+            exemption_id,
+            approve=input.approve,
+            note=input.note,
+            overrides_discipline=input.overrides_discipline,
+            via=info.context.via,
         )
-        return DecideExemptionSuccess(exemption=Exemption.from_model(exemption, employee))
+        return DecideExemptionSuccess(exemption=Exemption.from_details(details))
 
     @strawberry.mutation(
         description="Replace a unit's anchor days (the weekdays it meets in the office) from a date on; earlier "

@@ -53,14 +53,37 @@ class Eligibility:
     )
 
 
-@strawberry.type(description="Working hours (Perpres 21/2023: from 07:30, 37.5 hours a week; Ramadan: 08:00, 32.5).")
+@strawberry.type(description="One day's working hours.")
+class DayHours:
+    weekday: int = strawberry.field(description="0 = Monday … 6 = Sunday.")
+    start: dt.time = strawberry.field(description="Local start of the working day.")
+    end: dt.time = strawberry.field(description="Local end of the working day.")
+    hours: float = strawberry.field(description="Hours worked: from start to end less the breaks.")
+
+    @classmethod
+    def from_rules(cls, day: rules.DayHours) -> Self:
+        return cls(weekday=day.weekday, start=day.start, end=day.end, hours=day.hours)
+
+
+@strawberry.type(
+    description="Working hours (Perpres 21/2023: from 07:30, 37.5 hours a week, Friday with a longer break; Ramadan: "
+    "from 08:00, 32.5 hours)."
+)
 class WorkingHours:
     start: dt.time = strawberry.field(description="Local start of the working day.")
     hours_per_week: float = strawberry.field(description="Working hours a week.")
+    days: list[DayHours] | None = strawberry.field(
+        description="Each weekday's own hours, where stated (null: every day starts at start and works a fifth of "
+        "the week)."
+    )
 
     @classmethod
     def from_rules(cls, hours: rules.WorkingHours) -> Self:
-        return cls(start=hours.start, hours_per_week=hours.hours_per_week)
+        return cls(
+            start=hours.start,
+            hours_per_week=hours.hours_per_week,
+            days=[DayHours.from_rules(day) for day in hours.days] if hours.days is not None else None,
+        )
 
 
 @strawberry.enum(description="Where a remote day is worked (PermenPANRB 4/2025 limits location flexibility to these).")
@@ -107,8 +130,17 @@ class PolicyRules:
         description="The most remote days a week an exemption may grant."
     )
     exemption_max_days: int | None = strawberry.field(description="The longest an exemption may run, in days.")
+    exemption_max_months: int | None = strawberry.field(
+        description="The longest an exemption may run, in calendar months: it ends at the latest the day before the "
+        "same day of the month that many months later (the last day of that month when it has no such day)."
+    )
     allowed_location_kinds: list[LocationKind] | None = strawberry.field(
         description="Where remote days may be worked; null: all three kinds."
+    )
+    prorate_short_weeks: bool | None = strawberry.field(
+        description="An agency's choice: in a week with holidays each working day carries a fifth of the weekly "
+        "numbers (the remote allowance rounds down). Stated by no policy, or false: a short week keeps the weekly "
+        "maximum (PermenPANRB 4/2025 Pasal 13(1)), never more remote days than working days."
     )
 
     @classmethod
@@ -133,9 +165,11 @@ class PolicyRules:
             working_hours=WorkingHours.from_rules(r.working_hours) if r.working_hours else None,
             exemption_max_remote_days=r.exemption_max_remote_days,
             exemption_max_days=r.exemption_max_days,
+            exemption_max_months=r.exemption_max_months,
             allowed_location_kinds=[LocationKind(kind.value) for kind in r.allowed_location_kinds]
             if r.allowed_location_kinds is not None
             else None,
+            prorate_short_weeks=r.prorate_short_weeks,
         )
 
 

@@ -88,7 +88,7 @@ class PoliciesQuery:
         viewer = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_READ)
         rows = await info.context.runtime.policies.exemptions_of(viewer)
-        return [Exemption.from_model(exemption, employee) for exemption, employee in rows]
+        return [Exemption.from_details(details) for details in rows]
 
     @strawberry.field(
         description="Pending exemption requests you may decide: of people in the units you manage (administrators: "
@@ -98,4 +98,15 @@ class PoliciesQuery:
         viewer = info.context.require_viewer()
         info.context.require_scope(Scope.POLICIES_READ)
         rows = await info.context.runtime.policies.exemptions_to_decide(viewer)
-        return [Exemption.from_model(exemption, employee) for exemption, employee in rows]
+        return [Exemption.from_details(details) for details in rows]
+
+    @strawberry.field(
+        description="Pending exemption requests of the people you directly supervise that wait for your "
+        "recommendation (not those you decide yourself, as their unit's head); earliest start first, at most "
+        f"{lists.MAX_EXEMPTIONS}."
+    )
+    async def exemptions_to_recommend(self, info: Info) -> list[Exemption]:
+        viewer = info.context.require_viewer()
+        info.context.require_scope(Scope.POLICIES_READ)
+        rows = await info.context.runtime.policies.exemptions_to_recommend(viewer)
+        return [Exemption.from_details(details) for details in rows]

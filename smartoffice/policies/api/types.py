@@ -17,7 +17,8 @@ from smartoffice.people import models as people_models
 from smartoffice.people.api.types import Employee, Organisation, OrgUnit
 from smartoffice.places.api.types import Desk
 from smartoffice.policies import engine, models, weeks
-from smartoffice.policies.api.policy_types import Policy, WorkingHours, policy_of
+from smartoffice.policies.api.locations import day_location
+from smartoffice.policies.api.policy_types import DayHours, LocationKind, Policy, WorkingHours, policy_of
 from smartoffice.policies.wording import explain
 from smartoffice.workcalendar.api.types import CalendarDayKind
 
@@ -62,6 +63,11 @@ class ComplianceStatus(Enum):
     NON_COMPLIANT = strawberry.enum_value(
         engine.ComplianceStatus.NON_COMPLIANT.value, description="What has already happened breaks a policy."
     )
+    NO_DATA = strawberry.enum_value(
+        engine.ComplianceStatus.NO_DATA.value,
+        description="It would be NON_COMPLIANT only because the attendance source says nothing of some past working "
+        "days (no check-in, no reported mode, no released booking): unknown days are not counted as absent.",
+    )
 
 
 @strawberry.enum(description="A working weekday (Perpres 21/2023: Monday to Friday).")
@@ -75,7 +81,9 @@ class Weekday(Enum):
 
 @strawberry.enum(description="Where an exemption request is.")
 class ExemptionStatus(Enum):
-    PENDING = strawberry.enum_value(models.ExemptionStatus.PENDING.value, description="Awaiting the unit head.")
+    PENDING = strawberry.enum_value(
+        models.ExemptionStatus.PENDING.value, description="Awaiting the unit head (`recommendation`: the supervisor's)."
+    )
     APPROVED = strawberry.enum_value(
         models.ExemptionStatus.APPROVED.value, description="In force from startsOn to endsOn."
     )
@@ -105,10 +113,13 @@ class ReasonCode(Enum):
         engine.ReasonCode.RATING_NOT_ALLOWED.value, description="The latest performance rating is not good enough."
     )
     MAX_REMOTE_DAYS = strawberry.enum_value(
-        engine.ReasonCode.MAX_REMOTE_DAYS.value, description="A cap on remote days a week (pro-rated)."
+        engine.ReasonCode.MAX_REMOTE_DAYS.value,
+        description="A cap on remote days a week, citing the policy it comes from: pro-rating's own when a policy "
+        "pro-rates a short week and that made the allowance smaller, the public-service policy when it allows none.",
     )
     MIN_OFFICE_DAYS = strawberry.enum_value(
-        engine.ReasonCode.MIN_OFFICE_DAYS.value, description="A minimum of office days a week (pro-rated)."
+        engine.ReasonCode.MIN_OFFICE_DAYS.value,
+        description="A minimum of office days a week (pro-rated in a short week where a policy says so).",
     )
     SUPERVISOR_COPRESENCE = strawberry.enum_value(
         engine.ReasonCode.SUPERVISOR_COPRESENCE.value, description="Office days shared with the direct supervisor."
@@ -156,9 +167,32 @@ class DayPlan:
         description="What happened: OFFICE after a check-in, or what the attendance system reported."
     )
     status: WorkMode | None = strawberry.field(description="What counts for compliance: actual if known, else planned.")
+    hours: DayHours | None = strawberry.field(
+        description="The day's working hours from that day's rules (Ramadan's Friday differs from its Monday); null "
+        "on days that are not working days."
+    )
+    no_attendance_data: bool = strawberry.field(
+        description="A past working day the attendance source says nothing of (no check-in, no reported mode, no "
+        "booking released as a no-show): neither an office day nor a missed one."
+    )
+    employee_id: strawberry.Private[int | None] = None
+    """Whose day: where a remote day is worked is read only when asked (``location_kind``, ``location_detail``)."""
+
+    @strawberry.field(
+        description="Where a remote plan (HOME, ANYWHERE) is worked: REGISTERED_HOME, AGENCY_OFFICE or "
+        "DESIGNATED_PLACE (PermenPANRB 4/2025); null for other plans."
+    )
+    async def location_kind(self, info: Info) -> LocationKind | None:
+        where = await day_location(info, self.employee_id, self.date)
+        return LocationKind(where.kind.value) if where is not None and where.kind is not None else None
+
+    @strawberry.field(description="Which office or designated place, or the registered home's reference.")
+    async def location_detail(self, info: Info) -> str | None:
+        where = await day_location(info, self.employee_id, self.date)
+        return where.detail if where is not None else None
 
     @classmethod
-    def from_plan(cls, day: engine.DayPlan, language: Language) -> Self:
+    def from_plan(cls, day: engine.DayPlan, language: Language, employee_id: int | None = None) -> Self:
         return cls(
             date=day.day,
             requirement=DayRequirement(day.requirement.value),
@@ -168,6 +202,9 @@ class DayPlan:
             planned=WorkMode(day.planned.value) if day.planned else None,
             actual=WorkMode(day.actual.value) if day.actual else None,
             status=WorkMode(day.status.value) if day.status else None,
+            hours=DayHours.from_rules(day.hours) if day.hours is not None else None,
+            no_attendance_data=day.is_unknown,
+            employee_id=employee_id,
         )
 
 
@@ -176,7 +213,7 @@ class ComplianceProblem:
     policy_id: strawberry.Private[int | None]
     code: str = strawberry.field(
         description="REQUIRED_DAY_MISSED, REQUIRED_DAY_NOT_PLANNED, TOO_FEW_OFFICE_DAYS, TOO_MANY_REMOTE_DAYS, "
-        "TOO_FEW_DAYS_WITH_SUPERVISOR."
+        "TOO_FEW_DAYS_WITH_SUPERVISOR, NO_ATTENDANCE_DATA (first, in a NO_DATA week)."
     )
     message: str = strawberry.field(description="The problem for people, in the request's language.")
     date: dt.date | None = strawberry.field(description="The day it is about, for problems about one day.")
@@ -244,7 +281,8 @@ class MyWeek:
     today: dt.date = strawberry.field(description="The day the week is judged on: past days count as they happened.")
     days: list[DayPlan] = strawberry.field(description="Monday to Sunday.")
     office_days_needed: int = strawberry.field(
-        description="Office days the week needs (pro-rated in weeks with holidays; remote allowances round down)."
+        description="Office days the week needs (in weeks with holidays: pro-rated where a policy says so, remote "
+        "allowances rounding down; else the weekly numbers, never more remote days than working days)."
     )
     remote_days_allowed: int = strawberry.field(description="Remote days the week allows.")
     office_days_to_choose: int = strawberry.field(
@@ -255,7 +293,9 @@ class MyWeek:
     office_days: int = strawberry.field(description="Working days in the office, actual or planned.")
     needed_because: list[Reason] = strawberry.field(description="The rules behind the week's numbers.")
     co_presence: CoPresence = strawberry.field(description="Office days with the direct supervisor.")
-    working_hours: WorkingHours = strawberry.field(description="The working hours in force at the end of the week.")
+    working_hours: WorkingHours = strawberry.field(
+        description="The working hours in force at the end of the week; each day's own are DayPlan.hours."
+    )
     status: ComplianceStatus = strawberry.field(description="Whether the week complies.")
     problems: list[ComplianceProblem] = strawberry.field(description="What is wrong or at risk (empty: compliant).")
     suggestions: list[Suggestion] = strawberry.field(
@@ -270,7 +310,7 @@ class MyWeek:
             employee=Employee.from_model(week.employee),
             week_of=plan.monday,
             today=plan.today,
-            days=[DayPlan.from_plan(day, language) for day in plan.days],
+            days=[DayPlan.from_plan(day, language, week.employee.id) for day in plan.days],
             office_days_needed=plan.office_days_needed,
             remote_days_allowed=plan.remote_days_allowed,
             office_days_to_choose=week.office_days_to_choose,
@@ -319,7 +359,11 @@ class DayRemoteShare:
     members: int = strawberry.field(description="Members for whom it is a working day.")
     remote: int = strawberry.field(description="Of them, remote (actual, else planned).")
     cap_percent: int | None = strawberry.field(description="The tightest remote-share cap in force, or null.")
-    breached: bool = strawberry.field(description="Whether more than the cap are remote.")
+    allowed: int | None = strawberry.field(
+        description="How many may be remote under the cap: members × capPercent / 100 rounded down, but at least one "
+        "when the cap is above 0 (a small team may use its share); null without a cap."
+    )
+    breached: bool = strawberry.field(description="Whether more than allowed are remote.")
 
     @classmethod
     def from_share(cls, share: weeks.DayShare) -> Self:
@@ -329,6 +373,7 @@ class DayRemoteShare:
             members=share.members,
             remote=share.remote,
             cap_percent=share.cap_percent,
+            allowed=share.allowed,
             breached=share.is_breached,
         )
 
@@ -344,9 +389,13 @@ class UnitCompliance:
     members: list[MemberCompliance] = strawberry.field(
         description=f"Everyone in the subtree, by name (at most {weeks.MAX_UNIT_MEMBERS})."
     )
-    remote_shares: list[DayRemoteShare] = strawberry.field(description="Monday to Friday, working days only.")
+    remote_shares: list[DayRemoteShare] = strawberry.field(
+        description="Monday to Friday, working days only: the subtree's share, as a remote plan of a member is "
+        "checked against their own unit's subtree."
+    )
     non_compliant_count: int = strawberry.field(description="Members whose week is NON_COMPLIANT.")
     at_risk_count: int = strawberry.field(description="Members whose week is AT_RISK.")
+    no_data_count: int = strawberry.field(description="Members whose week is NO_DATA.")
 
     @classmethod
     def from_unit_week(cls, week: weeks.UnitWeek, language: Language) -> Self:
@@ -366,4 +415,5 @@ class UnitCompliance:
             remote_shares=[DayRemoteShare.from_share(s) for s in week.shares],
             non_compliant_count=sum(1 for m in members if m.status == ComplianceStatus.NON_COMPLIANT),
             at_risk_count=sum(1 for m in members if m.status == ComplianceStatus.AT_RISK),
+            no_data_count=sum(1 for m in members if m.status == ComplianceStatus.NO_DATA),
         )

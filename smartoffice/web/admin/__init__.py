@@ -7,6 +7,8 @@ routes are collected in ``ADMIN_ROUTES`` and mounted in the pages' router (smart
 from litestar.types import ControllerRouterHandler
 
 from smartoffice.web.admin.accounts import ACCOUNT_ROUTES
+from smartoffice.web.admin.attendance import ATTENDANCE_ROUTES
+from smartoffice.web.admin.attendance_reconciliation import RECONCILIATION_ROUTES
 from smartoffice.web.admin.audit import admin_audit, admin_audit_csv
 from smartoffice.web.admin.closures import CLOSURE_ROUTES
 from smartoffice.web.admin.floor_plan import FLOOR_PLAN_ROUTES
@@ -15,6 +17,7 @@ from smartoffice.web.admin.hr_records import HR_RECORDS_ROUTES
 from smartoffice.web.admin.overview import admin_overview
 from smartoffice.web.admin.people_import import PEOPLE_IMPORT_ROUTES
 from smartoffice.web.admin.places import PLACES_ROUTES
+from smartoffice.web.admin.policies import POLICY_ROUTES
 from smartoffice.web.admin.quotas import QUOTA_ROUTES
 from smartoffice.web.admin.roles import admin_roles, confirm_revoke, grant_role, revoke_role
 from smartoffice.web.admin.rules import RULE_ROUTES
@@ -29,6 +32,8 @@ ADMIN_ROUTES: list[ControllerRouterHandler] = [
     admin_audit_csv,
     *PEOPLE_IMPORT_ROUTES,
     *HR_RECORDS_ROUTES,
+    *RECONCILIATION_ROUTES,
+    *ATTENDANCE_ROUTES,
     *ACCOUNT_ROUTES,
     *PLACES_ROUTES,
     *QUOTA_ROUTES,
@@ -36,4 +41,5 @@ ADMIN_ROUTES: list[ControllerRouterHandler] = [
     *FLOOR_PLAN_DESK_ROUTES,
     *CLOSURE_ROUTES,
     *RULE_ROUTES,
+    *POLICY_ROUTES,
 ]

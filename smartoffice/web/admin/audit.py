@@ -28,6 +28,7 @@ from smartoffice.audit.service import AuditPage, AuditSearch
 from smartoffice.db import MAX_PAGE_SIZE
 from smartoffice.errors import DomainError
 from smartoffice.i18n import Language, gettext
+from smartoffice.labels import field_words
 from smartoffice.people.grant_choices import ScopeChoices, find_people, scope_choices
 from smartoffice.runtime import runtime_of
 from smartoffice.web.admin.access import StaffVisitor, staff_visitor
@@ -99,7 +100,7 @@ async def admin_audit(request: Request[Any, Any, Any], after: FromQuery[str | No
         error = PageError.of(exc, language)
     except ActorNotFound as exc:
         error = exc.error
-    entries = await _views(request, page) if page else []
+    entries = await _views(request, page, language) if page else []
     return Template(
         template_name="admin/audit.html",
         context={
@@ -192,7 +193,7 @@ async def _filter_choices(request: Request[Any, Any, Any], staff: StaffVisitor) 
     )
 
 
-async def _views(request: Request[Any, Any, Any], page: AuditPage) -> list[EntryView]:
+async def _views(request: Request[Any, Any, Any], page: AuditPage, language: Language) -> list[EntryView]:
     """The entries as the page shows them; the people they changed named in one query."""
     people_ids = [e.entity_id for e in page.entries if e.entity_kind == "Employee" and e.entity_id is not None]
     people = await runtime_of(request).people.employees_by_id(people_ids) if people_ids else {}
@@ -216,18 +217,23 @@ async def _views(request: Request[Any, Any, Any], page: AuditPage) -> list[Entry
                 entity_name=changed.name if changed else None,
                 site_name=site.name if site else None,
                 unit_name=unit.name if unit else None,
-                changes=changes(entry.before, entry.after),
+                changes=changes(entry.before, entry.after, language, entry.entity_kind),
             )
         )
     return views
 
 
-def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[FieldChange]:
+def changes(
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    language: Language = "en",
+    entity_kind: str | None = None,
+) -> list[FieldChange]:
     """The fields whose values differ (every field, for a creation or a removal), in the order first seen."""
     old, new = before or {}, after or {}
     fields = list(dict.fromkeys([*old, *new]))
     return [
-        FieldChange(name, _text(old, name), _text(new, name))
+        FieldChange(name, _text(old, name, language, entity_kind), _text(new, name, language, entity_kind))
         for name in fields
         if before is None or after is None or old.get(name, _ABSENT) != new.get(name, _ABSENT)
     ]
@@ -236,10 +242,14 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -
 _ABSENT = object()
 
 
-def _text(values: Mapping[str, Any], name: str) -> str | None:
+def _text(
+    values: Mapping[str, Any], name: str, language: Language = "en", entity_kind: str | None = None
+) -> str | None:
+    """A field's value for people: enum codes as their labels (``field_words``: *Butuh Perbaikan*, not
+    ``butuh_perbaikan``), documents as JSON."""
     if name not in values:
         return None
-    value = values[name]
+    value = field_words(language, name, values[name], entity_kind)
     if value is None:
         return "null"
     if isinstance(value, str):
