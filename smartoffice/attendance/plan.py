@@ -10,24 +10,22 @@ not manage) join the records' own, by position; with any problem nothing may be 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.attendance.errors import AttendanceCode
 from smartoffice.attendance.models import AttendanceReport
 from smartoffice.attendance.records import AttendanceRecord, Field, Names
 from smartoffice.hr.errors import HrRecordCode
+from smartoffice.hr.lookup import Person, chunks, inline, people_by
 from smartoffice.ids import encode_id
 from smartoffice.people.models import Employee
 from smartoffice.people.siasn.problems import Problem
 from smartoffice.policies.models import WorkDay
 
-IN_CHUNK = 1_000
-"""Values per ``IN (...)``: well under SQLite's and asyncpg's limits on parameters."""
 FIELDS = ("actual", "check_in_time", "source")
-T = TypeVar("T")
 
 
 class ChangeKind(StrEnum):
@@ -77,13 +75,6 @@ class AttendancePlan:
         return sum(1 for change in self.changes if change.kind == kind)
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    id: int
-    nip: str
-    org_unit_id: int
-
-
 async def plan_attendance(
     session: AsyncSession,
     records: Sequence[AttendanceRecord],
@@ -97,8 +88,8 @@ async def plan_attendance(
     whose people the actor may report (None: everyone, an administrator or the system). ``is_list``: positions are
     a GraphQL list's indexes, not a file's lines."""
     found = list(problems)
-    by_nip = await _people(session, Employee.nip, {r.nip for r in records if r.nip is not None})
-    by_id = await _people(session, Employee.id, {r.employee_id for r in records if r.employee_id is not None})
+    by_nip = await people_by(session, Employee.nip, {r.nip for r in records if r.nip is not None})
+    by_id = await people_by(session, Employee.id, {r.employee_id for r in records if r.employee_id is not None})
     known: list[tuple[AttendanceRecord, Person]] = []
     for record in records:
         person = by_nip.get(record.nip) if record.nip is not None else by_id.get(record.employee_id or 0)
@@ -123,18 +114,6 @@ def _unknown(record: AttendanceRecord, names: Names) -> Problem:
     field = names[Field.EMPLOYEE_ID]
     params = {"field": field, "value": encode_id("Employee", record.employee_id or 0)}  # as the app sent it
     return Problem(record.position, AttendanceCode.ATTENDANCE_EMPLOYEE_UNKNOWN, params, column=field)
-
-
-async def _people(session: AsyncSession, column: Any, keys: set[Any]) -> dict[Any, Person]:
-    people = {}
-    for chunk in chunks(sorted(keys)):
-        rows = await session.execute(
-            select(Employee.id, Employee.nip, Employee.org_unit_id).where(column.in_(inline(chunk)))
-        )
-        for ident, nip, unit in rows:
-            person = Person(ident, nip, unit)
-            people[nip if column is Employee.nip else ident] = person
-    return people
 
 
 def _repeats(known: Sequence[tuple[AttendanceRecord, Person]], found: list[Problem], is_list: bool) -> None:
@@ -192,15 +171,3 @@ async def _compared(session: AsyncSession, known: Sequence[tuple[AttendanceRecor
             )
         )  # fmt: skip
     return AttendancePlan((), tuple(changes), unchanged)
-
-
-def inline(values: Sequence[Any]) -> BindParameter[Any]:
-    """An ``IN`` list written into the statement (ids, and NIPs already checked to be 18 digits), not one bind
-    parameter per value: a prepared statement run over and over with 1,000 parameters got PostgreSQL's generic plan,
-    which compared each row of the days with all 1,000 (seconds per batch on a re-import of 60,000 rows)."""
-    return bindparam("values", list(values), expanding=True, literal_execute=True)
-
-
-def chunks(values: Sequence[T]) -> Iterable[Sequence[T]]:
-    for start in range(0, len(values), IN_CHUNK):
-        yield values[start : start + IN_CHUNK]

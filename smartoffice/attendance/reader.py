@@ -19,17 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from smartoffice.attendance.errors import AttendanceCode
-from smartoffice.attendance.records import AttendanceRecord, Field, Names, attendance_record, normalised
-from smartoffice.errors import CommonInputCode
-from smartoffice.hr.reader import parsed_day
+from smartoffice.attendance.records import AttendanceRecord, Field, Names, attendance_record
+from smartoffice.hr.sheet import HEADER_SEARCH_ROWS, SheetRow, find_header
 from smartoffice.people.siasn.columns import HEADERS as PEOPLE_HEADERS
 from smartoffice.people.siasn.columns import Column
-from smartoffice.people.siasn.errors import PeopleFileCode
 from smartoffice.people.siasn.problems import Problem, UnreadableFile
-from smartoffice.people.siasn.reader import MAX_ROWS, Cell, RawRow, as_text, read_rows
-
-HEADER_SEARCH_ROWS = 10
-MIN_HEADER_MATCHES = 2
+from smartoffice.people.siasn.reader import MAX_ROWS, read_rows
 
 HEADERS: Mapping[Field, tuple[str, ...]] = {
     Field.NIP: PEOPLE_HEADERS[Column.NIP],
@@ -64,94 +59,25 @@ def read_attendance_file(content: bytes, *, today: date, max_rows: int = MAX_ROW
         rows = read_rows(content, max_rows=max_rows)
     except UnreadableFile as unreadable:
         return AttendanceFile((), (unreadable.problem,))
-    found = _header(rows)
-    if found is None:
+    header = find_header(rows, HEADERS, COLUMNS, REQUIRED)
+    if header is None:
         columns = ", ".join(HEADERS[f][0] for f in REQUIRED)
         params = {"columns": columns, "rows": HEADER_SEARCH_ROWS}
         return AttendanceFile((), (Problem(1, AttendanceCode.ATTENDANCE_HEADER_NOT_FOUND, params),))
-    line, index, names, problems = found
-    if problems:
-        return AttendanceFile((), tuple(problems), names)
+    names = {**header.names, Field.EMPLOYEE_ID: header.names[Field.NIP]}
+    if header.problems:
+        return AttendanceFile((), tuple(header.problems), names)
+    problems: list[Problem] = []
     records: list[AttendanceRecord] = []
     for row in rows:
-        if row.line > line:
-            record = _record(_Row(row, index, names, problems), today)
+        if row.line > header.line:
+            record = _record(_Row(row, header.index, names, problems), today)
             if record is not None:
                 records.append(record)
     return AttendanceFile(tuple(records), tuple(problems), names)
 
 
-def _header(rows: tuple[RawRow, ...]) -> tuple[int, dict[Field, int], Names, list[Problem]] | None:
-    by_header = {normalised(h): f for f in COLUMNS for h in HEADERS[f]}
-    for row in rows[:HEADER_SEARCH_ROWS]:
-        index: dict[Field, int] = {}
-        written: dict[Field, str] = {}
-        problems: list[Problem] = []
-        for position, text in enumerate(as_text(row.cells)):
-            column = by_header.get(normalised(text)) if text.strip() else None
-            if column is None:
-                continue
-            if column in index:
-                params = {"first": written[column], "second": text.strip()}
-                problems.append(Problem(row.line, PeopleFileCode.COLUMN_REPEATED, params))
-                continue
-            index[column], written[column] = position, text.strip()
-        if len(index) >= MIN_HEADER_MATCHES:
-            names: dict[Field, str] = {f: written.get(f, HEADERS[f][0]) for f in COLUMNS}
-            names[Field.EMPLOYEE_ID] = names[Field.NIP]
-            for column in REQUIRED:
-                if column not in index:
-                    problems.append(Problem(row.line, PeopleFileCode.COLUMN_MISSING, {"field": names[column]}))
-            return row.line, index, names, problems
-    return None
-
-
-class _Row:
-    """One row's cells by column; a cell that cannot be read is reported with the row's line."""
-
-    def __init__(self, row: RawRow, index: Mapping[Field, int], names: Names, problems: list[Problem]) -> None:
-        self.row, self.index, self.names, self.problems = row, index, names, problems
-
-    @property
-    def line(self) -> int:
-        return self.row.line
-
-    def cell(self, column: Field) -> Cell:
-        position = self.index.get(column)
-        return self.row.cells[position] if position is not None and position < len(self.row.cells) else None
-
-    def text(self, column: Field) -> str:
-        cell = self.cell(column)
-        if isinstance(cell, float) and cell.is_integer():
-            return str(int(cell))
-        return "" if cell is None else cell.isoformat() if isinstance(cell, date) else str(cell).strip()
-
-    def refuse(self, column: Field, code: CommonInputCode | PeopleFileCode, **params: object) -> None:
-        name = self.names[column]
-        self.problems.append(Problem(self.line, code, {**params, "field": name}, column=name))
-
-    def nip(self) -> str | None:
-        if isinstance(self.cell(Field.NIP), float):  # 18 digits do not fit a double: the last ones are gone
-            self.refuse(Field.NIP, PeopleFileCode.NIP_STORED_AS_NUMBER)
-            return None
-        return self.text(Field.NIP)
-
-    def day(self) -> date | None:
-        """The row's day, or None (reported here: missing, or not a date)."""
-        cell = self.cell(Field.DAY)
-        if isinstance(cell, datetime):
-            return cell.date()
-        if isinstance(cell, date):
-            return cell
-        text = self.text(Field.DAY)
-        if not text:
-            self.refuse(Field.DAY, CommonInputCode.REQUIRED)
-            return None
-        day = parsed_day(text)
-        if day is None:
-            self.refuse(Field.DAY, PeopleFileCode.DATE_INVALID, value=text)
-        return day
-
+class _Row(SheetRow[Field]):
     def check_in(self) -> str:
         """The check-in cell as ``HH:MM[:SS]`` text: a workbook may store a time as a fraction of a day."""
         cell = self.cell(Field.CHECK_IN)
@@ -164,7 +90,7 @@ class _Row:
 
 
 def _record(row: _Row, today: date) -> AttendanceRecord | None:
-    nip, day = row.nip(), row.day()
+    nip, (day, _usable) = row.nip(Field.NIP), row.day(Field.DAY, required=True)
     written = row.text(Field.DAY)
     record = attendance_record(
         row.line, row.names, row.problems, today,

@@ -28,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from smartoffice.attendance.models import AttendanceReport
-from smartoffice.attendance.plan import chunks, inline
 from smartoffice.bookings.models import Booking, BookingStatus
+from smartoffice.hr.lookup import chunks, inline
 from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
 from smartoffice.policies.models import WorkDay, WorkMode

@@ -25,8 +25,8 @@ from datetime import date, time
 from enum import StrEnum
 
 from smartoffice.attendance.errors import AttendanceCode
-from smartoffice.errors import CommonInputCode, InputCode
-from smartoffice.people.siasn.errors import PeopleFileCode
+from smartoffice.errors import CommonInputCode
+from smartoffice.hr.checks import RecordChecker, normalised
 from smartoffice.people.siasn.problems import Problem
 from smartoffice.policies.models import WorkMode
 
@@ -46,11 +46,6 @@ class Field(StrEnum):
 
 Names = Mapping[Field, str]
 """How the source calls each field: a file's headers, or GraphQL's input fields."""
-
-
-def normalised(text: str) -> str:
-    """``' Dinas  Luar '``, ``DINAS_LUAR`` and ``dinas-luar`` → ``dinasluar``."""
-    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def _words(mode: WorkMode, *words: str) -> dict[str, WorkMode]:
@@ -86,31 +81,8 @@ class AttendanceRecord:
         return {"actual": self.mode, "check_in_time": self.check_in, "source": self.source}
 
 
-class Checker:
+class Checker(RecordChecker[Field]):
     """Collects one record's problems, each naming the field as the source calls it."""
-
-    def __init__(self, position: int, names: Names, problems: list[Problem]) -> None:
-        self.position, self.names, self.problems = position, names, problems
-        self.failed = False
-
-    def refuse(self, field: Field, code: InputCode, **params: object) -> None:
-        self.failed = True
-        name = self.names[field]
-        self.problems.append(Problem(self.position, code, {**params, "field": name}, column=name))
-
-    def nip(self, text: str | None) -> str | None:
-        """The number without the spaces people put in it or Excel's text mark; 18 digits."""
-        if text is None:
-            self.failed = True
-            return None
-        number = "".join(text.split()).lstrip("'")
-        if not number:
-            self.refuse(Field.NIP, CommonInputCode.REQUIRED)
-            return None
-        if not (len(number) == 18 and number.isascii() and number.isdigit()):
-            self.refuse(Field.NIP, PeopleFileCode.NIP_NOT_18_DIGITS, value=number)
-            return None
-        return number
 
     def day(self, day: date | None, written: str, today: date) -> date | None:
         if day is not None and day > today:
@@ -158,7 +130,7 @@ def attendance_record(
     """A record from its values (a file's cells, or an app's fields as text), or None with its problems added. A
     day that could not be read (``day`` None) is reported already, where it was read."""
     check = Checker(position, names, problems)
-    number = check.nip(nip) if employee_id is None else None
+    number = check.nip(Field.NIP, nip) if employee_id is None else None
     checked_day = check.day(day, day_written, today)
     mode = check.status(status)
     at, time_ok = check.check_in(check_in, mode)

@@ -10,21 +10,19 @@ position; with any problem nothing may be written.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.hr.errors import HrRecordCode
+from smartoffice.hr.lookup import Person, chunks, people_by
 from smartoffice.hr.records import CaseRecord, Field, Names, RatingRecord, Record, RecordKind
 from smartoffice.people.models import Employee
 from smartoffice.people.siasn.problems import Problem
 from smartoffice.policies.models import DisciplineCase, PerformanceRating
 
 Values = dict[str, Any]
-IN_CHUNK = 1_000
-"""Values per ``IN (...)``: well under SQLite's and asyncpg's limits on parameters."""
-T = TypeVar("T")
 
 
 class ChangeKind(StrEnum):
@@ -71,12 +69,6 @@ class HrPlan:
         return sum(1 for change in self.changes if change.kind == kind)
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    id: int
-    org_unit_id: int
-
-
 async def plan_records(
     session: AsyncSession,
     kind: RecordKind,
@@ -89,7 +81,7 @@ async def plan_records(
     """Compare ``records`` (and the problems found reading them) with the database. ``is_list``: positions are a
     GraphQL list's indexes, not a file's lines (the words of a repeated record's problem)."""
     found = list(problems)
-    people = await _people(session, {record.nip for record in records})
+    people = await people_by(session, Employee.nip, {record.nip for record in records})
     known: list[Record] = []
     for record in records:
         if record.nip in people:
@@ -105,16 +97,6 @@ async def plan_records(
         return await _plan_ratings(session, ratings, people)
     cases = [r for r in known if isinstance(r, CaseRecord)]
     return await _plan_cases(session, cases, people)
-
-
-async def _people(session: AsyncSession, nips: set[str]) -> dict[str, Person]:
-    people = {}
-    for chunk in _chunks(sorted(nips)):
-        rows = await session.execute(
-            select(Employee.nip, Employee.id, Employee.org_unit_id).where(Employee.nip.in_(chunk))
-        )
-        people.update({nip: Person(ident, unit) for nip, ident, unit in rows})
-    return people
 
 
 def _repeats(kind: RecordKind, records: Sequence[Record], names: Names, found: list[Problem], is_list: bool) -> None:
@@ -158,7 +140,7 @@ async def _plan_cases(session: AsyncSession, records: Sequence[CaseRecord], peop
     stored: dict[tuple[int, object], tuple[int, Values]] = {}
     columns = (DisciplineCase.employee_id, DisciplineCase.reference, DisciplineCase.id, DisciplineCase.status,
                DisciplineCase.opened_on, DisciplineCase.closed_on)  # fmt: skip
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = select(*columns).where(DisciplineCase.employee_id.in_(chunk), DisciplineCase.reference.is_not(None))
         for row in await session.execute(query):
             stored[row.employee_id, row.reference] = (row.id, {name: getattr(row, name) for name in CASE_FIELDS})
@@ -199,8 +181,3 @@ def _compared(
             )
         )
     return HrPlan(kind, (), tuple(changes), unchanged)
-
-
-def _chunks(values: Sequence[T]) -> Iterable[Sequence[T]]:
-    for start in range(0, len(values), IN_CHUNK):
-        yield values[start : start + IN_CHUNK]

@@ -6,16 +6,15 @@ line (the header is line 1 when it is the first; a workbook's row), or its index
 problem names is the file's header as it writes it, or the input field.
 """
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from smartoffice.errors import CommonInputCode, InputCode
+from smartoffice.errors import CommonInputCode
+from smartoffice.hr.checks import RecordChecker, normalised
 from smartoffice.hr.errors import HrRecordCode
-from smartoffice.people.siasn.errors import PeopleFileCode
 from smartoffice.people.siasn.problems import Problem
 from smartoffice.policies.models import CaseStatus, Rating
 
@@ -67,11 +66,6 @@ class CaseRecord:
 Record = RatingRecord | CaseRecord
 
 
-def normalised(text: str) -> str:
-    """``' Sangat  Baik '``, ``SANGAT_BAIK`` and ``sangat-baik`` → ``sangatbaik``."""
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
 RATINGS: Mapping[str, Rating] = {normalised(rating.value): rating for rating in Rating}
 """The SKP wording (``Sangat Baik`` … ``Sangat Kurang``) and the enum's values, in any case or spacing."""
 STATUSES: Mapping[str, CaseStatus] = {
@@ -81,32 +75,8 @@ STATUSES: Mapping[str, CaseStatus] = {
 }
 
 
-class Checker:
+class Checker(RecordChecker[Field]):
     """Collects one record's problems, each naming the field as the source calls it."""
-
-    def __init__(self, position: int, names: Names, problems: list[Problem]) -> None:
-        self.position, self.names, self.problems = position, names, problems
-        self.failed = False
-
-    def refuse(self, field: Field, code: InputCode, **params: object) -> None:
-        self.failed = True
-        name = self.names[field]
-        self.problems.append(Problem(self.position, code, {**params, "field": name}, column=name))
-
-    def nip(self, text: str | None) -> str | None:
-        """The number without the spaces people put in it or Excel's text mark; 18 digits. ``None``: a problem
-        with it is already reported (a file's NIP that Excel stored as a number)."""
-        if text is None:
-            self.failed = True
-            return None
-        number = "".join(text.split()).lstrip("'")
-        if not number:
-            self.refuse(Field.NIP, CommonInputCode.REQUIRED)
-            return None
-        if not (len(number) == 18 and number.isascii() and number.isdigit()):
-            self.refuse(Field.NIP, PeopleFileCode.NIP_NOT_18_DIGITS, value=number)
-            return None
-        return number
 
     def period(self, year: int | None, written: str, today: date) -> int | None:
         if year is None or not FIRST_PERIOD <= year <= today.year:
@@ -153,7 +123,7 @@ def rating_record(
 ) -> RatingRecord | None:  # fmt: skip
     """A rating from its values as text (a file's cells) or typed (GraphQL), or None with its problems added."""
     check = Checker(position, names, problems)
-    number = check.nip(nip)
+    number = check.nip(Field.NIP, nip)
     year = check.period(period, period_written, today)
     chosen = check.choice(Field.RATING, rating, RATINGS, HrRecordCode.RATING_UNKNOWN)
     if check.failed or number is None or year is None or chosen is None:
@@ -167,7 +137,7 @@ def case_record(
 ) -> CaseRecord | None:  # fmt: skip
     """A case from its values (dates already read: a file's bad date is reported where it is read)."""
     check = Checker(position, names, problems)
-    number = check.nip(nip)
+    number = check.nip(Field.NIP, nip)
     ref = check.reference(reference)
     chosen = check.choice(Field.STATUS, status, STATUSES, HrRecordCode.CASE_STATUS_UNKNOWN)
     if chosen is None or opened_on is None or (closed_on is None and closed_written):

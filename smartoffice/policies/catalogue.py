@@ -4,7 +4,7 @@ scope refers to, who entered them, and whether the viewer may end them; and what
 Administrators see every policy. A unit manager sees the policies that can reach the units they manage: those
 with no organisation, unit or person in their scope, those of their organisation, of their units, of the units
 above them (which cover their units too), and the individual arrangements of their people. They may end what
-they may set (:func:`~smartoffice.policies.preview.may_set`): UNIT and INDIVIDUAL policies inside their units,
+they may set (:func:`~smartoffice.policies.policy_changes.may_set`): UNIT and INDIVIDUAL policies inside their units,
 never an overlay. Each list is bounded, and names are read in one query per kind.
 """
 

@@ -19,7 +19,7 @@ from smartoffice.people.roles import is_admin, manages_unit
 from smartoffice.places.models import Building
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode
 from smartoffice.policies.models import Policy, PolicyLevel
-from smartoffice.policies.rules import parse_rules, rules_document
+from smartoffice.policies.rules import PolicyRules, parse_rules, rules_document
 
 MAX_TEXT = 4_000
 
@@ -66,35 +66,7 @@ async def create_policy(
     Overlays are for administrators only: an overlay replaces what it states above every level, so a unit's
     overlay could loosen the national cap.
     """
-    rules = parse_rules(draft.rules)
-    if unknown := set(draft.scope) - set(SCOPE_COLUMNS):
-        raise InvalidInput("scope", PolicyInputCode.UNKNOWN_SCOPE, names=", ".join(sorted(unknown)))
-    if draft.effective_until is not None and draft.effective_until < draft.effective_from:
-        raise InvalidInput("effectiveUntil", CommonInputCode.RANGE_REVERSED)
-    for field, text, longest in (
-        ("code", draft.code, 64),
-        ("name", draft.name, 200),
-        ("legalBasis", draft.legal_basis, MAX_TEXT),
-        ("setBy", draft.set_by, 200),
-    ):
-        if not text.strip():
-            raise InvalidInput(field, CommonInputCode.REQUIRED)
-        if len(text.strip()) > longest:
-            raise InvalidInput(field, CommonInputCode.TEXT_TOO_LONG, max=longest)
-    for column, model in SCOPE_REFERENCES.items():
-        if (ident := draft.scope.get(column)) is not None and await session.get(model, ident) is None:
-            raise NotFound(model.__name__, ident)
-    if not await is_admin(session, actor_id):
-        unit_id = draft.scope.get("org_unit_id")
-        if (
-            draft.is_overlay
-            or draft.level < PolicyLevel.UNIT
-            or unit_id is None
-            or not await manages_unit(session, actor_id, unit_id)
-        ):
-            raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_POLICY)
-    if await session.scalar(select(Policy.id).where(Policy.code == draft.code.strip())) is not None:
-        raise InvalidInput("code", PolicyInputCode.DUPLICATE_CODE, value=draft.code)
+    rules = await checked_draft(session, actor_id, draft)
     policy = Policy(
         code=draft.code.strip(),
         name=draft.name.strip(),
@@ -116,6 +88,50 @@ async def create_policy(
     return policy
 
 
+async def checked_draft(session: AsyncSession, actor_id: int, draft: PolicyDraft) -> PolicyRules:
+    """The draft's rules, if ``actor_id`` may create it as it stands; else the error :func:`create_policy` raises.
+    Nothing is written: the preview (:func:`~smartoffice.policies.preview.check_draft`) asks the same."""
+    rules = parse_rules(draft.rules)
+    if unknown := set(draft.scope) - set(SCOPE_COLUMNS):
+        raise InvalidInput("scope", PolicyInputCode.UNKNOWN_SCOPE, names=", ".join(sorted(unknown)))
+    if draft.effective_until is not None and draft.effective_until < draft.effective_from:
+        raise InvalidInput("effectiveUntil", CommonInputCode.RANGE_REVERSED)
+    for field, text, longest in (
+        ("code", draft.code, 64),
+        ("name", draft.name, 200),
+        ("legalBasis", draft.legal_basis, MAX_TEXT),
+        ("setBy", draft.set_by, 200),
+    ):
+        if not text.strip():
+            raise InvalidInput(field, CommonInputCode.REQUIRED)
+        if len(text.strip()) > longest:
+            raise InvalidInput(field, CommonInputCode.TEXT_TOO_LONG, max=longest)
+    for column, model in SCOPE_REFERENCES.items():
+        if (ident := draft.scope.get(column)) is not None and await session.get(model, ident) is None:
+            raise NotFound(model.__name__, ident)
+    if not await may_set(session, actor_id, draft.level, draft.is_overlay, draft.scope.get("org_unit_id")):
+        raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_POLICY)
+    if await session.scalar(select(Policy.id).where(Policy.code == draft.code.strip())) is not None:
+        raise InvalidInput("code", PolicyInputCode.DUPLICATE_CODE, value=draft.code)
+    return rules
+
+
+async def may_set(
+    session: AsyncSession, actor_id: int, level: PolicyLevel | int, is_overlay: bool, org_unit_id: int | None
+) -> bool:
+    """Who may create (and so end) a policy: administrators any; a unit manager a UNIT or INDIVIDUAL policy, not an
+    overlay, scoped to a unit they manage (an overlay replaces what it states above every level, so a unit's overlay
+    could loosen the national cap)."""
+    if await is_admin(session, actor_id):
+        return True
+    return (
+        not is_overlay
+        and level >= PolicyLevel.UNIT
+        and org_unit_id is not None
+        and await manages_unit(session, actor_id, org_unit_id)
+    )
+
+
 async def end_policy(
     session: AsyncSession,
     actor_id: int,
@@ -129,12 +145,7 @@ async def end_policy(
     policy = await session.get(Policy, policy_id, with_for_update=True)
     if policy is None:
         raise NotFound("Policy", policy_id)
-    if not await is_admin(session, actor_id) and (
-        policy.is_overlay
-        or policy.level < PolicyLevel.UNIT
-        or policy.org_unit_id is None
-        or not await manages_unit(session, actor_id, policy.org_unit_id)
-    ):
+    if not await may_set(session, actor_id, policy.level, policy.is_overlay, policy.org_unit_id):
         raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_POLICY)
     if last_day < policy.effective_from:
         raise InvalidInput("lastDay", CommonInputCode.RANGE_REVERSED)

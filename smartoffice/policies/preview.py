@@ -13,7 +13,7 @@ examples' names. No attendance is read: the preview compares what the weeks *req
 
 A preview refuses what :func:`~smartoffice.policies.policy_changes.create_policy` and
 :func:`~smartoffice.policies.policy_changes.end_policy` would refuse, with the same errors (:func:`check_draft`
-mirrors create_policy's checks; tests hold the two to the same answers), and changes nothing.
+runs create_policy's own checks, :func:`~smartoffice.policies.policy_changes.checked_draft`), and changes nothing.
 """
 
 from collections import Counter
@@ -28,15 +28,13 @@ from sqlalchemy.orm import joinedload
 
 from smartoffice.errors import CommonInputCode, InvalidInput, NotFound, PermissionDenied
 from smartoffice.people.models import Employee, OrgUnit
-from smartoffice.people.roles import is_admin, manages_unit
 from smartoffice.places.models import Floor, Zone
 from smartoffice.policies.catalogue import ScopeNames, scope_names
 from smartoffice.policies.engine import Person, PolicyView, Requirement, WeekPlan, monday_of, plan_week
-from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode
+from smartoffice.policies.errors import PolicyPermissionCode
 from smartoffice.policies.facts import load_people, load_policies_for, policy_view
 from smartoffice.policies.models import Policy, PolicyLevel
-from smartoffice.policies.policy_changes import MAX_TEXT, SCOPE_COLUMNS, SCOPE_REFERENCES, PolicyDraft
-from smartoffice.policies.rules import parse_rules
+from smartoffice.policies.policy_changes import SCOPE_COLUMNS, PolicyDraft, checked_draft, may_set
 from smartoffice.workcalendar.service import load_calendar
 
 MAX_PREVIEW_PEOPLE = 5_000
@@ -122,29 +120,8 @@ class PolicyPreview:
 
 async def check_draft(session: AsyncSession, actor_id: int, draft: PolicyDraft) -> PolicyView:
     """The draft as the engine would see it, if :func:`~smartoffice.policies.policy_changes.create_policy` would
-    accept it from ``actor_id`` (the same checks in the same order, raising the same errors); nothing is written."""
-    rules = parse_rules(draft.rules)
-    if unknown := set(draft.scope) - set(SCOPE_COLUMNS):
-        raise InvalidInput("scope", PolicyInputCode.UNKNOWN_SCOPE, names=", ".join(sorted(unknown)))
-    if draft.effective_until is not None and draft.effective_until < draft.effective_from:
-        raise InvalidInput("effectiveUntil", CommonInputCode.RANGE_REVERSED)
-    for field, text, longest in (
-        ("code", draft.code, 64),
-        ("name", draft.name, 200),
-        ("legalBasis", draft.legal_basis, MAX_TEXT),
-        ("setBy", draft.set_by, 200),
-    ):
-        if not text.strip():
-            raise InvalidInput(field, CommonInputCode.REQUIRED)
-        if len(text.strip()) > longest:
-            raise InvalidInput(field, CommonInputCode.TEXT_TOO_LONG, max=longest)
-    for column, model in SCOPE_REFERENCES.items():
-        if (ident := draft.scope.get(column)) is not None and await session.get(model, ident) is None:
-            raise NotFound(model.__name__, ident)
-    if not await may_set(session, actor_id, draft.level, draft.is_overlay, draft.scope.get("org_unit_id")):
-        raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_POLICY)
-    if await session.scalar(select(Policy.id).where(Policy.code == draft.code.strip())) is not None:
-        raise InvalidInput("code", PolicyInputCode.DUPLICATE_CODE, value=draft.code)
+    accept it from ``actor_id`` (its own checks, raising the same errors); nothing is written."""
+    rules = await checked_draft(session, actor_id, draft)
     scope = {column: draft.scope.get(column) for column in SCOPE_COLUMNS}
     return PolicyView(
         id=DRAFT_ID,
@@ -157,21 +134,6 @@ async def check_draft(session: AsyncSession, actor_id: int, draft: PolicyDraft) 
         effective_until=draft.effective_until,
         rules=rules,
         **scope,
-    )
-
-
-async def may_set(
-    session: AsyncSession, actor_id: int, level: PolicyLevel | int, is_overlay: bool, org_unit_id: int | None
-) -> bool:
-    """Who may create (and so end) a policy: administrators any; a unit manager a UNIT or INDIVIDUAL policy, not an
-    overlay, scoped to a unit they manage (as :mod:`~smartoffice.policies.policy_changes` decides)."""
-    if await is_admin(session, actor_id):
-        return True
-    return (
-        not is_overlay
-        and level >= PolicyLevel.UNIT
-        and org_unit_id is not None
-        and await manages_unit(session, actor_id, org_unit_id)
     )
 
 

@@ -80,14 +80,7 @@ async def unit_compliance_page(
     subunit: FromQuery[str | None] = None,
 ) -> Template:
     language = language_of(request)
-    if not is_storable_id(unit_id):
-        raise NotFound("OrgUnit", unit_id)
-    error = None
-    try:
-        week_of = optional_date(week, "week")
-        within = subunit_param(subunit)
-    except FormError as exc:
-        week_of, within, error = None, None, PageError.of(exc, language)
+    week_of, within, error = unit_query(language, unit_id, week, "week", subunit)
     viewer = await current_viewer(request)
     page = None
     if viewer is not None:
@@ -102,6 +95,19 @@ async def unit_compliance_page(
         },
         status_code=error.status if error else 200,
     )
+
+
+def unit_query(
+    language: Language, unit_id: int, day: str | None, field: str, subunit: str | None
+) -> tuple[date | None, int | None, PageError | None]:
+    """A unit page's day (the query field ``field``) and sub-unit: a bad one is the page's error (shown with the
+    unit's own week), not a 500; an id no row can have is the unit not found."""
+    if not is_storable_id(unit_id):
+        raise NotFound("OrgUnit", unit_id)
+    try:
+        return optional_date(day, field), subunit_param(subunit), None
+    except FormError as exc:
+        return None, None, PageError.of(exc, language)
 
 
 def subunit_param(value: str | None) -> int | None:

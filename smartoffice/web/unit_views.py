@@ -16,18 +16,16 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from smartoffice import formats, labels
-from smartoffice.db import is_storable_id
-from smartoffice.errors import NotFound
 from smartoffice.i18n import N_, Language, gettext
 from smartoffice.policies.engine import ComplianceStatus
 from smartoffice.policies.models import WorkMode
 from smartoffice.policies.unit_days import PRESENCE_ORDER, PersonDay, Presence
 from smartoffice.policies.unit_trend import DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS, TrendWeek
 from smartoffice.runtime import runtime_of
-from smartoffice.web.compliance import STATUS_ORDER, UnitHead, subunit_param, unit_head, unit_url
+from smartoffice.web.compliance import STATUS_ORDER, UnitHead, unit_head, unit_query, unit_url
 from smartoffice.web.context import current_viewer
 from smartoffice.web.errors import PageError
-from smartoffice.web.forms import FormError, optional_date, optional_int
+from smartoffice.web.forms import FormError, optional_int
 from smartoffice.web.language import language_of
 from smartoffice.web.week_view import week_url
 
@@ -97,17 +95,14 @@ async def unit_trend_page(
     weeks: FromQuery[str | None] = None,
 ) -> Template:
     language = language_of(request)
-    if not is_storable_id(unit_id):
-        raise NotFound("OrgUnit", unit_id)
-    error = None
+    week_of, within, error = unit_query(language, unit_id, week, "week", subunit)
+    count = DEFAULT_TREND_WEEKS
     try:
-        week_of = optional_date(week, "week")
-        within = subunit_param(subunit)
         count = optional_int(weeks, "weeks") or DEFAULT_TREND_WEEKS
         if not 1 <= count <= MAX_TREND_WEEKS:
             raise FormError("weeks", "invalid_weeks")
     except FormError as exc:
-        week_of, within, count, error = None, None, DEFAULT_TREND_WEEKS, PageError.of(exc, language)
+        count, error = DEFAULT_TREND_WEEKS, error or PageError.of(exc, language)
     viewer = await current_viewer(request)
     page = None
     if viewer is not None:
@@ -232,14 +227,7 @@ async def unit_day_page(
     subunit: FromQuery[str | None] = None,
 ) -> Template:
     language = language_of(request)
-    if not is_storable_id(unit_id):
-        raise NotFound("OrgUnit", unit_id)
-    error = None
-    try:
-        chosen = optional_date(day, "date")
-        within = subunit_param(subunit)
-    except FormError as exc:
-        chosen, within, error = None, None, PageError.of(exc, language)
+    chosen, within, error = unit_query(language, unit_id, day, "date", subunit)
     viewer = await current_viewer(request)
     page = None
     if viewer is not None:

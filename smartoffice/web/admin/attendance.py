@@ -20,8 +20,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
@@ -35,7 +33,15 @@ from smartoffice.i18n import N_, Language, gettext
 from smartoffice.policies.models import WorkMode
 from smartoffice.runtime import runtime_of
 from smartoffice.web.admin.access import StaffVisitor, admin_visitor
-from smartoffice.web.errors import PageError, error_page
+from smartoffice.web.admin.uploads import (
+    example_file,
+    imported_counts,
+    problem_rows,
+    staged_upload,
+    too_large_page,
+    uploaded_content,
+)
+from smartoffice.web.errors import PageError
 from smartoffice.web.identity import see_other
 from smartoffice.web.language import language_of
 
@@ -83,10 +89,7 @@ def plan_view(plan: AttendancePlan, language: Language) -> dict[str, Any]:
         }
         for change in plan.changes[:SHOWN_CHANGES]
     ]
-    problems = [
-        {"line": p.line, "column": p.column or "", "code": p.code.name, "message": p.message_in(language)}
-        for p in plan.problems
-    ]
+    problems, problems_left_off = problem_rows(plan.problems, language, SHOWN_PROBLEMS)
     return {
         "is_valid": plan.is_valid,
         "changes_nothing": plan.changes_nothing,
@@ -95,30 +98,13 @@ def plan_view(plan: AttendancePlan, language: Language) -> dict[str, Any]:
         "unchanged": plan.unchanged,
         "changes": changes,
         "changes_left_off": max(0, len(plan.changes) - SHOWN_CHANGES),
-        "problems": problems[:SHOWN_PROBLEMS],
-        "problems_left_off": max(0, len(problems) - SHOWN_PROBLEMS),
+        "problems": problems,
+        "problems_left_off": problems_left_off,
     }
 
 
-def _problem(language: Language, status: int, code: str, text: str) -> PageError:
-    return PageError(status, code, gettext(language, "Please check and try again"), text)
-
-
-def _expired(language: Language) -> PageError:
-    text = gettext(
-        language,
-        "This upload is no longer kept (it was imported already, or it expired after 30 minutes). "
-        "Upload the file again.",
-    )
-    return PageError(404, "attendance_upload_expired", gettext(language, "Upload again"), text)
-
-
 def _imported(values: dict[str, str]) -> dict[str, int] | None:
-    """The counts the confirmation sent the browser back with (shown as a notice), if they are well formed."""
-    numbers = {name: values.get(name, "") for name in ("created", "updated", "unchanged")}
-    if values.get("imported") != "1" or not all(v.isdigit() and len(v) < 10 for v in numbers.values()):
-        return None
-    return {name: int(value) for name, value in numbers.items()}
+    return imported_counts(values) if values.get("imported") == "1" else None
 
 
 async def _page(request: Request[Any, Any, Any], staff: StaffVisitor, error: PageError | None = None) -> Template:
@@ -168,19 +154,11 @@ async def attendance_page(request: Request[Any, Any, Any]) -> Template:
 @get(PAGE_PATH + "/example.csv", name="admin-attendance-example")
 async def attendance_example(request: Request[Any, Any, Any]) -> File:
     """The example file from the repository (docs/examples)."""
-    await admin_visitor(request)
-    example = runtime_of(request).settings.templates_dir.parent / EXAMPLE_FILE
-    if not example.is_file():
-        raise NotFoundException()
-    return File(example, filename=example.name, media_type="text/csv; charset=utf-8")
+    return await example_file(request, EXAMPLE_FILE)
 
 
 def _too_large(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
-    language = language_of(request)
-    text = gettext(
-        language, "The file is larger than %(size)s MB. Upload a smaller file.", size=MAX_FILE_BYTES // 1024 // 1024
-    )
-    return error_page(_problem(language, 413, "attendance_file_too_large", text))
+    return too_large_page(request, MAX_FILE_BYTES, "attendance_file_too_large")
 
 
 @post(
@@ -193,18 +171,14 @@ async def attendance_upload(request: Request[Any, Any, Any]) -> Template | Redir
     staff = await admin_visitor(request)
     language = language_of(request)
     form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        text = gettext(language, "Choose a CSV or XLSX file to upload.")
-        return await _page(request, staff, _problem(language, 422, "attendance_file_missing", text))
-    content = await upload.read()
-    if not content:
-        text = gettext(language, "The file is empty.")
-        return await _page(request, staff, _problem(language, 422, "attendance_file_empty", text))
+    upload = await uploaded_content(form.get("file"), language, "attendance")
+    if isinstance(upload, PageError):
+        return await _page(request, staff, upload)
+    file_name, content = upload
     if len(content) > MAX_FILE_BYTES:
         return _too_large(request, RequestEntityTooLarge())
     try:
-        token = await runtime_of(request).attendance.stage(staff.id, Path(upload.filename).name[:200], content)
+        token = await runtime_of(request).attendance.stage(staff.id, file_name, content)
     except RedisError:
         return await _page(request, staff, PageError.busy(language))
     return see_other(f"{PAGE_PATH}/preview/{token}")
@@ -215,12 +189,9 @@ async def attendance_preview(request: Request[Any, Any, Any], token: FromPath[st
     staff = await admin_visitor(request)
     language = language_of(request)
     service = runtime_of(request).attendance
-    try:
-        staged = await service.staged(staff.id, token)
-    except RedisError:
-        return await _page(request, staff, PageError.busy(language))
-    if staged is None:
-        return await _page(request, staff, _expired(language))
+    staged = await staged_upload(service.staged(staff.id, token), language, "attendance_upload_expired")
+    if isinstance(staged, PageError):
+        return await _page(request, staff, staged)
     file_name, content = staged
     plan = await service.preview(content, actor=Actor(staff.id, "page"))
     return Template(
@@ -243,12 +214,9 @@ async def attendance_confirm(request: Request[Any, Any, Any], token: FromPath[st
     staff = await admin_visitor(request)
     language = language_of(request)
     service = runtime_of(request).attendance
-    try:
-        staged = await service.staged(staff.id, token)
-    except RedisError:
-        return await _page(request, staff, PageError.busy(language))
-    if staged is None:
-        return await _page(request, staff, _expired(language))
+    staged = await staged_upload(service.staged(staff.id, token), language, "attendance_upload_expired")
+    if isinstance(staged, PageError):
+        return await _page(request, staff, staged)
     file_name, content = staged
     result = await service.run(content, actor=Actor(staff.id, "page"), file_name=file_name)
     if not result.plan.is_valid:

@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -38,7 +37,15 @@ from smartoffice.i18n import N_, Language, gettext
 from smartoffice.policies.models import CaseStatus, Rating
 from smartoffice.runtime import runtime_of
 from smartoffice.web.admin.access import StaffVisitor, admin_visitor
-from smartoffice.web.errors import PageError, error_page
+from smartoffice.web.admin.uploads import (
+    form_problem,
+    imported_counts,
+    problem_rows,
+    staged_upload,
+    too_large_page,
+    uploaded_content,
+)
+from smartoffice.web.errors import PageError
 from smartoffice.web.identity import see_other
 from smartoffice.web.language import language_of
 
@@ -116,10 +123,7 @@ def change_rows(plan: HrPlan, language: Language) -> list[dict[str, Any]]:
 
 
 def plan_view(plan: HrPlan, language: Language) -> dict[str, Any]:
-    problems = [
-        {"line": p.line, "column": p.column or "", "code": p.code.name, "message": p.message_in(language)}
-        for p in plan.problems
-    ]
+    problems, problems_left_off = problem_rows(plan.problems, language, SHOWN_PROBLEMS)
     return {
         "kind": plan.kind.value,
         "is_valid": plan.is_valid,
@@ -129,31 +133,17 @@ def plan_view(plan: HrPlan, language: Language) -> dict[str, Any]:
         "unchanged": plan.unchanged,
         "changes": change_rows(plan, language),
         "changes_left_off": max(0, len(plan.changes) - SHOWN_CHANGES),
-        "problems": problems[:SHOWN_PROBLEMS],
-        "problems_left_off": max(0, len(problems) - SHOWN_PROBLEMS),
+        "problems": problems,
+        "problems_left_off": problems_left_off,
     }
 
 
-def _problem(language: Language, status: int, code: str, text: str) -> PageError:
-    return PageError(status, code, gettext(language, "Please check and try again"), text)
-
-
-def _expired(language: Language) -> PageError:
-    text = gettext(
-        language,
-        "This upload is no longer kept (it was imported already, or it expired after 30 minutes). "
-        "Upload the file again.",
-    )
-    return PageError(404, "hr_upload_expired", gettext(language, "Upload again"), text)
-
-
 def _imported(values: dict[str, str]) -> dict[str, int | str] | None:
-    """The counts the confirmation sent the browser back with (shown as a notice), if they are well formed."""
-    kind = values.get("imported")
-    numbers = {name: values.get(name, "") for name in ("created", "updated", "unchanged")}
-    if kind not in {k.value for k in RecordKind} or not all(v.isdigit() and len(v) < 10 for v in numbers.values()):
+    """The counts the confirmation sent the browser back with, and the kind of records imported."""
+    kind, counts = values.get("imported"), imported_counts(values)
+    if kind not in {k.value for k in RecordKind} or counts is None:
         return None
-    return {"kind": str(kind), **{name: int(value) for name, value in numbers.items()}}
+    return {"kind": str(kind), **counts}
 
 
 async def _page(
@@ -172,7 +162,7 @@ async def _page(
     if number:
         if not (len(number) == 18 and number.isascii() and number.isdigit()):
             text = gettext(language, "A NIP is 18 digits.")
-            search_error = _problem(language, 422, "hr_nip_invalid", text)
+            search_error = form_problem(language, 422, "hr_nip_invalid", text)
         else:
             try:
                 person = await runtime_of(request).hr_records.records_of(staff.id, number)
@@ -206,11 +196,7 @@ async def hr_records_page(request: Request[Any, Any, Any], nip: FromQuery[str | 
 
 
 def _too_large(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
-    language = language_of(request)
-    text = gettext(
-        language, "The file is larger than %(size)s MB. Upload a smaller file.", size=MAX_FILE_BYTES // 1024 // 1024
-    )
-    return error_page(_problem(language, 413, "hr_file_too_large", text))
+    return too_large_page(request, MAX_FILE_BYTES, "hr_file_too_large")
 
 
 @post(
@@ -226,15 +212,12 @@ async def hr_records_upload(request: Request[Any, Any, Any]) -> Template | Redir
     kind_value, upload = form.get("kind"), form.get("file")
     if kind_value not in {kind.value for kind in RecordKind}:
         text = gettext(language, "Choose whether the file holds ratings or discipline cases.")
-        return await _page(request, staff, error=_problem(language, 422, "hr_kind_missing", text))
+        return await _page(request, staff, error=form_problem(language, 422, "hr_kind_missing", text))
     kind = RecordKind(kind_value)
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        text = gettext(language, "Choose a CSV or XLSX file to upload.")
-        return await _page(request, staff, error=_problem(language, 422, "hr_file_missing", text), upload_kind=kind)
-    content = await upload.read()
-    if not content:
-        text = gettext(language, "The file is empty.")
-        return await _page(request, staff, error=_problem(language, 422, "hr_file_empty", text), upload_kind=kind)
+    uploaded = await uploaded_content(upload, language, "hr")
+    if isinstance(uploaded, PageError):
+        return await _page(request, staff, error=uploaded, upload_kind=kind)
+    _file_name, content = uploaded
     if len(content) > MAX_FILE_BYTES:
         return _too_large(request, RequestEntityTooLarge())
     try:
@@ -249,12 +232,9 @@ async def hr_records_preview(request: Request[Any, Any, Any], token: FromPath[st
     staff = await admin_visitor(request)
     language = language_of(request)
     service = runtime_of(request).hr_records
-    try:
-        staged = await service.staged(staff.id, token)
-    except RedisError:
-        return await _page(request, staff, error=PageError.busy(language))
-    if staged is None:
-        return await _page(request, staff, error=_expired(language))
+    staged = await staged_upload(service.staged(staff.id, token), language, "hr_upload_expired")
+    if isinstance(staged, PageError):
+        return await _page(request, staff, error=staged)
     plan = await service.preview(staged.kind, staged.content, actor=Actor(staff.id, "page"))
     return Template(
         template_name="admin/hr_records_preview.html",
@@ -275,12 +255,9 @@ async def hr_records_confirm(request: Request[Any, Any, Any], token: FromPath[st
     staff = await admin_visitor(request)
     language = language_of(request)
     service = runtime_of(request).hr_records
-    try:
-        staged = await service.staged(staff.id, token)
-    except RedisError:
-        return await _page(request, staff, error=PageError.busy(language))
-    if staged is None:
-        return await _page(request, staff, error=_expired(language))
+    staged = await staged_upload(service.staged(staff.id, token), language, "hr_upload_expired")
+    if isinstance(staged, PageError):
+        return await _page(request, staff, error=staged)
     result = await service.run(staged.kind, staged.content, actor=Actor(staff.id, "page"))
     if not result.plan.is_valid:
         return see_other(f"{PAGE_PATH}/preview/{token}")  # it shows why, now

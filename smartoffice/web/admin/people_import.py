@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
@@ -30,13 +28,20 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from smartoffice.audit.record import Actor
-from smartoffice.i18n import Language, gettext
+from smartoffice.i18n import gettext
 from smartoffice.people.imports.review import ImportReview
 from smartoffice.runtime import runtime_of
 from smartoffice.uploads import TOKEN, UploadShelf
 from smartoffice.web.admin.access import StaffVisitor, admin_visitor
 from smartoffice.web.admin.people_import_view import column_rows, plan_view, result_view
-from smartoffice.web.errors import PageError, error_page
+from smartoffice.web.admin.uploads import (
+    example_file,
+    staged_upload,
+    too_large_page,
+    too_large_problem,
+    uploaded_content,
+)
+from smartoffice.web.errors import PageError
 from smartoffice.web.identity import see_other
 from smartoffice.web.language import language_of
 
@@ -102,23 +107,6 @@ def _form_page(request: Request[Any, Any, Any], staff: StaffVisitor | None, erro
     )
 
 
-def _upload_problem(language: Language, status: int, code: str, text: str) -> PageError:
-    return PageError(status, code, gettext(language, "Please check and try again"), text)
-
-
-def _expired(language: Language) -> PageError:
-    return PageError(
-        404,
-        "import_upload_expired",
-        gettext(language, "Upload again"),
-        gettext(
-            language,
-            "This upload is no longer kept (it was imported already, or it expired after 30 minutes). "
-            "Upload the file again.",
-        ),
-    )
-
-
 # ---- the routes -----------------------------------------------------------------------------------------------
 
 
@@ -130,20 +118,11 @@ async def people_import_form(request: Request[Any, Any, Any]) -> Template:
 @get(IMPORT_PATH + "/example.csv", name="admin-people-import-example")
 async def people_import_example(request: Request[Any, Any, Any]) -> File:
     """The example file from the repository (docs/examples)."""
-    await admin_visitor(request)
-    example = runtime_of(request).settings.templates_dir.parent / EXAMPLE_FILE
-    if not example.is_file():
-        raise NotFoundException()
-    return File(example, filename=example.name, media_type="text/csv; charset=utf-8")
+    return await example_file(request, EXAMPLE_FILE)
 
 
 def _too_large(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
-    """A body over the route's limit, refused before it is read in full: said in words, with the way back."""
-    language = language_of(request)
-    text = gettext(
-        language, "The file is larger than %(size)s MB. Upload a smaller file.", size=MAX_FILE_BYTES // 1024 // 1024
-    )
-    return error_page(_upload_problem(language, 413, "import_file_too_large", text))
+    return too_large_page(request, MAX_FILE_BYTES, "import_file_too_large")
 
 
 @post(
@@ -156,21 +135,14 @@ async def people_import_upload(request: Request[Any, Any, Any]) -> Template | Re
     staff = await admin_visitor(request)
     language = language_of(request)
     form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        text = gettext(language, "Choose a CSV or XLSX file to upload.")
-        return _form_page(request, staff, _upload_problem(language, 422, "import_file_missing", text))
-    content = await upload.read()
+    upload = await uploaded_content(form.get("file"), language, "import")
+    if isinstance(upload, PageError):
+        return _form_page(request, staff, upload)
+    file_name, content = upload
     if len(content) > MAX_FILE_BYTES:
-        text = gettext(
-            language, "The file is larger than %(size)s MB. Upload a smaller file.", size=MAX_FILE_BYTES // 1024 // 1024
-        )
-        return _form_page(request, staff, _upload_problem(language, 413, "import_file_too_large", text))
-    if not content:
-        text = gettext(language, "The file is empty.")
-        return _form_page(request, staff, _upload_problem(language, 422, "import_file_empty", text))
+        return _form_page(request, staff, too_large_problem(language, MAX_FILE_BYTES, "import_file_too_large"))
     try:
-        token = await _kept(request).uploads.keep(staff.id, Path(upload.filename).name[:200], content)
+        token = await _kept(request).uploads.keep(staff.id, file_name, content)
     except RedisError:
         return _form_page(request, staff, PageError.busy(language))
     return see_other(f"{IMPORT_PATH}/{token}")
@@ -180,12 +152,9 @@ async def people_import_upload(request: Request[Any, Any, Any]) -> Template | Re
 async def people_import_preview(request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
     staff = await admin_visitor(request)
     language = language_of(request)
-    try:
-        upload = await _kept(request).uploads.get(staff.id, token)
-    except RedisError:
-        return _form_page(request, staff, PageError.busy(language))
-    if upload is None:
-        return _form_page(request, staff, _expired(language))
+    upload = await staged_upload(_kept(request).uploads.get(staff.id, token), language, "import_upload_expired")
+    if isinstance(upload, PageError):
+        return _form_page(request, staff, upload)
     review: ImportReview = await runtime_of(request).people_import.review(staff.id, upload.content)
     return Template(
         template_name="admin/people_import_preview.html",
@@ -211,12 +180,9 @@ async def people_import_confirm(request: Request[Any, Any, Any], token: FromPath
     form = await request.form()
     fingerprint = str(form.get("fingerprint") or "")
     kept = _kept(request)
-    try:
-        upload = await kept.uploads.get(staff.id, token)
-    except RedisError:
-        return _form_page(request, staff, PageError.busy(language))
-    if upload is None:
-        return _form_page(request, staff, _expired(language))
+    upload = await staged_upload(kept.uploads.get(staff.id, token), language, "import_upload_expired")
+    if isinstance(upload, PageError):
+        return _form_page(request, staff, upload)
     service = runtime_of(request).people_import
     # What each leaver loses, counted just before: the import cancels exactly those that have not started by then.
     lost = (await service.review(staff.id, upload.content)).bookings_lost
