@@ -29,6 +29,9 @@ class Account:
 class Enrolled:
     secret: str
     recovery_codes: list[str]
+    confirming_code: str
+    """The code the enrolment was confirmed with (its step is spent): kept, not recomputed, since a 30-s step may
+    have passed since."""
 
 
 async def password_account(factory: Factory, runtime: Runtime, name: str, *, admin: bool = False) -> Account:
@@ -49,8 +52,9 @@ def second_factor_service(runtime: Runtime) -> SecondFactorService:
 async def enrol(runtime: Runtime, employee_id: int) -> Enrolled:
     """An app enrolled for the person, as the enrolment page does it (the confirming code's step is spent)."""
     secret = totp.new_secret()
-    codes = await second_factor_service(runtime).enrol(employee_id, secret, code(secret, -1))
-    return Enrolled(secret, codes)
+    confirming = code(secret, -1)
+    codes = await second_factor_service(runtime).enrol(employee_id, secret, confirming)
+    return Enrolled(secret, codes, confirming)
 
 
 def code(secret: str, steps_from_now: int = 0) -> str:

@@ -78,7 +78,7 @@ async def test_the_confirming_code_of_the_enrolment_cannot_be_replayed(
     enrolled = await enrol(runtime, admin.employee_id)  # confirmed with the code one step back
     await sign_in(pages, admin.email)
 
-    assert (await type_code(pages, code(enrolled.secret, -1))).status_code == 401
+    assert (await type_code(pages, enrolled.confirming_code)).status_code == 401
 
 
 async def test_an_expired_half_sign_in_is_refused(
