@@ -34,7 +34,8 @@ from smartoffice.db import Database, utcnow
 from smartoffice.errors import BookingConflict, CommonInputCode, ConflictKind, DomainError, InvalidInput, NotFound
 from smartoffice.i18n import LANGUAGES, Language
 from smartoffice.people import service as people
-from smartoffice.policies.engine import AWAY, Requirement, monday_of
+from smartoffice.policies.day_rules import AWAY
+from smartoffice.policies.engine import Requirement, monday_of
 from smartoffice.policies.service import PolicyService
 from smartoffice.policies.weeks import BookedDesk, booked_desks, plan_weeks
 

@@ -28,7 +28,7 @@ from smartoffice.people import service as people
 from smartoffice.people.models import Employee
 from smartoffice.people.roles import manages, manages_unit
 from smartoffice.people.service import WITH_UNIT
-from smartoffice.policies.engine import rules_on
+from smartoffice.policies.day_rules import rules_on
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode
 from smartoffice.policies.evidence import EvidenceFile
 from smartoffice.policies.facts import load_people, load_policies_for

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from smartoffice.bookings.models import Booking, BookingStatus
 from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.places.models import Building, Floor, Space, SpaceKind, Zone
-from smartoffice.policies.engine import Attendance, Case, ExemptionView, Person, PolicyView
+from smartoffice.policies.day_rules import Case, ExemptionView, Person, PolicyView
+from smartoffice.policies.engine import Attendance
 from smartoffice.policies.models import (
     AnchorDay,
     CaseStatus,

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from smartoffice.policies.engine import DayRules, Person, PolicyView, rules_on
+from smartoffice.policies.day_rules import DayRules, Person, PolicyView, rules_on
 from smartoffice.policies.facts import load_people, load_policies_for
 
 

@@ -30,7 +30,8 @@ from smartoffice.errors import CommonInputCode, InvalidInput, NotFound, Permissi
 from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.places.models import Floor, Zone
 from smartoffice.policies.catalogue import ScopeNames, scope_names
-from smartoffice.policies.engine import Person, PolicyView, Requirement, WeekPlan, monday_of, plan_week
+from smartoffice.policies.day_rules import Person, PolicyView
+from smartoffice.policies.engine import Requirement, WeekPlan, monday_of, plan_week
 from smartoffice.policies.errors import PolicyPermissionCode
 from smartoffice.policies.facts import load_people, load_policies_for, policy_view
 from smartoffice.policies.models import Policy, PolicyLevel

@@ -25,7 +25,8 @@ from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.people.roles import unit_ancestors
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
 from smartoffice.policies import weeks
-from smartoffice.policies.engine import AWAY, DayPlan, Requirement, WeekPlan, monday_of
+from smartoffice.policies.day_rules import AWAY
+from smartoffice.policies.engine import DayPlan, Requirement, WeekPlan, monday_of
 from smartoffice.policies.models import AnchorDay, WorkMode
 from smartoffice.policies.unit_trend import UnitOption, managed_unit, subtree_units
 

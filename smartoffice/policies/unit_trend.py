@@ -18,7 +18,8 @@ from smartoffice.errors import CommonInputCode, InvalidInput, NotFound, Permissi
 from smartoffice.people.models import OrgUnit
 from smartoffice.people.roles import manages_unit
 from smartoffice.policies import weeks
-from smartoffice.policies.engine import ComplianceStatus, Person, WeekPlan, plan_week
+from smartoffice.policies.day_rules import Person
+from smartoffice.policies.engine import ComplianceStatus, WeekPlan, plan_week
 from smartoffice.policies.errors import PolicyPermissionCode
 from smartoffice.policies.facts import load_attendance, load_people, load_policies_for
 from smartoffice.policies.models import AnchorDay

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from smartoffice.errors import PermissionDenied
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee
-from smartoffice.policies.engine import Person, WeekPlan, monday_of, plan_week
+from smartoffice.policies.day_rules import Person
+from smartoffice.policies.engine import WeekPlan, monday_of, plan_week
 from smartoffice.policies.errors import PolicyPermissionCode
 from smartoffice.policies.facts import load_attendance, load_people, load_policies_for
 from smartoffice.policies.models import AnchorDay

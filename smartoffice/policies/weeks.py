@@ -22,16 +22,8 @@ from smartoffice.people import service as people
 from smartoffice.people.models import Employee, OrgUnit
 from smartoffice.people.roles import is_admin, managed_unit_roots, manages, manages_unit
 from smartoffice.places.models import Building, Floor, Space, SpaceKind, Zone
-from smartoffice.policies.engine import (
-    AWAY,
-    DayPlan,
-    PolicyView,
-    Requirement,
-    WeekPlan,
-    monday_of,
-    plan_week,
-    remote_places,
-)
+from smartoffice.policies.day_rules import AWAY, PolicyView
+from smartoffice.policies.engine import DayPlan, Requirement, WeekPlan, monday_of, plan_week, remote_places
 from smartoffice.policies.errors import PolicyPermissionCode
 from smartoffice.policies.facts import load_attendance, load_people, load_policies_for
 from smartoffice.policies.models import WorkMode

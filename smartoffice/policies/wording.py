@@ -12,7 +12,7 @@ from datetime import date
 from smartoffice import formats
 from smartoffice.i18n import Language, gettext, ngettext
 from smartoffice.labels import rating_label
-from smartoffice.policies.engine import ReasonCode
+from smartoffice.policies.day_rules import ReasonCode
 from smartoffice.policies.models import Rating
 
 

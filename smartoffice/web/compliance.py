@@ -26,7 +26,8 @@ from smartoffice.db import is_storable_id
 from smartoffice.errors import NotFound
 from smartoffice.i18n import Language
 from smartoffice.people.models import Employee
-from smartoffice.policies.engine import ComplianceStatus, PolicyView, WeekPlan
+from smartoffice.policies.day_rules import PolicyView
+from smartoffice.policies.engine import ComplianceStatus, WeekPlan
 from smartoffice.policies.models import WorkMode
 from smartoffice.policies.unit_trend import UnitOption
 from smartoffice.policies.weeks import UnitWeek

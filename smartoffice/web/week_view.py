@@ -20,7 +20,8 @@ from smartoffice.bookings.required_days import MAX_WEEKS, DayOutcome, DayResult,
 from smartoffice.i18n import Language, gettext, ngettext
 from smartoffice.labels import label
 from smartoffice.policies import weeks
-from smartoffice.policies.engine import ComplianceStatus, DayPlan, PolicyView, ReasonCode, Requirement
+from smartoffice.policies.day_rules import PolicyView, ReasonCode
+from smartoffice.policies.engine import ComplianceStatus, DayPlan, Requirement
 from smartoffice.policies.models import LocationKind, WorkMode
 from smartoffice.policies.remote_locations import AWAY_FROM_HOME, Location
 from smartoffice.policies.weeks import BookedDesk, Suggestion

@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from smartoffice.ids import encode_id
-from smartoffice.policies import engine, models
+from smartoffice.policies import day_rules, engine, models
 from smartoffice.policies.api import policy_types, types
 from smartoffice.policies.models import PolicyLevel, WorkMode
 from tests.factories import Factory
@@ -503,7 +503,7 @@ class TestBookingUnderAnOccupancyCap:
 @pytest.mark.parametrize(
     ("graphql_enum", "domain_enum"),
     [
-        (types.ReasonCode, engine.ReasonCode),
+        (types.ReasonCode, day_rules.ReasonCode),
         (types.DayRequirement, engine.Requirement),
         (types.ComplianceStatus, engine.ComplianceStatus),
         (types.WorkMode, models.WorkMode),

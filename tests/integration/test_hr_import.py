@@ -18,7 +18,7 @@ from smartoffice.hr.records import RecordKind
 from smartoffice.people.models import Employee
 from smartoffice.people.siasn import PeopleFileCode
 from smartoffice.policies import weeks
-from smartoffice.policies.engine import ReasonCode
+from smartoffice.policies.day_rules import ReasonCode
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.hr_records import audit_count, audit_rows, cases, cases_file, csv_bytes, ratings, ratings_file

@@ -12,8 +12,9 @@ from smartoffice.db import Base, Database
 from smartoffice.demo import DEMO_AS_OF, seed_demo
 from smartoffice.people.models import Employee, Organisation, PositionKind
 from smartoffice.places.models import Building
+from smartoffice.policies.day_rules import ReasonCode
 from smartoffice.policies.demo import RAMADAN, seed_policies
-from smartoffice.policies.engine import ComplianceStatus, ReasonCode, Requirement, WeekPlan, occupancy_cap
+from smartoffice.policies.engine import ComplianceStatus, Requirement, WeekPlan, occupancy_cap
 from smartoffice.policies.facts import load_people, load_policies, load_policies_for
 from smartoffice.policies.models import (
     AnchorDay,

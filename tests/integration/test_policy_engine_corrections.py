@@ -17,7 +17,8 @@ from smartoffice.db import Database
 from smartoffice.errors import PolicyRefusal
 from smartoffice.people.models import Employee, OrgUnit, Role
 from smartoffice.policies import weeks, work_days
-from smartoffice.policies.engine import ComplianceStatus, ReasonCode
+from smartoffice.policies.day_rules import ReasonCode
+from smartoffice.policies.engine import ComplianceStatus
 from smartoffice.policies.models import CaseStatus, PolicyLevel, WorkMode
 from tests.factories import Factory
 from tests.support.bookings import insert_booking

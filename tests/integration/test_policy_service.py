@@ -18,7 +18,8 @@ from smartoffice.errors import InvalidInput, NotFound, PermissionDenied, PolicyR
 from smartoffice.people.models import Employee
 from smartoffice.places.models import Space
 from smartoffice.policies import anchor_days, exemptions, policy_changes, weeks, work_days
-from smartoffice.policies.engine import ComplianceStatus, ReasonCode, Requirement
+from smartoffice.policies.day_rules import ReasonCode
+from smartoffice.policies.engine import ComplianceStatus, Requirement
 from smartoffice.policies.models import (
     AnchorDay,
     CaseStatus,

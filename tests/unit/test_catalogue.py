@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from smartoffice import labels
 from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.i18n import LANGUAGES, gettext, language_from_header
-from smartoffice.policies.engine import ReasonCode
+from smartoffice.policies.day_rules import ReasonCode
 from smartoffice.policies.models import Rating
 from smartoffice.policies.wording import explain
 

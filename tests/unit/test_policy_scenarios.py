@@ -23,19 +23,8 @@ import pytest
 from holidays.countries.indonesia import IndonesiaIslamicHolidays
 
 from smartoffice.people.models import EmploymentType, PositionKind
-from smartoffice.policies.engine import (
-    Attendance,
-    Case,
-    ComplianceStatus,
-    ExemptionView,
-    Person,
-    PolicyView,
-    ReasonCode,
-    Requirement,
-    WeekPlan,
-    plan_week,
-    rules_on,
-)
+from smartoffice.policies.day_rules import Case, ExemptionView, Person, PolicyView, ReasonCode, rules_on
+from smartoffice.policies.engine import Attendance, ComplianceStatus, Requirement, WeekPlan, plan_week
 from smartoffice.policies.models import CaseStatus, PolicyLevel, Rating, WorkMode
 from smartoffice.policies.rules import NATIONAL_WORKING_HOURS, WorkingHours, parse_rules
 from smartoffice.workcalendar.service import WorkingCalendar

@@ -20,7 +20,7 @@ from smartoffice.db import Database
 from smartoffice.errors import CommonInputCode
 from smartoffice.people.models import Employee, OrgUnit, PositionKind, Role
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
-from smartoffice.policies.engine import ReasonCode
+from smartoffice.policies.day_rules import ReasonCode
 from smartoffice.policies.errors import PolicyPermissionCode, PolicyRefusalCode
 from smartoffice.policies.models import CaseStatus, DisciplineCase, Policy, WorkDay, WorkMode
 from smartoffice.policies.wording import explain

@@ -16,7 +16,7 @@ from smartoffice.i18n import Language
 from smartoffice.people import models as people_models
 from smartoffice.people.api.types import Employee, Organisation, OrgUnit
 from smartoffice.places.api.types import Desk
-from smartoffice.policies import engine, models, weeks
+from smartoffice.policies import day_rules, engine, models, weeks
 from smartoffice.policies.api.locations import day_location
 from smartoffice.policies.api.policy_types import DayHours, LocationKind, Policy, WorkingHours, policy_of
 from smartoffice.policies.wording import explain
@@ -94,38 +94,38 @@ class ExemptionStatus(Enum):
 @strawberry.enum(description="Why a day is required in the office, or why the week needs what it needs.")
 class ReasonCode(Enum):
     OFFICE_EVERY_WORKING_DAY = strawberry.enum_value(
-        engine.ReasonCode.OFFICE_EVERY_WORKING_DAY.value, description="Public service: in every working day."
+        day_rules.ReasonCode.OFFICE_EVERY_WORKING_DAY.value, description="Public service: in every working day."
     )
     ANCHOR_DAY = strawberry.enum_value(
-        engine.ReasonCode.ANCHOR_DAY.value, description="The anchor day of the person's unit."
+        day_rules.ReasonCode.ANCHOR_DAY.value, description="The anchor day of the person's unit."
     )
     NOT_ELIGIBLE = strawberry.enum_value(
-        engine.ReasonCode.NOT_ELIGIBLE.value,
+        day_rules.ReasonCode.NOT_ELIGIBLE.value,
         description="Not eligible for remote days; the reasons that follow say why.",
     )
     OPEN_DISCIPLINE_CASE = strawberry.enum_value(
-        engine.ReasonCode.OPEN_DISCIPLINE_CASE.value, description="A disciplinary case is pending or in force."
+        day_rules.ReasonCode.OPEN_DISCIPLINE_CASE.value, description="A disciplinary case is pending or in force."
     )
     TOO_NEW_IN_POST = strawberry.enum_value(
-        engine.ReasonCode.TOO_NEW_IN_POST.value, description="Too few days in the current post."
+        day_rules.ReasonCode.TOO_NEW_IN_POST.value, description="Too few days in the current post."
     )
     RATING_NOT_ALLOWED = strawberry.enum_value(
-        engine.ReasonCode.RATING_NOT_ALLOWED.value, description="The latest performance rating is not good enough."
+        day_rules.ReasonCode.RATING_NOT_ALLOWED.value, description="The latest performance rating is not good enough."
     )
     MAX_REMOTE_DAYS = strawberry.enum_value(
-        engine.ReasonCode.MAX_REMOTE_DAYS.value,
+        day_rules.ReasonCode.MAX_REMOTE_DAYS.value,
         description="A cap on remote days a week, citing the policy it comes from: pro-rating's own when a policy "
         "pro-rates a short week and that made the allowance smaller, the public-service policy when it allows none.",
     )
     MIN_OFFICE_DAYS = strawberry.enum_value(
-        engine.ReasonCode.MIN_OFFICE_DAYS.value,
+        day_rules.ReasonCode.MIN_OFFICE_DAYS.value,
         description="A minimum of office days a week (pro-rated in a short week where a policy says so).",
     )
     SUPERVISOR_COPRESENCE = strawberry.enum_value(
-        engine.ReasonCode.SUPERVISOR_COPRESENCE.value, description="Office days shared with the direct supervisor."
+        day_rules.ReasonCode.SUPERVISOR_COPRESENCE.value, description="Office days shared with the direct supervisor."
     )
     EXEMPTION = strawberry.enum_value(
-        engine.ReasonCode.EXEMPTION.value, description="An approved exemption sets the remote days."
+        day_rules.ReasonCode.EXEMPTION.value, description="An approved exemption sets the remote days."
     )
 
 
@@ -139,7 +139,7 @@ class Reason:
     message: str = strawberry.field(description="The reason for people, in the request's language.")
 
     @classmethod
-    def from_reason(cls, reason: engine.Reason, language: Language) -> Self:
+    def from_reason(cls, reason: day_rules.Reason, language: Language) -> Self:
         return cls(
             policy_id=reason.policy.id if reason.policy else None,
             code=ReasonCode(reason.code.value),
