@@ -17,7 +17,7 @@ from smartoffice.policies.exemptions import ExemptionRequest
 from smartoffice.policies.service import PolicyService
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.support.graphql import GraphQL
+from tests.support.graphql import GraphQL, data_of, fix_app_clock
 from tests.support.policies import MON, TUE, Team, build_team
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -26,24 +26,12 @@ NOW = datetime.combine(MON, time(6), WITA).astimezone(UTC)
 
 @pytest.fixture
 def clock(client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch) -> Callable[[], datetime]:
-    def now() -> datetime:
-        return NOW
-
-    runtime = client.app.state.runtime
-    monkeypatch.setattr(runtime.policies, "clock", now)
-    return now
+    return fix_app_clock(client, monkeypatch, NOW, "policies")
 
 
 @pytest.fixture
 async def team(factory: Factory, clock: Callable[[], datetime]) -> Team:
     return await build_team(factory)
-
-
-async def run(graphql: GraphQL, name: str, variables: dict[str, Any] | None = None, **options: Any) -> Any:
-    body = await graphql(name, variables, **options)
-    assert "errors" not in body, body
-    (result,) = body["data"].values()
-    return result
 
 
 def request_input(**overrides: Any) -> dict[str, Any]:
@@ -62,16 +50,16 @@ def request_input(**overrides: Any) -> dict[str, Any]:
 
 async def test_recommended_then_approved_with_the_discipline_override(graphql: GraphQL, team: Team) -> None:
     person = team.staff[0]
-    requested = await run(graphql, "RequestExemption", request_input(), as_employee=person.id)
+    requested = await data_of(graphql, "RequestExemption", request_input(), as_employee=person.id)
     exemption_id = requested["exemption"]["id"]
 
-    to_recommend = await run(graphql, "ExemptionsToRecommend", as_employee=team.supervisor.id)
+    to_recommend = await data_of(graphql, "ExemptionsToRecommend", as_employee=team.supervisor.id)
     assert [e["id"] for e in to_recommend] == [exemption_id]
     assert to_recommend[0]["evidenceFile"] is None
     recommend = {"input": {"exemptionId": exemption_id, "recommend": True, "note": "Layak"}}
-    refused = await run(graphql, "RecommendExemption", recommend, as_employee=team.head.id, language="id")
-    recommended = await run(graphql, "RecommendExemption", recommend, as_employee=team.supervisor.id)
-    twice = await run(graphql, "RecommendExemption", recommend, as_employee=team.supervisor.id)
+    refused = await data_of(graphql, "RecommendExemption", recommend, as_employee=team.head.id, language="id")
+    recommended = await data_of(graphql, "RecommendExemption", recommend, as_employee=team.supervisor.id)
+    twice = await data_of(graphql, "RecommendExemption", recommend, as_employee=team.supervisor.id)
 
     assert (refused["__typename"], refused["code"]) == ("PermissionDeniedError", "NOT_YOUR_RECOMMENDATION")
     assert refused["message"].startswith("Hanya atasan langsung pegawai")
@@ -83,12 +71,12 @@ async def test_recommended_then_approved_with_the_discipline_override(graphql: G
         "recommendedBy": {"name": "Atasan Langsung"},
     }
     assert (twice["__typename"], twice["code"]) == ("ValidationError", "EXEMPTION_ALREADY_RECOMMENDED")
-    assert await run(graphql, "ExemptionsToRecommend", as_employee=team.supervisor.id) == []
+    assert await data_of(graphql, "ExemptionsToRecommend", as_employee=team.supervisor.id) == []
 
     lists = (await graphql("Exemptions", as_employee=team.head.id))["data"]
     assert [(e["id"], e["recommendation"]) for e in lists["exemptionsToDecide"]] == [(exemption_id, True)]
     decide = {"input": {"exemptionId": exemption_id, "approve": True, "note": "Disetujui", "overridesDiscipline": True}}
-    decided = await run(graphql, "DecideExemption", decide, as_employee=team.head.id)
+    decided = await data_of(graphql, "DecideExemption", decide, as_employee=team.head.id)
 
     assert decided["exemption"] | {"decidedAt": None} == {
         "id": exemption_id,
@@ -100,12 +88,12 @@ async def test_recommended_then_approved_with_the_discipline_override(graphql: G
         "decidedBy": {"name": "Kepala Deputi"},
     }
     withdraw = {"input": {"exemptionId": exemption_id}}
-    too_late = await run(graphql, "WithdrawExemption", withdraw, as_employee=person.id)
+    too_late = await data_of(graphql, "WithdrawExemption", withdraw, as_employee=person.id)
     assert (too_late["__typename"], too_late["code"]) == ("ValidationError", "EXEMPTION_NOT_PENDING")
 
 
 async def test_three_calendar_months(graphql: GraphQL, team: Team) -> None:
-    too_long = await run(
+    too_long = await data_of(
         graphql, "RequestExemption", request_input(endsOn="2026-10-07"), as_employee=team.staff[0].id, language="id"
     )
 
@@ -119,11 +107,13 @@ async def test_three_calendar_months(graphql: GraphQL, team: Team) -> None:
 
 async def test_the_person_withdraws_and_nobody_else(graphql: GraphQL, team: Team) -> None:
     person = team.staff[0]
-    exemption_id = (await run(graphql, "RequestExemption", request_input(), as_employee=person.id))["exemption"]["id"]
+    exemption_id = (await data_of(graphql, "RequestExemption", request_input(), as_employee=person.id))["exemption"][
+        "id"
+    ]
     withdraw = {"input": {"exemptionId": exemption_id}}
 
-    refused = await run(graphql, "WithdrawExemption", withdraw, as_employee=team.head.id)
-    withdrawn = await run(graphql, "WithdrawExemption", withdraw, as_employee=person.id)
+    refused = await data_of(graphql, "WithdrawExemption", withdraw, as_employee=team.head.id)
+    withdrawn = await data_of(graphql, "WithdrawExemption", withdraw, as_employee=person.id)
 
     assert (refused["__typename"], refused["code"]) == ("PermissionDeniedError", "NOT_YOUR_REQUEST")
     assert withdrawn["exemption"]["status"] == "WITHDRAWN"
@@ -150,7 +140,7 @@ async def test_the_evidence_file_is_described_with_a_download_address(
     policies = PolicyService(runtime.db, lambda: NOW)  # the app's clock (the app's own runtime runs in its loop)
     details = await policies.request_exemption(person.id, request, checked_evidence("surat dokter.pdf", pdf))
 
-    (listed,) = await run(graphql, "ExemptionsToRecommend", as_employee=team.supervisor.id)
+    (listed,) = await data_of(graphql, "ExemptionsToRecommend", as_employee=team.supervisor.id)
 
     assert listed["evidenceFile"] == {
         "fileName": "surat_dokter.pdf",

@@ -17,7 +17,7 @@ from smartoffice.policies import day_rules, engine, models
 from smartoffice.policies.api import policy_types, types
 from smartoffice.policies.models import PolicyLevel, WorkMode
 from tests.factories import Factory
-from tests.support.graphql import GraphQL
+from tests.support.graphql import GraphQL, data_of, fix_app_clock
 from tests.support.policies import MON, THU, TUE, WED, WEEK, Team, build_team
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -27,14 +27,7 @@ NOW = datetime.combine(MON, time(6), WITA).astimezone(UTC)
 @pytest.fixture
 def clock(client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch) -> Callable[[], datetime]:
     """The app's runtime (opened by the client's lifespan) on a fixed clock."""
-
-    def now() -> datetime:
-        return NOW
-
-    runtime = client.app.state.runtime
-    for service in (runtime, runtime.bookings, runtime.policies):
-        monkeypatch.setattr(service, "clock", now)
-    return now
+    return fix_app_clock(client, monkeypatch, NOW)
 
 
 @pytest.fixture
@@ -46,16 +39,9 @@ def gid(type_name: str, ident: int) -> str:
     return encode_id(type_name, ident)
 
 
-async def run(graphql: GraphQL, name: str, variables: dict[str, Any] | None = None, **options: Any) -> Any:
-    body = await graphql(name, variables, **options)
-    assert "errors" not in body, body
-    (result,) = body["data"].values()
-    return result
-
-
 class TestMyWeek:
     async def test_your_week_by_default(self, graphql: GraphQL, team: Team) -> None:
-        week = await run(graphql, "MyWeek", as_employee=team.staff[0].id)
+        week = await data_of(graphql, "MyWeek", as_employee=team.staff[0].id)
 
         assert week["__typename"] == "MyWeek"
         assert (week["employee"]["name"], week["weekOf"], week["today"]) == ("Staf 1", WEEK.isoformat(), "2026-07-06")
@@ -87,7 +73,7 @@ class TestMyWeek:
         )
         await factory.anchor_day(team.directorate, WED.weekday())
 
-        week = await run(
+        week = await data_of(
             graphql,
             "MyWeek",
             {"employeeId": gid("Employee", team.staff[0].id), "weekOf": THU.isoformat()},
@@ -115,14 +101,14 @@ class TestMyWeek:
         assert week["problems"][0]["date"] == WED.isoformat()
 
     async def test_a_stranger_is_refused_and_a_bad_id_is_invalid(self, graphql: GraphQL, team: Team) -> None:
-        refused = await run(
+        refused = await data_of(
             graphql,
             "MyWeek",
             {"employeeId": gid("Employee", team.staff[0].id)},
             as_employee=team.stranger.id,
             language="id",
         )
-        invalid = await run(graphql, "MyWeek", {"employeeId": gid("Desk", 1)}, as_employee=team.stranger.id)
+        invalid = await data_of(graphql, "MyWeek", {"employeeId": gid("Desk", 1)}, as_employee=team.stranger.id)
 
         assert refused["__typename"] == "PermissionDeniedError"
         assert refused["message"].startswith("Hanya pegawai yang bersangkutan")
@@ -144,7 +130,7 @@ class TestUnitCompliance:
         for person in team.staff[:2]:
             await factory.work_day(person, TUE, planned=WorkMode.HOME)
 
-        report = await run(
+        report = await data_of(
             graphql,
             "UnitCompliance",
             {"unitId": gid("OrgUnit", team.directorate.id)},
@@ -167,10 +153,12 @@ class TestUnitCompliance:
         assert tuesday["policy"]["name"] == "Batas kerja fleksibel lokasi nasional"
 
     async def test_refused_and_not_found(self, graphql: GraphQL, team: Team) -> None:
-        refused = await run(
+        refused = await data_of(
             graphql, "UnitCompliance", {"unitId": gid("OrgUnit", team.directorate.id)}, as_employee=team.staff[0].id
         )
-        missing = await run(graphql, "UnitCompliance", {"unitId": gid("OrgUnit", 999_999)}, as_employee=team.admin.id)
+        missing = await data_of(
+            graphql, "UnitCompliance", {"unitId": gid("OrgUnit", 999_999)}, as_employee=team.admin.id
+        )
 
         assert refused["__typename"] == "PermissionDeniedError"
         assert (missing["__typename"], missing["message"]) == ("NotFoundError", "Unit 999999 does not exist")
@@ -181,7 +169,7 @@ class TestSetWorkPlan:
         person = team.staff[0].id
 
         async def set_plan(day: str, mode: str | None, **options: Any) -> Any:
-            return await run(
+            return await data_of(
                 graphql, "SetWorkPlan", {"input": {"date": day, "mode": mode}}, as_employee=person, **options
             )
 
@@ -190,7 +178,7 @@ class TestSetWorkPlan:
             "workDay": {"date": MON.isoformat(), "planned": "HOME", "actual": None},
         }
         where = {"locationKind": "AGENCY_OFFICE", "locationDetail": "Kantor Regional Balikpapan"}
-        anywhere = await run(
+        anywhere = await data_of(
             graphql,
             "SetWorkPlan",
             {"input": {"date": TUE.isoformat(), "mode": "ANYWHERE", **where}},
@@ -211,10 +199,10 @@ class TestSetWorkPlan:
         assert cleared["workDay"] == {"date": MON.isoformat(), "planned": None, "actual": None}
 
     async def test_a_past_day_and_someone_elses_plan(self, graphql: GraphQL, team: Team) -> None:
-        past = await run(
+        past = await data_of(
             graphql, "SetWorkPlan", {"input": {"date": "2026-07-03", "mode": "HOME"}}, as_employee=team.staff[0].id
         )
-        not_yours = await run(
+        not_yours = await data_of(
             graphql,
             "SetWorkPlan",
             {"input": {"employeeId": gid("Employee", team.staff[1].id), "date": TUE.isoformat(), "mode": "HOME"}},
@@ -231,8 +219,8 @@ class TestRecordAttendance:
             "input": {"employeeId": gid("Employee", team.staff[0].id), "date": MON.isoformat(), "mode": "OFFICE"}
         }
 
-        reported = await run(graphql, "RecordAttendance", variables, as_employee=team.supervisor.id)
-        refused = await run(graphql, "RecordAttendance", variables, as_employee=team.staff[0].id)
+        reported = await data_of(graphql, "RecordAttendance", variables, as_employee=team.supervisor.id)
+        refused = await data_of(graphql, "RecordAttendance", variables, as_employee=team.staff[0].id)
 
         assert reported["workDay"] == {"date": MON.isoformat(), "planned": None, "actual": "OFFICE"}
         assert refused["__typename"] == "PermissionDeniedError"
@@ -255,7 +243,7 @@ def exemption_input(**overrides: Any) -> dict[str, Any]:
 class TestExemptions:
     async def test_request_decide_and_list(self, graphql: GraphQL, team: Team) -> None:
         person = team.staff[0]
-        requested = await run(graphql, "RequestExemption", exemption_input(), as_employee=person.id)
+        requested = await data_of(graphql, "RequestExemption", exemption_input(), as_employee=person.id)
         exemption = requested["exemption"]
         assert (exemption["status"], exemption["employee"]["name"], exemption["remoteDaysPerWeek"]) == (
             "PENDING",
@@ -267,9 +255,9 @@ class TestExemptions:
         assert [e["id"] for e in lists["data"]["exemptionsToDecide"]] == [exemption["id"]]
 
         decide = {"input": {"exemptionId": exemption["id"], "approve": True, "note": "Disetujui"}}
-        refused = await run(graphql, "DecideExemption", decide, as_employee=team.supervisor.id, language="id")
-        decided = await run(graphql, "DecideExemption", decide, as_employee=team.head.id)
-        again = await run(graphql, "DecideExemption", decide, as_employee=team.head.id)
+        refused = await data_of(graphql, "DecideExemption", decide, as_employee=team.supervisor.id, language="id")
+        decided = await data_of(graphql, "DecideExemption", decide, as_employee=team.head.id)
+        again = await data_of(graphql, "DecideExemption", decide, as_employee=team.head.id)
 
         assert refused["__typename"] == "PermissionDeniedError"
         assert refused["message"].startswith("Hanya pimpinan unit kerja pegawai")
@@ -278,11 +266,11 @@ class TestExemptions:
         mine = (await graphql("Exemptions", as_employee=person.id))["data"]
         assert [(e["id"], e["status"]) for e in mine["myExemptions"]] == [(exemption["id"], "APPROVED")]
         assert mine["exemptionsToDecide"] == []
-        week = await run(graphql, "MyWeek", as_employee=person.id)
+        week = await data_of(graphql, "MyWeek", as_employee=person.id)
         assert [r["code"] for r in week["neededBecause"]] == ["EXEMPTION"]
 
     async def test_a_request_without_a_reason(self, graphql: GraphQL, team: Team) -> None:
-        invalid = await run(
+        invalid = await data_of(
             graphql, "RequestExemption", exemption_input(reason=" "), as_employee=team.staff[0].id, language="id"
         )
 
@@ -307,8 +295,8 @@ class TestSetAnchorDays:
             }
         }
 
-        refused = await run(graphql, "SetAnchorDays", variables, as_employee=team.staff[0].id)
-        saved = await run(graphql, "SetAnchorDays", variables, as_employee=team.head.id)
+        refused = await data_of(graphql, "SetAnchorDays", variables, as_employee=team.staff[0].id)
+        saved = await data_of(graphql, "SetAnchorDays", variables, as_employee=team.head.id)
 
         assert refused["__typename"] == "PermissionDeniedError"
         assert saved == {
@@ -317,7 +305,7 @@ class TestSetAnchorDays:
             "weekdays": ["MONDAY", "WEDNESDAY"],
             "effectiveFrom": MON.isoformat(),
         }
-        week = await run(graphql, "MyWeek", as_employee=team.staff[0].id)
+        week = await data_of(graphql, "MyWeek", as_employee=team.staff[0].id)
         assert [d["requirement"] for d in week["days"][:5]] == [
             "REQUIRED",
             "FLEXIBLE",
@@ -349,7 +337,7 @@ def policy_input(**overrides: Any) -> dict[str, Any]:
 
 class TestCreateAndEndPolicy:
     async def test_an_admin_creates_and_ends_one(self, graphql: GraphQL, team: Team) -> None:
-        created = await run(
+        created = await data_of(
             graphql,
             "CreatePolicy",
             policy_input(scope={"orgUnitId": gid("OrgUnit", team.deputy.id), "positionKind": "FUNCTIONAL"}),
@@ -374,11 +362,11 @@ class TestCreateAndEndPolicy:
         }
         assert policy["rules"]["workingHours"] == {"start": "08:00:00", "hoursPerWeek": 32.5}
         assert (policy["rules"]["anchorDaysRequired"], policy["rules"]["maxRemoteDaysPerWeek"]) == (False, None)
-        week = await run(graphql, "MyWeek", as_employee=team.staff[0].id)  # no rating: no remote day
+        week = await data_of(graphql, "MyWeek", as_employee=team.staff[0].id)  # no rating: no remote day
         assert (week["remoteDaysAllowed"], week["workingHours"]["start"]) == (0, "08:00:00")
         assert week["days"][0]["reasons"][1]["code"] == "RATING_NOT_ALLOWED"
 
-        ended = await run(
+        ended = await data_of(
             graphql,
             "EndPolicy",
             {"input": {"policyId": policy["id"], "lastDay": WED.isoformat()}},
@@ -386,12 +374,12 @@ class TestCreateAndEndPolicy:
         )
         assert ended["policy"]["effectiveUntil"] == WED.isoformat()
         in_force = [
-            p["code"] for p in await run(graphql, "Policies", {"at": THU.isoformat()}, as_employee=team.staff[0].id)
+            p["code"] for p in await data_of(graphql, "Policies", {"at": THU.isoformat()}, as_employee=team.staff[0].id)
         ]
         assert in_force == [team.national.code]
 
     async def test_invalid_rules_are_a_validation_error(self, graphql: GraphQL, team: Team) -> None:
-        invalid = await run(
+        invalid = await data_of(
             graphql,
             "CreatePolicy",
             policy_input(rules={"maxRemoteDaysPerWeek": 9}),
@@ -408,14 +396,14 @@ class TestCreateAndEndPolicy:
     async def test_a_unit_manager_may_not_set_an_overlay_and_scopes_must_exist(
         self, graphql: GraphQL, team: Team
     ) -> None:
-        overlay = await run(
+        overlay = await data_of(
             graphql,
             "CreatePolicy",
             policy_input(level="UNIT", isOverlay=True, scope={"orgUnitId": gid("OrgUnit", team.directorate.id)}),
             as_employee=team.head.id,
             language="id",
         )
-        missing = await run(
+        missing = await data_of(
             graphql,
             "CreatePolicy",
             policy_input(scope={"orgUnitId": gid("OrgUnit", 999_999)}),
@@ -431,7 +419,7 @@ class TestCreateAndEndPolicy:
         }
 
     async def test_ending_before_the_start(self, graphql: GraphQL, team: Team) -> None:
-        result = await run(
+        result = await data_of(
             graphql,
             "EndPolicy",
             {"input": {"policyId": gid("Policy", team.national.id), "lastDay": "2025-01-01"}},
@@ -458,13 +446,16 @@ class TestPolicies:
         def codes(policies: list[dict[str, Any]]) -> list[str]:
             return [p["code"] for p in policies]
 
-        assert codes(await run(graphql, "Policies", as_employee=team.staff[0].id)) == [
+        assert codes(await data_of(graphql, "Policies", as_employee=team.staff[0].id)) == [
             team.national.code,
             personal.code,
         ]
-        assert codes(await run(graphql, "Policies", as_employee=team.staff[1].id)) == [team.national.code]
-        assert codes(await run(graphql, "Policies", as_employee=team.admin.id)) == [team.national.code, personal.code]
-        national = (await run(graphql, "Policies", as_employee=team.staff[1].id))[0]
+        assert codes(await data_of(graphql, "Policies", as_employee=team.staff[1].id)) == [team.national.code]
+        assert codes(await data_of(graphql, "Policies", as_employee=team.admin.id)) == [
+            team.national.code,
+            personal.code,
+        ]
+        national = (await data_of(graphql, "Policies", as_employee=team.staff[1].id))[0]
         assert national["rules"]["eligibility"] == {"noDisciplineCase": True, "minDaysInPost": 180, "ratings": None}
         assert national["rules"]["maxUnitRemotePercent"] == 30
 
@@ -484,9 +475,9 @@ class TestBookingUnderAnOccupancyCap:
         def book(desk_index: int) -> dict[str, Any]:
             return {"input": {"deskId": gid("Desk", desks[desk_index].id), "date": TUE.isoformat()}}
 
-        booked = await run(graphql, "BookDesk", book(0), as_employee=team.staff[0].id)
-        refused = await run(graphql, "BookDesk", book(1), as_employee=team.staff[1].id, language="id")
-        dry_run = await run(graphql, "ValidateBookDesk", book(1), as_employee=team.staff[1].id)
+        booked = await data_of(graphql, "BookDesk", book(0), as_employee=team.staff[0].id)
+        refused = await data_of(graphql, "BookDesk", book(1), as_employee=team.staff[1].id, language="id")
+        dry_run = await data_of(graphql, "ValidateBookDesk", book(1), as_employee=team.staff[1].id)
 
         assert booked["__typename"] == "BookSuccess"
         assert refused == {

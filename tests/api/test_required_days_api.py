@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from tests.factories import Factory
 from tests.support.bookings import insert_booking
 from tests.support.clock import at
-from tests.support.graphql import GraphQL
+from tests.support.graphql import GraphQL, fix_app_clock
 from tests.support.policies import MON, WED, build_team
 
 NOW = at(MON, 6)
@@ -19,13 +19,7 @@ NOW = at(MON, 6)
 
 @pytest.fixture
 def clock(client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch) -> Callable[[], datetime]:
-    def now() -> datetime:
-        return NOW
-
-    runtime = client.app.state.runtime
-    for service in (runtime, runtime.bookings, runtime.policies, runtime.required_days):
-        monkeypatch.setattr(service, "clock", now)
-    return now
+    return fix_app_clock(client, monkeypatch, NOW, "bookings", "policies", "required_days")
 
 
 async def book(graphql: GraphQL, employee_id: int, weeks: int, key: str) -> Any:

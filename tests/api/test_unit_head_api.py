@@ -15,7 +15,7 @@ from smartoffice.people.models import Employee
 from smartoffice.policies.errors import PolicyPermissionCode
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.support.graphql import GraphQL
+from tests.support.graphql import GraphQL, data_of, fix_app_clock
 from tests.support.org_chart import OrgChart, build_org_chart, set_employee
 from tests.support.policies import MON, TUE
 
@@ -26,22 +26,12 @@ NOW = datetime.combine(MON, time(6), ZoneInfo("Asia/Makassar")).astimezone(UTC)
 
 @pytest.fixture
 def clock(client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch) -> Callable[[], datetime]:
-    runtime = client.app.state.runtime
-    for service in (runtime, runtime.bookings, runtime.policies):
-        monkeypatch.setattr(service, "clock", lambda: NOW)
-    return lambda: NOW
+    return fix_app_clock(client, monkeypatch, NOW)
 
 
 @pytest.fixture
 async def org(factory: Factory, clock: Callable[[], datetime]) -> OrgChart:
     return await build_org_chart(factory)
-
-
-async def run(graphql: GraphQL, name: str, variables: dict[str, Any] | None = None, **options: Any) -> Any:
-    body = await graphql(name, variables, **options)
-    assert "errors" not in body, body
-    (result,) = body["data"].values()
-    return result
 
 
 async def request_exemption(graphql: GraphQL, person: Employee) -> str:
@@ -55,19 +45,19 @@ async def request_exemption(graphql: GraphQL, person: Employee) -> str:
             "workPlan": "Laporan harian kepada atasan",
         }
     }
-    requested = await run(graphql, "RequestExemption", variables, as_employee=person.id)
+    requested = await data_of(graphql, "RequestExemption", variables, as_employee=person.id)
     exemption_id: str = requested["exemption"]["id"]
     return exemption_id
 
 
 async def decide(graphql: GraphQL, exemption_id: str, actor: Employee) -> Any:
     variables = {"input": {"exemptionId": exemption_id, "approve": True, "note": "Disetujui"}}
-    return await run(graphql, "DecideExemption", variables, as_employee=actor.id)
+    return await data_of(graphql, "DecideExemption", variables, as_employee=actor.id)
 
 
 async def compliance(graphql: GraphQL, org: OrgChart, actor: Employee) -> Any:
     unit = encode_id("OrgUnit", org.directorate.id)
-    return await run(graphql, "UnitCompliance", {"unitId": unit}, as_employee=actor.id)
+    return await data_of(graphql, "UnitCompliance", {"unitId": unit}, as_employee=actor.id)
 
 
 async def test_the_head_by_position_decides_and_monitors_without_a_grant(graphql: GraphQL, org: OrgChart) -> None:

@@ -6,7 +6,6 @@ The app's clock is Friday 3 July 2026, 09:00 WITA: the weeks of ``tests.support.
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from smartoffice.ids import encode_id
 from smartoffice.policies.models import WorkMode
 from tests.factories import Factory
-from tests.support.graphql import GraphQL
+from tests.support.graphql import GraphQL, data_of, fix_app_clock
 from tests.support.policies import TUE, WEEK, Team, build_team
 
 NOW = datetime.combine(date(2026, 7, 3), time(9), ZoneInfo("Asia/Makassar")).astimezone(UTC)
@@ -23,10 +22,7 @@ NOW = datetime.combine(date(2026, 7, 3), time(9), ZoneInfo("Asia/Makassar")).ast
 
 @pytest.fixture
 def clock(client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch) -> Callable[[], datetime]:
-    runtime = client.app.state.runtime
-    for service in (runtime, runtime.bookings, runtime.policies):
-        monkeypatch.setattr(service, "clock", lambda: NOW)
-    return lambda: NOW
+    return fix_app_clock(client, monkeypatch, NOW)
 
 
 @pytest.fixture
@@ -34,20 +30,13 @@ async def team(factory: Factory, clock: Callable[[], datetime]) -> Team:
     return await build_team(factory)
 
 
-async def run(graphql: GraphQL, name: str, variables: dict[str, Any] | None = None, **options: Any) -> Any:
-    body = await graphql(name, variables, **options)
-    assert "errors" not in body, body
-    (result,) = body["data"].values()
-    return result
-
-
 async def test_the_trend_by_week(graphql: GraphQL, team: Team) -> None:
     unit = encode_id("OrgUnit", team.directorate.id)
-    trend = await run(
+    trend = await data_of(
         graphql, "UnitComplianceTrend", {"unitId": unit, "weekOf": TUE.isoformat()}, as_employee=team.head.id
     )
-    short = await run(graphql, "UnitComplianceTrend", {"unitId": unit, "weeks": 2}, as_employee=team.admin.id)
-    too_long = await run(graphql, "UnitComplianceTrend", {"unitId": unit, "weeks": 27}, as_employee=team.admin.id)
+    short = await data_of(graphql, "UnitComplianceTrend", {"unitId": unit, "weeks": 2}, as_employee=team.admin.id)
+    too_long = await data_of(graphql, "UnitComplianceTrend", {"unitId": unit, "weeks": 27}, as_employee=team.admin.id)
 
     assert trend["__typename"] == "UnitComplianceTrend"
     assert [w["weekOf"] for w in trend["weeks"]] == [(WEEK - timedelta(weeks=n)).isoformat() for n in range(7, -1, -1)]
@@ -64,7 +53,7 @@ async def test_who_is_in(graphql: GraphQL, team: Team, factory: Factory) -> None
     await factory.work_day(team.staff[1], TUE, planned=WorkMode.HOME)
     unit = encode_id("OrgUnit", team.directorate.id)
 
-    day = await run(graphql, "UnitDay", {"unitId": unit, "date": TUE.isoformat()}, as_employee=team.head.id)
+    day = await data_of(graphql, "UnitDay", {"unitId": unit, "date": TUE.isoformat()}, as_employee=team.head.id)
 
     assert day["__typename"] == "UnitDay" and day["date"] == TUE.isoformat()
     assert [(m["employee"]["name"], m["presence"]) for m in day["members"]] == [
@@ -80,7 +69,7 @@ async def test_the_rules_of_unit_compliance(graphql: GraphQL, team: Team) -> Non
     unit = encode_id("OrgUnit", team.directorate.id)
     for name in ("UnitComplianceTrend", "UnitDay"):
         for person in (team.supervisor, team.staff[0], team.stranger):
-            refused = await run(graphql, name, {"unitId": unit}, as_employee=person.id)
+            refused = await data_of(graphql, name, {"unitId": unit}, as_employee=person.id)
             assert refused["__typename"] == "PermissionDeniedError", (name, person.name)
-        missing = await run(graphql, name, {"unitId": encode_id("OrgUnit", 999_999)}, as_employee=team.admin.id)
+        missing = await data_of(graphql, name, {"unitId": encode_id("OrgUnit", 999_999)}, as_employee=team.admin.id)
         assert missing["__typename"] == "NotFoundError"

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from smartoffice.policies.models import PolicyLevel
 from tests.factories import Factory
-from tests.support.graphql import GraphQL
+from tests.support.graphql import GraphQL, fix_app_clock
 from tests.support.policies import MON, TUE, WED, Team, build_team
 
 NOW = datetime.combine(MON, time(6), ZoneInfo("Asia/Makassar")).astimezone(UTC)
@@ -30,13 +30,7 @@ mutation Plan($input: SetWorkPlanInput!) {
 
 @pytest.fixture
 def clock(client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch) -> Callable[[], datetime]:
-    def now() -> datetime:
-        return NOW
-
-    runtime = client.app.state.runtime
-    for service in (runtime, runtime.bookings, runtime.policies):
-        monkeypatch.setattr(service, "clock", now)
-    return now
+    return fix_app_clock(client, monkeypatch, NOW)
 
 
 @pytest.fixture

@@ -4,16 +4,43 @@ graphql-transport-ws client's few steps for subscriptions over a real WebSocket.
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from httpx_ws import AsyncWebSocketSession
+from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
 
 GraphQL = Callable[..., Awaitable[dict[str, Any]]]
 """The ``graphql`` fixture: ``await graphql(name_or_document, variables, as_employee=..., language=...)``."""
+
+
+def fix_app_clock(
+    client: AsyncTestClient, monkeypatch: pytest.MonkeyPatch, now: datetime, *services: str
+) -> Callable[[], datetime]:
+    """The app's runtime (opened by the client's lifespan) and its ``services`` (default: bookings and policies) on
+    the fixed clock ``now``; the clock."""
+
+    def clock() -> datetime:
+        return now
+
+    runtime = client.app.state.runtime
+    for service in (runtime, *(getattr(runtime, name) for name in services or ("bookings", "policies"))):
+        monkeypatch.setattr(service, "clock", clock)
+    return clock
+
+
+async def data_of(graphql: GraphQL, name: str, variables: dict[str, Any] | None = None, **options: Any) -> Any:
+    """The one field an operation answers, asserting it raised no top-level error."""
+    body = await graphql(name, variables, **options)
+    assert "errors" not in body, body
+    (result,) = body["data"].values()
+    return result
+
 
 PROTOCOL = "graphql-transport-ws"
 WAIT_SECONDS = 10.0
