@@ -24,13 +24,14 @@ from smartoffice.errors import CommonInputCode, DomainError, InvalidInput, NotFo
 from smartoffice.i18n import Language, gettext
 from smartoffice.policies.unit_days import AnchorSchedule
 from smartoffice.runtime import runtime_of
-from smartoffice.web.compliance import UnitHead, unit_url
+from smartoffice.web.compliance import UnitHead
 from smartoffice.web.context import acting_employee_id, current_viewer
 from smartoffice.web.errors import PageError
 from smartoffice.web.flash import see_other_with_error
 from smartoffice.web.forms import FormError, optional_date
 from smartoffice.web.identity import see_other
 from smartoffice.web.language import language_of
+from smartoffice.web.unit_links import unit_url
 
 WEEKDAYS = range(5)
 

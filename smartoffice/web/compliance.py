@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Request, get
 from litestar.params import FromPath, FromQuery
@@ -37,6 +36,7 @@ from smartoffice.web.context import current_viewer
 from smartoffice.web.errors import PageError
 from smartoffice.web.forms import FormError, optional_date, optional_int
 from smartoffice.web.language import language_of
+from smartoffice.web.unit_links import unit_url
 from smartoffice.web.week_view import week_url
 
 WORST_FIRST = ("non_compliant", "at_risk", "no_data", "compliant")
@@ -46,30 +46,6 @@ STATUS_ORDER = tuple(
 )
 SORTS = ("status", "-status", "name", "-name")
 DEFAULT_SORT = "status"
-
-
-def unit_url(unit_id: int, view: str = "", **query: object) -> str:
-    """``/units/{id}/compliance`` (``view`` ``""``), ``…/compliance/trend``, ``…/compliance/day``,
-    ``…/compliance.csv`` or ``/units/{id}/anchor-days``, with the query values that are not None."""
-    paths = {
-        "": "/compliance",
-        "trend": "/compliance/trend",
-        "day": "/compliance/day",
-        "csv": "/compliance.csv",
-        "anchor-days": "/anchor-days",
-    }
-    return f"/units/{unit_id}{paths[view]}" + query_string(query)
-
-
-def team_url(**query: object) -> str:
-    """``/team/compliance`` with the query values that are not None."""
-    return "/team/compliance" + query_string(query)
-
-
-def query_string(values: Mapping[str, object]) -> str:
-    """``?a=1&b=2020-01-31`` of the values that are not None (dates as ISO dates); empty when there are none."""
-    encoded = urlencode({k: v.isoformat() if isinstance(v, date) else v for k, v in values.items() if v is not None})
-    return f"?{encoded}" if encoded else ""
 
 
 @get("/units/{unit_id:int}/compliance", name="unit-compliance")

@@ -25,11 +25,12 @@ from smartoffice.people.models import Employee
 from smartoffice.policies.engine import WeekPlan
 from smartoffice.policies.wording import explain
 from smartoffice.runtime import runtime_of
-from smartoffice.web.compliance import subunit_param, team_url, unit_url
+from smartoffice.web.compliance import subunit_param
 from smartoffice.web.context import current_viewer
 from smartoffice.web.forms import optional_date
 from smartoffice.web.identity import see_other
 from smartoffice.web.language import language_of
+from smartoffice.web.unit_links import team_url, unit_url
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -18,15 +18,14 @@ from smartoffice.web.compliance import (
     MemberTable,
     WeekLinks,
     member_table,
-    query_string,
     sort_param,
-    team_url,
     week_links,
 )
 from smartoffice.web.context import current_viewer
 from smartoffice.web.errors import PageError
 from smartoffice.web.forms import FormError, optional_date
 from smartoffice.web.language import language_of
+from smartoffice.web.unit_links import query_string, team_url
 
 
 @dataclass(frozen=True, slots=True)

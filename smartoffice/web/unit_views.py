@@ -22,11 +22,12 @@ from smartoffice.policies.models import WorkMode
 from smartoffice.policies.unit_days import PRESENCE_ORDER, PersonDay, Presence
 from smartoffice.policies.unit_trend import DEFAULT_TREND_WEEKS, MAX_TREND_WEEKS, TrendWeek
 from smartoffice.runtime import runtime_of
-from smartoffice.web.compliance import STATUS_ORDER, UnitHead, unit_head, unit_query, unit_url
+from smartoffice.web.compliance import STATUS_ORDER, UnitHead, unit_head, unit_query
 from smartoffice.web.context import current_viewer
 from smartoffice.web.errors import PageError
 from smartoffice.web.forms import FormError, optional_int
 from smartoffice.web.language import language_of
+from smartoffice.web.unit_links import unit_url
 from smartoffice.web.week_view import week_url
 
 PRESENCES: Mapping[Presence, str] = {

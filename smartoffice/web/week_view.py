@@ -29,6 +29,7 @@ from smartoffice.policies.wording import explain
 from smartoffice.runtime import Runtime
 from smartoffice.web.checkin import check_in_path
 from smartoffice.web.floor import floor_url
+from smartoffice.web.unit_links import team_url, unit_url
 
 NO_PLAN = "none"
 PLAN_CHOICES: tuple[WorkMode | str, ...] = (*(mode for mode in WorkMode if mode != WorkMode.ABSENT), NO_PLAN)
@@ -44,13 +45,6 @@ def week_url(week: date | None = None, employee_id: int | None = None, **extra: 
 def history_url(employee_id: int | None = None) -> str:
     """The history of weeks (``smartoffice.web.week_history``) of the person, or of oneself."""
     return "/my-week/history" + (f"?{urlencode({'employee': employee_id})}" if employee_id is not None else "")
-
-
-def compliance_url(unit_id: int, week: date | None = None, sort: str | None = None) -> str:
-    """The unit's compliance page; ``sort`` as :mod:`smartoffice.web.compliance` reads it (None: its default)."""
-    query = {"week": week.isoformat() if week else None, "sort": sort}
-    encoded = urlencode({k: v for k, v in query.items() if v is not None})
-    return f"/units/{unit_id}/compliance" + (f"?{encoded}" if encoded else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +231,8 @@ async def build_my_week_page(
         problems=[Because.of(language, p.code, p.params, p.policy) for p in plan.problems],
         suggestions=[_suggestion(language, s, by_day[s.day], home_floor) for s in week.suggestions],
         is_covered=not uncovered_required and week.office_days_to_choose == 0,
-        managed_units=[UnitLink(unit.name, compliance_url(unit.id, plan.monday)) for unit in overview.managed_units],
-        team_url=f"/team/compliance?week={plan.monday.isoformat()}" if overview.has_team else None,
+        managed_units=[UnitLink(unit.name, unit_url(unit.id, week=plan.monday)) for unit in overview.managed_units],
+        team_url=team_url(week=plan.monday) if overview.has_team else None,
         previous_url=week_url(plan.monday - timedelta(days=7), employee_param),
         next_url=week_url(plan.monday + timedelta(days=7), employee_param),
         this_week_url=week_url(None, employee_param),

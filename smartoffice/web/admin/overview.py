@@ -13,6 +13,7 @@ from smartoffice.people.grant_choices import ROLE_NAMES, scope_names
 from smartoffice.people.grants import GrantableRole, RoleGrant
 from smartoffice.runtime import runtime_of
 from smartoffice.web.admin.access import StaffVisitor, staff_visitor
+from smartoffice.web.unit_links import unit_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,11 @@ async def held_rows(request: Request[Any, Any, Any], staff: StaffVisitor) -> Seq
             role_name=ROLE_NAMES[grant.role],
             scope_name=names.of(grant.role, grant.scope_id),
             derived=grant.derived,
-            compliance_url=f"/units/{grant.scope_id}/compliance" if grant.role == GrantableRole.UNIT_MANAGER else None,
+            compliance_url=(
+                unit_url(grant.scope_id)
+                if grant.role == GrantableRole.UNIT_MANAGER and grant.scope_id is not None
+                else None
+            ),
         )
         for grant in sorted(grants, key=lambda g: (order.index(g.role), g.derived, g.scope_id or 0))
     ]
