@@ -126,3 +126,20 @@ class PlanResult:
     @property
     def moved(self) -> list[UnitPlan]:
         return [u for u in self.units if u.moved]
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyRequest:
+    """Set these units' anchor days from ``effective_from`` on, all or none, through ``set_anchor_days``'s rules."""
+
+    unit_weekdays: Mapping[int, frozenset[int]]
+    effective_from: date
+
+
+# The service the page and GraphQL call (runtime.anchor_planner, smartoffice/planning/anchor_planner/service.py):
+#   async def plan(self, actor_id: int, request: PlanRequest) -> PlanResult
+#       facilities managers of every planned building's site, and admins; raises PermissionDenied / NotFound /
+#       InvalidInput (no buildings, target outside (0, 1], a week not a Monday, unknown units in the request).
+#   async def apply(self, actor_id: int, request: ApplyRequest, *, via: str = "api") -> list[int]
+#       the unit ids whose anchor days changed; one write transaction, each unit through
+#       smartoffice.policies.anchor_days.set_anchor_days (so its permission, date and weekday rules, and audit).
