@@ -159,7 +159,7 @@ async def _prepare(settings: Settings, *, seed: bool) -> None:
         if settings.migrate_on_start:
             await upgrade(db.engine)
         if seed:
-            await _seed(db)
+            await _seed(db, settings)
             if settings.is_demo:
                 from smartoffice.identity.demo_accounts import DEMO_PASSWORD, seed_demo_accounts
 
@@ -169,11 +169,19 @@ async def _prepare(settings: Settings, *, seed: bool) -> None:
         await db.dispose()
 
 
-async def _seed(db: Database) -> None:
-    from smartoffice.demo import seed_demo
+async def _seed(db: Database, settings: Settings) -> None:
+    from zoneinfo import ZoneInfo
 
-    summary = await seed_demo(db)
+    from smartoffice.activity.seed import forget_loaded_availability
+    from smartoffice.db import utcnow
+    from smartoffice.demo import DEMO_TIME_ZONE, seed_demo
+
+    # The activity (8 weeks back, 2 ahead) is drawn around the runtime clock's date in the towers' zone.
+    summary = await seed_demo(db, today=utcnow().astimezone(ZoneInfo(DEMO_TIME_ZONE)).date())
     print(f"demo data: {summary}", flush=True)
+    shared_redis = None if settings.is_embedded_redis else settings.redis_url  # an embedded one starts empty
+    if shared_redis and not await forget_loaded_availability(shared_redis):
+        print("note: Redis was unreachable; run `smartoffice availability rebuild` once it is up", file=sys.stderr)
 
 
 def _demo(settings: Settings, _args: argparse.Namespace) -> int:

@@ -4,14 +4,22 @@ Everything comes from one ``random.Random(seed)``, so a seed always gives the sa
 
 * site KIPP Nusantara; towers T1-T4 of 6 floors each (64 x 32 m plans, WITA, open 07:00-19:00);
 * on every floor 1-3 meeting rooms along the north wall, and 25-90 desks (1,300 in all) in benches of facing
-  desks, split into 2-4 zones; each zone is the home of one Eselon II unit, and every floor mixes units of both
-  ministries, the "sharing office" of the Kemenko towers;
+  desks, split into 2-5 zones; each zone is the home of one Eselon II unit. Every unit has desks in proportion to
+  its staff, so every tower holds about as many people per desk as the site (1.23); the units follow one another
+  in tree order (a Deputi's directorates on neighbouring floors, a tower mostly one ministry's) and every floor
+  also hosts the other ministry's Sekretariat bureaus: the "sharing office" of the Kemenko towers (see
+  :func:`_deal_zones`). Bappenas' directorates, all anchored on Wednesday, fill Menara 1 and 2, which overflow
+  on Wednesdays although the site as a whole has the seats: the case for the anchor-day planner;
 * Kementerian PPN/Bappenas and Kemenko PMK, 800 staff each, in a unit tree: Eselon I (Sekretariat, Deputi), Eselon
   II (Direktorat, Biro, Pusat, Asisten Deputi), and in some units teams (Tim Kerja) led by a senior functional
   official, as after the 2019-2021 delayering;
 * synthetic people (names, emails, NIPs: no real person): mostly functional officials, ~15 % PPPK, and ~12 %
-  placed in their post less than 180 days before :data:`DEMO_AS_OF`, so that tenure rules have cases;
-* no bookings. There are more people than desks on purpose: peak days run short of seats.
+  placed in their post less than 180 days before :data:`DEMO_AS_OF`, so that tenure rules have cases; each housed
+  in the building of their unit's zones (``home_building_id``);
+* given ``today`` (the CLI passes the clock's date), the activity of the 8 weeks before it and the 2 weeks after
+  (:mod:`smartoffice.activity`): desk bookings that follow each person's policies and anchor days, check-ins,
+  no-shows, cancellations, meetings, leave and remote plans. There are more people than desks on purpose: peak
+  days run short of seats.
 
 :func:`generate_demo` builds plain rows (pure and deterministic); :func:`seed_demo` bulk-inserts them once.
 
@@ -21,23 +29,30 @@ synthetic K/L codes), drawn the same way.
 """
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from itertools import cycle
+from itertools import accumulate, pairwise
+from string import ascii_uppercase
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from smartoffice.activity import seed_activity
+from smartoffice.bookings.models import Booking
 from smartoffice.db import Base, Database
 from smartoffice.people.models import Employee, EmploymentType, Organisation, OrgUnit, PositionKind
 from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
 from smartoffice.policies.demo import seed_policies
+from smartoffice.policies.models import WorkDay
 
 DEMO_AS_OF = date(2026, 11, 22)
-"""The day the dataset describes: placement dates are drawn relative to it, never to the clock."""
+"""The day the dataset describes: placement dates are drawn relative to it, never to the clock (the activity is
+drawn around the ``today`` :func:`seed_demo` is given)."""
+DEMO_TIME_ZONE = "Asia/Makassar"
+"""WITA, the towers' zone: the CLI's ``today`` is the clock's date here."""
 
 TOWERS, FLOORS_PER_TOWER = 4, 6
 FLOOR_WIDTH, FLOOR_HEIGHT = 64.0, 32.0
@@ -49,6 +64,8 @@ ROOM_DEPTH = 6.0
 DESK_AREA_TOP, DESK_AREA_BOTTOM, DESK_AREA_SIDE = 7.0, 31.5, 0.5
 BENCH_PITCH, BENCH_MARGIN, DESKS_PER_CLUSTER, CLUSTER_GAP, ZONE_MARGIN = 3.0, 1.0, 4, 1.2, 0.6
 """A bench is two facing rows of desks (1.6 m deep) plus a 1.4 m aisle; clusters of four desks, then a gap."""
+MIN_ZONE_DESKS = 4
+"""A unit's share of a floor smaller than one cluster of desks goes to its neighbour's zone instead."""
 
 Row = dict[str, Any]
 """Column values of one row. Until inserted, a foreign key holds the index of the parent row in its own list."""
@@ -212,6 +229,9 @@ class DemoSummary:
     organisations: int
     org_units: int
     employees: int
+    desk_bookings: int = 0
+    room_bookings: int = 0
+    work_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -238,7 +258,15 @@ def generate_demo(seed: int = 2026, tier: Tier = TIERS["S"]) -> DemoData:
     for org, ministry in enumerate(kls):
         people = _People(rng, ministry, nip_serials, employees)
         eselon_ii_by_ministry.append(_add_ministry(rng, people, org_units, org, ministry, tier.staff_per_ministry))
-    buildings, floors, zones, spaces = _plan_towers(rng, eselon_ii_by_ministry, org_units, tier)
+    staff: Counter[int] = Counter()  # people per Eselon II unit, its teams' included
+    for employee in employees:
+        unit = employee["org_unit_id"]
+        while org_units[unit]["level"] > 2:
+            unit = org_units[unit]["parent_id"]
+        staff[unit] += 1
+    buildings, floors, zones, spaces = _plan_towers(rng, eselon_ii_by_ministry, org_units, staff, tier)
+    for employee, building in zip(employees, _house(org_units, employees, floors, zones, spaces), strict=True):
+        employee["home_building_id"] = building
     organisations = [{"code": m.code, "name": m.name} for m in kls]
     site = {"code": "KIPP", "name": "KIPP Nusantara"}
     return DemoData(site, buildings, floors, zones, spaces, organisations, org_units, employees)
@@ -359,16 +387,15 @@ def _desks_per_floor(rng: random.Random, tier: Tier) -> list[int]:
 
 
 def _plan_towers(
-    rng: random.Random, eselon_ii_by_ministry: list[list[int]], units: list[Row], tier: Tier
+    rng: random.Random, eselon_ii_by_ministry: list[list[int]], units: list[Row], staff: Counter[int], tier: Tier
 ) -> tuple[list[Row], list[Row], list[Row], list[Row]]:
     buildings: list[Row] = []
     floors: list[Row] = []
     zones: list[Row] = []
     spaces: list[Row] = []
-    # Units are dealt out in tree order, so a Deputi's directorates sit on neighbouring floors.
-    next_unit = [cycle(ids) for ids in eselon_ii_by_ministry]
-    desk_counts = iter(_desks_per_floor(rng, tier))
-    hours = {"time_zone": "Asia/Makassar", "opens_at": time(7), "closes_at": time(19)}
+    desk_counts = _desks_per_floor(rng, tier)
+    zones_per_floor = iter(_deal_zones(desk_counts, eselon_ii_by_ministry, units, staff))
+    hours = {"time_zone": DEMO_TIME_ZONE, "opens_at": time(7), "closes_at": time(19)}
     for tower in range(1, tier.towers + 1):
         buildings.append({"site_id": 0, "code": f"T{tower}", "name": f"Menara {tower} Kompleks Kemenko", **hours})
         for level in range(1, tier.floors_per_tower + 1):
@@ -376,19 +403,110 @@ def _plan_towers(
             size = {"width": FLOOR_WIDTH, "height": FLOOR_HEIGHT}
             floors.append({"building_id": tower - 1, "level": level, "name": f"Lantai {level}", **size})
             spaces += _rooms(rng, floor, label)
-            zone_count = rng.choice((2, 3, 3, 4))
-            # Alternate the ministries (S: the two of them, so every floor is shared).
-            owners = [next(next_unit[(floor + i) % len(next_unit)]) for i in range(zone_count)]
-            zone_width = (FLOOR_WIDTH - 2 * DESK_AREA_SIDE) / zone_count
-            desks = _apportion(next(desk_counts), [rng.uniform(0.7, 1.3) for _ in owners])
-            for i, (owner, desk_count) in enumerate(zip(owners, desks, strict=True)):
-                zone_label, x = f"{label}-{'ABCD'[i]}", DESK_AREA_SIDE + i * zone_width
+            owners = next(zones_per_floor)
+            x = DESK_AREA_SIDE
+            widths = _zone_widths([d for _, d in owners])
+            if len(owners) > len(ascii_uppercase):
+                raise ValueError(f"floor {label} has more zones than letters")
+            for letter, (owner, desk_count), zone_width in zip(ascii_uppercase, owners, widths, strict=False):
+                zone_label = f"{label}-{letter}"
                 zones.append(
-                    {"floor_id": floor, "code": zone_label, "name": f"Zona {'ABCD'[i]} {units[owner]['name']}",
+                    {"floor_id": floor, "code": zone_label, "name": f"Zona {letter} {units[owner]['name']}",
                      "org_unit_id": owner, **_box(x, DESK_AREA_TOP, zone_width, DESK_AREA_BOTTOM - DESK_AREA_TOP)}
                 )  # fmt: skip
                 spaces += _desks(rng, floor, len(zones) - 1, zone_label, x, zone_width, desk_count)
+                x = round(x + zone_width, 2)
     return buildings, floors, zones, spaces
+
+
+def _deal_zones(
+    desk_counts: list[int], eselon_ii_by_ministry: list[list[int]], units: list[Row], staff: Counter[int]
+) -> list[list[tuple[int, int]]]:
+    """Each floor's zones, west to east, as (Eselon II unit, desks), floors in order (tower by tower).
+
+    Every unit gets desks in proportion to its staff (the site's desks per person), so that every tower holds as
+    many people per desk as the site. Each ministry's Sekretariat (its first Eselon I unit) is a *guest*: its
+    bureaus keep zones on the floors of the next ministry's units (the last ministry's units host the first one's), so
+    every floor is shared; the other units follow one another in tree order, so a Deputi's directorates sit on
+    neighbouring floors and a tower is mostly one ministry's. Both streams are laid out floor by floor, each
+    floor giving the guests the share of its desks that the ministry's block (its units and its guests) gives
+    them; a unit spans floors (and at a tower's end, towers) only where the stream runs on. A sliver of fewer
+    than :data:`MIN_ZONE_DESKS` desks goes to the neighbouring zone on its floor instead.
+    """
+    all_units = [unit for ministry in eselon_ii_by_ministry for unit in ministry]
+    need = dict(zip(all_units, _apportion(sum(desk_counts), [staff[u] for u in all_units]), strict=True))
+    guests, hosts = [], []
+    for ministry in eselon_ii_by_ministry:
+        sekretariat = units[ministry[0]]["parent_id"]
+        guests.append([u for u in ministry if units[u]["parent_id"] == sekretariat])
+        hosts.append([u for u in ministry if units[u]["parent_id"] != sekretariat])
+    count = len(eselon_ii_by_ministry)
+    guests = guests[1:] + guests[:1]  # block m: ministry m's units and the next ministry's Sekretariat
+    blocks = [(sum(need[u] for u in h), sum(need[u] for u in g)) for h, g in zip(hosts, guests, strict=True)]
+
+    def guest_desks_before(position: int) -> int:
+        """How many of the first ``position`` desks of the site (floor by floor) are the guests'."""
+        start = guests_so_far = 0
+        for block in range(count):
+            host_desks, guest_desks = blocks[block]
+            size = host_desks + guest_desks
+            if position < start + size or block == count - 1:
+                return guests_so_far + round((position - start) * guest_desks / size)
+            start, guests_so_far = start + size, guests_so_far + guest_desks
+        return guests_so_far
+
+    edges = [0, *accumulate(desk_counts)]
+    guest_edges = [guest_desks_before(position) for position in edges]
+    guest_parts = [b - a for a, b in pairwise(guest_edges)]
+    host_parts = [total - guest for total, guest in zip(desk_counts, guest_parts, strict=True)]
+    host_zones = _cut([u for h in hosts for u in h], need, host_parts)
+    guest_zones = _cut([u for g in guests for u in g], need, guest_parts)
+    return [_merge_slivers(h) + _merge_slivers(g) for h, g in zip(host_zones, guest_zones, strict=True)]
+
+
+def _cut(stream: list[int], need: dict[int, int], parts: list[int]) -> list[list[tuple[int, int]]]:
+    """Lays ``stream``'s units (each ``need[unit]`` desks long) end to end over consecutive ``parts`` of desks."""
+    pieces: list[list[tuple[int, int]]] = []
+    units = iter(stream)
+    unit, left = -1, 0
+    for part in parts:
+        floor: list[tuple[int, int]] = []
+        while part > 0:
+            if left == 0:
+                unit = next(units)
+                left = need[unit]
+                continue
+            take = min(part, left)
+            floor.append((unit, take))
+            part, left = part - take, left - take
+        pieces.append(floor)
+    return pieces
+
+
+def _merge_slivers(zones: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The zones with each sliver (fewer than :data:`MIN_ZONE_DESKS` desks) given to its neighbour."""
+    zones = list(zones)
+    while len(zones) > 1 and (i := next((i for i, (_, d) in enumerate(zones) if d < MIN_ZONE_DESKS), None)) is not None:
+        j = i + 1 if i == 0 else i - 1
+        unit, desks = zones[j]
+        zones[j] = (unit, desks + zones[i][1])
+        del zones[i]
+    return zones
+
+
+def _zone_widths(desk_counts: list[int]) -> list[float]:
+    """The zones' widths across the desk area, to the centimetre (so that desks do too): what each zone's benches
+    need, plus the rest in proportion to the desks."""
+    rows = 2 * int((DESK_AREA_BOTTOM - DESK_AREA_TOP - 2 * BENCH_MARGIN) // BENCH_PITCH)
+    needs = []
+    for count in desk_counts:
+        columns = max(1, -(-count // rows))
+        needs.append(2 * ZONE_MARGIN + columns * DESK_WIDTH + (columns - 1) // DESKS_PER_CLUSTER * CLUSTER_GAP + 0.01)
+    spare = FLOOR_WIDTH - 2 * DESK_AREA_SIDE - sum(needs)
+    if spare < 0:
+        raise ValueError(f"a floor of {sum(desk_counts)} desks in {len(desk_counts)} zones does not fit")
+    total = sum(desk_counts)
+    return [int((need + spare * count / total) * 100) / 100 for need, count in zip(needs, desk_counts, strict=True)]
 
 
 def _rooms(rng: random.Random, floor: int, label: str) -> list[Row]:
@@ -435,6 +553,72 @@ def _desks(
     ]  # fmt: skip
 
 
+def _house(
+    units: list[Row], employees: list[Row], floors: list[Row], zones: list[Row], spaces: list[Row]
+) -> list[int | None]:
+    """Each employee's home building (an index): that of their unit's zones. A unit whose zones lie in several
+    towers (units are dealt out floor by floor) has its people split between them in proportion to the desks, teams
+    kept together and the head where most desks are, so that every zone is its unit's; the Eselon I units, and any
+    unit without a zone, go to :func:`_home_buildings`'s building."""
+    desks: dict[int, Counter[int]] = defaultdict(Counter)
+    for space in spaces:
+        if space["zone_id"] is not None:
+            zone = zones[space["zone_id"]]
+            desks[zone["org_unit_id"]][floors[zone["floor_id"]]["building_id"]] += 1
+    home = _home_buildings(units, desks)
+    housed: list[int | None] = [home.get(employee["org_unit_id"]) for employee in employees]
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, employee in enumerate(employees):
+        unit = employee["org_unit_id"]
+        while units[unit]["level"] > 2:
+            unit = units[unit]["parent_id"]
+        if units[unit]["level"] == 2 and len(desks.get(unit, ())) > 1:
+            members[unit].append(i)
+    for unit, people in members.items():
+        split = sorted(desks[unit].items(), key=lambda item: (-item[1], item[0]))
+        room = dict(zip([b for b, _ in split], _apportion(len(people), [d for _, d in split]), strict=True))
+        teams: dict[int, list[int]] = defaultdict(list)
+        for i in people:
+            teams[employees[i]["org_unit_id"]].append(i)
+        head, *loose = teams.pop(unit, [])  # the head, then the staff of no team, one by one
+        order = {building: rank for rank, (building, _) in enumerate(split)}
+        blocks = [[head], *sorted(teams.values(), key=lambda team: (-len(team), team[0])), *([i] for i in loose)]
+        for block in blocks:  # the head where most desks are, whole teams largest first, each where most room is
+            building = min(room, key=lambda b: (-room[b], order[b]))
+            for i in block:
+                housed[i] = building
+            room[building] -= len(block)
+    return housed
+
+
+def _home_buildings(units: list[Row], desks: dict[int, Counter[int]]) -> dict[int, int]:
+    """Unit index → the index of the building that houses it: where most desks of its zones are; a team's is its
+    unit's; an Eselon I unit's (and that of a unit left without a zone) the commonest among its units'."""
+    home = {unit: _commonest(counts) for unit, counts in desks.items() if counts}
+    children: dict[int, Counter[int]] = {}
+    for i, unit in enumerate(units):
+        if unit["level"] == 2 and i in home and unit["parent_id"] is not None:
+            children.setdefault(unit["parent_id"], Counter())[home[i]] += 1
+    for parent, counts in children.items():
+        home[parent] = _commonest(counts)
+    for level in (2, 3):  # units without a zone, then teams: their parent's
+        for i, unit in enumerate(units):
+            if unit["level"] == level and i not in home and unit["parent_id"] in home:
+                home[i] = home[unit["parent_id"]]
+    by_organisation: dict[int, Counter[int]] = {}
+    for i, building in home.items():
+        by_organisation.setdefault(units[i]["organisation_id"], Counter())[building] += 1
+    for i, unit in enumerate(units):  # an Eselon I unit none of whose units has a zone (tier L): its ministry's
+        if i not in home and unit["organisation_id"] in by_organisation:
+            home[i] = _commonest(by_organisation[unit["organisation_id"]])
+    return home
+
+
+def _commonest(counts: Counter[int]) -> int:
+    """The most counted; the lowest of those tied."""
+    return min(counts, key=lambda item: (-counts[item], item))
+
+
 def _box(x: float, y: float, width: float, height: float) -> Row:
     """Geometry columns, rounded to the centimetre."""
     return {"x": round(x, 2), "y": round(y, 2), "width": round(width, 2), "height": round(height, 2)}
@@ -449,17 +633,29 @@ Progress = Callable[[str, int], None]
 
 
 async def seed_demo(
-    db: Database, *, seed: int = 2026, tier: Tier = TIERS["S"], progress: Progress | None = None
+    db: Database,
+    *,
+    seed: int = 2026,
+    tier: Tier = TIERS["S"],
+    today: date | None = None,
+    progress: Progress | None = None,
 ) -> DemoSummary:
     """Fills an empty database with the demo dataset (or a larger ``tier`` of it); a database that has any site
-    is left as it is."""
+    is left as it is.
+
+    With ``today`` (a local date, in practice the clock's), the activity around it too: the 8 weeks before and the
+    2 weeks after (:func:`smartoffice.activity.seed_activity`). ``DEMO_AS_OF`` still dates placements and policies.
+    """
+    report = progress or (lambda _table, _rows: None)
     async with db.write() as session:
         # Two servers starting at once: the second waits here, then finds the site. (SQLite: BEGIN IMMEDIATE.)
         if not db.is_sqlite:
             await session.execute(text("LOCK TABLE sites IN SHARE ROW EXCLUSIVE MODE"))
         if await session.scalar(select(Site.id).limit(1)) is None:
-            await _insert(session, generate_demo(seed, tier), progress or (lambda _table, _rows: None))
+            await _insert(session, generate_demo(seed, tier), report)
             await seed_policies(session, DEMO_AS_OF)  # the office-day policies both ministries work under
+            if today is not None:
+                await seed_activity(session, today=today, seed=seed, progress=report)
         return await _summarise(session)
 
 
@@ -467,6 +663,12 @@ def demo_row_count(tier: Tier) -> int:
     """Roughly how many rows :func:`seed_demo` inserts for ``tier`` (for a progress bar)."""
     rooms_and_zones = tier.floors * 5
     return 1 + tier.towers + tier.floors + tier.ministries * 60 + rooms_and_zones + tier.total_desks + 2 * tier.staff
+
+
+def activity_row_count(tier: Tier) -> int:
+    """Roughly how many rows the activity of :func:`seed_demo` adds for ``tier`` (for a progress bar): 55 working
+    days of desk bookings for ~70 % of the staff, a fifth as many meetings, and some leave and remote plans."""
+    return int(tier.staff * 55 * (0.7 + 0.1 + 0.15))
 
 
 async def _insert(session: AsyncSession, data: DemoData, progress: Progress) -> None:
@@ -489,7 +691,7 @@ async def _insert(session: AsyncSession, data: DemoData, progress: Progress) -> 
     # The two big tables go in as one executemany each: SQLite returns ids in order only one row at a time.
     await session.execute(insert(Space), _resolve(data.spaces, floor_id=floor_ids, zone_id=zone_ids))
     progress("spaces", len(data.spaces))
-    people = _resolve(data.employees, org_unit_id=unit_id_list)
+    people = _resolve(data.employees, org_unit_id=unit_id_list, home_building_id=building_ids)
     await session.execute(insert(Employee), [{**row, "supervisor_id": None} for row in people])
     progress("employees", len(people))
     id_by_nip = {nip: id_ for nip, id_ in await session.execute(select(Employee.nip, Employee.id))}
@@ -519,7 +721,10 @@ async def _summarise(session: AsyncSession) -> DemoSummary:
         return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
     desks, rooms = count(Space, Space.kind == SpaceKind.DESK), count(Space, Space.kind == SpaceKind.ROOM)
+    desk_bookings = count(Booking, Booking.space_kind == SpaceKind.DESK)
+    room_bookings = count(Booking, Booking.space_kind == SpaceKind.ROOM)
     statement = select(
-        count(Site), count(Building), count(Floor), desks, rooms, count(Organisation), count(OrgUnit), count(Employee)
-    )
+        count(Site), count(Building), count(Floor), desks, rooms, count(Organisation), count(OrgUnit), count(Employee),
+        desk_bookings, room_bookings, count(WorkDay),
+    )  # fmt: skip
     return DemoSummary(*(await session.execute(statement)).one())

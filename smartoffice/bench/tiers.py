@@ -1,37 +1,34 @@
 """A fresh database for a scale tier: created (PostgreSQL) or a new file (SQLite), migrated, and seeded in bulk.
 
-Places and people come from the demo generator (:data:`smartoffice.demo.TIERS`: tier S *is* the demo). Tier L
-adds a year of desk bookings (~10 million rows) through PostgreSQL's binary ``COPY`` (asyncpg's
-``copy_records_to_table``) into a ``bookings`` table stripped of its secondary indexes and constraints, which are
-rebuilt afterwards in one pass each; rebuilding the exclusion constraints re-proves that the generated rows never
-double-book a desk or a person.
+Places, people and activity come from the demo's generators (:data:`smartoffice.demo.TIERS`: tier S *is* the
+demo; :mod:`smartoffice.activity`): S and M get the demo's 8 weeks of history and 2 weeks ahead around today. Tier L
+gets a year of it instead (~13 million bookings), from the same generator with each person's office days drawn
+once for an ordinary week (``ActivityGenerator(weekly=False)``). On PostgreSQL, M's and L's go in through binary
+``COPY`` (asyncpg's ``copy_records_to_table``) into a ``bookings`` table stripped of its secondary indexes and
+constraints, which are rebuilt afterwards in one pass each; rebuilding the exclusion constraints re-proves that the
+generated rows never double-book a desk or a person.
 """
 
-import random
+import asyncio
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
+from smartoffice.activity import BOOKING_COLUMNS, WORK_DAY_COLUMNS, ActivityGenerator, activity_range, load_world
+from smartoffice.activity.desks import BookingRecord
+from smartoffice.activity.generate import WorkDayRecord
 from smartoffice.db import Database, is_sqlite
-from smartoffice.demo import TIERS, Tier, demo_row_count, seed_demo
+from smartoffice.demo import TIERS, Tier, activity_row_count, demo_row_count, seed_demo
 from smartoffice.migrations import upgrade
 from smartoffice.people.models import Employee, Role, RoleAssignment
-from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind
-from smartoffice.workcalendar.service import WorkingCalendar
+from smartoffice.places.models import Site
 
 BOOKING_YEAR_DAYS = 365
-"""Tier L: bookings from a year before today up to the end of the booking horizon."""
-BOOKING_HORIZON_DAYS = 28
-"""The default rule's ``max_days_in_advance`` for desks: nothing is bookable beyond."""
-PAST_STATUSES: dict[str, float] = {"checked_in": 0.82, "released": 0.10, "cancelled": 0.08}
-"""What became of the bookings of past days (a released one is a no-show)."""
-OCCUPANCY_BY_WEEKDAY = (0.55, 0.7, 0.75, 0.7, 0.45)
-"""Share of desks booked, Monday to Friday: the mid-week peak the anchor days produce."""
+"""Tier L: bookings from a year before today to two weeks after it."""
 
 
 class BenchSetupError(Exception):
@@ -51,7 +48,7 @@ class SeedReport:
 def check_tier(tier: Tier, database_url: str) -> None:
     if tier.name == "L" and is_sqlite(database_url):
         raise BenchSetupError(
-            "tier L (100,000 staff, ~10 million bookings) needs PostgreSQL: pass "
+            "tier L (100,000 staff, ~13 million bookings) needs PostgreSQL: pass "
             "--database-url postgresql+asyncpg://user@host/smartoffice_bench_l"
         )
 
@@ -112,9 +109,13 @@ async def _create_postgres_database(url: str) -> None:
 
 
 async def seed_tier(url: str, tier: Tier, *, today: date, show_progress: bool = True) -> SeedReport:
-    """Seed places and people of ``tier`` (and, for L, a year of bookings) into the migrated, empty database."""
+    """Seed places and people of ``tier`` with their activity around ``today`` (for L, a year of bookings) into
+    the migrated, empty database."""
     started = datetime.now(UTC)
-    total = demo_row_count(tier)
+    # On PostgreSQL, M's and L's bookings go in by COPY into a stripped table once places and people are in; S (the
+    # demo, also on SQLite) and M on SQLite get theirs from seed_demo itself.
+    by_copy = not is_sqlite(url) and tier.name != "S"
+    total = demo_row_count(tier) + (0 if by_copy else activity_row_count(tier))
     with Progress(
         TextColumn("[bold]seeding tier {task.fields[tier]}[/] {task.description}"),
         BarColumn(),
@@ -129,17 +130,19 @@ async def seed_tier(url: str, tier: Tier, *, today: date, show_progress: bool = 
 
         db = Database.from_url(url)
         try:
-            summary = await seed_demo(db, tier=tier, progress=advance)
+            summary = await seed_demo(db, tier=tier, today=None if by_copy else today, progress=advance)
             await _grant_report_reader(db)
-            if not db.is_sqlite and tier.name != "L":  # L analyses once its bookings are in
+            if not db.is_sqlite and not by_copy:  # the others analyse once their bookings are in
                 async with db.engine.begin() as conn:
                     await conn.execute(text("ANALYZE"))
         finally:
             await db.dispose()
         progress.update(task, completed=total, description="places and people")
-        bookings = 0
-        if tier.name == "L":
-            bookings = await seed_bookings(url, today, progress)
+        bookings = summary.desk_bookings + summary.room_bookings
+        if by_copy:
+            year = tier.name == "L"
+            first = today - timedelta(days=BOOKING_YEAR_DAYS) if year else None
+            bookings = await seed_bookings(url, today, progress, tier=tier.name, first=first, weekly=not year)
     seconds = (datetime.now(UTC) - started).total_seconds()
     return SeedReport(tier.name, summary.desks, summary.employees, bookings, seconds)
 
@@ -154,41 +157,43 @@ async def _grant_report_reader(db: Database) -> None:
         )
 
 
-BOOKING_COLUMNS = (
-    "space_id", "space_kind", "employee_id", "booked_by_id", "start_at", "end_at", "blocks_until", "status",
-    "version", "created_at", "checked_in_at", "released_at", "cancelled_at",
-)  # fmt: skip
-
-
-async def seed_bookings(url: str, today: date, progress: Progress, *, days: int = BOOKING_YEAR_DAYS) -> int:
-    """Whole-day desk bookings for every working day from ``days`` before ``today`` to the booking horizon."""
+async def seed_bookings(
+    url: str,
+    today: date,
+    progress: Progress,
+    *,
+    tier: str = "L",
+    first: date | None = None,
+    last: date | None = None,
+    weekly: bool = True,
+) -> int:
+    """The activity generator's bookings (and, ``weekly``, work plans) of ``first``-``last`` (default: the demo's
+    :func:`~smartoffice.activity.activity_range`), by COPY into the stripped ``bookings`` table; returns how many
+    bookings. Not ``weekly`` (tier L's year), each person keeps the office days of one ordinary week."""
+    default_first, default_last = activity_range(today)
+    first, last = first or default_first, last or default_last
     db = Database.from_url(url)
     try:
         async with db.read() as session:
-            desks = list(await session.scalars(select(Space.id).where(Space.kind == SpaceKind.DESK).order_by(Space.id)))
-            employees = list(await session.scalars(select(Employee.id).order_by(Employee.id)))
-            zone, opens, closes = (
-                await session.execute(
-                    select(Building.time_zone, Building.opens_at, Building.closes_at)
-                    .join(Floor, Floor.building_id == Building.id)
-                    .limit(1)
-                )
-            ).one()
+            world = await load_world(session, first, last)
     finally:
         await db.dispose()
-    first, last = today - timedelta(days=days), today + timedelta(days=BOOKING_HORIZON_DAYS)
-    working = WorkingCalendar.build(first, last).working_days(first, last)
-    task = progress.add_task("bookings (COPY)", total=len(working), tier="L")
+    generator = ActivityGenerator(world, today=today, weekly=weekly).days()
+    task = progress.add_task("bookings (COPY)", total=(last - first).days + 1, tier=tier)
     conn = await asyncpg.connect(asyncpg_dsn(url))
     rows = 0
     try:
         rebuild = await _strip_bookings_table(conn)
-        rng = random.Random(2026)
-        for day in working:
-            records = _day_of_bookings(rng, day, today, desks, employees, ZoneInfo(zone), opens, closes)
-            await conn.copy_records_to_table("bookings", records=records, columns=BOOKING_COLUMNS)
-            rows += len(records)
-            progress.update(task, advance=1, description=f"bookings (COPY) {day} {rows:,} rows")
+        copying: asyncio.Future[int] | None = None
+        while True:
+            # Draw the next day in a thread while the server takes the last one in.
+            day = await asyncio.to_thread(next, generator, None)
+            if copying is not None:
+                rows += await copying
+            if day is None:
+                break
+            copying = asyncio.ensure_future(_copy(conn, [*day.desks, *day.rooms], day.work_days))
+            progress.update(task, advance=1, description=f"bookings (COPY) {day.day} {rows:,} rows")
         progress.update(task, description="bookings: rebuilding indexes and constraints")
         for statement in rebuild:
             await conn.execute(statement)
@@ -200,37 +205,12 @@ async def seed_bookings(url: str, today: date, progress: Progress, *, days: int 
     return rows
 
 
-def _day_of_bookings(
-    rng: random.Random,
-    day: date,
-    today: date,
-    desks: list[int],
-    employees: list[int],
-    zone: ZoneInfo,
-    opens: time,
-    closes: time,
-) -> list[tuple[object, ...]]:
-    start = datetime.combine(day, opens, zone).astimezone(UTC)
-    end = datetime.combine(day, closes, zone).astimezone(UTC)
-    count = int(len(desks) * OCCUPANCY_BY_WEEKDAY[day.weekday()])
-    created = start - timedelta(days=3)
-    checked_in = start + timedelta(minutes=20)
-    released = start + timedelta(minutes=30)
-    if day < today:
-        drawn = rng.choices(list(PAST_STATUSES), list(PAST_STATUSES.values()), k=count)
-    else:
-        drawn = ["checked_in" if day == today else "booked"] * count
-    stamps = {
-        "checked_in": (checked_in, None, None),
-        "released": (None, released, None),
-        "cancelled": (None, None, created),
-        "booked": (None, None, None),
-    }
-    people = rng.sample(employees, count)
-    return [
-        (desk, "desk", person, person, start, end, end, status, 1, created, *stamps[status])
-        for desk, person, status in zip(rng.sample(desks, count), people, drawn, strict=True)
-    ]
+async def _copy(conn: asyncpg.Connection, bookings: list[BookingRecord], work_days: list[WorkDayRecord]) -> int:
+    if bookings:
+        await conn.copy_records_to_table("bookings", records=bookings, columns=BOOKING_COLUMNS)
+    if work_days:
+        await conn.copy_records_to_table("work_days", records=work_days, columns=WORK_DAY_COLUMNS)
+    return len(bookings)
 
 
 async def _strip_bookings_table(conn: asyncpg.Connection) -> list[str]:

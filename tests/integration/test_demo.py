@@ -1,15 +1,28 @@
-"""The IKN demo dataset: its size, its NIPs, its reporting lines, its floor plans, and that seeding is repeatable."""
+"""The IKN demo dataset: its size, its NIPs, its reporting lines, its floor plans, that seeding is repeatable, and
+that the availability index shows what its activity booked. (The activity itself: ``test_demo_activity``.)"""
 
 import asyncio
-from collections import defaultdict
-from datetime import date, timedelta
+from collections import Counter, defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
+from smartoffice.activity import seed_activity
+from smartoffice.activity.seed import forget_loaded_availability
+from smartoffice.availability.index import AvailabilityIndex
+from smartoffice.availability.service import AvailabilityService, Source, window_slots
+from smartoffice.availability.slots import LocalDay
+from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
 from smartoffice.db import Database
-from smartoffice.demo import DEMO_AS_OF, DemoSummary, generate_demo, seed_demo
+from smartoffice.demo import DEMO_AS_OF, DEMO_TIME_ZONE, TIERS, DemoSummary, generate_demo, seed_demo
 from smartoffice.people.models import Employee, EmploymentType, OrgUnit
 from smartoffice.places.models import Building, Floor, Space, SpaceKind, Zone
+from smartoffice.runtime import Runtime
+from smartoffice.settings import Settings
+from tests.factories import Factory
+from tests.support.clock import Clock, working_weekday
 
 EPSILON = 1e-6
 
@@ -133,6 +146,32 @@ async def test_every_floor_is_shared_by_both_ministries(db: Database) -> None:
     assert all(len(ministries) == 2 for ministries in ministries_per_floor.values())
 
 
+@pytest.mark.parametrize("tier", ["S", "M"])
+def test_every_tower_holds_as_many_people_per_desk_as_the_site_and_units_stay_together(tier: str) -> None:
+    data = generate_demo(tier=TIERS[tier])
+    units = data.org_units
+    desks = Counter(data.floors[s["floor_id"]]["building_id"] for s in data.spaces if s["kind"] == SpaceKind.DESK)
+    staff = Counter(e["home_building_id"] for e in data.employees)
+    towers: dict[int, set[int]] = defaultdict(set)
+    for employee in data.employees:
+        unit = employee["org_unit_id"]
+        towers[unit].add(employee["home_building_id"])
+        while units[unit]["level"] > 2:
+            unit = units[unit]["parent_id"]
+        towers[unit].add(employee["home_building_id"])
+
+    # every tower within 3 % of the site's people per desk (S: 1.23), so that the site's seats are every tower's
+    site = len(data.employees) / sum(desks.values())
+    assert sorted(staff) == sorted(desks)
+    assert all(abs(staff[b] / desks[b] - site) <= 0.03 * site for b in desks), {b: staff[b] / desks[b] for b in desks}
+    # a team in one tower; an Eselon II unit in one, or two where its floors run on into the next tower
+    assert all(len(towers[u]) == 1 for u, row in enumerate(units) if row["level"] == 3 and u in towers)
+    assert all(len(towers[u]) <= 2 for u, row in enumerate(units) if row["level"] == 2)
+    assert sum(len(towers[u]) == 1 for u, row in enumerate(units) if row["level"] == 2) > 0.85 * sum(
+        row["level"] == 2 for row in units
+    )
+
+
 async def test_seeding_again_changes_nothing(db: Database) -> None:
     first = await seed_demo(db)
     second = await seed_demo(db, seed=7)
@@ -153,3 +192,81 @@ def test_the_same_seed_gives_the_same_data() -> None:
 
     assert first == again
     assert [e["nip"] for e in first.employees] != [e["nip"] for e in other.employees]
+
+
+async def test_the_availability_index_shows_the_desks_the_demo_booked_as_taken(
+    runtime: Runtime, settings: Settings
+) -> None:
+    # given: the demo without activity, and a floor-day the index has already loaded (all free)
+    clock = Clock()
+    availability = AvailabilityService(runtime.db, AvailabilityIndex(runtime.redis), clock=clock.monotonic)
+    day = working_weekday(1, after=3)  # a Tuesday to come: the index holds days until two after they end
+    await seed_demo(runtime.db)
+    async with runtime.db.read() as session:
+        floor = (await session.scalars(select(Floor).order_by(Floor.id).limit(1))).one()
+        desks = (
+            await session.scalars(select(Space.id).where(Space.floor_id == floor.id, Space.kind == SpaceKind.DESK))
+        ).all()
+    whole_day = window_slots(LocalDay(day, DEMO_TIME_ZONE), *WHOLE_DAY)
+
+    def taken(occupancy: object) -> set[int]:
+        return {d for d in desks if occupancy.status(d, whole_day) != "free"}  # type: ignore[attr-defined]
+
+    before = await availability.floor_day(floor.id, DEMO_TIME_ZONE, day)
+    loaded = await availability.floor_day(floor.id, DEMO_TIME_ZONE, day)
+    assert taken(before) == set() and loaded.source == Source.INDEX
+    # when: the activity is seeded in bulk (no projection reaches the index), as the CLI does, then the epoch bumped
+    async with runtime.db.write() as session:
+        await seed_activity(session, today=day, first=day, last=day)
+        booked = set(
+            (
+                await session.scalars(
+                    select(Booking.space_id).where(Booking.space_id.in_(desks), Booking.status.in_(ACTIVE_STATUSES))
+                )
+            ).all()
+        )
+    stale = await availability.floor_day(floor.id, DEMO_TIME_ZONE, day)
+    assert await forget_loaded_availability(settings.redis_url or "")
+    clock.advance(seconds=2)  # the epoch is cached for a second per process
+    # then: the floor-day reloads from SQL and shows the seeded bookings as taken, and so does the index after it
+    assert len(booked) > 0.3 * len(desks)
+    assert taken(stale) == set()  # what a shared Redis would still say without the bump
+    fresh = await availability.floor_day(floor.id, DEMO_TIME_ZONE, day)
+    again = await availability.floor_day(floor.id, DEMO_TIME_ZONE, day)
+    assert (fresh.source, again.source) == (Source.DATABASE, Source.INDEX)
+    assert taken(fresh) == taken(again) == booked
+
+
+WHOLE_DAY = (time(7), time(19))
+
+
+async def test_the_activity_keeps_off_assigned_desks_and_closed_floors(runtime: Runtime, factory: Factory) -> None:
+    # given: the demo, one desk assigned to a person of the unit whose zone it is in, and a floor closed for a day
+    week = date(2026, 11, 23)  # Monday to Friday, no holiday
+    closed_day = week + timedelta(days=2)
+    await seed_demo(runtime.db)
+    async with runtime.db.write() as session:
+        desk = (await session.scalars(select(Space).where(Space.kind == SpaceKind.DESK).order_by(Space.id))).first()
+        assert desk is not None and desk.zone_id is not None
+        zone = await session.get(Zone, desk.zone_id)
+        assert zone is not None
+        owner = (await session.scalars(select(Employee).where(Employee.org_unit_id == zone.org_unit_id))).first()
+        assert owner is not None
+        desk.assigned_employee_id = owner.id
+        other_floor = (await session.scalars(select(Floor).where(Floor.id != desk.floor_id).order_by(Floor.id))).first()
+        assert other_floor is not None
+    start = datetime.combine(closed_day, time(0), ZoneInfo(DEMO_TIME_ZONE))
+    await factory.closure(floor_id=other_floor.id, start_at=start, end_at=start + timedelta(days=1))
+    # when
+    async with runtime.db.write() as session:
+        await seed_activity(session, today=week + timedelta(days=7), first=week, last=week + timedelta(days=4))
+        bookings = (await session.scalars(select(Booking).where(Booking.space_kind == SpaceKind.DESK))).all()
+        floors = dict((await session.execute(select(Space.id, Space.floor_id))).all())
+    # then: only the owner sits at their desk, and they do on their office days; nobody on the closed floor that day
+    at_the_desk = {b.employee_id for b in bookings if b.space_id == desk.id}
+    assert at_the_desk == {owner.id}
+    assert {b.start_at.date() for b in bookings if b.employee_id == owner.id and b.space_id != desk.id} == set()
+    on_closed_floor = Counter(
+        b.start_at.astimezone(ZoneInfo(DEMO_TIME_ZONE)).date() for b in bookings if floors[b.space_id] == other_floor.id
+    )
+    assert on_closed_floor[closed_day] == 0 and on_closed_floor[week] > 0, (on_closed_floor, len(bookings))
