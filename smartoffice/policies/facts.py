@@ -62,6 +62,10 @@ async def load_policies(session: AsyncSession, first: date, last: date) -> list[
     return await _load(session, first, last)
 
 
+WHOLE_TABLE_FROM = 2_000
+"""From this many people on, :func:`load_policies_for` reads every policy in force instead of filtering in SQL."""
+
+
 async def load_policies_for(
     session: AsyncSession, first: date, last: date, persons: Iterable[Person]
 ) -> list[PolicyView]:
@@ -71,6 +75,10 @@ async def load_policies_for(
     people = list(persons)
     if not people:
         return []
+    if len(people) > WHOLE_TABLE_FROM:
+        # Thousands of people name most units and the IN lists would outgrow a statement's parameters (asyncpg:
+        # 32,767); the policies in force are a few hundred rows, so read them all (still a superset).
+        return await _load(session, first, last)
 
     def among(column: Any, values: set[int]) -> ColumnElement[bool]:
         return or_(column.is_(None), column.in_(sorted(values)))

@@ -2,6 +2,7 @@
 gives every demo employee a week the engine can explain."""
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 from holidays.countries.indonesia import IndonesiaIslamicHolidays
@@ -340,3 +341,18 @@ async def test_the_policies_loaded_for_people_are_all_that_apply_to_them(db: Dat
         together = await load_policies_for(session, first, last, people.values())
     applying = {p.id for p in every_policy if any(p.applies_to(person) for person in people.values())}
     assert applying <= {p.id for p in together}
+
+
+async def test_policies_for_a_whole_capital_of_people_are_read_in_one_statement(db: Database) -> None:
+    """At tier L (100,000 staff) the planner asks for everyone's policies: the person IN list alone would exceed a
+    PostgreSQL statement's 32,767 parameters, so from a few thousand people the whole table is read instead."""
+    await seeded(db)
+    first, last = date(2025, 1, 1), date(2027, 12, 31)
+    async with db.read() as session:
+        [someone] = (
+            await load_people(session, [await session.scalar(select(Employee.id).limit(1))], WEEK, WEEK)
+        ).values()
+        crowd = [replace(someone, id=someone.id + n, unit_path=(*someone.unit_path, 10**6 + n)) for n in range(40_000)]
+        together = await load_policies_for(session, first, last, crowd)
+        every_policy = await load_policies(session, first, last)
+    assert [p.id for p in together] == [p.id for p in every_policy]
