@@ -93,6 +93,7 @@ THINGS: Mapping[str, str] = {
     "Floor": N_("Floor"),
     "MeetingRoom": N_("Meeting room"),
     "OrgUnit": N_("Unit"),
+    "Organisation": N_("Organisation"),
     "Policy": N_("Policy"),
     "Site": N_("Site"),
     "Space": N_("Space"),

@@ -1,12 +1,19 @@
-"""A building's desk occupancy per local day: the numbers facilities managers size a tower's seats from.
+"""Desk occupancy per local day: the numbers facilities managers size a tower's seats from.
 
 Days older than the retention period (``SMARTOFFICE_RETENTION_DAYS``) are read from ``occupancy_daily``, where the
 retention job folded them with the same counts before deleting their bookings (:mod:`smartoffice.privacy.retention`).
 
-One grouped query does the counting on either database. Bookings are bucketed into the building's local days by
-comparing ``start_at`` with the days' UTC boundaries (a ``CASE`` over at most :data:`MAX_DAYS` + 1 instants), so
-the same SQL is right in any IANA zone and on SQLite, which has no time zone functions. A desk booking lies within
-one local day (desks are booked within opening hours), so its start names its day.
+A few grouped queries do the counting on either database, whatever the number of days
+(:mod:`~smartoffice.planning.occupancy_counts`): bookings are bucketed into their building's local days by comparing
+``start_at`` with the days' UTC boundaries, so the same SQL is right in any IANA zone and on SQLite, which has no
+time zone functions. A desk booking lies within one local day (desks are booked within opening hours), so its start
+names its day.
+
+The report covers a place (site, building, floor, zone) or an organisation or unit subtree
+(:mod:`~smartoffice.planning.occupancy_scope` says whose bookings and which desks, and who may read it), with a
+breakdown one level down, a weekday × week heatmap, a month trend (:mod:`~smartoffice.planning.occupancy_report`)
+and the meeting rooms (:mod:`~smartoffice.planning.occupancy_rooms`). ``buildingOccupancy`` is the building scope
+of the same report.
 
 What counts, per day:
 
@@ -14,157 +21,157 @@ What counts, per day:
   of the pool until released), pending and cancelled bookings not;
 * **checked in**: people who checked in (what was used);
 * **no-shows**: bookings released because nobody checked in;
-* **utilisation**: booked ÷ desks in the building.
+* **utilisation**: booked ÷ desks in scope (not retired).
 
 The summary covers working days only (weekends and holidays would drag the average down): the peak, the mean and
 the 85th percentile of people booked. The 85th percentile is the usual sizing figure for shared desks (a
 building sized to it is full on roughly one working day in seven); we report it rather than recommend a number.
+Days the retention job folded read the same at site and building scope; finer scopes (floor, zone, unit) cannot
+read them (``OccupancyDay.counted`` false) and leave them out of every figure.
 """
 
-import math
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from smartoffice.availability.slots import LocalDay
-from smartoffice.bookings.models import Booking, BookingStatus
 from smartoffice.db import Database
-from smartoffice.errors import CommonInputCode, CommonPermissionCode, InvalidInput, PermissionDenied
-from smartoffice.people.roles import is_facilities_manager
-from smartoffice.places import service as places
-from smartoffice.places.models import Building, Floor, Space, SpaceKind
-from smartoffice.privacy.models import OccupancyDaily, RetentionFold
-from smartoffice.workcalendar.service import load_calendar
+from smartoffice.errors import CommonInputCode, InvalidInput
+from smartoffice.planning.occupancy_counts import (
+    SEATED,
+    Counts,
+    DayCounts,
+    count_days,
+    count_desks,
+    count_headcount,
+    report_days,
+)
+from smartoffice.planning.occupancy_report import (
+    MAX_REPORT_DAYS,
+    OccupancyDay,
+    OccupancyReport,
+    OccupancyScope,
+    ReportableScopes,
+    ScopeKind,
+    ScopePart,
+    heatmap,
+    months,
+    summarise,
+)
+from smartoffice.planning.occupancy_rooms import room_report
+from smartoffice.planning.occupancy_scope import reportable_scopes, resolve
+from smartoffice.workcalendar.service import WorkingCalendar, load_calendar
+
+__all__ = ["MAX_DAYS", "MAX_REPORT_DAYS", "SEATED", "OccupancyDay", "OccupancyReport", "OccupancyService"]
 
 MAX_DAYS = 92
-"""A quarter: the longest range one report covers."""
-
-SEATED = (BookingStatus.BOOKED, BookingStatus.CHECKED_IN, BookingStatus.RELEASED)
-
-
-@dataclass(frozen=True, slots=True)
-class OccupancyDay:
-    day: date
-    is_working_day: bool
-    closed_because: str | None
-    booked: int
-    checked_in: int
-    no_shows: int
-    desks: int
-
-    @property
-    def utilisation(self) -> float:
-        return self.booked / self.desks if self.desks else 0.0
+"""A quarter: the longest range ``buildingOccupancy`` covers (its documented limit; the full report allows
+:data:`MAX_REPORT_DAYS`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class OccupancyReport:
-    building: Building
-    first: date
-    last: date
-    desks: int
-    days: list[OccupancyDay]
+async def occupancy_report(
+    session: AsyncSession,
+    viewer_id: int,
+    scope: OccupancyScope,
+    first: date,
+    last: date,
+    *,
+    max_days: int = MAX_REPORT_DAYS,
+) -> OccupancyReport:
+    """Raises InvalidInput (a reversed range, or one longer than ``max_days``), NotFound (no such place,
+    organisation or unit) or PermissionDenied (see :mod:`~smartoffice.planning.occupancy_scope`)."""
+    if last < first:
+        raise InvalidInput("to", CommonInputCode.RANGE_REVERSED)
+    if (last - first).days + 1 > max_days:
+        raise InvalidInput("to", CommonInputCode.RANGE_TOO_LONG, max_days=max_days)
+    resolved = await resolve(session, viewer_id, scope)
+    calendar = await load_calendar(session, first, last)
+    counts = await count_days(session, resolved, first, last)
+    desks, part_desks = await count_desks(session, resolved)
+    headcount, part_headcount = await count_headcount(session, resolved)
+    days = _days(calendar, first, last, counts.total, counts, desks, headcount, known=counts.folded_total_known)
+    live_working_days = {i for i, d in enumerate(days) if d.is_working_day and i not in counts.folded}
+    parts = []
+    for ref in resolved.parts:
+        part_days = _days(
+            calendar,
+            first,
+            last,
+            counts.parts.get(ref.id, {}),
+            counts,
+            part_desks.get(ref.id, 0),
+            part_headcount.get(ref.id, 0) if headcount is not None else None,
+            known=counts.folded_parts_known,
+        )
+        parts.append(
+            ScopePart(
+                ref=ref,
+                desks=part_desks.get(ref.id, 0),
+                headcount=part_headcount.get(ref.id, 0) if headcount is not None else None,
+                days=part_days,
+                summary=summarise(
+                    part_days,
+                    part_desks.get(ref.id, 0),
+                    part_headcount.get(ref.id, 0) if headcount is not None else None,
+                ),
+            )
+        )
+    return OccupancyReport(
+        scope=resolved.ref,
+        first=first,
+        last=last,
+        desks=desks,
+        headcount=headcount,
+        days=days,
+        summary=summarise(days, desks, headcount),
+        heatmap=heatmap(days),
+        months=months(days, desks, headcount),
+        part_kind=resolved.part_kind,
+        parts=parts,
+        rooms=await room_report(session, resolved, first, last, live_working_days),
+        time_zones=tuple(sorted({b.time_zone for b in resolved.buildings})),
+        folded_through=days[counts.folded[-1]].day if counts.folded else None,
+        sites=resolved.sites,
+        building=resolved.building,
+    )
 
-    @property
-    def working_days(self) -> list[OccupancyDay]:
-        return [d for d in self.days if d.is_working_day]
 
-    @property
-    def peak_booked(self) -> int:
-        return max((d.booked for d in self.working_days), default=0)
-
-    @property
-    def mean_booked(self) -> float:
-        days = self.working_days
-        return sum(d.booked for d in days) / len(days) if days else 0.0
-
-    @property
-    def percentile_85_booked(self) -> int:
-        """Nearest-rank 85th percentile of people booked on working days."""
-        booked = sorted(d.booked for d in self.working_days)
-        return booked[math.ceil(0.85 * len(booked)) - 1] if booked else 0
+def _days(
+    calendar: WorkingCalendar,
+    first: date,
+    last: date,
+    by_index: dict[int, Counts],
+    counts: DayCounts,
+    desks: int,
+    headcount: int | None,
+    *,
+    known: bool,
+) -> list[OccupancyDay]:
+    days = []
+    for i, day in enumerate(report_days(first, last)):
+        booked, checked_in, no_shows = by_index.get(i, (0, 0, 0))
+        days.append(
+            OccupancyDay(
+                day=day,
+                is_working_day=calendar.is_working_day(day),
+                closed_because=calendar.closure_reason(day),
+                booked=booked,
+                checked_in=checked_in,
+                no_shows=no_shows,
+                desks=desks,
+                headcount=headcount,
+                counted=known or i not in counts.folded,
+            )
+        )
+    return days
 
 
 async def building_occupancy(
     session: AsyncSession, viewer_id: int, building_id: int, first: date, last: date
 ) -> OccupancyReport:
-    """Raises NotFound (no such building), PermissionDenied (not its site's facilities manager or an admin) or
-    InvalidInput (a reversed range, or one longer than :data:`MAX_DAYS`)."""
-    if last < first:
-        raise InvalidInput("to", CommonInputCode.RANGE_REVERSED)
-    if (last - first).days + 1 > MAX_DAYS:
-        raise InvalidInput("to", CommonInputCode.RANGE_TOO_LONG, max_days=MAX_DAYS)
-    building = await places.get_building(session, building_id)
-    if not await is_facilities_manager(session, viewer_id, building.site_id):
-        raise PermissionDenied(CommonPermissionCode.NOT_A_FACILITIES_MANAGER)
-    in_building = (
-        select(Space.id)
-        .join(Floor, Space.floor_id == Floor.id)
-        .where(Floor.building_id == building.id, Space.kind == SpaceKind.DESK)
+    """The building scope of :func:`occupancy_report`, at most :data:`MAX_DAYS` days (``buildingOccupancy``)."""
+    return await occupancy_report(
+        session, viewer_id, OccupancyScope(ScopeKind.BUILDING, building_id), first, last, max_days=MAX_DAYS
     )
-    desks = await session.scalar(select(func.count()).select_from(in_building.subquery())) or 0
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    bounds = [LocalDay(d, building.time_zone).start_at for d in days] + [LocalDay(last, building.time_zone).end_at]
-    bucket = case(*((Booking.start_at < bounds[i + 1], i) for i in range(len(days))), else_=len(days)).label("d")
-    seated = Booking.status.in_(SEATED)
-    rows = await session.execute(
-        select(
-            bucket,
-            func.count(func.distinct(case((seated, Booking.employee_id)))),
-            func.count(func.distinct(case((Booking.status == BookingStatus.CHECKED_IN, Booking.employee_id)))),
-            func.count(case((Booking.status == BookingStatus.RELEASED, Booking.id))),
-        )
-        .where(
-            Booking.space_id.in_(in_building),
-            Booking.space_kind == SpaceKind.DESK,
-            Booking.start_at >= bounds[0],
-            Booking.start_at < bounds[-1],
-        )
-        .group_by(bucket)
-    )
-    counts = {index: (booked, checked_in, no_shows) for index, booked, checked_in, no_shows in rows}
-    counts.update(await _folded_counts(session, building.id, first, last))
-    calendar = await load_calendar(session, first, last)
-    return OccupancyReport(
-        building=building,
-        first=first,
-        last=last,
-        desks=desks,
-        days=[
-            OccupancyDay(
-                day=d,
-                is_working_day=calendar.is_working_day(d),
-                closed_because=calendar.closure_reason(d),
-                booked=counts.get(i, (0, 0, 0))[0],
-                checked_in=counts.get(i, (0, 0, 0))[1],
-                no_shows=counts.get(i, (0, 0, 0))[2],
-                desks=desks,
-            )
-            for i, d in enumerate(days)
-        ],
-    )
-
-
-async def _folded_counts(
-    session: AsyncSession, building_id: int, first: date, last: date
-) -> dict[int, tuple[int, int, int]]:
-    """The counts of days whose bookings the retention job folded (and may have deleted), by day index: those
-    days answer from ``occupancy_daily``, counted as above, so an old report reads the same before and after."""
-    watermark = await session.scalar(select(func.max(RetentionFold.day)))
-    if watermark is None or watermark < first:
-        return {}
-    through = min(last, watermark)
-    folded = {i: (0, 0, 0) for i in range((through - first).days + 1)}  # a folded day with no row had no bookings
-    rows = await session.execute(
-        select(
-            OccupancyDaily.day, OccupancyDaily.desk_booked, OccupancyDaily.desk_checked_in, OccupancyDaily.desk_no_shows
-        ).where(OccupancyDaily.building_id == building_id, OccupancyDaily.day.between(first, through))
-    )
-    for day, booked, checked_in, no_shows in rows:
-        folded[(day - first).days] = (booked, checked_in, no_shows)
-    return folded
 
 
 class OccupancyService:
@@ -172,6 +179,16 @@ class OccupancyService:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def report(self, actor_id: int, scope: OccupancyScope, first: date, last: date) -> OccupancyReport:
+        """See :func:`occupancy_report`."""
+        async with self.db.read() as session:
+            return await occupancy_report(session, actor_id, scope, first, last)
+
+    async def report_scopes(self, actor_id: int) -> ReportableScopes:
+        """The places, organisations and units the actor may report on, for the pickers."""
+        async with self.db.read() as session:
+            return await reportable_scopes(session, actor_id)
 
     async def building_occupancy(self, actor_id: int, building_id: int, first: date, last: date) -> OccupancyReport:
         """See :func:`building_occupancy`."""

@@ -1,4 +1,5 @@
-"""GraphQL for capacity planning: a building's desk occupancy per day."""
+"""GraphQL for capacity planning: occupancy reports (``occupancyReport``; ``buildingOccupancy``, its building scope
+in the shape apps already read)."""
 
 import datetime as dt
 from typing import Annotated, Self
@@ -10,32 +11,13 @@ from smartoffice.api.errors import NotFoundError, PermissionDeniedError, Validat
 from smartoffice.identity.scopes import Scope
 from smartoffice.ids import decode_id
 from smartoffice.places.api.types import Building
-from smartoffice.planning import occupancy
-
-
-@strawberry.type(description="One local day of a building's desk occupancy.")
-class OccupancyDay:
-    date: dt.date
-    working_day: bool = strawberry.field(description="A working day in the national calendar.")
-    closed_because: str | None = strawberry.field(description="The holiday or cuti bersama closing the offices.")
-    booked: int = strawberry.field(
-        description="People with a desk that day: booked, checked in, or released as a no-show."
-    )
-    checked_in: int = strawberry.field(description="People who checked in to their desk.")
-    no_shows: int = strawberry.field(description="Desk bookings released because nobody checked in.")
-    utilisation: float = strawberry.field(description="`booked` ÷ the building's desks (0 to 1).")
-
-    @classmethod
-    def from_day(cls, day: occupancy.OccupancyDay) -> Self:
-        return cls(
-            date=day.day,
-            working_day=day.is_working_day,
-            closed_because=day.closed_because,
-            booked=day.booked,
-            checked_in=day.checked_in,
-            no_shows=day.no_shows,
-            utilisation=round(day.utilisation, 4),
-        )
+from smartoffice.planning import occupancy_report
+from smartoffice.planning.api.occupancy_types import (
+    SCOPE_TYPE_NAMES,
+    OccupancyDay,
+    OccupancyReport,
+    OccupancyScopeInput,
+)
 
 
 @strawberry.type(
@@ -56,7 +38,8 @@ class BuildingOccupancy:
     )
 
     @classmethod
-    def from_report(cls, report: occupancy.OccupancyReport) -> Self:
+    def from_report(cls, report: occupancy_report.OccupancyReport) -> Self:
+        assert report.building is not None
         return cls(
             building=Building.from_model(report.building),
             from_=report.first,
@@ -68,6 +51,16 @@ class BuildingOccupancy:
             percentile85_booked=report.percentile_85_booked,
         )
 
+
+OccupancyReportResult = Annotated[
+    OccupancyReport | NotFoundError | PermissionDeniedError | ValidationError,
+    strawberry.union(
+        "OccupancyReportResult",
+        description="The report, or why not: PermissionDeniedError (NOT_A_FACILITIES_MANAGER) for a place outside "
+        "the sites you manage (administrators see all), or an organisation or unit when you manage no site; "
+        "NotFoundError; ValidationError (INVALID_ID, RANGE_REVERSED, RANGE_TOO_LONG).",
+    ),
+]
 
 BuildingOccupancyResult = Annotated[
     BuildingOccupancy | NotFoundError | PermissionDeniedError | ValidationError,
@@ -100,3 +93,28 @@ class PlanningQuery:
         building = decode_id(building_id, "Building", "buildingId")
         report = await info.context.runtime.occupancy.building_occupancy(viewer, building, from_, to)
         return BuildingOccupancy.from_report(report)
+
+    @strawberry.field(
+        description="Desk occupancy of a site, building, floor or zone, or of an organisation or unit subtree, per "
+        "local day (at most 366 days): people booked and checked in, no-shows, utilisation, the peak, mean and "
+        "85th percentile over working days, a weekday × week heatmap, the trend by month, the breakdown one level "
+        "down, and the meeting rooms' utilisation and meeting sizes. Aggregates only. Facilities managers of the "
+        "site (for an organisation or unit: counted in the sites they manage) and administrators; app tokens need "
+        "occupancy:read:aggregate."
+    )
+    async def occupancy_report(
+        self,
+        info: Info,
+        scope: OccupancyScopeInput,
+        from_: Annotated[dt.date, strawberry.argument(name="from", description="The first local date.")],
+        to: Annotated[dt.date, strawberry.argument(description="The last local date (included).")],
+    ) -> OccupancyReportResult:
+        viewer = info.context.require_viewer()
+        info.context.require_scope(Scope.OCCUPANCY_READ_AGGREGATE)
+
+        kind = occupancy_report.ScopeKind[scope.kind.name]
+        ident = decode_id(scope.id, SCOPE_TYPE_NAMES[kind], "scope.id")
+        report = await info.context.runtime.occupancy.report(
+            viewer, occupancy_report.OccupancyScope(kind, ident), from_, to
+        )
+        return OccupancyReport.from_report(report)
