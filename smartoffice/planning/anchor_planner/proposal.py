@@ -51,6 +51,9 @@ class PlanStatus(StrEnum):
     """A plan that fits, found within the time limit; fewer moves may exist."""
     INFEASIBLE = "infeasible"
     """No plan fits: :attr:`PlanResult.binding` says which constraints together make it impossible."""
+    TIMED_OUT = "timed_out"
+    """Neither a plan nor a proof that none exists within the time limit: every unit keeps its days (``after`` =
+    ``before``). Added by the solver work; rare (the IKN scale answers well inside the limit)."""
 
 
 class BindingKind(StrEnum):
