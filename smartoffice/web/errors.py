@@ -6,7 +6,7 @@ times and the kind of thing it names in the page's language; a malformed form fi
 ``error.html`` is the page for failures with no other page to show them on.
 """
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -57,6 +57,14 @@ class PageError:
             gettext(language, "SmartOffice is busy"),
             gettext(language, "Too many people are using SmartOffice at this moment. Try again in a few seconds."),
         )
+
+
+def form_page_error(language: Language, exc: DomainError | FormError, texts: Mapping[str, str]) -> PageError:
+    """A refused form: a domain error as :meth:`PageError.of` says it, a malformed field in the page's own words
+    (``texts``, by field) when it has some."""
+    if isinstance(exc, FormError) and exc.field in texts:
+        return PageError(HTTP_422_UNPROCESSABLE_ENTITY, exc.code, title(language, exc), texts[exc.field])
+    return PageError.of(exc, language)
 
 
 def status_for(exc: DomainError) -> int:

@@ -9,6 +9,9 @@ from smartoffice.web.admin import ADMIN_ROUTES
 from smartoffice.web.approvals import approvals_page, confirm_decline, decide_booking
 from smartoffice.web.calendar import booking_ics, calendar_feed
 from smartoffice.web.cancel import cancel_booking, confirm_cancel_booking
+from smartoffice.web.capacity import CAPACITY_ROUTES
+from smartoffice.web.capacity_forecast import CAPACITY_FORECAST_ROUTES
+from smartoffice.web.capacity_planner import CAPACITY_PLANNER_ROUTES
 from smartoffice.web.checkin import check_in, check_in_page, check_out, space_qr_card, space_qr_code
 from smartoffice.web.compliance import unit_compliance_page
 from smartoffice.web.context import DemoIdentityMiddleware
@@ -84,6 +87,9 @@ PAGE_ROUTES: list[ControllerRouterHandler] = [
             *EXEMPTION_ROUTES,
             *ACCOUNT_ROUTES,
             *ADMIN_ROUTES,
+            *CAPACITY_ROUTES,
+            *CAPACITY_FORECAST_ROUTES,
+            *CAPACITY_PLANNER_ROUTES,
         ],
         middleware=[DemoIdentityMiddleware(), PageLanguageMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -87,6 +87,9 @@ async def test_every_page_is_accessible_at_phone_and_desktop_width(
         "/admin/policies/new",
         "/admin/attendance",
         "/admin/attendance/reconciliation",
+        "/capacity",
+        f"/capacity/forecast?scope=building-{office.floor.building_id}&weeks=2",
+        f"/capacity/planner?run=1&building={office.floor.building_id}&siblings=on",
     ]
 
     found: dict[str, list[str]] = {}

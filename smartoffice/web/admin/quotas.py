@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from smartoffice.audit.record import Actor
 from smartoffice.bookings.place_changes import PlaceLevel, PlaceRef
@@ -33,7 +32,7 @@ from smartoffice.quotas.holders import HolderKind, QuotaHolder
 from smartoffice.quotas.service import QuotaShare, QuotaView
 from smartoffice.runtime import runtime_of
 from smartoffice.web.admin.access import StaffVisitor, facilities_visitor
-from smartoffice.web.errors import PageError
+from smartoffice.web.errors import PageError, form_page_error
 from smartoffice.web.forms import FormError, optional_int
 from smartoffice.web.identity import see_other
 from smartoffice.web.language import language_of
@@ -149,8 +148,7 @@ def _form_error(language: Language, exc: FormError) -> PageError:
         "seats": gettext(language, "Enter the number of seats, a whole number from 0."),
         "weekdays": gettext(language, "Choose the weekdays from the list."),
     }
-    text = texts.get(exc.field, gettext(language, "Please check the form and try again."))
-    return PageError(HTTP_422_UNPROCESSABLE_ENTITY, exc.code, gettext(language, "Please check and try again"), text)
+    return form_page_error(language, exc, texts)
 
 
 def _frame(staff: StaffVisitor) -> dict[str, Any]:
