@@ -46,6 +46,8 @@ from smartoffice.places.layout import FloorLayoutCache
 from smartoffice.places.plan_editing import PlanEditingService
 from smartoffice.places.plan_images import PlanImageService
 from smartoffice.places.service import PlaceService
+from smartoffice.planning.anchor_planner.service import AnchorPlannerService
+from smartoffice.planning.forecast import ForecastService
 from smartoffice.planning.occupancy import OccupancyService
 from smartoffice.policies.service import PolicyService
 from smartoffice.quotas.service import QuotaService
@@ -70,6 +72,10 @@ class Runtime:
     policies: PolicyService
     work_calendar: WorkCalendarService
     occupancy: OccupancyService
+    anchor_planner: AnchorPlannerService
+    """Proposing units' anchor days so that every tower fits, and applying them (``planning/anchor_planner``)."""
+    forecast: ForecastService
+    """Expected people per building and day in the coming weeks, against the desks (``planning/forecast.py``)."""
     identity: IdentityService
     """App tokens, login sessions (``identity.sessions``) and local accounts."""
     people: PeopleService
@@ -177,6 +183,8 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             policies=PolicyService(db, clock),
             work_calendar=WorkCalendarService(db, clock),
             occupancy=OccupancyService(db),
+            anchor_planner=AnchorPlannerService(db, clock),
+            forecast=ForecastService(db, clock),
             identity=IdentityService(db, SessionStore(redis, settings.session_ttl_seconds, clock), clock),
             people=PeopleService(db),
             places=PlaceService(db),

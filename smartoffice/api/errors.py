@@ -38,6 +38,8 @@ from smartoffice.places.closure_errors import ClosureInputCode
 from smartoffice.places.errors import PlaceInputCode
 from smartoffice.places.imports.errors import PlacesFileCode
 from smartoffice.places.plan_errors import FloorPlanCode
+from smartoffice.planning.errors import PlanningInputCode
+from smartoffice.planning.forecast_errors import ForecastInputCode
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode, PolicyRefusalCode
 from smartoffice.quotas.errors import QuotaInputCode, QuotaRefusalCode
 from smartoffice.waitlist.errors import WaitlistInputCode
@@ -67,6 +69,8 @@ DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     ClosureInputCode,
     RuleInputCode,
     WaitlistInputCode,
+    PlanningInputCode,
+    ForecastInputCode,
     AttendanceCode,
     AttendancePermissionCode,
 )

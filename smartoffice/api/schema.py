@@ -35,6 +35,8 @@ from smartoffice.places.api.closures import ClosuresMutation, ClosuresQuery
 from smartoffice.places.api.mutations import PlacesMutation
 from smartoffice.places.api.plan import FloorPlanMutation
 from smartoffice.places.api.queries import PlacesQuery
+from smartoffice.planning.api.anchor_planner import AnchorPlannerMutation, AnchorPlannerQuery
+from smartoffice.planning.api.forecast import ForecastQuery
 from smartoffice.planning.api.queries import PlanningQuery
 from smartoffice.policies.api.mutations import PoliciesMutation
 from smartoffice.policies.api.preview import PolicyPreviewQuery
@@ -50,6 +52,8 @@ Query = merge_types(
         NodeQuery,
         PlacesQuery,
         PlanningQuery,
+        AnchorPlannerQuery,
+        ForecastQuery,
         PeopleQuery,
         BookingsQuery,
         BookingsListQuery,
@@ -87,6 +91,7 @@ Mutation = merge_types(
         BookingRulesMutation,
         WaitlistMutation,
         AttendanceMutation,
+        AnchorPlannerMutation,
     ),
 )
 Subscription = merge_types("Subscription", (IntegrationsSubscription,))

@@ -92,6 +92,37 @@ CALENDAR_DAYS = """query CalendarDays($from: Date!, $to: Date!) {
   calendarDays(from: $from, to: $to) { __typename ... on CalendarDays { days { date isWorkingDay } } }
 }"""
 
+OCCUPANCY_REPORT = """query BenchOccupancyReport($scope: OccupancyScopeInput!, $from: Date!, $to: Date!) {
+  occupancyReport(scope: $scope, from: $from, to: $to) {
+    __typename
+    ... on OccupancyReport {
+      desks
+      days { date workingDay booked checkedIn noShows utilisation counted }
+      summary { workingDays peakBooked meanBooked percentile85Booked noShowRate meanUtilisation }
+      heatmap { isoWeek days { date booked utilisation } }
+      months { month summary { peakBooked meanBooked percentile85Booked noShowRate } }
+      parts { scope { id name } desks days { date booked } summary { peakBooked meanBooked percentile85Booked } }
+      rooms { hoursBooked bookableHours rooms { roomId hoursBooked bookableHours meanSizeRatio } }
+    }
+    ... on Error { message }
+  }
+}"""
+"""What the capacity dashboard reads of a building over a quarter (issue 15's 1 s target at tier L)."""
+
+PLAN_ANCHOR_DAYS = """query BenchPlanAnchorDays($input: PlanAnchorDaysInput!) {
+  planAnchorDays(input: $input) {
+    __typename
+    ... on AnchorDayPlan {
+      status solveSeconds movedCount
+      units { unitId before after moved }
+      loads { buildingId weekday limit before after }
+      binding { kind description }
+    }
+    ... on Error { message }
+  }
+}"""
+"""The anchor-day planner over every building of a site (issue 15's 5 s target at tier M)."""
+
 SELECTION_DEPTH = 3
 
 

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,10 @@ from smartoffice.bench.scenarios import (
     floor_availability_step,
     floor_page_step,
     load_targets,
+    occupancy_report_step,
+    plan_anchor_days_step,
     probed_step,
+    site_buildings,
     typename_step,
 )
 from smartoffice.bench.servers import ServerProcess, start_server, wait_ready
@@ -228,6 +231,13 @@ async def _measure(
             rows.append(Row.from_phase("d", label, result, f"d{pair}", pair=pair))
 
         rows.append(await _probed_row("e", "building occupancy for a month", occupancy, indexed, targets, phase))
+        quarter_last = days[0]
+        step = occupancy_report_step(
+            "e-quarter", fmax.building_id, quarter_last - timedelta(days=91), quarter_last, targets.report_reader
+        )
+        result = await phase(indexed, step, "(e) occupancy report (building, quarter)", "e-quarter")
+        rows.append(Row.from_phase("e", "occupancy report (building, quarter)", result, "e-quarter"))
+        rows.append(await _planner_row(db, indexed, targets, options))
     finally:
         await db.dispose()
     rows = _ordered(rows)
@@ -261,6 +271,30 @@ async def _probed_row(
     result = await phase(server, step, f"({key}) {label}", key)
     note = f"measured through `{operation.reason}`" if operation.reason != "myWeek" else ""
     return Row.from_phase(key, label, result, key, note=note)
+
+
+async def _planner_row(db: Database, server: ServerProcess, targets: Targets, options: BenchOptions) -> Row:
+    """The anchor-day planner over the whole site for next week, one plan at a time (a manager's tool, and each plan
+    may use two cores for its time limit): p50/p95 are the whole answer's time, the note the solver's own."""
+    buildings = await site_buildings(db, targets.site_id)
+    first = targets.availability_days[0]
+    week = first + timedelta(days=(7 - first.weekday()) % 7)
+    last: dict[str, object] = {}
+    step = plan_anchor_days_step("e-planner", buildings, week, targets.report_reader, last)
+    label = f"anchor-day planner, {len(buildings)} buildings (planAnchorDays)"
+    result = await run_phase(
+        step,
+        host=server.host,
+        port=server.port,
+        concurrency=1,
+        duration=options.duration,
+        warmup=options.warmup,
+        server_cpu=server.cpu_seconds,
+        expected_series=("e-planner",),
+        min_requests=3,
+    )
+    note = f"one client; last: {last.get('status')}, solver {last.get('solve_seconds')} s, {last.get('moved')} moved"
+    return Row.from_phase("e", label, result, "e-planner", note=note)
 
 
 def _ordered(rows: list[Row]) -> list[Row]:

@@ -1,5 +1,6 @@
 """What the clients do in each phase, and the facts about the seeded data they need (read from SQL up front)."""
 
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -14,6 +15,8 @@ from smartoffice.bench.operations import (
     BOOK_DESK,
     CANCEL_BOOKING,
     FLOOR_AVAILABILITY_PACKED,
+    OCCUPANCY_REPORT,
+    PLAN_ANCHOR_DAYS,
     TYPENAME,
     ProbedOperation,
     floor_availability_problem,
@@ -164,6 +167,58 @@ def probed_step(name: str, operation: ProbedOperation, employees: list[int]) -> 
     async def step(connection: HttpConnection, recorder: Recorder, _client: int) -> None:
         employee_id = rng.choice(employees)
         await recorder.timed(name, _query(connection, document, variables(employee_id), employee_id))
+
+    return step
+
+
+def occupancy_report_step(name: str, building_id: int, first: date, last: date, reader: int) -> Step:
+    """``occupancyReport`` of one building from ``first`` to ``last``, read by a facilities manager."""
+    variables: dict[str, Any] = {
+        "scope": {"kind": "BUILDING", "id": encode_id("Building", building_id)},
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+    }
+
+    async def step(connection: HttpConnection, recorder: Recorder, _client: int) -> None:
+        await recorder.timed(name, _occupancy_report(connection, variables, reader))
+
+    return step
+
+
+async def _occupancy_report(
+    connection: HttpConnection, variables: dict[str, Any], reader: int
+) -> tuple[Outcome, str | None]:
+    status, payload = await post(connection, OCCUPANCY_REPORT, variables, reader)
+    outcome, detail = outcome_of(status, payload)
+    if outcome == Outcome.OK and payload["data"]["occupancyReport"]["__typename"] != "OccupancyReport":
+        return Outcome.ERROR, json.dumps(payload["data"])[:300]
+    return outcome, detail
+
+
+async def site_buildings(db: Database, site_id: int) -> list[int]:
+    query = select(Building.id).where(Building.site_id == site_id, Building.retired_at.is_(None))
+    async with db.read() as session:
+        return list(await session.scalars(query.order_by(Building.id)))
+
+
+def plan_anchor_days_step(name: str, building_ids: list[int], week: date, reader: int, last: dict[str, Any]) -> Step:
+    """``planAnchorDays`` over ``building_ids`` for the week of ``week``, by a facilities manager; the last answer's
+    status, solve time and moves are kept in ``last`` (for the row's note)."""
+    variables = {"input": {"buildingIds": [encode_id("Building", b) for b in building_ids], "week": week.isoformat()}}
+
+    async def plan(connection: HttpConnection) -> tuple[Outcome, str | None]:
+        status, payload = await post(connection, PLAN_ANCHOR_DAYS, variables, reader)
+        outcome, detail = outcome_of(status, payload)
+        if outcome != Outcome.OK:
+            return outcome, detail
+        result = payload["data"]["planAnchorDays"]
+        if result["__typename"] != "AnchorDayPlan":
+            return Outcome.ERROR, json.dumps(result)[:300]
+        last.update(status=result["status"], solve_seconds=result["solveSeconds"], moved=result["movedCount"])
+        return Outcome.OK, None
+
+    async def step(connection: HttpConnection, recorder: Recorder, _client: int) -> None:
+        await recorder.timed(name, plan(connection))
 
     return step
 
