@@ -33,7 +33,7 @@ from smartoffice.web.capacity_tables import EXPORTS, part_kind_name
 from smartoffice.web.errors import PageError, form_page_error
 from smartoffice.web.forms import FormError, optional_date
 from smartoffice.web.language import language_of
-from smartoffice.web.table_export import EXPORT_FORMATS, export_response
+from smartoffice.web.table_export import export_response, requested_export
 
 LOCAL_ZONE = ZoneInfo("Asia/Makassar")
 """Whose "today" the default range ends before (WITA, the offices' zone)."""
@@ -76,7 +76,7 @@ async def occupancy_page(request: Request[Any, Any, Any]) -> Template | Response
         scope = parse_scope(values["scope"]) or default_scope(scopes)
         first = optional_date(values["from"], "from") or first
         last = optional_date(values["to"], "to") or last
-        export, file_format = _export(request)
+        export, file_format = requested_export(request.query_params, EXPORTS)
         if scope is None:
             return _render(request, staff, scopes, values, None, first, last)
         report = await runtime.occupancy.report(staff.id, scope, first, last)
@@ -90,16 +90,6 @@ async def occupancy_page(request: Request[Any, Any, Any]) -> Template | Response
 
 
 CAPACITY_ROUTES = [occupancy_page]
-
-
-def _export(request: Request[Any, Any, Any]) -> tuple[str | None, str]:
-    export = request.query_params.get("export")
-    file_format = request.query_params.get("format") or "csv"
-    if export is None:
-        return None, file_format
-    if export not in EXPORTS or file_format not in EXPORT_FORMATS:
-        raise FormError("export", "invalid_export")
-    return export, file_format
 
 
 def _render(

@@ -28,7 +28,7 @@ from smartoffice.web.admin.access import StaffVisitor, facilities_visitor
 from smartoffice.web.errors import PageError, form_page_error
 from smartoffice.web.forms import FormError, optional_date
 from smartoffice.web.language import language_of
-from smartoffice.web.table_export import EXPORT_FORMATS, export_response
+from smartoffice.web.table_export import export_response, requested_export
 
 LOCAL_ZONE = ZoneInfo("Asia/Makassar")
 FIELDS = ("scope", "from", "weeks", "target")
@@ -78,7 +78,7 @@ async def forecast_page(request: Request[Any, Any, Any]) -> Template | Response[
         first = optional_date(values["from"], "from") or first
         weeks = parse_choice(values["weeks"], "weeks", WEEK_CHOICES, weeks)
         target = parse_choice(values["target"], "target", TARGET_RANGE, target)
-        export, file_format = _export(request)
+        export, file_format = requested_export(request.query_params, view.EXPORTS)
         if not options and not values["scope"]:
             return _render(request, staff, options, values, None, None)
         place = parse_place(values["scope"], options)
@@ -102,16 +102,6 @@ async def forecast_page(request: Request[Any, Any, Any]) -> Template | Response[
 
 
 CAPACITY_FORECAST_ROUTES = [forecast_page]
-
-
-def _export(request: Request[Any, Any, Any]) -> tuple[str | None, str]:
-    export = request.query_params.get("export")
-    file_format = request.query_params.get("format") or "csv"
-    if export is None:
-        return None, file_format
-    if export not in view.EXPORTS or file_format not in EXPORT_FORMATS:
-        raise FormError("export", "invalid_export")
-    return export, file_format
 
 
 def _render(

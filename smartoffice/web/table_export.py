@@ -17,12 +17,14 @@ attachment under a safe file name.
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
 
 from litestar import Response
+
+from smartoffice.web.forms import FormError
 
 Cell = str | int | float | date | datetime | None
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -42,6 +44,18 @@ class ExportTable:
     title: str
     headers: Sequence[str]
     rows: Sequence[Sequence[Cell]]
+
+
+def requested_export(params: Mapping[str, str], tables: Collection[str]) -> tuple[str | None, str]:
+    """The table a page is asked to download (``?export=<table>&format=csv|xlsx``) and its format; no table when
+    ``export`` is absent. An unknown table or format is the visitor's mistake (a FormError on ``export``)."""
+    export = params.get("export")
+    file_format = params.get("format") or "csv"
+    if export is None:
+        return None, file_format
+    if export not in tables or file_format not in EXPORT_FORMATS:
+        raise FormError("export", "invalid_export")
+    return export, file_format
 
 
 def export_response(table: ExportTable, file_format: str, filename: str) -> Response[bytes]:
