@@ -1,7 +1,5 @@
 """Who is expected in each building, unit by unit: the demand model the forecast and the anchor-day planner share.
 
-CONTRACT (written before the implementation; the forecast work fills in :func:`unit_demand`, the planner reads it).
-
 A *planning unit* is the unit whose anchor days its people follow: the person's own unit or the nearest ancestor
 with anchor days of its own in force (a sub-unit without its own follows its parent's, as the policy engine does);
 when no unit in the chain has any, the person's own unit. Each planning unit's people are counted in the building

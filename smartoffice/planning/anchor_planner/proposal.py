@@ -1,8 +1,6 @@
 """What the anchor-day planner is asked and what it answers (shared by the solver, the service, GraphQL and the
-planner page).
-
-CONTRACT written before the implementation: fields may be added, none renamed or removed without telling the
-page and GraphQL work.
+planner page). The service that answers is :class:`~smartoffice.planning.anchor_planner.service.AnchorPlannerService`
+(``runtime.anchor_planner``).
 """
 
 from collections.abc import Mapping
@@ -137,12 +135,3 @@ class ApplyRequest:
 
     unit_weekdays: Mapping[int, frozenset[int]]
     effective_from: date
-
-
-# The service the page and GraphQL call (runtime.anchor_planner, smartoffice/planning/anchor_planner/service.py):
-#   async def plan(self, actor_id: int, request: PlanRequest) -> PlanResult
-#       facilities managers of every planned building's site, and admins; raises PermissionDenied / NotFound /
-#       InvalidInput (no buildings, target outside (0, 1], a week not a Monday, unknown units in the request).
-#   async def apply(self, actor_id: int, request: ApplyRequest, *, via: str = "api") -> list[int]
-#       the unit ids whose anchor days changed; one write transaction, each unit through
-#       smartoffice.policies.anchor_days.set_anchor_days (so its permission, date and weekday rules, and audit).
