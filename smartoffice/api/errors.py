@@ -38,7 +38,7 @@ from smartoffice.places.closure_errors import ClosureInputCode
 from smartoffice.places.errors import PlaceInputCode
 from smartoffice.places.imports.errors import PlacesFileCode
 from smartoffice.places.plan_errors import FloorPlanCode
-from smartoffice.planning.errors import PlanningInputCode
+from smartoffice.planning.errors import PlanningInputCode, PlanningPermissionCode
 from smartoffice.planning.forecast_errors import ForecastInputCode
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode, PolicyRefusalCode
 from smartoffice.quotas.errors import QuotaInputCode, QuotaRefusalCode
@@ -70,6 +70,7 @@ DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     RuleInputCode,
     WaitlistInputCode,
     PlanningInputCode,
+    PlanningPermissionCode,
     ForecastInputCode,
     AttendanceCode,
     AttendancePermissionCode,

@@ -111,7 +111,7 @@ async def test_refusals_are_typed(graphql: GraphQL, tower: Tower) -> None:
         }
     }
     refused = await data_of(graphql, "ApplyAnchorDayPlan", variables, as_employee=tower.roles["c_manager"].id)
-    assert (refused["__typename"], refused["code"]) == ("PermissionDeniedError", "NOT_YOUR_UNIT")
+    assert (refused["__typename"], refused["code"]) == ("PermissionDeniedError", "NOT_MANAGER_OF_PLANNED_UNIT")
     plan = await data_of(graphql, "PlanAnchorDays", plan_input(tower), as_employee=tower.roles["admin"].id)
     assert {u["code"]: u["before"] for u in plan["units"]}["C"] == ["TUESDAY"]  # nothing was written
 

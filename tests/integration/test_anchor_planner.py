@@ -160,7 +160,7 @@ class TestWhoMay:
         with pytest.raises(PermissionDenied) as refused:
             await planner.apply(tower.roles["c_manager"].id, ApplyRequest({c: frozenset({0}), e: frozenset({3})}, WEEK))
 
-        assert refused.value.code == "NOT_YOUR_UNIT"
+        assert refused.value.code == "NOT_MANAGER_OF_PLANNED_UNIT" and refused.value.params["unit"] == "Direktorat E"
         assert await anchor_rows(db) == before and await audit_count(db) == audited
         assert await planner.apply(tower.roles["c_manager"].id, ApplyRequest({c: frozenset({0})}, WEEK)) == [c]
         assert await audit_count(db) == audited + 1

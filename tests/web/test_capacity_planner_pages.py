@@ -213,7 +213,8 @@ async def test_applying_sets_the_moved_units_days_and_a_refusal_writes_nothing(
     shown = await pages.get(refused.headers["location"])
 
     assert refused.status_code == 303 and refused.headers["location"].startswith("/capacity/planner?run=1")
-    assert shown.status_code == 200 and 'role="alert" data-code="NOT_YOUR_UNIT"' in shown.text
+    assert shown.status_code == 200 and 'role="alert" data-code="NOT_MANAGER_OF_PLANNED_UNIT"' in shown.text
+    assert "Only a manager of Direktorat " in shown.text  # which unit: the manager learns whom to ask
     assert await anchor_days(runtime, tower) == before
 
     # an administrator may, from today or a later day

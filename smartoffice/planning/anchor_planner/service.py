@@ -19,11 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from smartoffice.bookings import idempotency
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import CommonPermissionCode, PermissionDenied
-from smartoffice.people.roles import is_facilities_manager
+from smartoffice.people.models import OrgUnit
+from smartoffice.people.roles import is_facilities_manager, manages_unit
 from smartoffice.places.models import Building
 from smartoffice.planning.anchor_planner.inputs import check_request, load_buildings, load_problem
 from smartoffice.planning.anchor_planner.proposal import ApplyRequest, PlanRequest, PlanResult
 from smartoffice.planning.anchor_planner.solver import SolverSettings, solve
+from smartoffice.planning.errors import PlanningPermissionCode
 from smartoffice.policies.anchor_days import set_anchor_days
 from smartoffice.policies.models import AnchorDay
 from smartoffice.policies.service import POLICY_TIME_ZONE
@@ -89,6 +91,7 @@ class AnchorPlannerService:
             for unit_id, weekdays in sorted(request.unit_weekdays.items()):
                 if await _already(session, unit_id, weekdays, request.effective_from):
                     continue
+                await _check_manages(session, actor_id, unit_id)
                 await set_anchor_days(
                     session, actor_id, unit_id, sorted(weekdays), request.effective_from, today, now=now, via=via
                 )
@@ -102,6 +105,14 @@ async def _check_facilities_manager(session: AsyncSession, actor_id: int, buildi
     for site_id in sorted({b.site_id for b in buildings}):
         if not await is_facilities_manager(session, actor_id, site_id):
             raise PermissionDenied(CommonPermissionCode.NOT_A_FACILITIES_MANAGER)
+
+
+async def _check_manages(session: AsyncSession, actor_id: int, unit_id: int) -> None:
+    """``set_anchor_days`` refuses a unit the actor does not manage; a plan sets many units, so the refusal names
+    the unit (a facilities manager applying a plan learns whose manager to ask)."""
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is not None and not await manages_unit(session, actor_id, unit_id):
+        raise PermissionDenied(PlanningPermissionCode.NOT_MANAGER_OF_PLANNED_UNIT, unit=unit.name)
 
 
 async def _already(session: AsyncSession, unit_id: int, weekdays: frozenset[int], effective_from: date) -> bool:
