@@ -17,7 +17,7 @@ from smartoffice.activity.needs import NeedsPlanner, WeekNeeds, mondays
 from smartoffice.activity.rooms import room_day
 from smartoffice.activity.world import Staff, World
 from smartoffice.places.models import SpaceKind
-from smartoffice.policies.engine import occupancy_cap, remote_places
+from smartoffice.policies.engine import monday_of, occupancy_cap, remote_places
 from smartoffice.workcalendar.models import DayKind
 
 WorkDayRecord = tuple[object, ...]
@@ -211,7 +211,7 @@ class ActivityGenerator:
         return seats
 
     def _work_days(self, day: date, away: list[tuple[int, Mode]]) -> list[WorkDayRecord]:
-        monday = day - timedelta(days=day.weekday())
+        monday = monday_of(day)
         planned_at = datetime.combine(monday - timedelta(days=3), time(8), UTC)  # the Friday before, 16:00 WITA
         if planned_at > self.earliest_cutoff:
             return []  # a week not planned yet

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from smartoffice.policies.day_rules import Person, PolicyView
-from smartoffice.policies.engine import Requirement, plan_week, week_days
+from smartoffice.policies.engine import Requirement, monday_of, plan_week, week_days
 from smartoffice.workcalendar.service import WorkingCalendar
 
 
@@ -140,7 +140,7 @@ class NeedsPlanner:
 
 def mondays(first: date, last: date) -> list[date]:
     """The Mondays of the weeks from ``first``'s to ``last``'s."""
-    monday = first - timedelta(days=first.weekday())
+    monday = monday_of(first)
     result = []
     while monday <= last:
         result.append(monday)

@@ -152,6 +152,11 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def next_monday(day: date) -> date:
+    """The Monday of the week after ``day``'s."""
+    return monday_of(day) + timedelta(weeks=1)
+
+
 def week_days(monday: date) -> list[date]:
     return [monday + timedelta(days=n) for n in range(WEEK)]
 

@@ -25,6 +25,7 @@ from litestar.response import Template
 from smartoffice.errors import DomainError
 from smartoffice.i18n import Language, gettext
 from smartoffice.planning.occupancy_report import OccupancyReport, OccupancyScope, ReportableScopes, ScopeKind
+from smartoffice.policies.engine import monday_of
 from smartoffice.runtime import runtime_of
 from smartoffice.web import capacity_view as view
 from smartoffice.web import charts
@@ -44,7 +45,7 @@ FIELDS = ("scope", "from", "to")
 def default_range(today: date) -> tuple[date, date]:
     """The last :data:`DEFAULT_WEEKS` full weeks before today's week: Monday eight weeks back to last Sunday (the
     heatmap's columns are then whole weeks, and no day is still under way)."""
-    monday = today - timedelta(days=today.weekday())
+    monday = monday_of(today)
     return monday - timedelta(weeks=DEFAULT_WEEKS), monday - timedelta(days=1)
 
 

@@ -10,7 +10,6 @@ Everything comes from :meth:`ForecastService.forecast`, which also decides who m
 place that does not exist or that the visitor may not see is shown on the page above the form.
 """
 
-from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -22,6 +21,7 @@ from smartoffice.errors import DomainError
 from smartoffice.i18n import Language, gettext
 from smartoffice.planning.forecast import DEFAULT_TARGET_UTILISATION, DEFAULT_WEEKS, MAX_WEEKS, DemandForecast
 from smartoffice.planning.occupancy_report import ScopeKind, ScopeOption
+from smartoffice.policies.engine import monday_of, next_monday
 from smartoffice.runtime import runtime_of
 from smartoffice.web import capacity_forecast_view as view
 from smartoffice.web.admin.access import StaffVisitor, facilities_visitor
@@ -34,10 +34,6 @@ LOCAL_ZONE = ZoneInfo("Asia/Makassar")
 FIELDS = ("scope", "from", "weeks", "target")
 WEEK_CHOICES = range(1, MAX_WEEKS + 1)
 TARGET_RANGE = range(50, 101)
-
-
-def next_monday(today: date) -> date:
-    return today + timedelta(days=7 - today.weekday())
 
 
 def parse_place(value: str, options: list[ScopeOption]) -> str:
@@ -82,7 +78,7 @@ async def forecast_page(request: Request[Any, Any, Any]) -> Template | Response[
         if not options and not values["scope"]:
             return _render(request, staff, options, values, None, None)
         place = parse_place(values["scope"], options)
-        query = view.ForecastQuery(place, first - timedelta(days=first.weekday()), weeks, target)
+        query = view.ForecastQuery(place, monday_of(first), weeks, target)
         kind, _, number = place.rpartition("-")
         forecast = await runtime.forecast.forecast(
             staff.id,

@@ -28,11 +28,12 @@ the unit ids against them.
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from smartoffice.date_range import is_supported_day
 from smartoffice.db import is_storable_id
 from smartoffice.planning.anchor_planner.proposal import ApplyRequest, PlanRequest, WhatIf
+from smartoffice.policies.engine import next_monday
 from smartoffice.web.forms import FormError, local_path, required_date
 
 WEEKDAYS = range(5)
@@ -132,10 +133,6 @@ class ParsedForm:
     base: PlanRequest | None = None
     """The place, week and target alone, when they are right (whatever else is wrong): what the page plans to
     list the units in the form when the request itself cannot be made."""
-
-
-def next_monday(today: date) -> date:
-    return today + timedelta(days=7 - today.weekday())
 
 
 def parse_planner_form(params: Params, sites: Sequence[SiteOption], today: date) -> ParsedForm:

@@ -20,6 +20,7 @@ from smartoffice.planning.anchor_planner.proposal import (
     UnitPlan,
 )
 from smartoffice.planning.anchor_planner.wording import describe_binding
+from smartoffice.policies.engine import next_monday
 from smartoffice.web import charts
 from smartoffice.web.capacity_planner_form import BuildingOption
 from smartoffice.web.table_export import ExportTable
@@ -269,7 +270,7 @@ def effective_default(week: date, today: date) -> date:
     """The apply form's first day: the planned week's Monday, or the next Monday when that has passed."""
     if week > today:
         return week
-    return date.fromordinal(today.toordinal() + 7 - today.weekday())
+    return next_monday(today)
 
 
 def export_table(
