@@ -14,9 +14,15 @@ from smartoffice.availability.jobs import RECONCILE_INTERVAL_SECONDS, reconcile_
 from smartoffice.bookings.release import run_release_no_shows
 from smartoffice.integrations.retention import run_purge_booking_events
 from smartoffice.integrations.webhooks import run_webhooks
+from smartoffice.notifications.booking_events import run_notify_booking_events
+from smartoffice.notifications.check_in_reminders import run_check_in_reminders
+from smartoffice.notifications.email_job import run_send_emails
+from smartoffice.notifications.unit_digest import run_unit_digests
+from smartoffice.notifications.weekly_reminder import run_weekly_reminders
 from smartoffice.privacy.retention import RUN_INTERVAL_SECONDS as RETENTION_INTERVAL_SECONDS
 from smartoffice.privacy.retention import run_retention_job
 from smartoffice.runtime import Runtime
+from smartoffice.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +32,15 @@ class Job:
     name: str
     interval_seconds: float
     run: Callable[[Runtime], Awaitable[object]]
+    interval_of: Callable[[Settings], float] | None = None
+    """The interval from the settings instead (operators and tests tune it); ``interval_seconds`` otherwise."""
+
+    def interval(self, settings: Settings) -> float:
+        return self.interval_of(settings) if self.interval_of is not None else self.interval_seconds
+
+
+def _notification_interval(settings: Settings) -> float:
+    return settings.notification_interval_seconds
 
 
 JOBS: tuple[Job, ...] = (
@@ -34,11 +49,17 @@ JOBS: tuple[Job, ...] = (
     Job("deliver_webhooks", 10, run_webhooks),
     Job("purge_booking_events", 3600, run_purge_booking_events),
     Job("retention", RETENTION_INTERVAL_SECONDS, run_retention_job),  # daily: bookings, plans, attendance
+    Job("notify_booking_events", 10, run_notify_booking_events, _notification_interval),
+    Job("send_notification_emails", 10, run_send_emails, _notification_interval),
+    Job("check_in_reminders", 60, run_check_in_reminders),
+    Job("weekly_reminders", 300, run_weekly_reminders),  # Fridays 14:00 local; made once per person and week
+    Job("unit_digests", 300, run_unit_digests),  # Mondays; once per head, unit and week
 )
 """Registered jobs; each domain adds its own here."""
 
 
 async def run_forever(job: Job, runtime: Runtime) -> None:
+    interval = job.interval(runtime.settings)
     while True:
         try:
             result = await job.run(runtime)
@@ -47,8 +68,8 @@ async def run_forever(job: Job, runtime: Runtime) -> None:
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("job %s failed; retrying in %ss", job.name, job.interval_seconds)
-        await asyncio.sleep(job.interval_seconds)
+            log.exception("job %s failed; retrying in %ss", job.name, interval)
+        await asyncio.sleep(interval)
 
 
 def start_jobs(runtime: Runtime, jobs: tuple[Job, ...] = JOBS) -> list[asyncio.Task[None]]:

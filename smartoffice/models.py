@@ -2,11 +2,12 @@
 
 from smartoffice.attendance.models import AttendanceImport, AttendanceReport
 from smartoffice.audit.models import AuditEntry
-from smartoffice.bookings.models import Booking, BookingRule, BookingSeries, IdempotencyKey
+from smartoffice.bookings.models import Booking, BookingAttendee, BookingRule, BookingSeries, IdempotencyKey
 from smartoffice.db import Base
 from smartoffice.identity.models import ApiToken, LocalAccount
 from smartoffice.identity.totp_models import RecoveryCode, TotpCredential
 from smartoffice.integrations.models import BookingEvent, CalendarFeed, WebhookDelivery, WebhookSubscription
+from smartoffice.notifications.models import Notification, NotificationPreference, NotificationSchedule
 from smartoffice.people.models import Employee, Organisation, OrgUnit, RoleAssignment
 from smartoffice.places.models import (
     Building,
@@ -42,6 +43,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Booking",
+    "BookingAttendee",
     "BookingEvent",
     "BookingRule",
     "BookingSeries",
@@ -57,6 +59,9 @@ __all__ = [
     "FloorPlan",
     "IdempotencyKey",
     "LocalAccount",
+    "Notification",
+    "NotificationPreference",
+    "NotificationSchedule",
     "OccupancyDaily",
     "OrgUnit",
     "Organisation",

@@ -35,6 +35,8 @@ from smartoffice.identity.sessions import SessionStore
 from smartoffice.integrations.calendar_feed import CalendarFeedService
 from smartoffice.integrations.events import EventPublisher
 from smartoffice.integrations.webhooks import WebhookService
+from smartoffice.notifications.admin import NotificationAdminService
+from smartoffice.notifications.service import NotificationService
 from smartoffice.people.grants import RoleService
 from smartoffice.people.imports.service import PeopleImportService
 from smartoffice.people.service import PeopleService
@@ -122,6 +124,10 @@ class Runtime:
     """Waiting for a desk on a full day (``waitlist/``); freed desks are granted where they are freed."""
     attendance: AttendanceService
     """Attendance from the presensi system: imports, apps' reports, reconciling with bookings (``attendance/``)."""
+    notifications: NotificationService
+    """A person's notifications: the bell, the list, their preferences (``notifications/service.py``)."""
+    notification_admin: NotificationAdminService
+    """The email queue and its failures, for administrators (``notifications/admin.py``)."""
     clock: Callable[[], datetime]
     """The one clock of the process (tests pass their own): services take it from here, never ``utcnow()``."""
 
@@ -212,6 +218,8 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             approvals=ApprovalService(db, clock),
             required_days=RequiredDaysService(db, availability, clock),
             attendance=AttendanceService(db, redis, clock),
+            notifications=NotificationService(db, clock),
+            notification_admin=NotificationAdminService(db, clock),
             clock=clock,
         )
     finally:

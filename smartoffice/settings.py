@@ -100,6 +100,19 @@ class Settings:
     """Seconds a request waits for a pooled connection before it is answered 503 busy."""
     database_pgbouncer: bool = False
     """The database URL points at PgBouncer in transaction pooling mode: no prepared statement is reused."""
+    smtp_url: str | None = field(default=None, repr=False)
+    """Email notifications go through this SMTP server: ``smtp://user:pass@host:587?starttls=1`` (STARTTLS),
+    ``smtps://host:465`` (TLS from the start), ``smtp://host:1025`` (plain, a local mail catcher). Unset: no email
+    is sent (in-app notifications still are). See smartoffice.notifications.mailer."""
+    mail_from: str = "SmartOffice Nusantara <no-reply@smartoffice.invalid>"
+    """The From of every email."""
+    public_url: str | None = None
+    """The address people open the service at (``https://smartoffice.ikn.go.id``), for links in emails; unset:
+    ``http://{host}:{port}``."""
+    notification_interval_seconds: float = 10.0
+    """How often each process turns booking events into notifications and sends the emails that are due."""
+    notification_email_max_age_hours: int = 72
+    """An email not sent this long after it was due (SMTP unset or down all along) expires instead of going late."""
 
     def __post_init__(self) -> None:
         if self.event_retention_days < 1:
@@ -167,6 +180,15 @@ class Settings:
             database_max_overflow=int(get("DATABASE_MAX_OVERFLOW") or defaults.database_max_overflow),
             database_pool_timeout=float(get("DATABASE_POOL_TIMEOUT") or defaults.database_pool_timeout),
             database_pgbouncer=_truthy(get("DATABASE_PGBOUNCER")),
+            smtp_url=get("SMTP_URL"),
+            mail_from=get("MAIL_FROM") or defaults.mail_from,
+            public_url=get("PUBLIC_URL"),
+            notification_interval_seconds=float(
+                get("NOTIFICATION_INTERVAL_SECONDS") or defaults.notification_interval_seconds
+            ),
+            notification_email_max_age_hours=int(
+                get("NOTIFICATION_EMAIL_MAX_AGE_HOURS") or defaults.notification_email_max_age_hours
+            ),
         )
 
     @property
@@ -174,6 +196,15 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'smartoffice.sqlite3').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        """Where people open the service, without a trailing slash (links in emails)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def is_email_enabled(self) -> bool:
+        return bool(self.smtp_url)
 
     @property
     def is_embedded_redis(self) -> bool:

@@ -134,6 +134,17 @@ class Booking(Base):
         return self.status in ACTIVE_STATUSES
 
 
+class BookingAttendee(Base):
+    """A colleague invited to a room booking: they receive it as a calendar invitation (and its cancellation)."""
+
+    __tablename__ = "booking_attendees"
+
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True)
+    employee_id: Mapped[int] = mapped_column(
+        ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class BookingSeries(Base):
     """A recurring booking: an RRULE expanded in the building's local time into one booking per occurrence."""
 

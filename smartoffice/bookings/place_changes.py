@@ -105,7 +105,13 @@ async def affected_bookings(
 
 
 async def cancel_for_place_change(
-    session: AsyncSession, bookings: Sequence[Booking], reason: str, actor_id: int | None, now: datetime
+    session: AsyncSession,
+    bookings: Sequence[Booking],
+    reason: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    cause: str = "place_retired",
 ) -> None:
     """Cancel ``bookings`` (from :func:`affected_bookings` with ``lock``) in the caller's transaction, each with
     ``reason``, and add their ``cancelled`` events to the outbox. The caller projects them after its commit."""
@@ -114,7 +120,7 @@ async def cancel_for_place_change(
         booking.cancelled_at = now
         booking.cancel_reason = reason[:MAX_REASON_LENGTH]
         booking.version += 1
-    await events.record(session, EventKind.CANCELLED, bookings, actor_id=actor_id)
+    await events.record(session, EventKind.CANCELLED, bookings, actor_id=actor_id, cause=cause)
 
 
 async def project_cancelled(availability: AvailabilityService, bookings: Sequence[Booking]) -> None:

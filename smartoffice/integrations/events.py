@@ -46,12 +46,19 @@ def person_channel(employee_id: int) -> str:
 
 
 async def record(
-    session: AsyncSession, kind: EventKind, bookings: Booking | Sequence[Booking], *, actor_id: int | None = None
+    session: AsyncSession,
+    kind: EventKind,
+    bookings: Booking | Sequence[Booking],
+    *,
+    actor_id: int | None = None,
+    cause: str | None = None,
 ) -> list[BookingEvent]:
     """Add one event per booking to the outbox, in the caller's transaction (flushed with it).
 
     The bookings must be flushed (have ids). Their place (floor, building time zone) comes from ``booking.space``
-    when loaded, else from one query.
+    when loaded, else from one query. ``cause`` says why, where the kind alone does not: ``waitlist`` (a freed desk
+    granted to the line), ``closure`` (cancelled under a new closure), ``place_retired`` (its space retired); the
+    notifications put it into words.
     """
     bookings = [bookings] if isinstance(bookings, Booking) else list(bookings)
     if not bookings:
@@ -67,7 +74,7 @@ async def record(
             employee_id=booking.employee_id,
             space_id=booking.space_id,
             occurred_at=now,
-            payload=payload_of(booking, floor_id, time_zone, actor_id),
+            payload=payload_of(booking, floor_id, time_zone, actor_id, cause),
         )
         events.append(event)
     session.add_all(events)
@@ -75,10 +82,12 @@ async def record(
     return events
 
 
-def payload_of(booking: Booking, floor_id: int, time_zone: str, actor_id: int | None) -> dict[str, Any]:
+def payload_of(
+    booking: Booking, floor_id: int, time_zone: str, actor_id: int | None, cause: str | None = None
+) -> dict[str, Any]:
     """The booking as the change left it: ids are the database's integers (webhooks add API ids)."""
     zone = ZoneInfo(time_zone)
-    return {
+    payload: dict[str, Any] = {
         "booking": {
             "id": booking.id,
             "status": booking.status.value,
@@ -93,17 +102,26 @@ def payload_of(booking: Booking, floor_id: int, time_zone: str, actor_id: int | 
             "dates": [d.isoformat() for d in _local_dates(booking.start_at, booking.end_at, zone)],
             "timeZone": time_zone,
             "seriesId": booking.series_id,
+            "reason": booking.cancel_reason,
         },
         "actorId": actor_id,
     }
+    if cause is not None:
+        payload["cause"] = cause
+    return payload
 
 
 def message_of(event: BookingEvent) -> dict[str, Any]:
     """What subscribers on Redis receive: the event, flat."""
     booking = event.payload["booking"]
     return {"eventId": event.id, "kind": event.kind.value, "occurredAt": event.occurred_at.isoformat()} | {
-        ("bookingId" if k == "id" else k): v for k, v in booking.items() if k != "timeZone"
+        ("bookingId" if k == "id" else k): v for k, v in booking.items() if k not in _NOT_BROADCAST
     }
+
+
+_NOT_BROADCAST = frozenset({"timeZone", "reason"})
+"""Left out of live messages: a floor's channel reaches everyone looking at it, and a cancel reason is the
+person's (their notifications carry it)."""
 
 
 class EventPublisher:

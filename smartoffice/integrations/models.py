@@ -29,7 +29,10 @@ class BookingEvent(Base):
     """One committed change of a booking (the outbox)."""
 
     __tablename__ = "booking_events"
-    __table_args__ = (Index("ix_booking_events_dispatch", "dispatched_at", "id"),)
+    __table_args__ = (
+        Index("ix_booking_events_dispatch", "dispatched_at", "id"),
+        Index("ix_booking_events_notify", "notified_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, 16))
@@ -42,6 +45,9 @@ class BookingEvent(Base):
     """The booking as the change left it, plus who acted; see :func:`smartoffice.integrations.events.payload_of`."""
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """When the webhook job turned this event into deliveries (null: not yet)."""
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the notifications job turned this event into notifications (null: not yet; see
+    :mod:`smartoffice.notifications.booking_events`)."""
 
 
 class WebhookSubscription(Base):

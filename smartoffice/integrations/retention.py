@@ -3,7 +3,7 @@
 Every booking change adds an event row, and each webhook subscription a delivery row per event: at IKN scale
 that is millions of rows a year that nobody reads after the deliveries are done. The ``purge_booking_events``
 job deletes events dispatched more than ``event_retention_days`` ago (default 30) whose deliveries are all
-finished (delivered or given up), and with them their deliveries (``ON DELETE CASCADE``). Bookings themselves
+finished (delivered or given up) and that the notifications job has turned into notifications, and with them their deliveries (``ON DELETE CASCADE``). Bookings themselves
 are never touched. It deletes in batches of :data:`PURGE_BATCH` so that no run holds a long transaction, and is
 safe in several processes at once (a delete of rows already deleted deletes nothing).
 """
@@ -30,7 +30,7 @@ async def purge_booking_events(db: Database, now: datetime, retention_days: int)
     )
     expired = (
         select(BookingEvent.id)
-        .where(BookingEvent.dispatched_at < cutoff, ~unfinished)
+        .where(BookingEvent.dispatched_at < cutoff, BookingEvent.notified_at.is_not(None), ~unfinished)
         .order_by(BookingEvent.dispatched_at, BookingEvent.id)
         .limit(PURGE_BATCH)
     )

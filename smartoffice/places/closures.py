@@ -231,7 +231,7 @@ class ClosureService:
             )
             session.add(closure)
             await session.flush()
-            await cancel_for_place_change(session, bookings, reason, actor.employee_id, now)
+            await cancel_for_place_change(session, bookings, reason, actor.employee_id, now, cause="closure")
             record_change(
                 session,
                 actor,

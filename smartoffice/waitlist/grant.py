@@ -86,7 +86,7 @@ async def grant_freed(
         floor_id, zone_id, _time_zone = places[space_id]
         if (grant := await _offer(session, bookings, space_id, floor_id, zone_id, day, now)) is not None:
             granted.append(grant)
-    await events.record(session, EventKind.CREATED, granted)
+    await events.record(session, EventKind.CREATED, granted, cause="waitlist")
     return granted
 
 

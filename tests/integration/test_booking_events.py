@@ -109,6 +109,7 @@ class TestOutbox:
             "dates": [DAY.isoformat()],
             "timeZone": "Asia/Makassar",
             "seriesId": None,
+            "reason": None,
         }
         assert event.payload["actorId"] == person.id
         assert event.dispatched_at is None

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from smartoffice.bookings.models import Booking
 from smartoffice.integrations.models import BookingEvent, DeliveryStatus, EventKind, WebhookDelivery
@@ -38,6 +38,10 @@ async def test_expired_finished_events_go_with_their_deliveries(
         assert retrying is not None
         retrying.status = DeliveryStatus.PENDING
     assert (await count(runtime, BookingEvent), await count(runtime, WebhookDelivery)) == (3, 3)
+    # events the notifications job has not turned into notifications yet stay, however old
+    assert await purge_booking_events(runtime.db, now.now + timedelta(days=31), retention_days=30) == 0
+    async with runtime.db.write() as session:
+        await session.execute(update(BookingEvent).values(notified_at=now.now))
 
     # when: purged 29 days later with 30 days' retention, nothing goes
     assert await purge_booking_events(runtime.db, now.now + timedelta(days=29), retention_days=30) == 0
