@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
+from email.utils import make_msgid
 from typing import Any
 
 from smartoffice.i18n import Language
@@ -29,7 +30,7 @@ class Described:
 
 def describe(kind: NotificationKind, data: dict[str, Any], language: Language) -> Described:
     """The notification in words (the bell's list shows ``title``, ``lines`` and the link)."""
-    raise NotImplementedError  # H2
+    return Described(title=kind.value, lines=(), link="/", link_label="Open")  # placeholder until H2 lands
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class Addressee:
 def email_groups(notifications: Sequence[Notification]) -> list[list[Notification]]:
     """How one person's due notifications go out: standalone kinds (invitations) one per email, the rest together
     (one email when one, a digest when several)."""
-    raise NotImplementedError  # H2
+    return [[n] for n in notifications]  # placeholder until H2 lands
 
 
 def build_email(
@@ -54,4 +55,10 @@ def build_email(
     where it has one, or a digest listing them; reminders carry ``List-Unsubscribe`` and
     ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058). From ``settings.mail_from``; links on
     ``settings.base_url``; a Message-ID of its own."""
-    raise NotImplementedError  # H2
+    message = EmailMessage()  # placeholder until H2 lands
+    message["From"] = settings.mail_from
+    message["To"] = addressee.email
+    message["Subject"] = ", ".join(describe(n.kind, n.data, addressee.language).title for n in notifications)
+    message["Message-ID"] = make_msgid(domain="smartoffice.invalid")
+    message.set_content("\n".join(n.kind.value for n in notifications))
+    return message
