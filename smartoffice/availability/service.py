@@ -170,6 +170,8 @@ def opening_window(building: Building, day: LocalDay) -> tuple[datetime, datetim
 
 
 def window_slots(day: LocalDay, start: time, end: time) -> tuple[int, int]:
+    """The slots of ``start``-``end`` on ``day``; a desk's status for a booking window is read over
+    :meth:`FloorTruth.slots`, which adds the rule's changeover buffer."""
     return day.slot_range(day.at(start), day.at(end))
 
 

@@ -230,9 +230,17 @@ class FloorTruth:
     whole_floor: Unavailability | None
     """Set when one reason closes every desk (closed weekday, holiday, a floor/building/site closure)."""
     quotas: tuple[QuotaStanding, ...]
+    buffer: timedelta = timedelta(0)
+    """The desk rule's changeover after a booking: a booking of the window blocks its desk this much longer."""
 
     def of(self, desk_id: int) -> Unavailability | None:
         return self.desks.get(desk_id)
+
+    def slots(self, day: LocalDay) -> tuple[int, int]:
+        """The slots whose bookings decide the window's status: those a booking of the window would block, to
+        ``end`` + ``buffer`` (a booking just after the window, within the changeover, refuses it as one inside it
+        does; the day's last slot bounds it)."""
+        return day.slot_range(day.at(self.start), day.at(self.end) + self.buffer)
 
 
 def whole_day_window(layout: FloorLayout, day: LocalDay) -> tuple[time, time]:
@@ -275,7 +283,7 @@ def floor_truth(layout: FloorLayout, facts: DayFacts, start: time, end: time) ->
         reason = _desk_reason(desk, facts, closures, common, shared)
         if reason is not None:
             desks[desk.id] = reason
-    return FloorTruth(start, end, desks, common, facts.quotas)
+    return FloorTruth(start, end, desks, common, facts.quotas, facts.floor.buffer)
 
 
 def _desk_reason(

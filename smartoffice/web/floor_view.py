@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from smartoffice.availability.service import FloorOccupancy, window_slots
+from smartoffice.availability.service import FloorOccupancy
 from smartoffice.availability.slots import FREE, SLOT, LocalDay
 from smartoffice.availability.unavailable import FloorTruth, Unavailability, whole_day_window
 from smartoffice.bookings.models import Booking
@@ -182,7 +182,7 @@ async def build_floor_page(
     truth = await runtime.availability.truth(
         layout, local_day.day, viewer_id, opens_at, closes_at, layouts=runtime.layouts
     )
-    window = window_slots(local_day, opens_at, closes_at)
+    window = truth.slots(local_day)
     mine: dict[int, Booking] = {}
     people = _People()
     if viewer_id is not None:

@@ -9,7 +9,7 @@ the layout), no SQL once the index and the cache are warm; a floor that cannot b
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from smartoffice.availability.service import SpaceStatus, window_slots
+from smartoffice.availability.service import SpaceStatus
 from smartoffice.availability.slots import LocalDay
 from smartoffice.availability.unavailable import whole_day_window
 from smartoffice.runtime import Runtime
@@ -30,7 +30,7 @@ async def free_desks_by_floor(runtime: Runtime, floor_ids: Iterable[int], day: d
             counts[floor_id] = 0
             continue
         occupancy = await runtime.availability.floor_day(floor_id, time_zone, day)
-        window = window_slots(local_day, start, end)
+        window = truth.slots(local_day)
         counts[floor_id] = sum(
             1
             for desk in layout.desks

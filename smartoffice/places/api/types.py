@@ -367,7 +367,7 @@ class Floor(relay.Node):
         truth = await service.truth(
             layout, date, info.context.viewer_id, start, end, layouts=info.context.runtime.layouts
         )
-        window = availability.window_slots(local_day, start, end)
+        window = truth.slots(local_day)
         floor_window = FloorWindow(self.id, local_day.at(start), local_day.at(end))
         return FloorAvailability(
             date=date,
@@ -401,7 +401,7 @@ class Floor(relay.Node):
         truth = await service.truth(
             layout, date, info.context.viewer_id, start, end, layouts=info.context.runtime.layouts
         )
-        window = availability.window_slots(local_day, start, end)
+        window = truth.slots(local_day)
         desk_ids = [d.id for d in layout.desks]
         return PackedFloorAvailability(
             date=date,
