@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.bookings import checks, idempotency
+from smartoffice.bookings.attendees import add_attendees
+from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.bookings.models import Booking, BookingSeries, IdempotencyKey
 from smartoffice.bookings.recurrence_rule import occurrence_days, rule_text
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, RecurringRequest
@@ -110,6 +112,12 @@ async def _book_occurrences(
         if key is not None and (stored := await idempotency.stored_result(session, actor_id, key, OPERATION, digest)):
             return stored, True
         space = await places.get_space(session, request.space_id)
+        is_room = space.kind == SpaceKind.ROOM
+        if request.attendee_ids and not is_room:
+            raise InvalidInput("attendeeIds", BookingInputCode.ATTENDEES_FOR_ROOMS_ONLY)
+        attendee_count = request.attendee_count
+        if attendee_count is None and is_room:
+            attendee_count = len(request.attendee_ids) + 1
         series = BookingSeries(
             space_id=space.id,
             employee_id=request.for_employee_id or actor_id,
@@ -120,7 +128,7 @@ async def _book_occurrences(
             end_time=request.end,
             time_zone=space.floor.building.time_zone,
             title=request.title,
-            attendee_count=request.attendee_count if space.kind == SpaceKind.ROOM else None,
+            attendee_count=attendee_count if is_room else None,
             created_at=service.clock(),
         )
         session.add(series)
@@ -137,8 +145,9 @@ async def _book_occurrences(
                     request.attendee_count,
                     request.title,
                     request.for_employee_id,
+                    request.attendee_ids,
                 )
-                if space.kind == SpaceKind.ROOM
+                if is_room
                 else BookDeskRequest(space.id, day, request.start, request.end, request.for_employee_id)
             )
             try:
@@ -148,6 +157,9 @@ async def _book_occurrences(
                     session.add(booking)
                     await session.flush()
                     booking_id = booking.id
+                    if request.attendee_ids:  # every occurrence invites them (checked by prepare, per occurrence)
+                        add_attendees(session, booking_id, request.attendee_ids)
+                        await session.flush()
             except DomainError as error:
                 outcomes.append((day, None, error))
                 continue

@@ -34,9 +34,12 @@ class BookRoomRequest:
     day: date
     start: time
     end: time
-    attendee_count: int = 1
+    attendee_count: int | None = None
+    """People attending, the person booked included: at least the invited colleagues and them. Default: that."""
     title: str | None = None
     for_employee_id: int | None = None
+    attendee_ids: tuple[int, ...] = ()
+    """Colleagues invited (``booking_attendees``; see :mod:`smartoffice.bookings.attendees`)."""
 
     @property
     def space_id(self) -> int:
@@ -59,9 +62,12 @@ class RecurringRequest:
     starts_on: date
     start: time
     end: time
-    attendee_count: int = 1
+    attendee_count: int | None = None
+    """Rooms: as :attr:`BookRoomRequest.attendee_count`."""
     title: str | None = None
     for_employee_id: int | None = None
+    attendee_ids: tuple[int, ...] = ()
+    """Rooms: colleagues invited to every occurrence."""
 
 
 class CancelScope(StrEnum):

@@ -19,6 +19,7 @@ from smartoffice.audit.record import Actor, record_change
 from smartoffice.availability.service import AvailabilityService, HoldResult, HoldStatus
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings import checks, idempotency
+from smartoffice.bookings.attendees import add_attendees, attendees_by_booking, check_invitations, employees_by_entry
 from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
 from smartoffice.bookings.listing import BookingListPage, BookingSearch, list_bookings, visible_bookings_by_id
 from smartoffice.bookings.models import (
@@ -118,7 +119,7 @@ class BookingService:
         try:
             async with self.db.write() as session:
                 booking = await self.prepare(session, actor_id, request)
-                await self._insert(session, booking)
+                await self._insert(session, booking, request)
                 raise _DryRun(_preview(booking))
         except _DryRun as done:
             return done.preview
@@ -150,7 +151,7 @@ class BookingService:
                 ):
                     return await get_booking(session, stored["booking_id"])
                 booking = await self.prepare(session, actor_id, request)
-                await self._insert(session, booking)
+                await self._insert(session, booking, request)
                 await events.record(session, EventKind.CREATED, booking, actor_id=actor_id)
                 if key is not None:
                     idempotency.record(session, actor_id, key, operation, digest, {"booking_id": booking.id})
@@ -219,8 +220,11 @@ class BookingService:
         calendar = await load_calendar(session, window.day.day, window.day.day)
         await checks.check_person_calendar(session, window, rule, calendar, employee.id, space.kind)
         await checks.check_closures(session, space, window)
-        attendees = request.attendee_count if isinstance(request, BookRoomRequest) else None
-        if attendees is not None:
+        attendees: int | None = None
+        if isinstance(request, BookRoomRequest):
+            attendees = await check_invitations(
+                session, space, employee.id, request.attendee_ids, request.attendee_count
+            )
             checks.check_attendees(space, attendees)
         else:
             await checks.check_assigned_desk(session, space, employee.id, window)
@@ -482,9 +486,27 @@ class BookingService:
         booking.cancelled_at = now
         booking.version += 1
 
-    async def _insert(self, session: AsyncSession, booking: Booking) -> None:
+    async def _insert(self, session: AsyncSession, booking: Booking, request: SpaceRequest) -> None:
+        """The checked booking and, for a room, its invitations (before the caller records the event)."""
         session.add(booking)
         await session.flush()
+        if isinstance(request, BookRoomRequest) and request.attendee_ids:
+            add_attendees(session, booking.id, request.attendee_ids)
+            await session.flush()
+
+    async def attendees_of(self, booking_ids: Sequence[int]) -> dict[int, list[Employee]]:
+        """The colleagues invited to each booking (with unit and organisation): a DataLoader's batch, or a page's;
+        one query in a short session of its own. The caller shows them only to someone who may see the booking."""
+        if not booking_ids:
+            return {}
+        async with self.db.read() as session:
+            return await attendees_by_booking(session, booking_ids)
+
+    async def attendee_ids_for(self, entries: Sequence[str]) -> list[int]:
+        """The people named by a form's lines (e-mail addresses or NIPs), in order; InvalidInput naming the first
+        that matches nobody (:func:`~smartoffice.bookings.attendees.employees_by_entry`)."""
+        async with self.db.read() as session:
+            return await employees_by_entry(session, entries)
 
     async def project(self, booking: Booking, hold: HoldResult | None = None) -> None:
         """Project a committed change of ``booking`` (its space, floor and building loaded) into the index."""

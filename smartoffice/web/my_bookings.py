@@ -4,7 +4,7 @@ date range (going on leave), the calendar feed, presence sharing. The forms' han
 ``web/my_bookings_actions.py``.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Annotated, Any
@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from smartoffice.i18n import Language, gettext, ngettext
+from smartoffice.people.models import Employee
 from smartoffice.places.models import SpaceKind
 from smartoffice.runtime import runtime_of
 from smartoffice.web.context import current_viewer
@@ -54,6 +55,8 @@ class BookingRow:
     """Booked, and check-in is open now."""
     cancel_reason: str | None
     """Why facilities cancelled it (a closure, a retired desk); ``None`` when the person cancelled it."""
+    invited: tuple[str, ...] = ()
+    """Rooms: the names of the colleagues invited (upcoming bookings)."""
 
     @property
     def is_active(self) -> bool:
@@ -91,10 +94,11 @@ async def my_bookings_page(
     upcoming = await runtime.bookings.upcoming(viewer.id, first=PAGE_SIZE, after=after or None)
     history = await runtime.my_bookings.history(viewer.id, first=PAGE_SIZE, after=past_after or None)
     opens = await runtime.my_bookings.check_in_opens(upcoming.bookings)
+    invited = await runtime.bookings.attendees_of([b.id for b in upcoming.bookings if b.space_kind == SpaceKind.ROOM])
     now = runtime.clock()
     employee = await runtime.people.find_employee(viewer.id)
     page = MyBookingsPage(
-        upcoming=[booking_row(b, language, opens, now) for b in upcoming.bookings],
+        upcoming=[booking_row(b, language, opens, now, invited.get(b.id, ())) for b in upcoming.bookings],
         upcoming_next=upcoming.cursor(upcoming.bookings[-1]) if upcoming.has_next else None,
         past=[booking_row(b, language, {}, now) for b in history.bookings],
         past_next=history.next_cursor,
@@ -116,8 +120,15 @@ async def my_bookings_page(
     )
 
 
-def booking_row(booking: Booking, language: Language, opens: Mapping[int, datetime], now: datetime) -> BookingRow:
-    """The booking's space, floor and building must be loaded; ``opens``: when check-in opens, by booking id."""
+def booking_row(
+    booking: Booking,
+    language: Language,
+    opens: Mapping[int, datetime],
+    now: datetime,
+    invited: Iterable[Employee] = (),
+) -> BookingRow:
+    """The booking's space, floor and building must be loaded; ``opens``: when check-in opens, by booking id;
+    ``invited``: its invited colleagues."""
     space, floor = booking.space, booking.space.floor
     zone = ZoneInfo(floor.building.time_zone)
     start, end = booking.start_at.astimezone(zone), booking.end_at.astimezone(zone)
@@ -141,6 +152,7 @@ def booking_row(booking: Booking, language: Language, opens: Mapping[int, dateti
         and opens_at is not None
         and opens_at <= now < booking.end_at,
         cancel_reason=booking.cancel_reason,
+        invited=tuple(e.name for e in invited),
     )
 
 

@@ -1,10 +1,12 @@
 """The room finder: ``/rooms?building=&date=&start=&end=&attendees=&amenity=`` lists the rooms that fit, each with
-its day as a timeline, and books one (``POST /rooms/bookings``, post/redirect/get).
+its day as a timeline, and books one (``POST /rooms/bookings``, post/redirect/get), inviting colleagues named by
+e-mail address or NIP, one per line (resolved here to people; the booking service checks the invitations).
 
 Which rooms are offered is the room search service's answer (``bookings/room_search.py``): the rooms booking would
 accept. A room that requires approval says so, and its booking's answer says it waits for approval.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Annotated, Any
@@ -42,6 +44,10 @@ AMENITIES = ("video_conference", "whiteboard", "accessible", "quiet", "monitor")
 """The equipment a meeting can ask for, in the finder's order (``places.api.types.Amenity`` values)."""
 DEFAULT_START, DEFAULT_END = time(9, 0), time(10, 0)
 MAX_ATTENDEES = 1000
+INVITE_KEY = "rooms_invite"
+"""A refused booking's "Invite colleagues" text waits in the session for the page it redirects to (not retyped)."""
+MAX_INVITE_TEXT = 2000
+INVITE_SEPARATORS = re.compile(r"[\n\r,;]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,11 @@ class RoomsPage:
     offered: list[RoomView]
     not_offered: list[RoomView]
     booked: Booking | None
+    invited: tuple[str, ...] = ()
+    """The names of the colleagues invited to ``booked``."""
+    invite_room_id: int | None = None
+    invite_text: str = ""
+    """What a refused booking of ``invite_room_id`` invited, to show again in its form."""
 
 
 @get("/rooms", name="rooms")
@@ -126,10 +137,23 @@ async def rooms_page(
         search, error = Search(None, None, DEFAULT_START, DEFAULT_END, 1, ()), PageError.of(exc, language)
     page = await build_rooms_page(runtime, search, viewer.id if viewer else None, language)
     just_booked = None
+    invited: tuple[str, ...] = ()
     if viewer is not None and (booking_id := _quiet_int(booked)) is not None:
         just_booked = await runtime.bookings.find(viewer.id, booking_id)
+        if just_booked is not None:
+            invited = tuple(e.name for e in (await runtime.bookings.attendees_of([booking_id])).get(booking_id, []))
+    invite_room_id, invite_text = _take_invite(request)
     page = RoomsPage(
-        page.search, page.buildings, page.building, page.found, page.offered, page.not_offered, just_booked
+        page.search,
+        page.buildings,
+        page.building,
+        page.found,
+        page.offered,
+        page.not_offered,
+        just_booked,
+        invited,
+        invite_room_id,
+        invite_text,
     )
     return Template(
         template_name="rooms.html",
@@ -164,6 +188,7 @@ async def book_room(request: Request[Any, Any, Any]) -> Redirect:
     viewer_id = acting_employee_id(request)
     if viewer_id is None:
         return see_other("/?" + urlencode({"notice": "pick_identity", "next": search.url()}))
+    invite = str(form.get("invite") or "")
     try:
         room_id = required_int(form.get("room_id"), "room_id")
         day = required_date(form.get("date"))
@@ -172,13 +197,38 @@ async def book_room(request: Request[Any, Any, Any]) -> Redirect:
         if booking_start is None or booking_end is None:
             raise FormError("start" if booking_start is None else "end", "missing_time")  # the finder always sends both
         title = str(form.get("title") or "").strip() or None
-        request_ = BookRoomRequest(room_id, day, booking_start, booking_end, search.attendees, title)
-        booking = await runtime_of(request).bookings.book_room(
-            viewer_id, request_, idempotency_key=idempotency_key(form)
-        )
+        bookings = runtime_of(request).bookings
+        attendee_ids = tuple(await bookings.attendee_ids_for(invite_entries(invite)))
+        # The number attending counts the colleagues invited and the person: a form left at its default of 1 is
+        # raised to that rather than refused (the service still refuses more invitations than the room seats).
+        attendees = max(search.attendees, len(attendee_ids) + 1)
+        request_ = BookRoomRequest(room_id, day, booking_start, booking_end, attendees, title, None, attendee_ids)
+        booking = await bookings.book_room(viewer_id, request_, idempotency_key=idempotency_key(form))
     except (DomainError, FormError) as exc:
-        return see_other_with_error(request, search.url(), PageError.of(exc, language))
+        redirect = see_other_with_error(request, search.url(), PageError.of(exc, language))
+        _keep_invite(request, form.get("room_id"), invite)
+        return redirect
     return see_other(search.url(booked=booking.id) + "#booked")
+
+
+def invite_entries(text: str) -> list[str]:
+    """The "Invite colleagues" field's entries: one per line (commas and semicolons also separate, as pasted from
+    a mail client's address line), blanks ignored."""
+    return [entry.strip() for entry in INVITE_SEPARATORS.split(text) if entry.strip()]
+
+
+def _keep_invite(request: Request[Any, Any, Any], room_id: object, text: str) -> None:
+    session = request.scope.get("session")
+    if isinstance(session, dict) and text.strip() and isinstance(room_id, str) and room_id.isdigit():
+        session[INVITE_KEY] = {"room": int(room_id), "text": text[:MAX_INVITE_TEXT]}
+
+
+def _take_invite(request: Request[Any, Any, Any]) -> tuple[int | None, str]:
+    session = request.scope.get("session")
+    kept = session.pop(INVITE_KEY) if isinstance(session, dict) and INVITE_KEY in session else None
+    if not isinstance(kept, dict) or not isinstance(kept.get("room"), int) or not isinstance(kept.get("text"), str):
+        return None, ""
+    return kept["room"], kept["text"]
 
 
 def read_search(

@@ -68,6 +68,10 @@ def _desk_request(input: BookDeskInput) -> BookDeskRequest:
     )
 
 
+def _attendee_ids(values: list[strawberry.ID] | None) -> tuple[int, ...]:
+    return tuple(decode_id(v, "Employee", "attendeeIds") for v in values or ())
+
+
 def _room_request(input: BookRoomInput) -> BookRoomRequest:
     return BookRoomRequest(
         decode_id(input.room_id, "MeetingRoom", "roomId"),
@@ -77,6 +81,7 @@ def _room_request(input: BookRoomInput) -> BookRoomRequest:
         input.attendee_count,
         input.title,
         _employee_id(input.for_employee_id),
+        _attendee_ids(input.attendee_ids),
     )
 
 
@@ -142,6 +147,7 @@ class BookingsMutation:
             input.attendee_count,
             input.title,
             _employee_id(input.for_employee_id),
+            _attendee_ids(input.attendee_ids),
         )
         result = await book_series(service, actor, request, idempotency_key=input.idempotency_key)
         occurrences = [

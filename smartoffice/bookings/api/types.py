@@ -20,6 +20,7 @@ from smartoffice.api.pagination import PageInfo
 from smartoffice.bookings import models
 from smartoffice.bookings.api.occupancy import BookingStatus
 from smartoffice.bookings.requests import CancelScope as DomainCancelScope
+from smartoffice.people.api.types import Employee
 from smartoffice.places.api.types import Desk, MeetingRoom
 from smartoffice.places.models import SpaceKind
 
@@ -79,6 +80,18 @@ class Booking(relay.Node):
             return None
         return MeetingRoom.from_model(await info.context.loaders.places.space_by_id.load(self.space_id))
 
+    @strawberry.field(
+        description="Rooms: the colleagues invited (they receive the booking as a calendar invitation), by name; "
+        "empty for a desk booking. Shown wherever the booking is: to the person booked, whoever booked it, those "
+        "who manage the person, the site's facilities managers, the room's approvers and admins (the `bookings` "
+        "rules). Their names need people:read:names, as for any `Employee`."
+    )
+    async def attendees(self, info: Info) -> list[Employee]:
+        if self.space_kind != SpaceKind.ROOM:
+            return []
+        invited = await info.context.loaders.bookings.attendees_by_booking_id.load(self.id)
+        return [Employee.from_model(e) for e in invited]
+
 
 IDEMPOTENCY_KEY_HELP = (
     "Any string up to 100 characters, unique per intended action: retrying with the same key returns the first "
@@ -86,6 +99,16 @@ IDEMPOTENCY_KEY_HELP = (
 )
 ON_BEHALF_HELP = "Book for this employee: their manager, or a facilities manager of the site. Default: yourself."
 TITLE_HELP = "What the meeting is about: at most 200 characters (longer is a ValidationError TEXT_TOO_LONG)."
+ATTENDEE_COUNT_HELP = (
+    "People attending, the person booked included: at most the room's capacity, and at least the colleagues "
+    "invited plus one (ATTENDEE_COUNT_TOO_LOW). Default: the colleagues invited plus one."
+)
+ATTENDEE_IDS_HELP = (
+    "Colleagues (Employee ids) to invite: each receives the booking as a calendar invitation. Active people, not "
+    "the person booked, each once; at most the room's capacity minus one and at most 50. ValidationError codes "
+    "(field attendeeIds): ATTENDEE_UNKNOWN, ATTENDEE_INACTIVE, ATTENDEE_IS_PERSON_BOOKED, ATTENDEE_REPEATED, "
+    "TOO_MANY_ATTENDEES, INVALID_ID."
+)
 
 
 @strawberry.input(description="Book a desk on a local date, for the whole day or part of it.")
@@ -108,10 +131,11 @@ class BookRoomInput:
     date: dt.date = strawberry.field(description="The building's local date.")
     start_time: dt.time = strawberry.field(description="Local start on a quarter hour.")
     end_time: dt.time = strawberry.field(description="Local end on a quarter hour.")
-    attendee_count: int = strawberry.field(default=1, description="People attending; at most the room's capacity.")
+    attendee_count: int | None = strawberry.field(default=None, description=ATTENDEE_COUNT_HELP)
     title: str | None = strawberry.field(default=None, description=TITLE_HELP)
     for_employee_id: strawberry.ID | None = strawberry.field(default=None, description=ON_BEHALF_HELP)
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY_HELP)
+    attendee_ids: list[strawberry.ID] | None = strawberry.field(default=None, description=ATTENDEE_IDS_HELP)
 
 
 @strawberry.type(description="The space is booked (or, for rooms that need approval, pending).")
@@ -220,10 +244,15 @@ class BookRecurringInput:
     starts_on: dt.date
     start_time: dt.time
     end_time: dt.time
-    attendee_count: int = 1
+    attendee_count: int | None = strawberry.field(default=None, description="Rooms: as for bookRoom's attendeeCount.")
     title: str | None = strawberry.field(default=None, description=TITLE_HELP)
     for_employee_id: strawberry.ID | None = strawberry.field(default=None, description=ON_BEHALF_HELP)
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY_HELP)
+    attendee_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Rooms: colleagues invited to every occurrence, as for bookRoom (a desk series refuses them: "
+        "ATTENDEES_FOR_ROOMS_ONLY).",
+    )
 
 
 @strawberry.type(description="One occurrence of a series: booked, or skipped with the reason.")
