@@ -128,6 +128,10 @@ class Settings:
             if self.oidc_claim not in ("email", "nip"):
                 raise ValueError(f"SMARTOFFICE_OIDC_CLAIM must be email or nip, not {self.oidc_claim!r}")
         self.idp_role_mapping  # noqa: B018 -- parsed now so that a bad mapping stops the start, naming the entry
+        if self.smtp_url:
+            from smartoffice.notifications.mailer import parse_smtp_url  # imports nothing from here
+
+            parse_smtp_url(self.smtp_url)  # a bad URL stops the start, naming the problem
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:

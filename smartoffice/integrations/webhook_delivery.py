@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from sqlalchemy import select, update
 
+from smartoffice.backoff import exponential_backoff
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import DomainError
 from smartoffice.ids import encode_id
@@ -337,9 +338,7 @@ class WebhookDispatcher:
     def backoff(self, attempt: int) -> timedelta:
         """Delay after failed attempt ``attempt`` (1-based): exponential, capped, with "equal jitter" (half fixed,
         half random) so that receivers coming back up are not hit by every sender at the same instant."""
-        delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        wait: timedelta = delay / 2 + delay / 2 * self.jitter()
-        return wait
+        return exponential_backoff(attempt, self.base_delay, self.max_delay, self.jitter())
 
 
 def _receives(subscription: WebhookSubscription, event: BookingEvent, owner_is_admin: bool) -> bool:

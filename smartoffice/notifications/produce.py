@@ -14,7 +14,7 @@ Every producer (the booking-events job, the exemption service, the reminder jobs
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -172,8 +172,15 @@ def in_quiet_hours(moment: time, quiet_from: time, quiet_until: time) -> bool:
 
 
 def _next_at(local: datetime, at: time) -> datetime:
-    """The first local ``at`` at or after ``local`` (a wall time skipped by DST resolves forward)."""
-    candidate = datetime.combine(local.date(), at, tzinfo=local.tzinfo)
-    if candidate < local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=local.tzinfo)
-    return candidate
+    """The first local ``at`` at or after ``local`` (a wall time skipped by DST resolves forward; one that happens
+    twice is either of its two instants).
+
+    Instants are compared in UTC: two datetimes in the same zone compare by wall time alone, which on a DST
+    night put a skipped ``at`` a day late and a repeated one in the past."""
+    moment = local.astimezone(UTC)
+    for day in (local.date(), local.date() + timedelta(days=1)):
+        for fold in (0, 1):
+            candidate = datetime.combine(day, at, tzinfo=local.tzinfo).replace(fold=fold)
+            if candidate.astimezone(UTC) >= moment:
+                return candidate
+    return datetime.combine(local.date() + timedelta(days=2), at, tzinfo=local.tzinfo)  # unreachable in practice
