@@ -119,6 +119,32 @@ async def manages_unit(session: AsyncSession, manager_id: int, unit_id: int) -> 
     return await session.scalar(query) is not None
 
 
+async def nearest_unit_managers(session: AsyncSession, unit_id: int, *, besides: int) -> list[int]:
+    """The unit managers of the nearest unit, from ``unit_id`` up, that has one other than ``besides``: its heads by
+    position and those granted unit manager of it, active. Who decides for a person of ``unit_id`` in the first place
+    (an exemption: ``besides`` the person, so a head's own request goes up); managers higher up and admins may
+    too, but are not asked. Two queries."""
+    units = await unit_ancestors(session, unit_id)
+    heads = heads_by_position().subquery()
+    managers = select(heads.c.id, heads.c.org_unit_id).where(heads.c.org_unit_id.in_(units), heads.c.id != besides)
+    grantee = aliased(Employee)
+    grants = (
+        select(RoleAssignment.employee_id, RoleAssignment.org_unit_id)
+        .join(grantee, grantee.id == RoleAssignment.employee_id)
+        .where(
+            RoleAssignment.role == Role.UNIT_MANAGER,
+            RoleAssignment.org_unit_id.in_(units),
+            grantee.active.is_(True),
+            grantee.id != besides,
+        )
+    )
+    by_unit: dict[int, set[int]] = {}
+    for employee_id, org_unit_id in await session.execute(managers.union_all(grants)):
+        by_unit.setdefault(org_unit_id, set()).add(employee_id)
+    nearest = next((unit for unit in units if unit in by_unit), None)
+    return sorted(by_unit[nearest]) if nearest is not None else []
+
+
 @dataclass(frozen=True, slots=True)
 class HeldRole:
     """A role someone holds: granted (a row) or ``derived`` (head of ``org_unit_id`` by position)."""

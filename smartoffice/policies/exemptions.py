@@ -10,7 +10,10 @@ the head, or not exist): the head sees the recommendation when there is one. The
 is PENDING. Nobody acts on their own request.
 
 Each function runs inside the caller's write transaction, checks who may act, and raises a domain error that
-changes nothing; recommendations, decisions and withdrawals are audited in the same transaction.
+changes nothing; recommendations, decisions and withdrawals are audited in the same transaction. A request and a
+decision notify in it too (:func:`smartoffice.notifications.produce.notify`): a request goes to the person's direct
+supervisor and to the unit managers of the nearest unit above them that has one
+(:func:`~smartoffice.people.roles.nearest_unit_managers`), a decision to the person and whoever asked for them.
 """
 
 import calendar
@@ -24,9 +27,12 @@ from sqlalchemy.orm import undefer
 
 from smartoffice.audit.record import Actor, record_change
 from smartoffice.errors import CommonInputCode, InvalidInput, NotFound, PermissionDenied
+from smartoffice.notifications.kinds import ExemptionFacts
+from smartoffice.notifications.models import NotificationKind
+from smartoffice.notifications.produce import Draft, notify
 from smartoffice.people import service as people
 from smartoffice.people.models import Employee
-from smartoffice.people.roles import manages, manages_unit
+from smartoffice.people.roles import manages, manages_unit, nearest_unit_managers
 from smartoffice.people.service import WITH_UNIT
 from smartoffice.policies.day_rules import rules_on
 from smartoffice.policies.errors import PolicyInputCode, PolicyPermissionCode
@@ -162,7 +168,59 @@ async def request_exemption(
             )
         )
         await session.flush()
+    await _notify_requested(session, exemption, employee, actor_id, now)
     return exemption
+
+
+async def _notify_requested(
+    session: AsyncSession, exemption: Exemption, employee: Employee, actor_id: int, now: datetime
+) -> None:
+    """EXEMPTION_REQUESTED to those asked to act: the direct supervisor (to recommend) and the nearest unit
+    managers (to decide); never to whoever asked."""
+    recipients = set(await nearest_unit_managers(session, employee.org_unit_id, besides=employee.id))
+    if employee.supervisor_id is not None:
+        recipients.add(employee.supervisor_id)
+    recipients -= {actor_id, employee.id}
+    if not recipients:
+        return
+    data = dict(_facts(exemption, employee, await _name_of(session, actor_id, employee)))
+    drafts = [
+        Draft(r, NotificationKind.EXEMPTION_REQUESTED, f"exemption:{exemption.id}:requested", data, actor_id=actor_id)
+        for r in sorted(recipients)
+    ]
+    await notify(session, drafts, now)
+
+
+async def _notify_decided(
+    session: AsyncSession, exemption: Exemption, employee: Employee, actor_id: int, now: datetime
+) -> None:
+    """EXEMPTION_DECIDED to the person and, when someone else asked for them, to that one (not to the decider)."""
+    recipients = {employee.id, exemption.requested_by_id} - {actor_id}
+    facts = _facts(exemption, employee, await _name_of(session, actor_id, employee))
+    facts["approved"] = exemption.status == ExemptionStatus.APPROVED
+    facts["note"] = exemption.decision_note
+    key, data = f"exemption:{exemption.id}:decided", dict(facts)
+    drafts = [Draft(r, NotificationKind.EXEMPTION_DECIDED, key, data, actor_id=actor_id) for r in sorted(recipients)]
+    await notify(session, drafts, now)
+
+
+def _facts(exemption: Exemption, employee: Employee, actor_name: str | None) -> ExemptionFacts:
+    return ExemptionFacts(
+        exemptionId=exemption.id,
+        personId=employee.id,
+        personName=employee.name,
+        startsOn=exemption.starts_on.isoformat(),
+        endsOn=exemption.ends_on.isoformat(),
+        remoteDaysPerWeek=exemption.remote_days_per_week,
+        reason=exemption.reason,
+        actorName=actor_name,
+    )
+
+
+async def _name_of(session: AsyncSession, actor_id: int, employee: Employee) -> str | None:
+    if actor_id == employee.id:
+        return employee.name
+    return await session.scalar(select(Employee.name).where(Employee.id == actor_id))
 
 
 async def _pending(session: AsyncSession, exemption_id: int) -> tuple[Exemption, Employee]:
@@ -280,6 +338,7 @@ async def decide_exemption(
         after=after,
         org_unit_id=employee.org_unit_id,
     )
+    await _notify_decided(session, exemption, employee, actor_id, now)
     return exemption
 
 
