@@ -92,6 +92,7 @@ THINGS: Mapping[str, str] = {
     "Exemption": N_("Exemption"),
     "Floor": N_("Floor"),
     "MeetingRoom": N_("Meeting room"),
+    "Notification": N_("Notification"),
     "OrgUnit": N_("Unit"),
     "Organisation": N_("Organisation"),
     "Policy": N_("Policy"),

@@ -13,6 +13,7 @@ from typing import Any
 
 from smartoffice.bookings.models import BookingStatus
 from smartoffice.i18n import N_, Language, gettext
+from smartoffice.notifications.models import NotificationKind
 from smartoffice.people.models import EmploymentType, PositionKind, Role
 from smartoffice.policies.engine import ComplianceStatus, Requirement
 from smartoffice.policies.models import ExemptionStatus, LocationKind, PolicyLevel, Rating, WorkMode
@@ -106,6 +107,22 @@ POLICY_LEVELS: Mapping[PolicyLevel, str] = {
     PolicyLevel.INDIVIDUAL: N_("Individual"),
 }
 
+NOTIFICATION_KINDS: Mapping[NotificationKind, str] = {
+    NotificationKind.BOOKING_CONFIRMED: N_("A booking is made for you"),
+    NotificationKind.BOOKING_CANCELLED: N_("Someone else cancels your booking"),
+    NotificationKind.ROOM_INVITATION: N_("Meeting room invitations"),
+    NotificationKind.APPROVAL_REQUESTED: N_("A room booking awaits your approval"),
+    NotificationKind.APPROVAL_DECIDED: N_("Your room booking is approved or rejected"),
+    NotificationKind.EXEMPTION_REQUESTED: N_("Someone asks you for an exemption"),
+    NotificationKind.EXEMPTION_DECIDED: N_("Your exemption request is decided"),
+    NotificationKind.CHECK_IN_REMINDER: N_("Check-in reminder"),
+    NotificationKind.NO_SHOW_RELEASED: N_("Your booking is released as a no-show"),
+    NotificationKind.WAITLIST_GRANTED: N_("A desk from the waitlist is booked for you"),
+    NotificationKind.WEEKLY_REMINDER: N_("Weekly reminder of your office days"),
+    NotificationKind.UNIT_DIGEST: N_("Weekly compliance digest of your unit"),
+}
+"""What the notification preferences call each kind."""
+
 LABELS: Mapping[type[Enum], Mapping[Any, str]] = {
     Rating: RATINGS,
     BookingStatus: BOOKING_STATUSES,
@@ -119,6 +136,7 @@ LABELS: Mapping[type[Enum], Mapping[Any, str]] = {
     ComplianceStatus: COMPLIANCE_STATUSES,
     ExemptionStatus: EXEMPTION_STATUSES,
     PolicyLevel: POLICY_LEVELS,
+    NotificationKind: NOTIFICATION_KINDS,
 }
 """Each enum people read, and its labels. Keyed by type: ``BookingStatus.PENDING == ExemptionStatus.PENDING``."""
 

@@ -218,8 +218,10 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             approvals=ApprovalService(db, clock),
             required_days=RequiredDaysService(db, availability, clock),
             attendance=AttendanceService(db, redis, clock),
-            notifications=NotificationService(db, clock),
-            notification_admin=NotificationAdminService(db, clock),
+            notifications=NotificationService(
+                db, clock, secret_keys=(settings.secret_key, *settings.previous_secret_keys)
+            ),
+            notification_admin=NotificationAdminService(db, clock, email_enabled=settings.is_email_enabled),
             clock=clock,
         )
     finally:

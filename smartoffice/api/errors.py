@@ -32,6 +32,8 @@ from smartoffice.i18n import Language
 from smartoffice.identity.account_errors import AccountInputCode
 from smartoffice.ids import encode_id
 from smartoffice.integrations.errors import WebhookInputCode, WebhookPermissionCode
+from smartoffice.notifications.admin import NotificationAdminCode
+from smartoffice.notifications.errors import NotificationInputCode
 from smartoffice.people.errors import RoleInputCode, RolePermissionCode
 from smartoffice.people.siasn.errors import PeopleFileCode
 from smartoffice.places.closure_errors import ClosureInputCode
@@ -74,6 +76,8 @@ DOMAIN_CODES: tuple[type[domain.ErrorCode], ...] = (
     ForecastInputCode,
     AttendanceCode,
     AttendancePermissionCode,
+    NotificationInputCode,
+    NotificationAdminCode,
 )
 """Every domain's codes. A new enum of codes is added here; a new code in an existing enum needs nothing here."""
 

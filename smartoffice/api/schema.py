@@ -29,6 +29,9 @@ from smartoffice.bookings.api.rules import BookingRulesMutation, BookingRulesQue
 from smartoffice.hr.api.mutations import HrMutation
 from smartoffice.identity.api.mutations import IdentityMutation, IdentityQuery
 from smartoffice.integrations.api.operations import IntegrationsMutation, IntegrationsQuery, IntegrationsSubscription
+from smartoffice.notifications.api.admin import NotificationAdminMutation, NotificationAdminQuery
+from smartoffice.notifications.api.mutations import NotificationsMutation
+from smartoffice.notifications.api.queries import NotificationsQuery
 from smartoffice.people.api.mutations import PeopleMutation
 from smartoffice.people.api.queries import PeopleQuery
 from smartoffice.places.api.closures import ClosuresMutation, ClosuresQuery
@@ -70,6 +73,8 @@ Query = merge_types(
         WaitlistQuery,
         DeskSearchQuery,
         AttendanceQuery,
+        NotificationAdminQuery,
+        NotificationsQuery,
     ),
 )
 Mutation = merge_types(
@@ -92,6 +97,8 @@ Mutation = merge_types(
         WaitlistMutation,
         AttendanceMutation,
         AnchorPlannerMutation,
+        NotificationAdminMutation,
+        NotificationsMutation,
     ),
 )
 Subscription = merge_types("Subscription", (IntegrationsSubscription,))

@@ -1,11 +1,12 @@
 """How long booking events (the outbox) and their webhook deliveries are kept.
 
-Every booking change adds an event row, and each webhook subscription a delivery row per event: at IKN scale
-that is millions of rows a year that nobody reads after the deliveries are done. The ``purge_booking_events``
-job deletes events dispatched more than ``event_retention_days`` ago (default 30) whose deliveries are all
-finished (delivered or given up) and that the notifications job has turned into notifications, and with them their deliveries (``ON DELETE CASCADE``). Bookings themselves
-are never touched. It deletes in batches of :data:`PURGE_BATCH` so that no run holds a long transaction, and is
-safe in several processes at once (a delete of rows already deleted deletes nothing).
+Every booking change adds an event row, and each webhook subscription a delivery row per event: at IKN scale that is
+millions of rows a year that nobody reads after the deliveries are done. The ``purge_booking_events`` job deletes
+events dispatched more than ``event_retention_days`` ago (default 30) whose deliveries are all finished (delivered
+or given up) and that the notifications job has turned into notifications, and with them their deliveries (``ON
+DELETE CASCADE``). Bookings themselves are never touched. It deletes in batches of :data:`PURGE_BATCH` so that no
+run holds a long transaction, and is safe in several processes at once (a delete of rows already deleted deletes
+nothing).
 """
 
 from datetime import datetime, timedelta

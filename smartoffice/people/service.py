@@ -5,19 +5,35 @@ run inside their own sessions (a booking locks its person with :func:`get_employ
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import case, null, or_, select, update
+from sqlalchemy import case, func, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from smartoffice.db import Database
 from smartoffice.errors import NotFound
+from smartoffice.notifications.models import Notification
+from smartoffice.notifications.service import unread
 from smartoffice.people import roles
 from smartoffice.people.models import Employee, Organisation, OrgUnit, Role
 from smartoffice.people.visibility import Viewer
 
+BELL_CAP = 100
+"""The bell counts unread notifications up to this (it shows "99+" beyond): a page never counts a long backlog."""
+
 WITH_UNIT = joinedload(Employee.org_unit).joinedload(OrgUnit.organisation)
 """What ``Employee.from_model`` and the pages need of a person: their unit and its organisation."""
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerFacts:
+    """What every page's header needs of the person acting (:meth:`PeopleService.find_viewer`)."""
+
+    employee: Employee
+    holds_role: bool
+    unread_notifications: int
+    """Unread in-app notifications, at most :data:`BELL_CAP`."""
 
 
 class PeopleService:
@@ -33,19 +49,23 @@ class PeopleService:
         """With their unit and organisation, or ``None`` when there is no such person."""
         return (await self.employees_by_id([employee_id])).get(employee_id)
 
-    async def find_viewer(self, employee_id: int) -> tuple[Employee, bool] | None:
-        """The person (with unit and organisation) and whether they hold a role (granted while active, or head of a
-        unit by position), or ``None``. One query: the pages' header links to the administration pages by it, so
-        the role check rides along (two indexed EXISTS) instead of costing every page a query of its own."""
+    async def find_viewer(self, employee_id: int) -> ViewerFacts | None:
+        """The person (with unit and organisation), whether they hold a role (granted while active, or head of a
+        unit by position) and their unread in-app notifications (at most :data:`BELL_CAP`), or ``None``. One
+        query: every page's header links to the administration pages and shows the bell by it, so the role check
+        (two indexed EXISTS) and the count (the partial index ``ix_notifications_unread``) ride along instead of
+        costing every page a query of their own."""
         holds_a_role = or_(roles.granted(employee_id, *Role).exists(), roles.headed_units(employee_id).exists())
+        unread_rows = select(Notification.id).where(*unread(employee_id)).limit(BELL_CAP).subquery()
+        unread_count = select(func.count()).select_from(unread_rows).scalar_subquery()
         query = (
-            select(Employee, holds_a_role)
+            select(Employee, holds_a_role, unread_count)
             .where(Employee.id == employee_id)
             .options(joinedload(Employee.org_unit).joinedload(OrgUnit.organisation))
         )
         async with self.db.read() as session:
             row = (await session.execute(query)).first()
-        return None if row is None else (row[0], bool(row[1]))
+        return None if row is None else ViewerFacts(row[0], bool(row[1]), int(row[2] or 0))
 
     async def search(self, text: str, limit: int = 20) -> Sequence[Employee]:
         """Employees whose name contains ``text`` (case-insensitive), by name."""

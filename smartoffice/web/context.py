@@ -89,6 +89,8 @@ class Viewer:
     """Signed in with a password (a login session), rather than acting as someone in the demo."""
     holds_role: bool = False
     """Holds a role (granted, or unit manager by position): base.html then links to the administration pages."""
+    unread_notifications: int = 0
+    """The bell's count in base.html: unread in-app notifications, at most ``people.service.BELL_CAP``."""
 
 
 async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
@@ -97,9 +99,16 @@ async def current_viewer(request: Request[Any, Any, Any]) -> Viewer | None:
     if employee_id is None:
         return None
     found = await runtime_of(request).people.find_viewer(employee_id)
-    if found is None or not found[0].active:
+    if found is None or not found.employee.active:
         return None
-    employee, holds_role = found
-    unit = employee.org_unit
+    employee, unit = found.employee, found.employee.org_unit
     signed_in = login_of(request) is not None
-    return Viewer(employee.id, employee.name, unit.name, unit.organisation.name, signed_in, holds_role)
+    return Viewer(
+        employee.id,
+        employee.name,
+        unit.name,
+        unit.organisation.name,
+        signed_in,
+        found.holds_role,
+        found.unread_notifications,
+    )

@@ -32,6 +32,7 @@ from smartoffice.web.my_bookings_actions import (
     set_presence_sharing,
 )
 from smartoffice.web.my_week import book_required_days, my_week_page, plan_work_day
+from smartoffice.web.notifications import NOTIFICATION_ROUTES
 from smartoffice.web.repeat import book_repeat, repeat_page, series_page
 from smartoffice.web.rooms import book_room, rooms_page
 from smartoffice.web.unit_pages import UNIT_ROUTES
@@ -86,6 +87,7 @@ PAGE_ROUTES: list[ControllerRouterHandler] = [
             switch_language,
             *EXEMPTION_ROUTES,
             *ACCOUNT_ROUTES,
+            *NOTIFICATION_ROUTES,
             *ADMIN_ROUTES,
             *CAPACITY_ROUTES,
             *CAPACITY_FORECAST_ROUTES,

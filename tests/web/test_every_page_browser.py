@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from smartoffice.bookings.requests import BookDeskRequest
+from smartoffice.notifications.models import NotificationKind
+from smartoffice.notifications.unsubscribe import make_token
 from smartoffice.people.models import Role
 from smartoffice.places.models import Space
 from smartoffice.runtime import Runtime
@@ -71,6 +73,9 @@ async def test_every_page_is_accessible_at_phone_and_desktop_width(
         "/exemptions/queue",
         "/account",
         "/account/data",
+        "/notifications",
+        "/notifications/preferences",
+        "/notifications/unsubscribe/" + make_token(runtime.settings.secret_key, siti.id, NotificationKind.UNIT_DIGEST),
         "/admin",
         "/admin/places",
         f"/admin/places/floors/{floor}",
@@ -83,6 +88,7 @@ async def test_every_page_is_accessible_at_phone_and_desktop_width(
         "/admin/people/import",
         "/admin/accounts",
         "/admin/hr-records",
+        "/admin/notifications",
         "/admin/policies",
         "/admin/policies/new",
         "/admin/attendance",

@@ -14,6 +14,7 @@ from smartoffice.web.admin.closures import CLOSURE_ROUTES
 from smartoffice.web.admin.floor_plan import FLOOR_PLAN_ROUTES
 from smartoffice.web.admin.floor_plan_desks import FLOOR_PLAN_DESK_ROUTES
 from smartoffice.web.admin.hr_records import HR_RECORDS_ROUTES
+from smartoffice.web.admin.notifications import NOTIFICATION_ADMIN_ROUTES
 from smartoffice.web.admin.overview import admin_overview
 from smartoffice.web.admin.people_import import PEOPLE_IMPORT_ROUTES
 from smartoffice.web.admin.places import PLACES_ROUTES
@@ -42,4 +43,5 @@ ADMIN_ROUTES: list[ControllerRouterHandler] = [
     *CLOSURE_ROUTES,
     *RULE_ROUTES,
     *POLICY_ROUTES,
+    *NOTIFICATION_ADMIN_ROUTES,
 ]
