@@ -4,40 +4,23 @@
 from typing import Any
 
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
 
 from smartoffice.identity.scopes import Scope
 from smartoffice.ids import encode_id
-from smartoffice.notifications.facts import booking_facts
-from smartoffice.notifications.models import Notification, NotificationKind
-from smartoffice.notifications.produce import Draft, notify
+from smartoffice.notifications.models import NotificationKind
 from smartoffice.people.models import Employee
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.auth import bearer, issue_token
-from tests.support.bookings import insert_booking
-from tests.support.clock import days_ahead, office_hours
 from tests.support.graphql import GraphQL, data_of, operation
+from tests.support.notifications import notified_bookings
 
 K = NotificationKind
 
 
 async def booked_for(runtime: Runtime, factory: Factory, person: Employee, *, count: int = 1) -> list[str]:
-    """``count`` desk bookings for ``person`` made by their manager, each with its notification, as the booking
-    events job makes them; their global ids, oldest first."""
-    desks = [await factory.desk(code=f"G-{person.id}-{n}") for n in range(count)]
-    bookings = [
-        await insert_booking(runtime.db, desk, person, *office_hours(days_ahead(2 + n))) for n, desk in enumerate(desks)
-    ]
-    async with runtime.db.write() as session:
-        facts = await booking_facts(session, [b.id for b in bookings])
-        drafts = [
-            Draft(person.id, K.BOOKING_CONFIRMED, f"test:{b.id}", {**facts[b.id], "actorName": "Budi Santoso"})
-            for b in bookings
-        ]
-        await notify(session, drafts, runtime.clock())
-        query = select(Notification.id).where(Notification.recipient_id == person.id).order_by(Notification.id)
-        return [encode_id("Notification", i) for i in (await session.scalars(query)).all()]
+    """:func:`tests.support.notifications.booked_for`, as global ids."""
+    return [encode_id("Notification", i) for i in await notified_bookings(runtime, factory, person, count=count)]
 
 
 def nodes(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -66,11 +49,11 @@ async def test_my_notifications_newest_first_in_my_language(
     )
     newest = nodes(first)[0]
     assert (newest["kind"], newest["readAt"], newest["link"]) == ("BOOKING_CONFIRMED", None, "/my-bookings")
-    assert f"G-{siti.id}-2" in newest["title"] and "Budi Santoso" in newest["title"]
+    assert f"N-{siti.id}-2" in newest["title"] and "Budi Santoso" in newest["title"]
 
     # and in Indonesian when she asks for it
     indonesian = nodes((await graphql("MyNotifications", {}, as_employee=siti.id, language="id"))["data"])[0]
-    assert indonesian["title"] != newest["title"] and f"G-{siti.id}-2" in indonesian["title"]
+    assert indonesian["title"] != newest["title"] and f"N-{siti.id}-2" in indonesian["title"]
 
 
 async def test_a_cursor_not_ours_is_a_validation_error(graphql: GraphQL, factory: Factory) -> None:

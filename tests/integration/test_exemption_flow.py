@@ -15,14 +15,13 @@ from sqlalchemy import select
 
 from smartoffice.audit.models import AuditEntry
 from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
-from smartoffice.people.models import Employee, PositionKind
+from smartoffice.people.models import PositionKind
 from smartoffice.policies.evidence import checked_evidence
-from smartoffice.policies.exemptions import ExemptionRequest
 from smartoffice.policies.models import Exemption, ExemptionStatus
 from smartoffice.policies.service import PolicyService
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.support.policies import Team, build_team
+from tests.support.policies import Team, asking, build_team
 
 WITA = ZoneInfo("Asia/Makassar")
 TODAY = date(2026, 12, 1)
@@ -38,19 +37,6 @@ async def team(factory: Factory) -> Team:
 @pytest.fixture
 def policies(runtime: Runtime) -> PolicyService:
     return PolicyService(runtime.db, lambda: NOW)
-
-
-def asking(person: Employee, **overrides: Any) -> ExemptionRequest:
-    values: dict[str, Any] = {
-        "employee_id": person.id,
-        "remote_days_per_week": 5,
-        "starts_on": date(2026, 12, 14),
-        "ends_on": date(2027, 2, 14),
-        "reason": "Merawat orang tua yang sakit",
-        "evidence": "Surat keterangan dokter RSUD",
-        "work_plan": "Laporan harian kepada atasan",
-    }
-    return ExemptionRequest(**{**values, **overrides})
 
 
 async def audit(runtime: Runtime) -> list[tuple[str, int | None, dict[str, Any] | None]]:

@@ -7,21 +7,19 @@ nearest unit manager above the directorate; the supervisor directly supervises t
 """
 
 from datetime import UTC, date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from smartoffice.errors import InvalidInput
 from smartoffice.notifications.models import NotificationKind
-from smartoffice.people.models import Employee, PositionKind, Role
+from smartoffice.people.models import PositionKind, Role
 from smartoffice.people.roles import nearest_unit_managers
-from smartoffice.policies.exemptions import ExemptionRequest
 from smartoffice.policies.service import PolicyService
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.notifications import all_notifications, notifications_of
-from tests.support.policies import Team, build_team
+from tests.support.policies import Team, asking, build_team
 
 WITA = ZoneInfo("Asia/Makassar")
 TODAY = date(2026, 12, 1)
@@ -37,19 +35,6 @@ async def team(factory: Factory) -> Team:
 @pytest.fixture
 def policies(runtime: Runtime) -> PolicyService:
     return PolicyService(runtime.db, lambda: NOW)
-
-
-def asking(person: Employee, **overrides: Any) -> ExemptionRequest:
-    values: dict[str, Any] = {
-        "employee_id": person.id,
-        "remote_days_per_week": 5,
-        "starts_on": date(2026, 12, 14),
-        "ends_on": date(2027, 2, 14),
-        "reason": "Merawat orang tua yang sakit",
-        "evidence": "Surat keterangan dokter RSUD",
-        "work_plan": "Laporan harian kepada atasan",
-    }
-    return ExemptionRequest(**{**values, **overrides})
 
 
 async def recipients(runtime: Runtime, kind: NotificationKind) -> set[int]:

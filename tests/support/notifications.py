@@ -8,14 +8,22 @@
 * ``await all_notifications(runtime)`` is everyone's, oldest first.
 * ``await set_preference(runtime, employee_id, kind, email=..., in_app=...)`` saves a person's choice for a kind,
   as the preferences page would.
+* ``await notified_bookings(runtime, factory, person, count=n)`` books ``n`` desks for ``person`` "by their manager"
+  and makes each one's BOOKING_CONFIRMED as the job would; returns the notifications' ids, oldest first.
 """
 
 from sqlalchemy import select
 
 from smartoffice.db import utcnow
 from smartoffice.notifications.booking_events import BookingEventNotifier
+from smartoffice.notifications.facts import booking_facts
 from smartoffice.notifications.models import Notification, NotificationKind, NotificationPreference
+from smartoffice.notifications.produce import Draft, notify
+from smartoffice.people.models import Employee
 from smartoffice.runtime import Runtime
+from tests.factories import Factory
+from tests.support.bookings import insert_booking
+from tests.support.clock import days_ahead, office_hours
 
 
 async def run_notification_jobs(runtime: Runtime) -> int:
@@ -58,3 +66,27 @@ async def set_preference(
         await session.merge(
             NotificationPreference(employee_id=employee_id, kind=kind, email=email, in_app=in_app, updated_at=utcnow())
         )
+
+
+async def notified_bookings(runtime: Runtime, factory: Factory, person: Employee, *, count: int = 1) -> list[int]:
+    """``count`` desks booked for ``person`` by their manager, each with its "booked for you" notification made as
+    the booking events job makes them (the booking's facts, the actor's name); the notifications' ids, oldest
+    first."""
+    desks = [await factory.desk(code=f"N-{person.id}-{n}") for n in range(count)]
+    bookings = [
+        await insert_booking(runtime.db, d, person, *office_hours(days_ahead(2 + n))) for n, d in enumerate(desks)
+    ]
+    async with runtime.db.write() as session:
+        facts = await booking_facts(session, [b.id for b in bookings])
+        drafts = [
+            Draft(
+                person.id,
+                NotificationKind.BOOKING_CONFIRMED,
+                f"test:{b.id}",
+                {**facts[b.id], "actorName": "Budi Santoso"},
+            )
+            for b in bookings
+        ]
+        await notify(session, drafts, runtime.clock())
+        query = select(Notification.id).where(Notification.recipient_id == person.id).order_by(Notification.id)
+        return list((await session.scalars(query)).all())

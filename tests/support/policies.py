@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from smartoffice.people.models import Employee, OrgUnit, PositionKind, Role
+from smartoffice.policies.exemptions import ExemptionRequest
 from smartoffice.policies.models import Policy
 from tests.factories import Factory
 
@@ -47,3 +48,17 @@ async def build_team(factory: Factory) -> Team:
     await factory.role(admin, Role.ADMIN)
     national = await factory.policy(NATIONAL_RULES, name="Batas kerja fleksibel lokasi nasional")
     return Team(deputy, directorate, head, supervisor, staff, stranger, admin, national)
+
+
+def asking(person: Employee, **overrides: Any) -> ExemptionRequest:
+    """An exemption request for ``person`` (five remote days, 14 Dec 2026 to 14 Feb 2027) with ``overrides``."""
+    values: dict[str, Any] = {
+        "employee_id": person.id,
+        "remote_days_per_week": 5,
+        "starts_on": date(2026, 12, 14),
+        "ends_on": date(2027, 2, 14),
+        "reason": "Merawat orang tua yang sakit",
+        "evidence": "Surat keterangan dokter RSUD",
+        "work_plan": "Laporan harian kepada atasan",
+    }
+    return ExemptionRequest(**{**values, **overrides})

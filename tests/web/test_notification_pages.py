@@ -3,40 +3,16 @@ the one-click unsubscribe link, over the ASGI app as a browser without JavaScrip
 
 import re
 
-from sqlalchemy import select
-
-from smartoffice.notifications.facts import booking_facts
-from smartoffice.notifications.models import Notification, NotificationKind
-from smartoffice.notifications.produce import Draft, notify
+from smartoffice.notifications.models import NotificationKind
 from smartoffice.notifications.service import Schedule
 from smartoffice.notifications.unsubscribe import make_token
-from smartoffice.people.models import Employee
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
-from tests.support.bookings import insert_booking
-from tests.support.clock import days_ahead, office_hours
+from tests.support.notifications import notified_bookings
 from tests.support.pages import PageClient
 
 K = NotificationKind
 BELL = re.compile(r'<a class="bell" href="/notifications" data-unread="(\d+)"')
-
-
-async def booked_for(runtime: Runtime, factory: Factory, person: Employee, *, count: int = 1) -> list[int]:
-    """``count`` desks booked for ``person`` by their manager, each with its "booked for you" notification, made
-    as the booking events job makes them (the booking's facts, the actor's name); their ids, oldest first."""
-    desks = [await factory.desk(code=f"N-{person.id}-{n}") for n in range(count)]
-    bookings = [
-        await insert_booking(runtime.db, d, person, *office_hours(days_ahead(2 + n))) for n, d in enumerate(desks)
-    ]
-    async with runtime.db.write() as session:
-        facts = await booking_facts(session, [b.id for b in bookings])
-        drafts = [
-            Draft(person.id, K.BOOKING_CONFIRMED, f"test:{b.id}", {**facts[b.id], "actorName": "Budi Santoso"})
-            for b in bookings
-        ]
-        await notify(session, drafts, runtime.clock())
-        query = select(Notification.id).where(Notification.recipient_id == person.id).order_by(Notification.id)
-        return list((await session.scalars(query)).all())
 
 
 def bell(html: str) -> int:
@@ -56,7 +32,7 @@ class TestTheBell:
         assert '<span class="visually-hidden">Notifications</span>' in page.text
 
         # when three notifications arrive: the count on any page, with its accessible name
-        await booked_for(runtime, factory, siti, count=3)
+        await notified_bookings(runtime, factory, siti, count=3)
         for path in ("/my-bookings", "/my-week", "/account", "/notifications/preferences"):
             page = await pages.get(path)
             assert bell(page.text) == 3, path
@@ -74,7 +50,7 @@ class TestTheList:
     async def test_open_marks_read_and_leads_on(self, pages: PageClient, runtime: Runtime, factory: Factory) -> None:
         # given two notifications for Siti
         siti = await factory.employee(name="Siti Rahmawati")
-        older, newer = await booked_for(runtime, factory, siti, count=2)
+        older, newer = await notified_bookings(runtime, factory, siti, count=2)
         await pages.act_as(siti.id)
 
         # when she opens her list: newest first, both unread, and looking changed nothing
@@ -95,7 +71,7 @@ class TestTheList:
         self, pages: PageClient, runtime: Runtime, factory: Factory
     ) -> None:
         siti, budi = await factory.employee(), await factory.employee()
-        (hers,) = await booked_for(runtime, factory, siti)
+        (hers,) = await notified_bookings(runtime, factory, siti)
         await pages.act_as(budi.id)
         response = await pages.submit(f"/notifications/{hers}/open", {}, from_page="/notifications")
         assert response.status_code == 404
@@ -103,7 +79,7 @@ class TestTheList:
 
     async def test_mark_all_as_read(self, pages: PageClient, runtime: Runtime, factory: Factory) -> None:
         siti = await factory.employee()
-        await booked_for(runtime, factory, siti, count=3)
+        await notified_bookings(runtime, factory, siti, count=3)
         await pages.act_as(siti.id)
         assert "Mark all as read" in (await pages.get("/notifications")).text
 
@@ -116,7 +92,7 @@ class TestTheList:
 
     async def test_pages_and_unread_only(self, pages: PageClient, runtime: Runtime, factory: Factory) -> None:
         siti = await factory.employee()
-        ids = await booked_for(runtime, factory, siti, count=23)
+        ids = await notified_bookings(runtime, factory, siti, count=23)
         await runtime.notifications.mark_read(siti.id, ids[:20])
         await pages.act_as(siti.id)
 
