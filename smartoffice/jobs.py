@@ -17,6 +17,7 @@ from smartoffice.integrations.webhooks import run_webhooks
 from smartoffice.notifications.booking_events import run_notify_booking_events
 from smartoffice.notifications.check_in_reminders import run_check_in_reminders
 from smartoffice.notifications.email_job import run_send_emails
+from smartoffice.notifications.retention import run_purge_notifications
 from smartoffice.notifications.unit_digest import run_unit_digests
 from smartoffice.notifications.weekly_reminder import run_weekly_reminders
 from smartoffice.privacy.retention import RUN_INTERVAL_SECONDS as RETENTION_INTERVAL_SECONDS
@@ -54,6 +55,7 @@ JOBS: tuple[Job, ...] = (
     Job("check_in_reminders", 60, run_check_in_reminders),
     Job("weekly_reminders", 300, run_weekly_reminders),  # Fridays 14:00 local; made once per person and week
     Job("unit_digests", 300, run_unit_digests),  # Mondays; once per head, unit and week
+    Job("purge_notifications", 3600, run_purge_notifications),
 )
 """Registered jobs; each domain adds its own here."""
 

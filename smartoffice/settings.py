@@ -112,11 +112,15 @@ class Settings:
     notification_interval_seconds: float = 10.0
     """How often each process turns booking events into notifications and sends the emails that are due."""
     notification_email_max_age_hours: int = 72
+    notification_retention_days: int = 90
+    """Notifications made longer ago than this are deleted, read or not (an hourly job)."""
     """An email not sent this long after it was due (SMTP unset or down all along) expires instead of going late."""
 
     def __post_init__(self) -> None:
         if self.event_retention_days < 1:
             raise ValueError("SMARTOFFICE_EVENT_RETENTION_DAYS must be at least 1")
+        if self.notification_retention_days < 1:
+            raise ValueError("SMARTOFFICE_NOTIFICATION_RETENTION_DAYS must be at least 1")
         if self.retention_days < MIN_RETENTION_DAYS:
             raise ValueError(
                 f"SMARTOFFICE_RETENTION_DAYS must be a whole number of days, at least {MIN_RETENTION_DAYS} "
@@ -193,6 +197,7 @@ class Settings:
             notification_email_max_age_hours=int(
                 get("NOTIFICATION_EMAIL_MAX_AGE_HOURS") or defaults.notification_email_max_age_hours
             ),
+            notification_retention_days=int(get("NOTIFICATION_RETENTION_DAYS") or defaults.notification_retention_days),
         )
 
     @property

@@ -64,6 +64,7 @@ class Notification(Base):
             sqlite_where=text("in_app AND read_at IS NULL"),
         ),
         Index("ix_notifications_email_due", "email_status", "email_due_at"),
+        Index("ix_notifications_created", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

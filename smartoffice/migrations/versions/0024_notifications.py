@@ -140,6 +140,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index("ix_notifications_email_due", ["email_status", "email_due_at"], unique=False)
+        batch_op.create_index("ix_notifications_created", ["created_at"], unique=False)
         batch_op.create_index("ix_notifications_recipient", ["recipient_id", "id"], unique=False)
         batch_op.create_index(
             "ix_notifications_unread",
@@ -189,6 +190,7 @@ def downgrade() -> None:
         )
         batch_op.drop_index("ix_notifications_recipient")
         batch_op.drop_index("ix_notifications_email_due")
+        batch_op.drop_index("ix_notifications_created")
 
     op.drop_table("notifications")
     op.drop_table("notification_schedules")
