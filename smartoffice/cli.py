@@ -102,6 +102,24 @@ def _parser() -> argparse.ArgumentParser:
     existing.add_argument("--reset", action="store_true", help="wipe a PostgreSQL database that holds data")
     existing.add_argument("--reuse", action="store_true", help="benchmark the data already seeded (e.g. tier L)")
     bench.add_argument("--no-progress", action="store_true", help="no progress bar while seeding")
+    bench.add_argument(
+        "--repeat", type=_positive, default=1, help="run every row N times (seeded once): medians and min–max"
+    )
+    bench.add_argument(
+        "--overload",
+        action="store_true",
+        help="instead of the rows: --overload-clients clients over the main operations, every answer counted by "
+        "kind (OK, typed refusal, typed BUSY, masked), then the booking audit; fails on any masked answer",
+    )
+    bench.add_argument("--overload-clients", type=_positive, default=128, help="clients for --overload (128)")
+    bench.add_argument("--overload-duration", type=float, default=20.0, help="seconds for --overload (20)")
+    bench.add_argument(
+        "--server-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a SMARTOFFICE_* setting for the servers (without the prefix), e.g. DATABASE_POOL_SIZE=2; repeatable",
+    )
     bench.set_defaults(run=_bench)
 
     add_token_commands(commands)
@@ -252,12 +270,28 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return number
+
+
 def _bench(_settings: Settings, args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from smartoffice.bench.runner import BenchOptions, run_bench
+    from smartoffice.bench.overload import OverloadSettings
+    from smartoffice.bench.runner import BenchOptions, run_bench, run_overload_bench
     from smartoffice.bench.tiers import BenchSetupError
 
+    server_settings = []
+    for item in args.server_setting:
+        name, equals, value = item.partition("=")
+        if not equals or not name:
+            print(f"smartoffice bench: --server-setting {item}: expected NAME=VALUE", file=sys.stderr)
+            return 2
+        server_settings.append((name.strip().upper().removeprefix(PREFIX), value))
+    command = " ".join(["smartoffice", *sys.argv[1:]]) if sys.argv[1:2] == ["bench"] else "smartoffice bench"
     options = BenchOptions(
         tier=args.tier,
         database_url=args.database_url,
@@ -271,13 +305,29 @@ def _bench(_settings: Settings, args: argparse.Namespace) -> int:
         reuse=args.reuse,
         show_progress=not args.no_progress,
         keep_logs=args.keep_logs,
-        command=" ".join(["smartoffice", *sys.argv[1:]]) if sys.argv[1:2] == ["bench"] else "smartoffice bench",
+        command=command,
+        repeat=args.repeat,
+        server_settings=tuple(server_settings),
+        overload_settings=OverloadSettings(
+            tier=args.tier,
+            clients=args.overload_clients,
+            duration=args.overload_duration,
+            workers=args.workers,
+            command=command,
+            server_settings=tuple(server_settings),
+        ),
     )
+    console = Console() if sys.stdout.isatty() else Console(width=200)
     try:
+        if args.overload:
+            overload = asyncio.run(run_overload_bench(options))
+            overload.print(console)
+            overload.write(options.json_path, options.markdown_path)
+            return 0 if overload.ok else 1
         report = asyncio.run(run_bench(options))
     except BenchSetupError as exc:
         print(f"smartoffice bench: {exc}", file=sys.stderr)
         return 2
-    report.print(Console() if sys.stdout.isatty() else Console(width=200))
+    report.print(console)
     report.write(options.json_path, options.markdown_path)
     return 0 if report.audit.startswith("OK") else 1

@@ -3,13 +3,14 @@
 What a hostile request meets, in order: the door (method, media type, identity, CSRF, rate limit), the body's size
 (``graphql_max_body_bytes``, 413), its JSON (:mod:`smartoffice.api.request_body`, 400), the document's length in
 characters (``graphql_max_document_chars``, 400), then the schema's own limits (tokens, depth, aliases, cost). An
-error in the result that means overload turns the whole answer into 503 ``BUSY``; an exception anywhere is
-logged and answered GraphQL-shaped (:func:`smartoffice.api.doors.unexpected_failure`).
+error in the result that means overload turns the whole answer into 503 ``BUSY`` (which tells the client that
+nothing was done) unless a mutation already answered (:func:`_carried_out`); an exception anywhere is logged and
+answered GraphQL-shaped (:func:`smartoffice.api.doors.unexpected_failure`).
 """
 
 from typing import Any
 
-from cross_web import AsyncHTTPRequestAdapter
+from cross_web import AsyncHTTPRequestAdapter, LitestarRequestAdapter
 from cross_web import HTTPException as StrawberryHTTPException  # what strawberry's views raise
 from litestar import Request, Response
 from litestar.background_tasks import BackgroundTasks
@@ -20,6 +21,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.litestar import make_graphql_controller
 from strawberry.types import ExecutionResult
 
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from smartoffice.api.context import Context
 from smartoffice.api.doors import (
     API_GRAPHQL_PATH,
@@ -38,6 +40,26 @@ from smartoffice.settings import Settings
 from smartoffice.web.graphiql import graphiql_page
 
 GRAPHQL_PATH = "/graphql"
+OPERATION_STATE_KEY = "smartoffice_graphql_request"
+"""Where :meth:`parse_http_body` leaves the request's document and operation name for :func:`_carried_out`."""
+
+
+def _carried_out(request: Request[Any, Any, Any], result: ExecutionResult) -> bool:
+    """Whether a mutation of this request already did its work: a root field answered (not null) before another
+    field met the overload. Then a 503 "nothing was done, send it again" would be untrue (``bookDesk`` commits
+    before its answer's ``desk`` is loaded: a client trusting it would book twice): the answer is the data with the
+    errors coded ``BUSY``. Queries change nothing, so they stay refused whole (a partial answer from a starved
+    process is worth little). Only asked when an error means busy, so the document is parsed again only then."""
+    if not result.data or not any(value is not None for value in result.data.values()):
+        return False
+    sent = request.scope.get("state", {}).get(OPERATION_STATE_KEY)
+    if not isinstance(sent, GraphQLRequestData) or not sent.query:
+        return False
+    try:
+        operation = get_operation_ast(parse(sent.query), sent.operation_name)
+    except GraphQLError:
+        return False
+    return operation is not None and operation.operation == OperationType.MUTATION
 
 
 async def graphql_context(request: Request[Any, Any, Any]) -> Context:
@@ -88,13 +110,15 @@ def graphql_controller(settings: Settings, path: str = GRAPHQL_PATH) -> type:
             if isinstance(data, GraphQLRequestData) and len(data.query or "") > max_document_chars:
                 message = document_too_large(len(data.query or ""), max_document_chars)
                 raise DoorRefusal(400, MAX_DOCUMENT_SIZE_EXCEEDED, message)  # before graphql-core parses it
+            if isinstance(data, GraphQLRequestData) and isinstance(request, LitestarRequestAdapter):
+                request.request.scope.setdefault("state", {})[OPERATION_STATE_KEY] = data
             return data
 
         async def process_result(self, request: Request[Any, Any, Any], result: ExecutionResult) -> Any:
             for error in result.errors or ():
                 busy = busy_from(error.original_error) if error.original_error else None
-                if busy is not None:  # the whole request is refused busy (a 503), not the one field
-                    raise busy from error.original_error
+                if busy is not None and not _carried_out(request, result):
+                    raise busy from error.original_error  # the whole request is refused busy (a 503)
             return await super().process_result(request, result)
 
         async def execute_request(

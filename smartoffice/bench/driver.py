@@ -23,7 +23,17 @@ class Outcome(StrEnum):
     OK = "ok"
     CONFLICT = "conflict"
     """An expected, typed refusal (the desk was taken): the server did its job."""
+    BUSY = "busy"
+    """The typed overload answer: HTTP 503 with ``Retry-After``, or a GraphQL error with the code ``BUSY``."""
+    MASKED = "masked"
+    """A bug's answer: HTTP 500, or a GraphQL error masked as "Unexpected error." (``INTERNAL_SERVER_ERROR``)."""
     ERROR = "error"
+    """Anything else that is not the answer asked for (a wrong shape, a refused connection, an untyped 503)."""
+
+    @property
+    def is_failure(self) -> bool:
+        """Not the operation's own answer (an ordinary row counts these as errors)."""
+        return self not in (Outcome.OK, Outcome.CONFLICT)
 
 
 @dataclass
@@ -32,6 +42,9 @@ class Series:
     """Seconds, one per recorded request."""
     outcomes: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
     first_error: str | None = None
+    """The first failure's detail (whatever its kind)."""
+    first_of: dict[Outcome, str] = field(default_factory=dict)
+    """The first failure's detail of each kind."""
 
 
 @dataclass
@@ -41,15 +54,19 @@ class Recorder:
     series: dict[str, Series] = field(default_factory=dict)
     window_start: float = float("inf")
     window_end: float = float("inf")
+    record_late: bool = False
+    """Also record requests that a client's step starts after the window (the overload counts every answer)."""
 
     def add(self, name: str, started: float, seconds: float, outcome: Outcome, error: str | None = None) -> None:
-        if not self.window_start <= started < self.window_end:
+        if started < self.window_start or (started >= self.window_end and not self.record_late):
             return
         series = self.series.setdefault(name, Series())
         series.latencies.append(seconds)
         series.outcomes[outcome] += 1
-        if outcome == Outcome.ERROR and series.first_error is None:
+        if outcome.is_failure and series.first_error is None:
             series.first_error = error
+        if outcome.is_failure and error is not None:
+            series.first_of.setdefault(outcome, error)
 
     async def timed(self, name: str, call: Awaitable[tuple[Outcome, str | None]]) -> tuple[Outcome, str | None]:
         """Await ``call`` (one request and its check) and record how long it took under ``name``."""
@@ -88,9 +105,13 @@ async def run_phase(
     server_cpu: Callable[[], float] | None = None,
     expected_series: tuple[str, ...] = (),
     min_requests: int = 1,
+    address_of: Callable[[int], tuple[str, int]] | None = None,
+    record_late: bool = False,
 ) -> PhaseResult:
-    recorder = Recorder()
-    connections = [HttpConnection(host, port) for _ in range(concurrency)]
+    """``address_of(client)``: the server a client talks to, when not every client talks to ``host:port``;
+    ``record_late``: see :attr:`Recorder.record_late`."""
+    recorder = Recorder(record_late=record_late)
+    connections = [HttpConnection(*(address_of(n) if address_of else (host, port))) for n in range(concurrency)]
     loop_start = time.perf_counter()
     recorder.window_start = loop_start + warmup
     recorder.window_end = recorder.window_start + duration

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 class HttpResponse:
     status: int
     body: bytes
+    retry_after: str | None = None
+    """The ``Retry-After`` header, when the answer has one (a typed "busy, retry")."""
 
 
 class HttpConnection:
@@ -47,7 +49,7 @@ class HttpConnection:
         if not status_line:
             raise ConnectionError("the server closed the connection")
         status = int(status_line.split(None, 2)[1])
-        length, chunked, close = -1, False, False
+        length, chunked, close, retry_after = -1, False, False, None
         while (line := await reader.readline()) not in (b"\r\n", b"\n", b""):
             name, _, value = line.decode("latin-1").partition(":")
             name, value = name.strip().lower(), value.strip().lower()
@@ -57,6 +59,8 @@ class HttpConnection:
                 chunked = "chunked" in value
             elif name == "connection":
                 close = value == "close"
+            elif name == "retry-after":
+                retry_after = value
         if chunked:
             body = await self._read_chunks(reader)
         elif length >= 0:
@@ -65,7 +69,7 @@ class HttpConnection:
             body, close = await reader.read(), True
         if close:
             await self.close()
-        return HttpResponse(status, body)
+        return HttpResponse(status, body, retry_after)
 
     @staticmethod
     async def _read_chunks(reader: asyncio.StreamReader) -> bytes:

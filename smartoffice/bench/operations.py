@@ -9,6 +9,7 @@ that is missing, or whose required arguments the benchmark cannot fill, becomes 
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 from typing import Any
 
@@ -88,6 +89,13 @@ CANCEL_BOOKING = """mutation CancelBooking($input: CancelBookingInput!) {
   cancelBooking(input: $input) { __typename ... on Error { message } }
 }"""
 
+FIND_ROOMS = """query BenchFindRooms($buildingId: ID!, $date: Date!, $startTime: Time!, $endTime: Time!) {
+  findRooms(buildingId: $buildingId, date: $date, startTime: $startTime, endTime: $endTime) {
+    id code name capacity amenities floor { name }
+  }
+}"""
+"""Free meeting rooms of a building for a one-hour window (graphql/operations/FindRooms.graphql)."""
+
 CALENDAR_DAYS = """query CalendarDays($from: Date!, $to: Date!) {
   calendarDays(from: $from, to: $to) { __typename ... on CalendarDays { days { date isWorkingDay } } }
 }"""
@@ -126,30 +134,57 @@ PLAN_ANCHOR_DAYS = """query BenchPlanAnchorDays($input: PlanAnchorDaysInput!) {
 SELECTION_DEPTH = 3
 
 
+BUSY_CODE = "BUSY"
+MASKED_CODE = "INTERNAL_SERVER_ERROR"
+MASKED_MESSAGE = "Unexpected error."
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An operation's HTTP answer: status, decoded JSON body, and ``Retry-After`` when it had one."""
+
+    status: int
+    payload: dict[str, Any] = dataclass_field(default_factory=dict)
+    retry_after: str | None = None
+
+
 async def post(
     connection: HttpConnection, document: str, variables: dict[str, Any] | None = None, employee_id: int | None = None
-) -> tuple[int, dict[str, Any]]:
+) -> Answer:
     """POST one operation; returns the HTTP status and the decoded JSON body."""
     headers = {"content-type": "application/json"}
     if employee_id is not None:
         headers["x-demo-employee"] = str(employee_id)
     body = json.dumps({"query": document, "variables": variables or {}}).encode()
     response = await connection.request("POST", GRAPHQL_PATH, body, headers)
-    return response.status, json.loads(response.body) if response.body else {}
+    return Answer(response.status, json.loads(response.body) if response.body else {}, response.retry_after)
 
 
-def outcome_of(status: int, payload: dict[str, Any]) -> tuple[Outcome, str | None]:
-    """A query's outcome: OK when it answered with data and no top-level errors."""
-    if status != 200 or payload.get("errors") or not payload.get("data"):
-        return Outcome.ERROR, f"HTTP {status}: {json.dumps(payload.get('errors') or payload)[:300]}"
-    return Outcome.OK, None
+def outcome_of(answer: Answer) -> tuple[Outcome, str | None]:
+    """A query's outcome: OK when it answered with data and no top-level errors; else MASKED for a bug's answer
+    (HTTP 5xx other than 503, or an error coded ``INTERNAL_SERVER_ERROR`` / masked "Unexpected error."), BUSY for
+    the typed overload answer (HTTP 503 with ``Retry-After``, or errors all coded ``BUSY``), ERROR otherwise."""
+    status, payload = answer.status, answer.payload
+    errors = payload.get("errors") or []
+    if status == 200 and not errors and payload.get("data"):
+        return Outcome.OK, None
+    detail = f"HTTP {status}: {json.dumps(errors or payload)[:300]}"
+    codes = {(e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict)}
+    messages = {e.get("message") for e in errors if isinstance(e, dict)}
+    if (status >= 500 and status != 503) or MASKED_CODE in codes or MASKED_MESSAGE in messages:
+        return Outcome.MASKED, detail
+    if codes == {BUSY_CODE} and (status != 503 or answer.retry_after):
+        return Outcome.BUSY, f"HTTP {status} BUSY" + (
+            f", Retry-After: {answer.retry_after}" if answer.retry_after else ""
+        )
+    return Outcome.ERROR, detail
 
 
 async def fetch_schema(connection: HttpConnection) -> GraphQLSchema:
-    status, payload = await post(connection, get_introspection_query(descriptions=False))
-    if status != 200 or "data" not in payload:
-        raise RuntimeError(f"introspection failed: HTTP {status} {payload}")
-    return build_client_schema(payload["data"])
+    answer = await post(connection, get_introspection_query(descriptions=False))
+    if answer.status != 200 or "data" not in answer.payload:
+        raise RuntimeError(f"introspection failed: HTTP {answer.status} {answer.payload}")
+    return build_client_schema(answer.payload["data"])
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -27,10 +28,12 @@ from smartoffice.bench.operations import (
     probe_my_week,
     probe_occupancy,
 )
-from smartoffice.bench.report import Report, Row
+from smartoffice.bench.overload import OverloadReport, OverloadSettings, run_overload
+from smartoffice.bench.report import KEYS, Report, Row
 from smartoffice.bench.scenarios import (
     BookingWorkload,
     Targets,
+    find_rooms_step,
     floor_availability_step,
     floor_page_step,
     load_targets,
@@ -74,6 +77,12 @@ class BenchOptions:
     command: str = "smartoffice bench"
     warmup_seconds: float | None = None
     """Default: a quarter of ``duration``, between 0.3 and 2 s."""
+    repeat: int = 1
+    """Run every row this many times (seeded once, the servers started once) and report medians and spreads."""
+    overload_settings: OverloadSettings = field(default_factory=OverloadSettings)
+    """For :func:`run_overload_bench`: how many clients, for how long."""
+    server_settings: tuple[tuple[str, str], ...] = ()
+    """``SMARTOFFICE_*`` settings (names without the prefix) for the servers, e.g. ``("DATABASE_POOL_SIZE", "2")``."""
 
     @property
     def warmup(self) -> float:
@@ -83,7 +92,40 @@ class BenchOptions:
 
 
 async def run_bench(options: BenchOptions, console: Console | None = None) -> Report:
-    console = console or Console(stderr=True)
+    """Every row, ``options.repeat`` times (seeded once, the servers started once): one table."""
+
+    async def rows(url: str, seed: SeedReport, servers: list[ServerProcess], console: Console) -> Report:
+        runs = []
+        for run in range(options.repeat):
+            if options.repeat > 1:
+                console.print(f"run {run + 1} of {options.repeat}", highlight=False)
+            measured = await _measure(options, url, seed, servers, console)
+            measured.compute_ratios()  # within the run: its rows share that moment's machine
+            runs.append(measured)
+        report = Report.combined(runs)
+        report.audit = _audit_summary(runs)
+        return report
+
+    return await _seeded_and_served(options, rows, console or Console(stderr=True))
+
+
+async def run_overload_bench(options: BenchOptions, console: Console | None = None) -> OverloadReport:
+    """The overload scenario (:mod:`smartoffice.bench.overload`) on a seeded tier."""
+
+    async def overload(url: str, seed: SeedReport, servers: list[ServerProcess], console: Console) -> OverloadReport:
+        return await run_overload(options.overload_settings, url, seed, servers, console)
+
+    return await _seeded_and_served(options, overload, console or Console(stderr=True))
+
+
+R = TypeVar("R", Report, OverloadReport)
+
+
+async def _seeded_and_served(
+    options: BenchOptions,
+    measure: Callable[[str, SeedReport, list[ServerProcess], Console], Awaitable[R]],
+    console: Console,
+) -> R:
     tier = TIERS[options.tier]
     workdir = Path(tempfile.mkdtemp(prefix="smartoffice-bench-"))
     url = options.database_url or f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}"
@@ -101,7 +143,7 @@ async def run_bench(options: BenchOptions, console: Console | None = None) -> Re
         servers = _start_servers(options, url, redis_url, workdir)
         try:
             await asyncio.gather(*(wait_ready(s) for s in servers))
-            report = await _measure(options, url, seed, servers, console)
+            report = await measure(url, seed, servers, console)
             succeeded = True
         finally:
             for server in servers:
@@ -113,8 +155,14 @@ async def run_bench(options: BenchOptions, console: Console | None = None) -> Re
     report.started_at = f"{started_at:%Y-%m-%d %H:%M} UTC"
     report.database = "SQLite" if is_sqlite(url) else "PostgreSQL"
     report.redis = "embedded Redis" if options.redis_url is None else "Redis server"
-    report.compute_ratios()
     return report
+
+
+def _audit_summary(runs: list[Report]) -> str:
+    if len(runs) == 1:
+        return runs[0].audit
+    verdict = "OK: " if all(r.audit.startswith("OK") for r in runs) else "FAILED: "
+    return verdict + "; ".join(f"run {i + 1}: {r.audit.partition(': ')[2]}" for i, r in enumerate(runs))
 
 
 @asynccontextmanager
@@ -134,6 +182,7 @@ async def _redis(url: str | None) -> AsyncIterator[str]:
 def _start_servers(options: BenchOptions, url: str, redis_url: str, workdir: Path) -> list[ServerProcess]:
     # Demo mode: the clients act as employees through the X-Demo-Employee header, and introspect the schema.
     common = {
+        **dict(options.server_settings),
         "DATABASE_URL": url,
         "REDIS_URL": redis_url,
         "SECRET_KEY": secrets.token_urlsafe(32),
@@ -238,6 +287,12 @@ async def _measure(
         result = await phase(indexed, step, "(e) occupancy report (building, quarter)", "e-quarter")
         rows.append(Row.from_phase("e", "occupancy report (building, quarter)", result, "e-quarter"))
         rows.append(await _planner_row(db, indexed, targets, options))
+
+        room_building, rooms = targets.room_building
+        label = f"room search (findRooms), building with {rooms} rooms"
+        step = find_rooms_step("h", room_building, days, targets.employees)
+        result = await phase(indexed, step, f"(h) {label}", "h")
+        rows.append(Row.from_phase("h", label, result, "h"))
     finally:
         await db.dispose()
     rows = _ordered(rows)
@@ -298,4 +353,4 @@ async def _planner_row(db: Database, server: ServerProcess, targets: Targets, op
 
 
 def _ordered(rows: list[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: "abcdefg".index(r.key))
+    return sorted(rows, key=lambda r: KEYS.index(r.key))

@@ -14,6 +14,7 @@ from smartoffice.bench.http import HttpConnection
 from smartoffice.bench.operations import (
     BOOK_DESK,
     CANCEL_BOOKING,
+    FIND_ROOMS,
     FLOOR_AVAILABILITY_PACKED,
     OCCUPANCY_REPORT,
     PLAN_ANCHOR_DAYS,
@@ -60,6 +61,11 @@ class Targets:
     free_desks: dict[date, list[int]]
     busy_employees: dict[date, set[int]]
     max_booking_id: int
+    room_building: tuple[int, int] = (0, 0)
+    """(building id, meeting rooms) of the building whose room count is nearest :data:`ROOM_SEARCH_ROOMS`."""
+
+
+ROOM_SEARCH_ROOMS = 12
 
 
 async def load_targets(db: Database) -> Targets:
@@ -91,6 +97,14 @@ async def load_targets(db: Database) -> Targets:
             )
         )
         max_booking_id = await session.scalar(select(func.coalesce(func.max(Booking.id), 0)))
+        rooms = (
+            await session.execute(
+                select(Floor.building_id, func.count(Space.id))
+                .join(Space, Space.floor_id == Floor.id)
+                .where(Space.kind == SpaceKind.ROOM)
+                .group_by(Floor.building_id)
+            )
+        ).all()
     taken: dict[date, set[int]] = {day: set() for day in booking_days}
     busy: dict[date, set[int]] = {day: set() for day in booking_days}
     for start_at, space_id, employee_id in booked:
@@ -109,6 +123,9 @@ async def load_targets(db: Database) -> Targets:
         free_desks={day: [d for d in desks if d not in taken[day]] for day in booking_days},
         busy_employees=busy,
         max_booking_id=max_booking_id or 0,
+        room_building=min(
+            ((b, n) for b, n in rooms), key=lambda r: (abs(r[1] - ROOM_SEARCH_ROOMS), r[0]), default=(0, 0)
+        ),
     )
 
 
@@ -133,10 +150,10 @@ def floor_availability_step(name: str, floor: FloorTarget, days: list[date], emp
 async def _availability(
     connection: HttpConnection, variables: dict[str, str], employee_id: int
 ) -> tuple[Outcome, str | None]:
-    status, payload = await post(connection, FLOOR_AVAILABILITY_PACKED, variables, employee_id)
-    outcome, detail = outcome_of(status, payload)
+    answer = await post(connection, FLOOR_AVAILABILITY_PACKED, variables, employee_id)
+    outcome, detail = outcome_of(answer)
     if outcome == Outcome.OK:
-        problem = floor_availability_problem(payload)
+        problem = floor_availability_problem(answer.payload)
         if problem is not None:
             return Outcome.ERROR, problem
     return outcome, detail
@@ -154,9 +171,39 @@ def floor_page_step(name: str, floor: FloorTarget, days: list[date]) -> Step:
 
 async def _page(connection: HttpConnection, path: str) -> tuple[Outcome, str | None]:
     response = await connection.request("GET", path, headers={"accept": "text/html"})
-    if response.status != 200 or b"<svg" not in response.body:
-        return Outcome.ERROR, f"HTTP {response.status}: {response.body[:200]!r}"
-    return Outcome.OK, None
+    if response.status == 200 and b"<svg" in response.body:
+        return Outcome.OK, None
+    detail = f"HTTP {response.status}: {response.body[:200]!r}"
+    if response.status == 503 and response.retry_after:
+        return Outcome.BUSY, f"HTTP 503 busy page, Retry-After: {response.retry_after}"
+    return (Outcome.MASKED if response.status >= 500 and response.status != 503 else Outcome.ERROR), detail
+
+
+ROOM_WINDOWS = [(f"{hour:02d}:00:00", f"{hour + 1:02d}:00:00") for hour in range(8, 16)]
+"""One-hour meetings from 08:00 to 16:00, local time."""
+
+
+def find_rooms_step(name: str, building_id: int, days: list[date], employees: list[int]) -> Step:
+    """``findRooms`` in one building for a one-hour window of a working day, as anyone planning a meeting asks."""
+    building = encode_id("Building", building_id)
+    rng = random.Random(name)
+
+    async def step(connection: HttpConnection, recorder: Recorder, _client: int) -> None:
+        start, end = rng.choice(ROOM_WINDOWS)
+        variables = {"buildingId": building, "date": rng.choice(days).isoformat(), "startTime": start, "endTime": end}
+        await recorder.timed(name, _find_rooms(connection, variables, rng.choice(employees)))
+
+    return step
+
+
+async def _find_rooms(
+    connection: HttpConnection, variables: dict[str, Any], employee_id: int
+) -> tuple[Outcome, str | None]:
+    answer = await post(connection, FIND_ROOMS, variables, employee_id)
+    outcome, detail = outcome_of(answer)
+    if outcome == Outcome.OK and not isinstance(answer.payload["data"].get("findRooms"), list):
+        return Outcome.ERROR, json.dumps(answer.payload["data"])[:300]
+    return outcome, detail
 
 
 def probed_step(name: str, operation: ProbedOperation, employees: list[int]) -> Step:
@@ -188,10 +235,10 @@ def occupancy_report_step(name: str, building_id: int, first: date, last: date, 
 async def _occupancy_report(
     connection: HttpConnection, variables: dict[str, Any], reader: int
 ) -> tuple[Outcome, str | None]:
-    status, payload = await post(connection, OCCUPANCY_REPORT, variables, reader)
-    outcome, detail = outcome_of(status, payload)
-    if outcome == Outcome.OK and payload["data"]["occupancyReport"]["__typename"] != "OccupancyReport":
-        return Outcome.ERROR, json.dumps(payload["data"])[:300]
+    answer = await post(connection, OCCUPANCY_REPORT, variables, reader)
+    outcome, detail = outcome_of(answer)
+    if outcome == Outcome.OK and answer.payload["data"]["occupancyReport"]["__typename"] != "OccupancyReport":
+        return Outcome.ERROR, json.dumps(answer.payload["data"])[:300]
     return outcome, detail
 
 
@@ -207,11 +254,11 @@ def plan_anchor_days_step(name: str, building_ids: list[int], week: date, reader
     variables = {"input": {"buildingIds": [encode_id("Building", b) for b in building_ids], "week": week.isoformat()}}
 
     async def plan(connection: HttpConnection) -> tuple[Outcome, str | None]:
-        status, payload = await post(connection, PLAN_ANCHOR_DAYS, variables, reader)
-        outcome, detail = outcome_of(status, payload)
+        answer = await post(connection, PLAN_ANCHOR_DAYS, variables, reader)
+        outcome, detail = outcome_of(answer)
         if outcome != Outcome.OK:
             return outcome, detail
-        result = payload["data"]["planAnchorDays"]
+        result = answer.payload["data"]["planAnchorDays"]
         if result["__typename"] != "AnchorDayPlan":
             return Outcome.ERROR, json.dumps(result)[:300]
         last.update(status=result["status"], solve_seconds=result["solveSeconds"], moved=result["movedCount"])
@@ -226,8 +273,8 @@ def plan_anchor_days_step(name: str, building_ids: list[int], week: date, reader
 async def _query(
     connection: HttpConnection, document: str, variables: dict[str, object], employee_id: int | None
 ) -> tuple[Outcome, str | None]:
-    status, payload = await post(connection, document, variables, employee_id)
-    return outcome_of(status, payload)
+    answer = await post(connection, document, variables, employee_id)
+    return outcome_of(answer)
 
 
 class _Pool:
@@ -317,11 +364,11 @@ class BookingWorkload:
     async def _book(
         connection: HttpConnection, variables: dict[str, Any], person: int, reply: dict[str, object]
     ) -> tuple[Outcome, str | None]:
-        status, payload = await post(connection, BOOK_DESK, variables, person)
-        outcome, detail = outcome_of(status, payload)
+        answer = await post(connection, BOOK_DESK, variables, person)
+        outcome, detail = outcome_of(answer)
         if outcome != Outcome.OK:
             return outcome, detail
-        result = payload["data"]["bookDesk"]
+        result = answer.payload["data"]["bookDesk"]
         if result["__typename"] == "BookSuccess":
             reply["id"] = result["booking"]["id"]
             return Outcome.OK, None
@@ -331,11 +378,11 @@ class BookingWorkload:
 
     @staticmethod
     async def _cancel(connection: HttpConnection, variables: dict[str, Any], person: int) -> tuple[Outcome, str | None]:
-        status, payload = await post(connection, CANCEL_BOOKING, variables, person)
-        outcome, detail = outcome_of(status, payload)
+        answer = await post(connection, CANCEL_BOOKING, variables, person)
+        outcome, detail = outcome_of(answer)
         if outcome != Outcome.OK:
             return outcome, detail
-        result = payload["data"]["cancelBooking"]
+        result = answer.payload["data"]["cancelBooking"]
         if result["__typename"] != "CancelBookingSuccess":
             return Outcome.ERROR, f"{result['__typename']}: {result.get('message')}"
         return Outcome.OK, None

@@ -101,7 +101,8 @@ async def book(server: ServerProcess, desk: Space, employee_id: int, day: date) 
     connection = HttpConnection(server.host, server.port)
     try:
         variables = {"input": {"deskId": encode_id("Desk", desk.id), "date": day.isoformat()}}
-        status, payload = await post(connection, BOOK_DESK, variables, employee_id)
+        answer = await post(connection, BOOK_DESK, variables, employee_id)
+        status, payload = answer.status, answer.payload
     finally:
         await connection.close()
     assert status == 200 and "errors" not in payload, payload
@@ -112,7 +113,8 @@ async def statuses(server: ServerProcess, office: Office) -> dict[str, str]:
     connection = HttpConnection(server.host, server.port)
     try:
         variables = {"floorId": encode_id("Floor", office.floor_id), "date": office.day.isoformat()}
-        status, payload = await post(connection, FLOOR_AVAILABILITY, variables, office.racers[0][0])
+        answer = await post(connection, FLOOR_AVAILABILITY, variables, office.racers[0][0])
+        status, payload = answer.status, answer.payload
     finally:
         await connection.close()
     assert status == 200 and "errors" not in payload, payload
@@ -156,7 +158,8 @@ async def test_a_change_made_through_one_process_is_seen_by_the_other(office: Of
     connection = HttpConnection(second.host, second.port)
     try:
         variables = {"input": {"bookingId": result["booking"]["id"]}}
-        status, payload = await post(connection, CANCEL_BOOKING, variables, employee_id)
+        answer = await post(connection, CANCEL_BOOKING, variables, employee_id)
+        status, payload = answer.status, answer.payload
     finally:
         await connection.close()
     assert status == 200
