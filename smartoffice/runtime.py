@@ -52,6 +52,7 @@ from smartoffice.planning.anchor_planner.service import AnchorPlannerService
 from smartoffice.planning.forecast import ForecastService
 from smartoffice.planning.occupancy import OccupancyService
 from smartoffice.policies.service import PolicyService
+from smartoffice.policies.shared_facts import PolicyFacts
 from smartoffice.quotas.service import QuotaService
 from smartoffice.settings import Settings
 from smartoffice.waitlist.service import WaitlistService
@@ -178,6 +179,8 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
         layouts = FloorLayoutCache(db, redis, availability.breaker)
         idp_roles.configure(settings.idp_role_mapping, clock)  # the sync's mapping (see its module docstring)
         db.after_commit.append(layouts.after_commit)  # a change to places bumps the layout version
+        policy_facts = PolicyFacts.create(redis, availability.breaker)
+        db.after_commit.append(policy_facts.after_commit)  # a change to policies, calendar, units bumps its version
         yield Runtime(
             settings=settings,
             db=db,
@@ -186,7 +189,7 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             bookings=BookingService(db, availability, clock),
             checkins=CheckInService(db, availability, clock),
             layouts=layouts,
-            policies=PolicyService(db, clock),
+            policies=PolicyService(db, clock, facts=policy_facts),
             work_calendar=WorkCalendarService(db, clock),
             occupancy=OccupancyService(db),
             anchor_planner=AnchorPlannerService(db, clock),

@@ -5,9 +5,9 @@ for a week costs the same few queries as one person's week.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, or_, select
@@ -32,6 +32,9 @@ from smartoffice.policies.models import (
     WorkMode,
 )
 from smartoffice.policies.rules import parse_rules
+
+if TYPE_CHECKING:
+    from smartoffice.policies.shared_facts import PolicyFactsView
 
 PLANNED_OFFICE = (BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
 
@@ -67,11 +70,18 @@ WHOLE_TABLE_FROM = 2_000
 
 
 async def load_policies_for(
-    session: AsyncSession, first: date, last: date, persons: Iterable[Person]
+    session: AsyncSession,
+    first: date,
+    last: date,
+    persons: Iterable[Person],
+    shared: "PolicyFactsView | None" = None,
 ) -> list[PolicyView]:
     """The policies in force in ``[first, last]`` that may apply to one of ``persons``: a superset of what
     :meth:`PolicyView.applies_to` accepts, cut down in SQL by organisation, unit path, home building and person
-    (a deployment has hundreds of unit policies; one person's week needs a handful)."""
+    (a deployment has hundreds of unit policies; one person's week needs a handful). With ``shared``, the same
+    list from the process's cache (:mod:`smartoffice.policies.shared_facts`)."""
+    if shared is not None:
+        return await shared.policies_for(session, first, last, persons)
     people = list(persons)
     if not people:
         return []
@@ -125,17 +135,36 @@ async def _load(session: AsyncSession, first: date, last: date, *scope: ColumnEl
     return [policy_view(policy) for policy in rows]
 
 
-async def load_people(session: AsyncSession, employee_ids: Iterable[int], first: date, last: date) -> dict[int, Person]:
-    """The engine's view of each employee for the days ``[first, last]`` (unknown ids are left out)."""
+async def load_people(
+    session: AsyncSession,
+    employee_ids: Iterable[int],
+    first: date,
+    last: date,
+    shared: "PolicyFactsView | None" = None,
+    known: Iterable[Employee] = (),
+) -> dict[int, Person]:
+    """The engine's view of each employee for the days ``[first, last]`` (unknown ids are left out). With
+    ``shared``, the unit tree, home buildings and anchor days come from the process's cache; ``known``: employee
+    rows the caller has already read in this transaction (not read again)."""
     ids = sorted(set(employee_ids))
-    employees = (await session.scalars(select(Employee).where(Employee.id.in_(ids)))).all()
+    already = {e.id: e for e in known if e.id in set(ids)}
+    missing = [i for i in ids if i not in already]
+    employees = [*already.values()]
+    if missing:
+        employees += (await session.scalars(select(Employee).where(Employee.id.in_(missing)))).all()
     if not employees:
         return {}
-    units = await _units_of(session, {e.org_unit_id for e in employees})
+    structure = await shared.structure(session) if shared is not None else None
+    units: Mapping[int, tuple[int | None, int]]
+    units = structure.units if structure else await _units_of(session, {e.org_unit_id for e in employees})
     paths = {e.org_unit_id: _path(e.org_unit_id, units) for e in employees}
     all_units = {unit for path in paths.values() for unit in path}
-    buildings = await _home_buildings(session, all_units)
-    anchors = await _anchor_weekdays(session, all_units, first, last)
+    if structure is not None:
+        buildings: Mapping[int, Iterable[int]] = structure.home_buildings
+        anchors = structure.anchor_weekdays(all_units, first, last)
+    else:
+        buildings = await _home_buildings(session, all_units)
+        anchors = await _anchor_weekdays(session, all_units, first, last)
     cases = await _cases(session, ids)
     ratings = await _latest_ratings(session, ids)
     exemptions = await _approved_exemptions(session, ids, first, last)
@@ -169,7 +198,7 @@ async def _units_of(session: AsyncSession, unit_ids: set[int]) -> dict[int, tupl
     return {unit: (parent, organisation) for unit, parent, organisation in rows}
 
 
-def _path(unit_id: int, units: dict[int, tuple[int | None, int]]) -> tuple[int, ...]:
+def _path(unit_id: int, units: Mapping[int, tuple[int | None, int]]) -> tuple[int, ...]:
     path: list[int] = []
     current: int | None = unit_id
     while current is not None and current not in path:

@@ -41,6 +41,7 @@ from smartoffice.policies.models import (
     WorkMode,
 )
 from smartoffice.policies.policy_changes import PolicyDraft
+from smartoffice.policies.shared_facts import PolicyFacts, PolicyFactsView
 from smartoffice.policies.weeks import MyWeek, UnitWeek
 
 POLICY_TIME_ZONE = ZoneInfo("Asia/Makassar")
@@ -61,9 +62,18 @@ class WeekOverview:
 
 
 class PolicyService:
-    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime] = utcnow, *, facts: PolicyFacts | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.facts = facts
+        """The process's cache of policies, calendar and unit facts (:mod:`~smartoffice.policies.shared_facts`);
+        None: every week reads them from SQL."""
+
+    async def _shared(self) -> PolicyFactsView | None:
+        """The cached facts at the version read now: before the request's SQL (see ``policies/cache.py``)."""
+        return await self.facts.view() if self.facts is not None else None
 
     def today(self) -> date:
         """Today in WITA: the day weeks are judged on, and before which plans can no longer change."""
@@ -75,14 +85,16 @@ class PolicyService:
         """The week holding ``week_of`` (default: this week) of a person the actor may see (see
         :func:`~smartoffice.policies.weeks.can_see_week`). Raises NotFound, PermissionDenied or InvalidInput."""
         today = self.today()
+        shared = await self._shared()
         async with self.db.read() as session:
-            return await weeks.my_week(session, actor_id, employee_id, week_of or today, today)
+            return await weeks.my_week(session, actor_id, employee_id, week_of or today, today, shared)
 
     async def week_overview(self, actor_id: int, employee_id: int, week_of: date | None = None) -> WeekOverview:
         """:meth:`my_week` with the floors its links lead to and the units the actor monitors (the week page)."""
         today = self.today()
+        shared = await self._shared()
         async with self.db.read() as session:
-            week = await weeks.my_week(session, actor_id, employee_id, week_of or today, today)
+            week = await weeks.my_week(session, actor_id, employee_id, week_of or today, today, shared)
             home_floor = await weeks.home_floor_id(session, week.plan.person.unit_path)
             managed = await weeks.units_managed_by(session, actor_id)
             has_team = await weeks.supervises_anyone(session, actor_id)
@@ -368,9 +380,7 @@ class PolicyService:
     ) -> tuple[WeekOverview, dict[date, remote_locations.Location]]:
         """:meth:`week_overview` (who may see it is checked there) and where each remote day of it is planned."""
         overview = await self.week_overview(actor_id, employee_id, week_of)
-        monday = overview.week.plan.monday
-        async with self.db.read() as session:
-            return overview, await remote_locations.week_locations(session, employee_id, monday)
+        return overview, dict(overview.week.locations)
 
     async def locations_of_days(
         self, keys: Sequence[tuple[int, date]]

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
-from smartoffice.bookings.nearby import desks_near_team
 from smartoffice.bookings.rules import rules_for
 from smartoffice.date_range import require_supported
 from smartoffice.errors import NotFound, PermissionDenied
@@ -27,7 +26,10 @@ from smartoffice.policies.engine import DayPlan, Requirement, WeekPlan, monday_o
 from smartoffice.policies.errors import PolicyPermissionCode
 from smartoffice.policies.facts import load_attendance, load_people, load_policies_for
 from smartoffice.policies.models import WorkMode
-from smartoffice.workcalendar.service import load_calendar
+from smartoffice.policies.remote_locations import Location, week_locations
+from smartoffice.policies.shared_facts import PolicyFactsView
+from smartoffice.policies.suggestions import teammate_zones, week_desks
+from smartoffice.workcalendar.service import WorkingCalendar, load_calendar
 
 MAX_UNIT_MEMBERS = 2_000
 """The largest subtree a compliance report covers in one answer (an Eselon I unit of the demo has ~400)."""
@@ -84,6 +86,9 @@ class MyWeek:
     suggested."""
     desks: Mapping[date, Sequence[BookedDesk]] = field(default_factory=dict)
     """The person's desk bookings (pending, booked, checked in) by local day."""
+    locations: Mapping[date, Location] = field(default_factory=dict)
+    """Where each remote day of the week is planned (read in the week's transaction: the API primes its location
+    loader with them, the week page shows them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,17 +135,33 @@ def week_monday(week_of: date) -> date:
     return monday_of(week_of)
 
 
-async def my_week(session: AsyncSession, viewer_id: int, employee_id: int, week_of: date, today: date) -> MyWeek:
+async def my_week(
+    session: AsyncSession,
+    viewer_id: int,
+    employee_id: int,
+    week_of: date,
+    today: date,
+    shared: PolicyFactsView | None = None,
+) -> MyWeek:
+    """``shared``: the policies, calendar and unit facts from the process's cache (see
+    :mod:`~smartoffice.policies.shared_facts`); without it, from SQL."""
     employee = await people.get_employee(session, employee_id)
     if not await can_see_week(session, viewer_id, employee):
         raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_WEEK)
     monday = week_monday(week_of)
-    plans = await plan_weeks(session, [employee.id], monday, today, with_supervisors=True)
+    plans = await plan_weeks(
+        session, [employee.id], monday, today, with_supervisors=True, shared=shared, known=(employee,)
+    )
     plan = plans[employee.id]
     to_choose = office_days_to_choose(plan)
-    suggestions = await _suggestions(session, employee, plan, to_choose)
-    desks = await booked_desks(session, employee.id, monday, monday + timedelta(days=6))
-    return MyWeek(plan, employee, suggestions, to_choose, desks)
+    sunday = monday + timedelta(days=6)
+    calendar = (
+        await shared.calendar(session, monday, sunday) if shared else await load_calendar(session, monday, sunday)
+    )
+    suggestions = await _suggestions(session, employee, plan, to_choose, calendar, shared)
+    desks = await booked_desks(session, employee.id, monday, sunday, shared)
+    locations = await week_locations(session, employee.id, monday)
+    return MyWeek(plan, employee, suggestions, to_choose, desks, locations)
 
 
 def is_covered(day: DayPlan) -> bool:
@@ -167,17 +188,27 @@ def uncovered_days(plan: WeekPlan) -> list[DayPlan]:
 
 
 async def plan_weeks(
-    session: AsyncSession, employee_ids: Sequence[int], monday: date, today: date, *, with_supervisors: bool
+    session: AsyncSession,
+    employee_ids: Sequence[int],
+    monday: date,
+    today: date,
+    *,
+    with_supervisors: bool,
+    shared: PolicyFactsView | None = None,
+    known: Sequence[Employee] = (),
 ) -> dict[int, WeekPlan]:
-    """Each employee's week in a fixed number of queries (their supervisors' attendance too, for co-presence)."""
+    """Each employee's week in a fixed number of queries (their supervisors' attendance too, for co-presence);
+    with ``shared``, the policies, calendar and unit facts come from the process's cache."""
     sunday = monday + timedelta(days=6)
-    persons = await load_people(session, employee_ids, monday, sunday)
+    persons = await load_people(session, employee_ids, monday, sunday, shared, known)
     supervisors = (
         {p.supervisor_id for p in persons.values() if p.supervisor_id is not None} if with_supervisors else set()
     )
     attendance = await load_attendance(session, set(persons) | supervisors, monday, sunday)
-    policies = await load_policies_for(session, monday, sunday, persons.values())
-    calendar = await load_calendar(session, monday, sunday)
+    policies = await load_policies_for(session, monday, sunday, persons.values(), shared)
+    calendar = (
+        await shared.calendar(session, monday, sunday) if shared else await load_calendar(session, monday, sunday)
+    )
     return {
         person.id: plan_week(
             person,
@@ -192,25 +223,39 @@ async def plan_weeks(
     }
 
 
-async def _suggestions(session: AsyncSession, employee: Employee, plan: WeekPlan, to_choose: int) -> list[Suggestion]:
+async def week_calendar(
+    session: AsyncSession, first: date, last: date, shared: PolicyFactsView | None
+) -> WorkingCalendar:
+    return await shared.calendar(session, first, last) if shared else await load_calendar(session, first, last)
+
+
+async def _suggestions(
+    session: AsyncSession,
+    employee: Employee,
+    plan: WeekPlan,
+    to_choose: int,
+    calendar: WorkingCalendar,
+    shared: PolicyFactsView | None,
+) -> list[Suggestion]:
     """Every required day from today on that is not covered, then as many flexible days as office days remain to
     be chosen (those with most teammates in first), each with the free desk nearest the teammates that day
-    (:func:`~smartoffice.bookings.nearby.desks_near_team`). Empty exactly when the week needs nothing more that
-    the days left can give."""
+    (:func:`~smartoffice.bookings.nearby.desks_near_team`'s first choice, for the week at once:
+    :mod:`~smartoffice.policies.suggestions`). Empty exactly when the week needs nothing more that the days left
+    can give."""
     open_days = uncovered_days(plan)
     if not open_days:
         return []
-    zones_by_day = await _teammate_zones(session, employee, plan.days[0].day, plan.days[-1].day)
+    zones_by_day, held = await teammate_zones(session, employee, plan.days[0].day, plan.days[-1].day)
     flexible = sorted(
         (day for day in open_days if day.requirement == Requirement.FLEXIBLE),
-        key=lambda d: (-zones_by_day[d.day].total(), d.day),
+        key=lambda d: (-_total(zones_by_day, d.day), d.day),
     )
     days = [day for day in open_days if day.requirement == Requirement.REQUIRED] + flexible[:to_choose]
+    desks = await week_desks(session, employee, days, calendar, held, shared)
     suggestions = []
     for day in days:
-        zones = zones_by_day[day.day]
-        choices = await desks_near_team(session, employee.id, day.day, limit=1)
-        desk = choices[0] if choices else None
+        zones = zones_by_day.get(day.day, Counter())
+        desk = desks[day.day]
         suggestions.append(
             Suggestion(
                 day.day,
@@ -225,41 +270,16 @@ async def _suggestions(session: AsyncSession, employee: Employee, plan: WeekPlan
     return suggestions
 
 
-async def _teammate_zones(
-    session: AsyncSession, employee: Employee, first: date, last: date
-) -> defaultdict[date, Counter[str]]:
-    """Per local day, the zones (by name) of the desks the person's unit colleagues hold (one query for the
-    week): the "N of your team have desks in Zona B3" of a suggestion."""
-    since = datetime.combine(first - timedelta(days=1), time(), UTC)
-    until = datetime.combine(last + timedelta(days=2), time(), UTC)
-    rows = await session.execute(
-        select(Zone.name, Booking.start_at, Building.time_zone)
-        .select_from(Space)
-        .join(Booking, Booking.space_id == Space.id)
-        .join(Zone, Space.zone_id == Zone.id)
-        .join(Floor, Space.floor_id == Floor.id)
-        .join(Building, Floor.building_id == Building.id)
-        .join(Employee, Booking.employee_id == Employee.id)
-        .where(
-            Employee.org_unit_id == employee.org_unit_id,
-            Employee.id != employee.id,
-            Booking.status.in_(ACTIVE_STATUSES),
-            Booking.space_kind == SpaceKind.DESK,
-            Booking.start_at >= since,
-            Booking.start_at < until,
-        )
-    )
-    zones: defaultdict[date, Counter[str]] = defaultdict(Counter)
-    for zone_name, start_at, time_zone in rows:
-        zones[start_at.astimezone(ZoneInfo(time_zone)).date()][zone_name] += 1
-    return zones
+def _total(zones_by_day: Mapping[date, Counter[str]], day: date) -> int:
+    zones = zones_by_day.get(day)
+    return zones.total() if zones else 0
 
 
 async def booked_desks(
-    session: AsyncSession, employee_id: int, first: date, last: date
+    session: AsyncSession, employee_id: int, first: date, last: date, shared: PolicyFactsView | None = None
 ) -> dict[date, list[BookedDesk]]:
     """The person's active desk bookings by local day from ``first`` to ``last``, in start order, with when
-    check-in opens for each (the building's desk rule)."""
+    check-in opens for each (the building's desk rule; with ``shared``, from the process's cache)."""
     since = datetime.combine(first - timedelta(days=1), time(), UTC)
     until = datetime.combine(last + timedelta(days=2), time(), UTC)
     rows = (
@@ -294,8 +314,11 @@ async def booked_desks(
         if not first <= day <= last:
             continue
         if building_id not in opens_before:
-            rule = await rules_for(session, building_id, SpaceKind.DESK)
-            opens_before[building_id] = timedelta(minutes=rule.check_in_opens_minutes)
+            cached = await shared.desk_check_in_opens(session) if shared else {}
+            minutes = cached.get(building_id, cached.get(None))
+            if minutes is None:
+                minutes = (await rules_for(session, building_id, SpaceKind.DESK)).check_in_opens_minutes
+            opens_before[building_id] = timedelta(minutes=minutes)
         desks[day].append(
             BookedDesk(
                 booking.id,

@@ -46,6 +46,13 @@ class PoliciesQuery:
 
         employee = employee_or_viewer(info, employee_id)
         week = await info.context.runtime.policies.my_week(viewer, employee, week_of)
+        # The week's transaction read where its remote days are worked: its days' ``location`` fields need no
+        # query of their own.
+        info.context.loaders.policies.location_by_day.prime_many(
+            {(week.employee.id, day.day): week.locations.get(day.day) for day in week.plan.days}
+        )
+        if viewer == week.employee.id:  # a person may always see their own NIP: no visibility query for it
+            info.context.loaders.people.nip_by_employee_id.prime(viewer, week.employee.nip)
         return MyWeek.from_week(week, info.context.language)
 
     @strawberry.field(
