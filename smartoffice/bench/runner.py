@@ -181,7 +181,11 @@ async def _redis(url: str | None) -> AsyncIterator[str]:
 
 def _start_servers(options: BenchOptions, url: str, redis_url: str, workdir: Path) -> list[ServerProcess]:
     # Demo mode: the clients act as employees through the X-Demo-Employee header, and introspect the schema.
+    # No background jobs: their CPU (turning the run's bookings into notifications, the weekend's Friday reminders
+    # for every person, the no-show release) would be counted in whichever row runs beside them as "server CPU per
+    # request". ``--server-setting RUN_JOBS=1`` measures with them.
     common = {
+        "RUN_JOBS": "0",
         **dict(options.server_settings),
         "DATABASE_URL": url,
         "REDIS_URL": redis_url,
