@@ -29,7 +29,7 @@ from rich.table import Table
 from smartoffice.bench.audit import audit_bookings
 from smartoffice.bench.driver import Outcome, Recorder, Series, Step, percentile, run_phase
 from smartoffice.bench.http import HttpConnection
-from smartoffice.bench.operations import ArgumentContext, fetch_schema, probe_my_week, probe_occupancy
+from smartoffice.bench.operations import probe_my_week, probe_occupancy
 from smartoffice.bench.scenarios import (
     BookingWorkload,
     Targets,
@@ -38,6 +38,7 @@ from smartoffice.bench.scenarios import (
     floor_page_step,
     load_targets,
     probed_step,
+    schema_and_context,
     typename_step,
 )
 from smartoffice.bench.servers import ServerProcess
@@ -279,18 +280,7 @@ async def _operations(
 ) -> list[_Operation]:
     """The operations, each made for the number of clients that will run it (client n runs operation n mod
     count)."""
-    connection = HttpConnection(indexed.host, indexed.port)
-    try:
-        schema = await fetch_schema(connection)
-    finally:
-        await connection.close()
-    context = ArgumentContext(
-        building_id=targets.floor_max.building_id,
-        floor_id=targets.floor_90.id,
-        site_id=targets.site_id,
-        week_of=targets.availability_days[0],
-        month_first=targets.availability_days[0].replace(day=1),
-    )
+    schema, context = await schema_and_context(targets, indexed)
     floor, days, employees = targets.floor_90, targets.availability_days, targets.employees
 
     def booking(clients: int) -> BookingWorkload:

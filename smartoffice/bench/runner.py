@@ -20,11 +20,8 @@ from sqlalchemy import func, select
 
 from smartoffice.bench.audit import audit_bookings
 from smartoffice.bench.driver import PhaseResult, Step, run_phase
-from smartoffice.bench.http import HttpConnection
 from smartoffice.bench.operations import (
-    ArgumentContext,
     ProbedOperation,
-    fetch_schema,
     probe_my_week,
     probe_occupancy,
 )
@@ -40,6 +37,7 @@ from smartoffice.bench.scenarios import (
     occupancy_report_step,
     plan_anchor_days_step,
     probed_step,
+    schema_and_context,
     site_buildings,
     typename_step,
 )
@@ -222,18 +220,7 @@ async def _measure(
     db = Database.from_url(url)
     try:
         targets = await load_targets(db)
-        connection = HttpConnection(indexed.host, indexed.port)
-        try:
-            schema = await fetch_schema(connection)
-        finally:
-            await connection.close()
-        context = ArgumentContext(
-            building_id=targets.floor_max.building_id,
-            floor_id=targets.floor_90.id,
-            site_id=targets.site_id,
-            week_of=targets.availability_days[0],
-            month_first=targets.availability_days[0].replace(day=1),
-        )
+        schema, context = await schema_and_context(targets, indexed)
         my_week, occupancy = probe_my_week(schema, context), probe_occupancy(schema, context)
 
         async def phase(server: ServerProcess, step: Step, label: str, *series: str) -> PhaseResult:

@@ -19,11 +19,14 @@ from smartoffice.bench.operations import (
     OCCUPANCY_REPORT,
     PLAN_ANCHOR_DAYS,
     TYPENAME,
+    ArgumentContext,
     ProbedOperation,
+    fetch_schema,
     floor_availability_problem,
     outcome_of,
     post,
 )
+from smartoffice.bench.servers import ServerProcess
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking
 from smartoffice.db import Database
 from smartoffice.ids import decode_id, encode_id
@@ -390,3 +393,20 @@ class BookingWorkload:
 
 def _number(global_id: str) -> int:
     return decode_id(global_id, "Booking", "id")
+
+
+async def schema_and_context(targets: Targets, server: ServerProcess) -> tuple[Any, ArgumentContext]:
+    """The live schema (by introspection) and the arguments the probed rows are asked with."""
+    connection = HttpConnection(server.host, server.port)
+    try:
+        schema = await fetch_schema(connection)
+    finally:
+        await connection.close()
+    context = ArgumentContext(
+        building_id=targets.floor_max.building_id,
+        floor_id=targets.floor_90.id,
+        site_id=targets.site_id,
+        week_of=targets.availability_days[0],
+        month_first=targets.availability_days[0].replace(day=1),
+    )
+    return schema, context

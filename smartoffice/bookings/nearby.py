@@ -19,7 +19,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.slots import LocalDay
@@ -207,6 +207,39 @@ async def _closed_for_holiday(session: AsyncSession, day: date, employee_id: int
     return lambda building_id: closes.get(building_id, default)
 
 
+def bookable_desks(employee_id: Any, released: ColumnElement[bool], *leading: Any) -> Select[*tuple[Any, ...]]:
+    """Desks ``employee_id`` may book, with what a :class:`DeskChoice` needs (after the ``leading`` columns):
+    bookable, not retired, on a floor in use, not assigned to someone else unless ``released`` that day. The query
+    joins ``Floor``, ``Building`` and ``Zone``; the caller adds when (free, not closed) and where."""
+    return (
+        select(
+            *leading,
+            Space.id,
+            Space.code,
+            Space.floor_id,
+            Space.x,
+            Space.y,
+            Space.width,
+            Space.height,
+            Space.amenities,
+            Floor.name.label("floor_name"),
+            Floor.level.label("floor_level"),
+            Floor.building_id,
+            Zone.name.label("zone_name"),
+        )
+        .join(Floor, Space.floor_id == Floor.id)
+        .join(Building, Floor.building_id == Building.id)
+        .outerjoin(Zone, Space.zone_id == Zone.id)
+        .where(
+            Space.kind == SpaceKind.DESK,
+            Space.bookable.is_(True),
+            Space.retired_at.is_(None),
+            Floor.retired_at.is_(None),
+            or_(Space.assigned_employee_id.is_(None), Space.assigned_employee_id == employee_id, released),
+        )
+    )
+
+
 def _that_day(zones: Iterable[str], day: date, predicate: DayPredicate) -> ColumnElement[bool]:
     """``predicate`` for the local day of the row's building: one branch per time zone."""
     branches = [and_(Building.time_zone == zone, predicate(LocalDay(day, zone))) for zone in sorted(zones)]
@@ -241,34 +274,7 @@ async def _free_desks(
         return and_(~taken, ~closed)
 
     released = exists().where(DeskRelease.space_id == Space.id, DeskRelease.day == day)
-    query = (
-        select(
-            Space.id,
-            Space.code,
-            Space.floor_id,
-            Space.x,
-            Space.y,
-            Space.width,
-            Space.height,
-            Space.amenities,
-            Floor.name.label("floor_name"),
-            Floor.level.label("floor_level"),
-            Floor.building_id,
-            Zone.name.label("zone_name"),
-        )
-        .join(Floor, Space.floor_id == Floor.id)
-        .join(Building, Floor.building_id == Building.id)
-        .outerjoin(Zone, Space.zone_id == Zone.id)
-        .where(
-            Space.kind == SpaceKind.DESK,
-            Space.bookable.is_(True),
-            Space.retired_at.is_(None),
-            Floor.retired_at.is_(None),
-            Building.id.in_(building_ids),
-            or_(Space.assigned_employee_id.is_(None), Space.assigned_employee_id == employee_id, released),
-            _that_day(zones, day, free),
-        )
-    )
+    query = bookable_desks(employee_id, released).where(Building.id.in_(building_ids), _that_day(zones, day, free))
     if floor_ids is not None:
         query = query.where(Space.floor_id.in_(floor_ids))
     return (await session.execute(query)).all()

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.models import ACTIVE_STATUSES, MAX_BOOKING_SPAN, Booking
-from smartoffice.bookings.nearby import DeskChoice, desks_near_team
+from smartoffice.bookings.nearby import DeskChoice, bookable_desks, desks_near_team
 from smartoffice.people.models import Employee
 from smartoffice.places.codes import natural_key
 from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Space, SpaceKind, Zone
@@ -314,32 +314,4 @@ def _free_on(zones: tuple[str, ...], index: int) -> Select[*tuple[Any, ...]]:
 
     that_day = or_(false(), *(and_(Building.time_zone == zone, free(z)) for z, zone in enumerate(zones)))
     released = exists().where(DeskRelease.space_id == Space.id, DeskRelease.day == bindparam(f"d{index}_day"))
-    employee_id: BindParameter[Any] = bindparam("employee_id")
-    return (
-        select(
-            literal(index).label("search"),
-            Space.id,
-            Space.code,
-            Space.floor_id,
-            Space.x,
-            Space.y,
-            Space.width,
-            Space.height,
-            Space.amenities,
-            Floor.name.label("floor_name"),
-            Floor.level.label("floor_level"),
-            Floor.building_id,
-            Zone.name.label("zone_name"),
-        )
-        .join(Floor, Space.floor_id == Floor.id)
-        .join(Building, Floor.building_id == Building.id)
-        .outerjoin(Zone, Space.zone_id == Zone.id)
-        .where(
-            Space.kind == SpaceKind.DESK,
-            Space.bookable.is_(True),
-            Space.retired_at.is_(None),
-            Floor.retired_at.is_(None),
-            or_(Space.assigned_employee_id.is_(None), Space.assigned_employee_id == employee_id, released),
-            that_day,
-        )
-    )
+    return bookable_desks(bindparam("employee_id"), released, literal(index).label("search")).where(that_day)
