@@ -12,6 +12,7 @@ SQLite needs care to be an honest arbiter of bookings:
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,28 @@ WRITING = "smartoffice.writing"
 """``session.info`` key set on sessions handed out by ``Database.write()``."""
 
 log = logging.getLogger(__name__)
+
+
+class Commits:
+    """How many write transactions committed during one unit of work (an HTTP request): see :func:`count_commits`."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+_COMMITS: ContextVar[Commits | None] = ContextVar("smartoffice_commits", default=None)
+
+
+def count_commits() -> Commits:
+    """Count the write transactions that commit from here on in this task and the tasks it starts (they share the
+    one ledger). The GraphQL door asks it whether a request already changed something before it met the overload:
+    then "busy, nothing was done" would be untrue (``smartoffice.api.controller``)."""
+    commits = Commits()
+    _COMMITS.set(commits)
+    return commits
+
 
 AfterCommit = Callable[["AsyncSession"], Awaitable[None]]
 
@@ -264,6 +287,8 @@ class Database:
             session.info[WRITING] = True
             async with session.begin():
                 yield session
+            if (commits := _COMMITS.get()) is not None:
+                commits.count += 1
             for hook in self.after_commit:
                 try:
                     await hook(session)

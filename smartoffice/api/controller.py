@@ -4,8 +4,8 @@ What a hostile request meets, in order: the door (method, media type, identity, 
 (``graphql_max_body_bytes``, 413), its JSON (:mod:`smartoffice.api.request_body`, 400), the document's length in
 characters (``graphql_max_document_chars``, 400), then the schema's own limits (tokens, depth, aliases, cost). An
 error in the result that means overload turns the whole answer into 503 ``BUSY`` (which tells the client that
-nothing was done) unless a mutation already answered (:func:`_carried_out`); an exception anywhere is logged and
-answered GraphQL-shaped (:func:`smartoffice.api.doors.unexpected_failure`).
+nothing was done) unless a mutation already committed or answered (:func:`_carried_out`); an exception anywhere is
+logged and answered GraphQL-shaped (:func:`smartoffice.api.doors.unexpected_failure`).
 """
 
 from typing import Any
@@ -35,6 +35,7 @@ from smartoffice.api.doors import (
 from smartoffice.api.limits import MAX_DOCUMENT_SIZE_EXCEEDED, document_too_large
 from smartoffice.api.schema import build_schema
 from smartoffice.busy import busy_from
+from smartoffice.db import Commits, count_commits
 from smartoffice.request_json import MalformedBody, decode_request_json
 from smartoffice.settings import Settings
 from smartoffice.web.graphiql import graphiql_page
@@ -42,17 +43,24 @@ from smartoffice.web.graphiql import graphiql_page
 GRAPHQL_PATH = "/graphql"
 OPERATION_STATE_KEY = "smartoffice_graphql_request"
 """Where :meth:`parse_http_body` leaves the request's document and operation name for :func:`_carried_out`."""
+COMMITS_STATE_KEY = "smartoffice_graphql_commits"
+"""Where :meth:`execute_request` leaves the request's :class:`~smartoffice.db.Commits` for :func:`_carried_out`."""
 
 
 def _carried_out(request: Request[Any, Any, Any], result: ExecutionResult) -> bool:
-    """Whether a mutation of this request already did its work: a root field answered (not null) before another
-    field met the overload. Then a 503 "nothing was done, send it again" would be untrue (``bookDesk`` commits
-    before its answer's ``desk`` is loaded: a client trusting it would book twice): the answer is the data with the
-    errors coded ``BUSY``. Queries change nothing, so they stay refused whole (a partial answer from a starved
-    process is worth little). Only asked when an error means busy, so the document is parsed again only then."""
-    if not result.data or not any(value is not None for value in result.data.values()):
+    """Whether a mutation of this request already did its work before one of its fields met the overload: a write
+    transaction of this request committed (:func:`~smartoffice.db.count_commits`), or a root field answered. Then a
+    503 "nothing was done, send it again" would be untrue (``bookDesk`` commits before its answer's ``desk`` is
+    loaded: a client trusting it would book twice): the answer is the data (null where a non-null field failed)
+    with the errors coded ``BUSY`` and marked ``committed``. Queries change nothing, so they stay refused whole (a
+    partial answer from a starved process is worth little). Only asked when an error means busy, so the document is
+    parsed again only then."""
+    state = request.scope.get("state", {})
+    commits = state.get(COMMITS_STATE_KEY)
+    committed = isinstance(commits, Commits) and commits.count > 0
+    if not committed and not (result.data and any(value is not None for value in result.data.values())):
         return False
-    sent = request.scope.get("state", {}).get(OPERATION_STATE_KEY)
+    sent = state.get(OPERATION_STATE_KEY)
     if not isinstance(sent, GraphQLRequestData) or not sent.query:
         return False
     try:
@@ -115,15 +123,22 @@ def graphql_controller(settings: Settings, path: str = GRAPHQL_PATH) -> type:
             return data
 
         async def process_result(self, request: Request[Any, Any, Any], result: ExecutionResult) -> Any:
+            carried_out: bool | None = None
             for error in result.errors or ():
                 busy = busy_from(error.original_error) if error.original_error else None
-                if busy is not None and not _carried_out(request, result):
+                if busy is None:
+                    continue
+                if carried_out is None:
+                    carried_out = _carried_out(request, result)
+                if not carried_out:
                     raise busy from error.original_error  # the whole request is refused busy (a 503)
+                error.extensions = {**(error.extensions or {}), "committed": True}  # do not send it again
             return await super().process_result(request, result)
 
         async def execute_request(
             self, request: Request[Any, Any, Any], context: Any, root_value: Any
         ) -> Response[Any]:
+            request.scope.setdefault("state", {})[COMMITS_STATE_KEY] = count_commits()
             try:
                 response: Response[Any] = await self.run(request, context=context, root_value=root_value)
                 return response

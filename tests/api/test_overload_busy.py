@@ -31,6 +31,7 @@ from smartoffice.people.models import Role
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings
 from tests.factories import Factory
+from tests.support.clock import next_weekday
 from tests.support.graphql import operation
 
 STARVED_POOL = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.05}
@@ -184,8 +185,49 @@ async def test_a_booking_carried_out_before_the_pool_ran_dry_is_not_answered_not
     assert body["data"]["bookDesk"]["__typename"] == "BookSuccess"
     assert body["data"]["bookDesk"]["booking"]["id"]
     assert body["data"]["bookDesk"]["booking"]["desk"] is None
-    assert [e["extensions"]["code"] for e in body["errors"]] == [BUSY_CODE]
+    assert [(e["extensions"]["code"], e["extensions"]["committed"]) for e in body["errors"]] == [(BUSY_CODE, True)]
     assert body["errors"][0]["path"] == ["bookDesk", "booking", "desk"]
+
+
+BOOK_ROOM_WITH_ATTENDEES = """mutation BookRoomWithAttendees($input: BookRoomInput!) {
+  bookRoom(input: $input) { __typename ... on BookSuccess { booking { id attendees { id } } } }
+}"""
+"""A booking's answer with a non-null field read after the commit (``attendees: [Employee!]!``)."""
+
+
+async def test_a_booking_whose_non_null_answer_field_met_the_overload_is_answered_committed_not_busy(
+    indexed: tuple[Litestar, AsyncTestClient], factory: Factory, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the field that failed is non-null, GraphQL nulls the whole answer: there is no data left to show that
+    the booking was made. The request's own commit says so instead: 200, the errors coded ``BUSY`` and marked
+    ``committed`` (do not send it again), never the 503 that means "nothing was done"."""
+    # given the pool taken when the room booking's attendees are loaded for the answer, after its transaction
+    app, client = indexed
+    room, person = await factory.room(), await factory.employee()
+    variables = {
+        "input": {
+            "roomId": encode_id("MeetingRoom", room.id),
+            "date": next_weekday(1).isoformat(),
+            "startTime": "09:00",
+            "endTime": "10:00",
+        }
+    }
+    starved = pool_taken_during(app, app.state.runtime.bookings, "attendees_of", monkeypatch)
+
+    # when
+    response = await client.post(
+        "/graphql",
+        json={"query": BOOK_ROOM_WITH_ATTENDEES, "variables": variables},
+        headers={"x-demo-employee": str(person.id)},
+    )
+
+    # then the booking was made, and the answer says the change was committed although its data is gone
+    assert starved == ["attendees_of"]
+    assert await live_bookings(db) == 1
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["data"] is None
+    assert [(e["extensions"]["code"], e["extensions"]["committed"]) for e in body["errors"]] == [(BUSY_CODE, True)]
 
 
 async def live_bookings(db: Database) -> int:
