@@ -4,7 +4,8 @@
 their bookings (space and building by name, times in the building's local time with its UTC offset), recurring
 series, check-ins, work plans and attendance, exemptions and their decisions, performance ratings and discipline
 cases, role grants, app tokens, local account and calendar feed (metadata only: never a secret, a hash or a
-session id), live login sessions, and the audit entries about them. Bookings someone made *for others* are the
+session id), live login sessions, the notifications sent to them (in the app and by email) with their
+notification settings, and the audit entries about them. Bookings someone made *for others* are the
 others' data and are left out. Everything is read in one transaction, so the copy is consistent.
 
 :class:`PersonalData` renders as one JSON document or as a ZIP of one CSV per kind (stdlib ``zipfile``/``csv``),
@@ -34,6 +35,7 @@ from smartoffice.identity.models import ApiToken, LocalAccount
 from smartoffice.identity.sessions import SessionInfo
 from smartoffice.identity.totp_models import RecoveryCode, TotpCredential
 from smartoffice.integrations.models import CalendarFeed
+from smartoffice.notifications.models import Notification, NotificationPreference, NotificationSchedule
 from smartoffice.people.models import Employee, Organisation, OrgUnit, RoleAssignment
 from smartoffice.places.models import Building, Floor, Site, Space
 from smartoffice.policies.models import DisciplineCase, Exemption, ExemptionEvidence, PerformanceRating, WorkDay
@@ -53,6 +55,9 @@ KINDS = (
     "local_account",
     "calendar_feed",
     "login_sessions",
+    "notifications",
+    "notification_preferences",
+    "notification_schedule",
     "audit_entries",
 )
 """The lists of the JSON document, in order, and the CSV files of the ZIP (``<kind>.csv``, plus ``person.csv``)."""
@@ -216,6 +221,9 @@ async def collect(
                 }
                 for s in login_sessions
             ],
+            "notifications": await _notifications(session, employee_id),
+            "notification_preferences": await _notification_preferences(session, employee_id),
+            "notification_schedule": await _notification_schedule(session, employee_id),
             "audit_entries": await _audit_entries(session, about),
         },
     )
@@ -480,4 +488,62 @@ async def _audit_entries(session: AsyncSession, about: dict[str, set[int]]) -> l
             "after": e.after,
         }
         for e in entries
+    ]
+
+
+async def _notifications(session: AsyncSession, employee_id: int) -> list[Row]:
+    """What was sent to the person: the facts it was worded from (``data``, as the kind's text reads them), who
+    caused it, whether it was read, and what became of its email (the address it went to, never the message)."""
+    rows = list(
+        (
+            await session.scalars(
+                select(Notification).where(Notification.recipient_id == employee_id).order_by(Notification.id)
+            )
+        ).all()
+    )
+    names = await _names(session, {n.actor_id for n in rows})
+    return [
+        {
+            "id": n.id,
+            "kind": n.kind.value,
+            "data": n.data,
+            "caused_by": names.get(n.actor_id) if n.actor_id is not None else None,
+            "created_at": n.created_at.isoformat(),
+            "expires_at": _iso(n.expires_at),
+            "in_app": n.in_app,
+            "read_at": _iso(n.read_at),
+            "email_status": n.email_status.value if n.email_status is not None else None,
+            "email_to": n.email_to,
+            "email_attempts": n.email_attempts,
+            "email_sent_at": _iso(n.email_sent_at),
+            "email_error": n.email_error,
+        }
+        for n in rows
+    ]
+
+
+async def _notification_preferences(session: AsyncSession, employee_id: int) -> list[Row]:
+    rows = await session.scalars(
+        select(NotificationPreference)
+        .where(NotificationPreference.employee_id == employee_id)
+        .order_by(NotificationPreference.kind)
+    )
+    return [
+        {"kind": p.kind.value, "email": p.email, "in_app": p.in_app, "updated_at": p.updated_at.isoformat()}
+        for p in rows
+    ]
+
+
+async def _notification_schedule(session: AsyncSession, employee_id: int) -> list[Row]:
+    schedule = await session.get(NotificationSchedule, employee_id)
+    if schedule is None:
+        return []
+    return [
+        {
+            "quiet_from": _iso(schedule.quiet_from),
+            "quiet_until": _iso(schedule.quiet_until),
+            "daily_digest": schedule.daily_digest,
+            "digest_at": schedule.digest_at.isoformat(),
+            "updated_at": schedule.updated_at.isoformat(),
+        }
     ]

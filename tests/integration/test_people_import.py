@@ -19,6 +19,7 @@ from smartoffice.people.siasn import PeopleFileCode
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.bookings import insert_booking
+from tests.support.clock import local_today
 from tests.support.people_files import HEAD_NIP, PPPK_NIP, STAFF_NIP, csv_bytes, head, pppk, staff, valid_rows
 from tests.support.people_import import actions, by_nip, counts, towers, units_by_code
 
@@ -119,7 +120,7 @@ async def test_a_leaver_is_deactivated_with_future_bookings_cancelled_and_access
     assert [leaving.nip for leaving in result.plan.leavers] == [STAFF_NIP]
     assert (result.cancelled_bookings, result.revoked_tokens, result.ended_sessions) == (1, 1, 1)
     gone = (await by_nip(db))[STAFF_NIP]
-    assert not gone.active and gone.left_on == utcnow().date()
+    assert not gone.active and gone.left_on == local_today()  # WITA, where the test buildings are
     async with db.read() as session:
         status = dict((await session.execute(select(Booking.id, Booking.status))).all())
         token = await session.get(ApiToken, issued.token.id)

@@ -5,9 +5,10 @@ the new people without supervisors, the changed and returning people, then the n
 exists by then); last the leavers: deactivated (``active`` false, ``left_on`` today), their bookings that have
 not started cancelled, and with them the recurring series those bookings belonged to (``cancelled_at`` set; the
 occurrences that already happened stay as they were), the desks assigned to them unassigned (anyone may book them
-again), their app tokens revoked. Each change is audited in the same transaction (a series as
-``booking_series.cancel``, a desk as ``space.unassign``, both with the site they are in). Login sessions live in
-Redis and are ended by the service after the commit.
+again), their app tokens revoked, and their notification emails still waiting to be sent expired (they would
+reach a mailbox the person may no longer read, about an office they no longer work in). Each change is audited in
+the same transaction (a series as ``booking_series.cancel``, a desk as ``space.unassign``, both with the site they
+are in). Login sessions live in Redis and are ended by the service after the commit.
 """
 
 from collections.abc import Sequence
@@ -25,11 +26,14 @@ from smartoffice.i18n import N_
 from smartoffice.identity.models import ApiToken
 from smartoffice.integrations import events
 from smartoffice.integrations.models import EventKind
+from smartoffice.notifications.models import EmailStatus, Notification
 from smartoffice.people.imports.plan import Change, ChangeKind, Existing, ImportPlan, Values, building_id
 from smartoffice.people.models import Employee, Organisation, OrgUnit
 from smartoffice.places.models import Building, Floor, Space
 
 LEFT_REASON = "employee_left"
+LEFT_EMAIL_ERROR = "expired: the person left (removed by the staff import)"
+"""Why a leaver's pending notification email was never sent (``email_error``, as the email job's expiries say)."""
 LEFT_MESSAGE = N_("Cancelled because the person booked no longer works here (removed by the staff import)")
 """The reason a leaver's booking was cancelled: in its CANCELLED event (webhooks, notifications)."""
 
@@ -42,6 +46,7 @@ class Applied:
     revoked_tokens: int = 0
     cancelled_series: int = 0
     unassigned_desks: int = 0
+    expired_emails: int = 0
 
 
 @dataclass
@@ -220,7 +225,21 @@ async def _leavers(session: AsyncSession, plan: ImportPlan, audit: _Audit, now: 
         .execution_options(synchronize_session=False)
     )
     applied.revoked_tokens = revoked.rowcount  # type: ignore[attr-defined]
+    applied.expired_emails = await expire_pending_emails(session, applied.leaver_ids)
     return applied
+
+
+async def expire_pending_emails(session: AsyncSession, employee_ids: Sequence[int]) -> int:
+    """Expire these people's notification emails not yet sent. (One a sender process is sending at this very
+    moment may still go out; its outcome is then not recorded: the email job records only rows still pending.)
+    In-app notifications stay as they are."""
+    expired = await session.execute(
+        update(Notification)
+        .where(Notification.recipient_id.in_(employee_ids), Notification.email_status == EmailStatus.PENDING)
+        .values(email_status=EmailStatus.EXPIRED, email_error=LEFT_EMAIL_ERROR)
+        .execution_options(synchronize_session=False)
+    )
+    return expired.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
 async def cancel_future_bookings(session: AsyncSession, employee_ids: Sequence[int], now: datetime) -> list[Booking]:

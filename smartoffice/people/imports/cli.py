@@ -64,6 +64,7 @@ def summary(plan: ImportPlan, result: ImportResult | None) -> Iterator[str]:
             yield (
                 f"Imported. Bookings cancelled: {result.cancelled_bookings}; recurring series ended: "
                 f"{result.cancelled_series}; desks unassigned: {result.unassigned_desks}; app tokens revoked: "
-                f"{result.revoked_tokens}; login sessions ended: {result.ended_sessions}."
+                f"{result.revoked_tokens}; login sessions ended: {result.ended_sessions}; notification emails"
+                f" not sent: {result.expired_emails}."
             )
     yield from problem_lines(plan.problems)

@@ -9,12 +9,17 @@ The administration page reviews first (``review``: the plan, what each leaver lo
 confirms with ``run(..., expected_fingerprint=...)``, which re-plans inside its transaction and writes nothing
 when the plan is no longer the one reviewed. A person acting (not the command line's system actor) must be an
 administrator, checked in the same transaction.
+
+"Today" (a leaver's ``left_on``, the NIP and TMT checks against the future) is the local date where the staff
+work: the time zone the buildings share, else ``Asia/Makassar`` (WITA), as a site's closures read it. (The UTC
+date is the day before from midnight to 08:00 WITA.)
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from redis.exceptions import RedisError
 from sqlalchemy import select
@@ -31,6 +36,7 @@ from smartoffice.people.imports.plan import ImportPlan, load_existing, plan_impo
 from smartoffice.people.imports.review import ImportReview, future_bookings, plan_fingerprint
 from smartoffice.people.roles import is_admin
 from smartoffice.people.siasn import read_people_file
+from smartoffice.places.closures import DEFAULT_TIME_ZONE
 from smartoffice.places.models import Building, Floor, Space
 from smartoffice.scim.accounts import link_pending
 
@@ -53,6 +59,8 @@ class ImportResult:
     unassigned_desks: int = 0
     stale: bool = False
     """Nothing written because the plan was no longer the one reviewed (``expected_fingerprint``)."""
+    expired_emails: int = 0
+    """The leavers' notification emails that were waiting to be sent and now never will be."""
 
 
 class PeopleImportService:
@@ -70,7 +78,7 @@ class PeopleImportService:
 
     async def preview(self, content: bytes, *, today: date | None = None) -> ImportPlan:
         """What importing ``content`` would change, or its problems. Writes nothing."""
-        today = today or self.clock().date()
+        today = today or await self._local_today(self.clock())
         parsed = read_people_file(content, today=today)
         if not parsed.is_valid:
             return ImportPlan(parsed.problems)
@@ -80,7 +88,7 @@ class PeopleImportService:
     async def review(self, actor_id: int, content: bytes) -> ImportReview:
         """Administrators: :meth:`preview` with the bookings each leaver would lose and the plan's fingerprint."""
         now = self.clock()
-        parsed = read_people_file(content, today=now.date())
+        parsed = read_people_file(content, today=await self._local_today(now))
         async with self.db.read() as session:
             await _require_admin(session, actor_id)
             if not parsed.is_valid:
@@ -101,7 +109,7 @@ class PeopleImportService:
         """Import ``content`` in one transaction: everything it changes, or (any error) nothing. With
         ``expected_fingerprint``, also nothing when the plan made now is not that one (``stale``)."""
         now = self.clock()
-        today = today or now.date()
+        today = today or await self._local_today(now)
         parsed = read_people_file(content, today=today)
         if not parsed.is_valid:
             return ImportResult(ImportPlan(parsed.problems), written=False)
@@ -127,7 +135,15 @@ class PeopleImportService:
             failures,
             applied.cancelled_series,
             applied.unassigned_desks,
+            expired_emails=applied.expired_emails,
         )
+
+    async def _local_today(self, now: datetime) -> date:
+        """The date at ``now`` in the zone the buildings in service share, else WITA (see the module docstring)."""
+        async with self.db.read() as session:
+            zones = set(await session.scalars(select(Building.time_zone).where(Building.retired_at.is_(None))))
+        zone = zones.pop() if len(zones) == 1 else DEFAULT_TIME_ZONE
+        return now.astimezone(ZoneInfo(zone)).date()
 
     async def _end_sessions(self, employee_ids: list[int]) -> tuple[int, list[int]]:
         ended, failures = 0, []
