@@ -25,29 +25,32 @@ Every grant and revoke is written to the audit log (``role.grant`` / ``role.revo
 with the unit or site of the scope so that its managers can read it; granting a role someone already holds
 changes nothing and writes nothing, also when identical grants race (``uq_role_assignments_grant`` and
 ``room_approvers``' primary key let one insert win; the others answer as if it had been held already).
+
+Listing (``roleAssignments``, ``/admin/roles``) pages through every role the viewer may see with one keyset over
+three parts: ``role_assignments`` rows, room approvers, heads by position (:data:`Keyset`). Nothing is capped:
+a page is at most ``MAX_PAGE_SIZE`` rows and its cursor leads to the next.
 """
 
+import base64
+import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.audit.record import Actor, record_change
-from smartoffice.db import Database
-from smartoffice.errors import InvalidInput, NotFound, PermissionDenied
+from smartoffice.db import MAX_PAGE_SIZE, Database
+from smartoffice.errors import CommonInputCode, InvalidInput, NotFound, PermissionDenied
 from smartoffice.people import roles
 from smartoffice.people.errors import RoleInputCode, RolePermissionCode
 from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment, RoleSource
 from smartoffice.people.visibility import Viewer
 from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone, room_approvers
-
-MAX_LISTED = 1000
-"""``roleAssignments`` answers at most this many, explicit grants first."""
 
 
 class GrantableRole(StrEnum):
@@ -84,6 +87,56 @@ class _Scope:
 
     site_id: int | None = None
     org_unit_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSearch:
+    """Which assignments to list: every given field must match. ``person``: people whose name or email contains the
+    text (case-insensitive), or whose NIP it is where the viewer may see that NIP (the admin page's search)."""
+
+    employee_id: int | None = None
+    role: GrantableRole | None = None
+    person: str | None = None
+
+
+Keyset = tuple[int, int, int]
+"""A row's place in the listing's order: (part, key, tie-break). Parts: 0 the ``role_assignments`` rows by id,
+1 room approvers by (room, person), 2 heads of units by position by (unit, person). The keys are unique within a
+part (primary keys; a person heads at most their own unit), so the order is total and a cursor keeps its place while
+roles are granted or revoked: rows before it are never shown again, rows after it never skipped."""
+
+
+@dataclass(frozen=True, slots=True)
+class RolePage:
+    grants: Sequence[RoleGrant]
+    keys: Sequence[Keyset]
+    has_next: bool
+
+    def cursor(self, index: int) -> str:
+        return encode_cursor(self.keys[index])
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursor(-1) if self.keys else None
+
+
+CURSOR_TAG = "role"
+
+
+def encode_cursor(key: Keyset) -> str:
+    raw = "|".join((CURSOR_TAG, *map(str, key)))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> Keyset:
+    """Raises InvalidInput ``INVALID_CURSOR`` for anything :func:`encode_cursor` did not write."""
+    try:
+        tag, part, key, tie = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        if tag != CURSOR_TAG or int(part) not in range(len(_PARTS)):
+            raise ValueError("not a role cursor")
+        return int(part), int(key), int(tie)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidInput("after", CommonInputCode.INVALID_CURSOR) from exc
 
 
 class RoleService:
@@ -150,12 +203,21 @@ class RoleService:
             return grant
 
     async def assignments(
-        self, viewer_id: int, *, employee_id: int | None = None, role: GrantableRole | None = None
-    ) -> list[RoleGrant]:
-        """The roles the viewer may see (admins: all; others: their own, and those within the units and sites they
-        manage), explicit grants then heads by position, optionally of one person or one role."""
+        self, viewer_id: int, search: RoleSearch | None = None, *, first: int = MAX_PAGE_SIZE, after: str | None = None
+    ) -> RolePage:
+        """A page of the roles the viewer may see (admins: all; others: their own, and those within the units and
+        sites they manage) that match ``search``: explicit grants, room approvers, then heads by position, each
+        in a stable order (:data:`Keyset`). ``first`` is capped at MAX_PAGE_SIZE; ``after`` is a page's cursor.
+        Raises InvalidInput (INVALID_CURSOR)."""
         async with self.db.read() as session:
-            return await list_assignments(session, viewer_id, employee_id=employee_id, role=role)
+            return await list_assignments(session, viewer_id, search or RoleSearch(), first, after)
+
+    async def count(
+        self, viewer_id: int, search: RoleSearch | None = None, up_to: str | None = None
+    ) -> tuple[int, int]:
+        """How many roles :meth:`assignments` lists in all, and how many up to and including the cursor ``up_to``."""
+        async with self.db.read() as session:
+            return await count_assignments(session, viewer_id, search or RoleSearch(), up_to)
 
 
 async def _active_employee(session: AsyncSession, employee_id: int) -> Employee:
@@ -295,59 +357,173 @@ def _audit(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One part of the listing: a query of its rows (the ``key`` and ``tie`` columns first, then what
+    :func:`_grant_of` reads), already narrowed to what the viewer may see and the search matches; None when the role
+    filter excludes the part. ``tie``: None where ``key`` alone is unique."""
+
+    query: "Select[*tuple[Any, ...]] | None"
+    key: Any
+    tie: Any
+
+    def after(self, key: int, tie: int) -> Select[*tuple[Any, ...]]:
+        assert self.query is not None
+        if self.tie is None:
+            return self.query.where(self.key > key)
+        return self.query.where(or_(self.key > key, and_(self.key == key, self.tie > tie)))
+
+    def up_to(self, key: int, tie: int) -> ColumnElement[bool]:
+        if self.tie is None:
+            return and_(self.key <= key)
+        return or_(self.key < key, and_(self.key == key, self.tie <= tie))
+
+
 async def list_assignments(
-    session: AsyncSession, viewer_id: int, *, employee_id: int | None = None, role: GrantableRole | None = None
-) -> list[RoleGrant]:
+    session: AsyncSession, viewer_id: int, search: RoleSearch, first: int, after: str | None = None
+) -> RolePage:
+    """One page of the roles ``viewer_id`` may see that match ``search``, in :data:`Keyset` order; ``first`` is
+    capped at MAX_PAGE_SIZE. Raises InvalidInput for a cursor this API did not issue."""
+    first = max(1, min(first, MAX_PAGE_SIZE))
+    start = decode_cursor(after) if after is not None else None
+    parts = await _parts(session, viewer_id, search)
+    found: list[tuple[Keyset, RoleGrant]] = []
+    for number, part in enumerate(parts):
+        if part.query is None or (start is not None and number < start[0]):
+            continue
+        query = part.after(start[1], start[2]) if start is not None and number == start[0] else part.query
+        order = [part.key] if part.tie is None else [part.key, part.tie]
+        rows = await session.execute(query.order_by(*order).limit(first + 1 - len(found)))
+        found.extend(((number, key, tie or 0), _grant_of(number, row)) for key, tie, *row in rows)
+        if len(found) > first:
+            break
+    page = found[:first]
+    return RolePage([grant for _, grant in page], [key for key, _ in page], has_next=len(found) > first)
+
+
+async def count_assignments(
+    session: AsyncSession, viewer_id: int, search: RoleSearch, up_to: str | None = None
+) -> tuple[int, int]:
+    """How many roles :func:`list_assignments` lists in all, and how many of them up to and including the cursor
+    ``up_to`` (0 without one). Raises InvalidInput for a cursor this API did not issue."""
+    end = decode_cursor(up_to) if up_to is not None else None
+    total = before = 0
+    for number, part in enumerate(await _parts(session, viewer_id, search)):
+        if part.query is None:
+            continue
+        in_part = await _count(session, part.query)
+        total += in_part
+        if end is not None and number < end[0]:
+            before += in_part
+        elif end is not None and number == end[0]:
+            before += await _count(session, part.query.where(part.up_to(end[1], end[2])))
+    return total, before
+
+
+async def _count(session: AsyncSession, query: Select[*tuple[Any, ...]]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
+async def _parts(session: AsyncSession, viewer_id: int, search: RoleSearch) -> tuple[_Part, _Part, _Part]:
+    """The listing's parts in order (see :data:`Keyset`), each narrowed to what the viewer may see: administrators
+    everything; others their own roles, those within the units they manage (heads by position of those units; room
+    approvers of rooms in those units' zones) and those of the sites they are facilities manager of."""
     viewer = Viewer(viewer_id, label="grants_viewer")
     admin = await roles.is_admin(session, viewer_id)
-    result: list[RoleGrant] = []
-    if role in (None, GrantableRole.ADMIN, GrantableRole.FACILITIES_MANAGER, GrantableRole.UNIT_MANAGER):
-        visible = or_(
-            RoleAssignment.employee_id == viewer_id,
-            RoleAssignment.org_unit_id.in_(viewer.managed_units()),
-            RoleAssignment.site_id.in_(viewer.facilities_sites()),
-        )
-        query = select(RoleAssignment).where(true() if admin else visible)
-        query = query.where(*_filters(RoleAssignment.employee_id, employee_id))
-        if role is not None:
-            query = query.where(RoleAssignment.role == Role(role))
-        for row in await session.scalars(query.order_by(RoleAssignment.id).limit(MAX_LISTED)):
-            scope = row.org_unit_id if row.role == Role.UNIT_MANAGER else row.site_id
-            result.append(RoleGrant(row.employee_id, GrantableRole(row.role), scope, source=row.source))
-    if role in (None, GrantableRole.ROOM_APPROVER):
-        result.extend(await _room_approvers(session, viewer, admin, employee_id))
-    if role in (None, GrantableRole.UNIT_MANAGER):
-        heads = roles.heads_by_position().subquery()
-        derived = select(heads.c.id, heads.c.org_unit_id).where(*_filters(heads.c.id, employee_id))
-        if not admin:
-            derived = derived.where(or_(heads.c.id == viewer_id, heads.c.org_unit_id.in_(viewer.managed_units())))
-        rows = await session.execute(derived.order_by(heads.c.org_unit_id, heads.c.id).limit(MAX_LISTED))
-        result.extend(RoleGrant(int(head), GrantableRole.UNIT_MANAGER, int(unit), derived=True) for head, unit in rows)
-    return result[:MAX_LISTED]
-
-
-def _filters(column: Any, employee_id: int | None) -> Sequence[ColumnElement[bool]]:
-    return [] if employee_id is None else [column == employee_id]
-
-
-async def _room_approvers(
-    session: AsyncSession, viewer: Viewer, admin: bool, employee_id: int | None
-) -> list[RoleGrant]:
-    query = (
-        select(room_approvers.c.employee_id, room_approvers.c.space_id)
-        .join(Space, Space.id == room_approvers.c.space_id)
-        .join(Floor, Floor.id == Space.floor_id)
-        .join(Building, Building.id == Floor.building_id)
-        .outerjoin(Zone, Zone.id == Space.zone_id)
-        .where(*_filters(room_approvers.c.employee_id, employee_id))
+    return (
+        _granted_part(viewer, admin, search),
+        _room_approver_part(viewer, admin, search),
+        _head_part(viewer, admin, search),
     )
+
+
+_PARTS = range(3)
+_ROLE_PARTS = (
+    {GrantableRole.ADMIN, GrantableRole.FACILITIES_MANAGER, GrantableRole.UNIT_MANAGER},
+    {GrantableRole.ROOM_APPROVER},
+    {GrantableRole.UNIT_MANAGER},
+)
+"""The roles each part lists."""
+
+
+def _wanted(part: int, search: RoleSearch) -> bool:
+    return search.role is None or search.role in _ROLE_PARTS[part]
+
+
+def _person(column: Any, search: RoleSearch, viewer: Viewer) -> list[ColumnElement[bool]]:
+    """The search's person conditions on ``column`` (an employee id)."""
+    conditions: list[ColumnElement[bool]] = []
+    if search.employee_id is not None:
+        conditions.append(column == search.employee_id)
+    text = (search.person or "").strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matching = select(Employee.id).where(
+            or_(
+                Employee.name.ilike(pattern, escape="\\"),
+                Employee.email.ilike(pattern, escape="\\"),
+                and_(Employee.nip == text, viewer.may_see_nip(Employee)),
+            )
+        )
+        conditions.append(column.in_(matching))
+    return conditions
+
+
+def _granted_part(viewer: Viewer, admin: bool, search: RoleSearch) -> _Part:
+    row = RoleAssignment
+    query = select(row.id, literal(0), row.employee_id, row.org_unit_id, row.site_id, row.role, row.source)
+    query = query.where(*_person(row.employee_id, search, viewer))
+    if search.role is not None:
+        query = query.where(row.role == Role(search.role))
     if not admin:
         query = query.where(
             or_(
-                room_approvers.c.employee_id == viewer.employee_id,
-                Building.site_id.in_(viewer.facilities_sites()),
-                Zone.org_unit_id.in_(viewer.managed_units()),
+                row.employee_id == viewer.employee_id,
+                row.org_unit_id.in_(viewer.managed_units()),
+                row.site_id.in_(viewer.facilities_sites()),
             )
         )
-    rows = await session.execute(query.order_by(room_approvers.c.space_id, room_approvers.c.employee_id))
-    return [RoleGrant(person, GrantableRole.ROOM_APPROVER, space) for person, space in rows.all()[:MAX_LISTED]]
+    return _Part(query if _wanted(0, search) else None, row.id, None)
+
+
+def _room_approver_part(viewer: Viewer, admin: bool, search: RoleSearch) -> _Part:
+    approver = room_approvers.c
+    query = select(approver.space_id, approver.employee_id, approver.employee_id, approver.space_id).where(
+        *_person(approver.employee_id, search, viewer)
+    )
+    if not admin:
+        query = (
+            query.join(Space, Space.id == approver.space_id)
+            .join(Floor, Floor.id == Space.floor_id)
+            .join(Building, Building.id == Floor.building_id)
+            .outerjoin(Zone, Zone.id == Space.zone_id)
+            .where(
+                or_(
+                    approver.employee_id == viewer.employee_id,
+                    Building.site_id.in_(viewer.facilities_sites()),
+                    Zone.org_unit_id.in_(viewer.managed_units()),
+                )
+            )
+        )
+    return _Part(query if _wanted(1, search) else None, approver.space_id, approver.employee_id)
+
+
+def _head_part(viewer: Viewer, admin: bool, search: RoleSearch) -> _Part:
+    heads = roles.heads_by_position().subquery()
+    query = select(heads.c.org_unit_id, heads.c.id, heads.c.id, heads.c.org_unit_id).where(
+        *_person(heads.c.id, search, viewer)
+    )
+    if not admin:
+        query = query.where(or_(heads.c.id == viewer.employee_id, heads.c.org_unit_id.in_(viewer.managed_units())))
+    return _Part(query if _wanted(2, search) else None, heads.c.org_unit_id, heads.c.id)
+
+
+def _grant_of(part: int, row: Sequence[Any]) -> RoleGrant:
+    if part == 0:
+        employee_id, unit_id, site_id, role, source = row
+        scope = unit_id if role == Role.UNIT_MANAGER else site_id
+        return RoleGrant(employee_id, GrantableRole(role), scope, source=RoleSource(source))
+    employee_id, scope = row
+    if part == 1:
+        return RoleGrant(int(employee_id), GrantableRole.ROOM_APPROVER, int(scope))
+    return RoleGrant(int(employee_id), GrantableRole.UNIT_MANAGER, int(scope), derived=True)

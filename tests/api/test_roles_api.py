@@ -23,6 +23,11 @@ async def run(graphql: GraphQL, name: str, variables: dict[str, Any] | None = No
     return result
 
 
+def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
+    assert connection["__typename"] == "RoleAssignmentConnection", connection
+    return [edge["node"] for edge in connection["edges"]]
+
+
 def role_input(employee_id: int, role: str, scope: tuple[str, int] | None = None) -> dict[str, Any]:
     values = {"employeeId": encode_id("Employee", employee_id), "role": role}
     if scope is not None:
@@ -51,15 +56,17 @@ async def test_an_admin_grants_lists_and_revokes(graphql: GraphQL, org: OrgChart
         "revocable": True,
         "employee": {"id": encode_id("Employee", org.staff[0].id), "name": "Staf 1"},
     }
-    assert [(a["role"], a["employee"]["name"]) for a in listed] == [("FACILITIES_MANAGER", "Staf 1")]
+    assert [(e["node"]["role"], e["node"]["employee"]["name"]) for e in listed["edges"]] == [
+        ("FACILITIES_MANAGER", "Staf 1")
+    ]
     assert revoked["__typename"] == "RevokeRoleSuccess"
-    assert after == []
+    assert after["edges"] == [] and after["pageInfo"] == {"hasNextPage": False, "endCursor": None}
 
 
 async def test_heads_by_position_are_listed_derived(graphql: GraphQL, org: OrgChart) -> None:
     listed = await run(graphql, "RoleAssignments", {"filter": {"role": "UNIT_MANAGER"}}, as_employee=org.director.id)
 
-    assert [(a["employee"]["name"], a["scopeId"], a["derived"], a["revocable"]) for a in listed] == [
+    assert [(a["employee"]["name"], a["scopeId"], a["derived"], a["revocable"]) for a in nodes(listed)] == [
         ("Direktur", encode_id("OrgUnit", org.directorate.id), True, False)
     ]
 

@@ -14,7 +14,7 @@ from smartoffice.errors import InvalidInput
 from smartoffice.identity.idp_roles import GroupRole, RoleGroups, sync_idp_roles
 from smartoffice.people import roles
 from smartoffice.people.errors import RoleInputCode
-from smartoffice.people.grants import GrantableRole, RoleGrant, RoleService
+from smartoffice.people.grants import GrantableRole, RoleGrant, RoleSearch, RoleService
 from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment, RoleSource
 from smartoffice.places.models import Site
 from smartoffice.runtime import Runtime
@@ -262,7 +262,7 @@ class TestBesideManualGrants:
         grant = RoleGrant(person.id, GrantableRole.ADMIN, None)
 
         await service.grant(Actor(other.id, "test"), grant)
-        listed = await service.assignments(other.id, employee_id=person.id)
+        listed = (await service.assignments(other.id, RoleSearch(employee_id=person.id))).grants
         await service.revoke(Actor(other.id, "test"), grant)  # not the last admin: the provider's grant stays
 
         assert listed == [

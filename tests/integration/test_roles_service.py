@@ -11,7 +11,7 @@ from smartoffice.audit.record import Actor
 from smartoffice.errors import DomainError, InvalidInput, NotFound
 from smartoffice.people import roles
 from smartoffice.people.errors import RoleInputCode, RolePermissionCode
-from smartoffice.people.grants import GrantableRole, RoleGrant, RoleService
+from smartoffice.people.grants import GrantableRole, RoleGrant, RoleSearch, RoleService
 from smartoffice.people.models import Employee
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
@@ -60,13 +60,13 @@ class TestAdmins:
 
         await service.grant(by(org.admin), grant)
         await service.grant(by(org.admin), grant)  # again: nothing changes, nothing written
-        listed = await service.assignments(org.admin.id, employee_id=org.staff[0].id)
+        listed = (await service.assignments(org.admin.id, RoleSearch(employee_id=org.staff[0].id))).grants
         async with runtime.db.read() as session:
             may = await roles.is_facilities_manager(session, org.staff[0].id, org.site.id)
         await service.revoke(by(org.admin), grant)
 
         assert listed == [grant] and may
-        assert await service.assignments(org.admin.id, employee_id=org.staff[0].id) == []
+        assert (await service.assignments(org.admin.id, RoleSearch(employee_id=org.staff[0].id))).grants == []
         after = {"employee_id": org.staff[0].id, "role": "facilities_manager", "scope_id": org.site.id}
         assert await audit(runtime) == [
             ("role.grant", org.admin.id, org.site.id, None, after),
@@ -80,7 +80,9 @@ class TestAdmins:
 
         await service.revoke(by(org.vice), RoleGrant(org.admin.id, ADMIN, None))  # not the last one
 
-        assert [g.employee_id for g in await service.assignments(org.vice.id, role=ADMIN)] == [org.vice.id]
+        assert [g.employee_id for g in (await service.assignments(org.vice.id, RoleSearch(role=ADMIN))).grants] == [
+            org.vice.id
+        ]
 
     async def test_the_last_admin_stays(self, service: RoleService, org: OrgChart, runtime: Runtime) -> None:
         error = await refused(service, org.admin, RoleGrant(org.admin.id, ADMIN, None), revoke=True)
@@ -123,7 +125,7 @@ class TestUnitManagers:
 
         await service.grant(by(org.vice), RoleGrant(org.lead.id, UNIT, org.team.id))
 
-        assert RoleGrant(org.lead.id, UNIT, org.team.id) in await service.assignments(org.vice.id)
+        assert RoleGrant(org.lead.id, UNIT, org.team.id) in (await service.assignments(org.vice.id)).grants
 
     @pytest.mark.parametrize(
         ("role", "scope", "code"),
@@ -230,7 +232,7 @@ class TestRefusedInput:
 
 class TestAssignments:
     async def test_heads_by_position_are_listed_as_derived(self, service: RoleService, org: OrgChart) -> None:
-        listed = await service.assignments(org.admin.id, role=UNIT)
+        listed = (await service.assignments(org.admin.id, RoleSearch(role=UNIT))).grants
 
         assert sorted((g.employee_id, g.scope_id, g.derived) for g in listed) == sorted(
             [
@@ -247,9 +249,9 @@ class TestAssignments:
         await service.grant(by(org.admin), RoleGrant(org.vice.id, ROOM, org.room.id))
         await service.grant(by(org.admin), RoleGrant(org.staff[0].id, ROOM, org.sibling_room.id))
 
-        director = {(g.employee_id, g.role) for g in await service.assignments(org.director.id)}
-        staff = await service.assignments(org.staff[1].id)
-        lead = {(g.employee_id, g.role) for g in await service.assignments(org.lead.id)}
+        director = {(g.employee_id, g.role) for g in (await service.assignments(org.director.id)).grants}
+        staff = (await service.assignments(org.staff[1].id)).grants
+        lead = {(g.employee_id, g.role) for g in (await service.assignments(org.lead.id)).grants}
 
         assert director == {(org.lead.id, UNIT), (org.vice.id, ROOM), (org.director.id, UNIT)}
         assert staff == []

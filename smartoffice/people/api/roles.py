@@ -10,7 +10,9 @@ import strawberry
 
 from smartoffice.api.context import Info
 from smartoffice.api.errors import NotFoundError, PermissionDeniedError, ValidationError
+from smartoffice.api.pagination import PageInfo
 from smartoffice.audit.record import Actor
+from smartoffice.db import MAX_PAGE_SIZE
 from smartoffice.errors import InvalidInput
 from smartoffice.ids import decode_id, encode_id
 from smartoffice.people import grants
@@ -142,24 +144,71 @@ RevokeRoleResult = Annotated[
 ]
 
 
+@strawberry.type(description="One role assignment and its place in the listing.")
+class RoleAssignmentEdge:
+    cursor: str
+    node: RoleAssignment
+
+
+@strawberry.type(
+    description="A page of role assignments: explicit grants (by when they were granted), room approvers (by room, "
+    "then person), then heads of units by position (by unit, then person)."
+)
+class RoleAssignmentConnection:
+    edges: list[RoleAssignmentEdge]
+    page_info: PageInfo
+    viewer_id: strawberry.Private[int]
+    search: strawberry.Private[grants.RoleSearch]
+
+    @strawberry.field(description="How many role assignments match in all, on every page (counted when asked for).")
+    async def total_count(self, info: Info) -> int:
+        total, _ = await info.context.runtime.roles.count(self.viewer_id, self.search)
+        return total
+
+
+RoleAssignmentsResult = Annotated[
+    RoleAssignmentConnection | ValidationError,
+    strawberry.union(
+        "RoleAssignmentsResult",
+        description="A page of role assignments, or a ValidationError for a malformed employee id in the filter "
+        "(INVALID_ID) or a cursor this API did not issue (INVALID_CURSOR).",
+    ),
+]
+
+
+def _search(filter: RoleAssignmentsFilter | None) -> grants.RoleSearch:
+    if filter is None:
+        return grants.RoleSearch()
+    employee_id = None if filter.employee_id is None else decode_id(filter.employee_id, "Employee", "employeeId")
+    role = None if filter.role is None else grants.GrantableRole[filter.role.name]
+    return grants.RoleSearch(employee_id=employee_id, role=role)
+
+
 @strawberry.type
 class RolesQuery:
     @strawberry.field(
-        description="Who holds which role: explicit grants, then the heads of units by position (derived). "
-        "Administrators see all; others their own roles and those within the units and sites they manage. At most "
-        "1000."
+        description="Who holds which role: explicit grants, then room approvers, then the heads of units by position "
+        "(derived), in an order that does not change while roles are granted or revoked. Administrators see all; "
+        f"others their own roles and those within the units and sites they manage. `first` is capped at "
+        f"{MAX_PAGE_SIZE}; pass `pageInfo.endCursor` as `after` for the next page. A malformed id in the filter or a "
+        "cursor this API did not issue is a ValidationError."
     )
-    async def role_assignments(self, info: Info, filter: RoleAssignmentsFilter | None = None) -> list[RoleAssignment]:
+    async def role_assignments(
+        self, info: Info, filter: RoleAssignmentsFilter | None = None, first: int = 50, after: str | None = None
+    ) -> RoleAssignmentsResult:
         viewer = info.context.require_session()
-        employee_id = None
-        role = None
-        if filter is not None:
-            if filter.employee_id is not None:
-                employee_id = decode_id(filter.employee_id, "Employee", "employeeId")
-            if filter.role is not None:
-                role = grants.GrantableRole[filter.role.name]
-        found = await info.context.runtime.roles.assignments(viewer, employee_id=employee_id, role=role)
-        return [RoleAssignment.from_grant(g) for g in found]
+        search = _search(filter)
+        page = await info.context.runtime.roles.assignments(viewer, search, first=first, after=after)
+        edges = [
+            RoleAssignmentEdge(cursor=page.cursor(index), node=RoleAssignment.from_grant(grant))
+            for index, grant in enumerate(page.grants)
+        ]
+        return RoleAssignmentConnection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+            viewer_id=viewer,
+            search=search,
+        )
 
 
 @strawberry.type

@@ -1,8 +1,10 @@
 """``/admin/roles``: who holds which role (what the visitor may see, as ``roleAssignments``), granting one and
 revoking one after a confirmation step.
 
-The list is :meth:`RoleService.assignments` (at most its ``MAX_LISTED``), filtered by role there and by a person
-search (name, email, or a NIP the visitor may see) here, shown ``PAGE_SIZE`` at a time with "showing N of M".
+The list is :meth:`RoleService.assignments`, filtered there by role and by a person search (name, email, or a NIP
+the visitor may see), shown ``PAGE_SIZE`` at a time in the service's order with "showing N–M of T": the "Next page"
+link carries the last row's cursor (``after``), the same keyset as ``roleAssignments``, so every row is reached
+without JavaScript and none is skipped or shown twice while roles change.
 Heads of units by position are marked "by position" and offer no revoke. Grant and revoke are POSTs answered with
 a redirect (post/redirect/get); a refusal (:class:`RoleService`'s typed errors: a unit manager granting the
 administrator role, a scope outside one's own, the last administrator ...) is shown on the page, nothing written.
@@ -20,7 +22,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from smartoffice.audit.record import Actor
-from smartoffice.errors import DomainError
+from smartoffice.errors import DomainError, InvalidInput
 from smartoffice.i18n import Language, gettext
 from smartoffice.people.grant_choices import (
     MAX_MATCHES,
@@ -30,7 +32,7 @@ from smartoffice.people.grant_choices import (
     scope_choices,
     scope_names,
 )
-from smartoffice.people.grants import MAX_LISTED, SCOPE_KIND, GrantableRole, RoleGrant
+from smartoffice.people.grants import SCOPE_KIND, GrantableRole, RoleGrant, RoleSearch
 from smartoffice.people.models import RoleSource
 from smartoffice.runtime import runtime_of
 from smartoffice.web.admin.access import StaffVisitor, staff_visitor
@@ -84,12 +86,11 @@ class AssignmentRow:
 class RolesListing:
     rows: Sequence[AssignmentRow]
     total: int
-    """Matching rows (at most the service's MAX_LISTED)."""
+    """Matching rows, on every page."""
     first: int
     """The 1-based position of the first row shown."""
-    capped: bool
-    """The service listed its maximum: there may be more."""
-    previous_url: str | None
+    start_url: str | None
+    """The first page, when this is not it."""
     next_url: str | None
 
 
@@ -98,11 +99,11 @@ async def admin_roles(
     request: Request[Any, Any, Any],
     role: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None,
-    page: FromQuery[str | None] = None,
+    after: FromQuery[str | None] = None,
     done: FromQuery[str | None] = None,
 ) -> Template:
     staff = await staff_visitor(request)
-    return await render_roles(request, staff, role=role, q=q, page=page, done=done if done in DONE else None)
+    return await render_roles(request, staff, role=role, q=q, after=after, done=done if done in DONE else None)
 
 
 @post("/admin/roles/grant", name="admin-roles-grant")
@@ -224,7 +225,7 @@ async def render_roles(
     *,
     role: str | None = None,
     q: str | None = None,
-    page: str | None = None,
+    after: str | None = None,
     done: str | None = None,
     error: PageError | None = None,
     grant_form: dict[str, str] | None = None,
@@ -232,11 +233,12 @@ async def render_roles(
 ) -> Template:
     language = language_of(request)
     role_filter = GrantableRole(role) if role is not None and role in GrantableRole._value2member_map_ else None
+    search = RoleSearch(role=role_filter, person=(q or "").strip() or None)
     try:
-        page_number = max(1, optional_int(page, "page") or 1)
-    except FormError:
-        page_number = 1
-    listing = await _listing(request, staff, role_filter, (q or "").strip(), page_number)
+        listing = await _listing(request, staff, search, after or None)
+    except InvalidInput as exc:  # a cursor these pages did not write: the first page, and why
+        listing = await _listing(request, staff, search, None)
+        error = error or PageError.of(exc, language)
     choices = await scope_choices(
         runtime_of(request).db, staff.id, is_admin=staff.is_admin, site_ids=staff.facilities_site_ids
     )
@@ -266,10 +268,14 @@ async def render_roles(
 
 
 async def _listing(
-    request: Request[Any, Any, Any], staff: StaffVisitor, role: GrantableRole | None, q: str, page: int
+    request: Request[Any, Any, Any], staff: StaffVisitor, search: RoleSearch, after: str | None
 ) -> RolesListing:
+    """One page of ``search`` after the cursor ``after``; raises InvalidInput for a cursor the service did not
+    write."""
     runtime = runtime_of(request)
-    grants = await runtime.roles.assignments(staff.id, role=role)
+    page = await runtime.roles.assignments(staff.id, search, first=PAGE_SIZE, after=after)
+    total, before = await runtime.roles.count(staff.id, search, up_to=after)
+    grants = page.grants
     ids = sorted({g.employee_id for g in grants})
     people = await runtime.people.employees_by_id(ids) if ids else {}
     nips = await runtime.people.nips_by_employee_id(staff.id, ids) if ids else {}
@@ -291,27 +297,15 @@ async def _listing(
         for g in grants
         if g.employee_id in people
     ]
-    if q:
-        rows = [row for row in rows if _matches(row, q)]
-    rows.sort(key=lambda row: (row.name.casefold(), list(GrantableRole).index(row.role), row.scope_name or ""))
-    start = (page - 1) * PAGE_SIZE
-    if start >= len(rows):
-        page, start = 1, 0
 
-    def url(number: int) -> str:
-        fields = {"role": role.value if role else "", "q": q, "page": str(number)}
+    def url(cursor: str | None) -> str:
+        fields = {"role": search.role.value if search.role else "", "q": search.person or "", "after": cursor or ""}
         return "/admin/roles?" + urlencode({k: v for k, v in fields.items() if v})
 
     return RolesListing(
-        rows=rows[start : start + PAGE_SIZE],
-        total=len(rows),
-        first=start + 1,
-        capped=len(grants) >= MAX_LISTED,
-        previous_url=url(page - 1) if page > 1 else None,
-        next_url=url(page + 1) if start + PAGE_SIZE < len(rows) else None,
+        rows=rows,
+        total=total,
+        first=before + 1,
+        start_url=url(None) if after else None,
+        next_url=url(page.end_cursor) if page.has_next else None,
     )
-
-
-def _matches(row: AssignmentRow, q: str) -> bool:
-    text = q.casefold()
-    return text in row.name.casefold() or text in row.email.casefold() or (row.nip is not None and row.nip == q)
