@@ -57,6 +57,7 @@ from smartoffice.places.models import (
     Zone,
     hours_on,
 )
+from smartoffice.places.plan_editing import plan_version
 from smartoffice.places.plan_images import plan_image_url
 from smartoffice.quotas.models import SeatQuota
 from smartoffice.workcalendar.models import CalendarOverride
@@ -175,6 +176,9 @@ class FloorLayout:
     """The floor plan image's digest (``FloorPlan.digest``), ``None`` when the floor has no plan image."""
     has_assigned_desks: bool = False
     """Some desk of the floor is assigned to someone (availability then reads the day's desk releases)."""
+    plan_version: str = ""
+    """The floor's :func:`~smartoffice.places.plan_editing.plan_version` when loaded (``Floor.planVersion`` reads
+    it here rather than loading every space of the floor once more per floor)."""
 
     @property
     def plan_url(self) -> str | None:
@@ -232,6 +236,7 @@ def floor_layout(floor: Floor, building: Building, spaces: list[Space], plan_dig
         desk_order=desk_order_digest(d.id for d in desks),
         plan_digest=plan_digest,
         has_assigned_desks=any(d.assigned_employee_id is not None for d in desks),
+        plan_version=plan_version(floor, spaces),
     )
 
 

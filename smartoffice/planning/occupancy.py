@@ -13,7 +13,7 @@ The report covers a place (site, building, floor, zone) or an organisation or un
 (:mod:`~smartoffice.planning.occupancy_scope` says whose bookings and which desks, and who may read it), with a
 breakdown one level down, a weekday × week heatmap, a month trend (:mod:`~smartoffice.planning.occupancy_report`)
 and the meeting rooms (:mod:`~smartoffice.planning.occupancy_rooms`). ``buildingOccupancy`` is the building scope
-of the same report.
+of the same report, its days and summary only (:func:`building_occupancy` counts nothing else).
 
 What counts, per day:
 
@@ -47,6 +47,7 @@ from smartoffice.planning.occupancy_counts import (
 )
 from smartoffice.planning.occupancy_report import (
     MAX_REPORT_DAYS,
+    BuildingDays,
     OccupancyDay,
     OccupancyReport,
     OccupancyScope,
@@ -79,10 +80,7 @@ async def occupancy_report(
 ) -> OccupancyReport:
     """Raises InvalidInput (a reversed range, or one longer than ``max_days``), NotFound (no such place,
     organisation or unit) or PermissionDenied (see :mod:`~smartoffice.planning.occupancy_scope`)."""
-    if last < first:
-        raise InvalidInput("to", CommonInputCode.RANGE_REVERSED)
-    if (last - first).days + 1 > max_days:
-        raise InvalidInput("to", CommonInputCode.RANGE_TOO_LONG, max_days=max_days)
+    _check_range(first, last, max_days)
     resolved = await resolve(session, viewer_id, scope)
     calendar = await load_calendar(session, first, last)
     counts = await count_days(session, resolved, first, last)
@@ -165,13 +163,26 @@ def _days(
     return days
 
 
+def _check_range(first: date, last: date, max_days: int) -> None:
+    if last < first:
+        raise InvalidInput("to", CommonInputCode.RANGE_REVERSED)
+    if (last - first).days + 1 > max_days:
+        raise InvalidInput("to", CommonInputCode.RANGE_TOO_LONG, max_days=max_days)
+
+
 async def building_occupancy(
     session: AsyncSession, viewer_id: int, building_id: int, first: date, last: date
-) -> OccupancyReport:
-    """The building scope of :func:`occupancy_report`, at most :data:`MAX_DAYS` days (``buildingOccupancy``)."""
-    return await occupancy_report(
-        session, viewer_id, OccupancyScope(ScopeKind.BUILDING, building_id), first, last, max_days=MAX_DAYS
-    )
+) -> BuildingDays:
+    """The days and summary of :func:`occupancy_report`'s building scope, at most :data:`MAX_DAYS` days
+    (``buildingOccupancy``): the same counts, without the floors, heatmap, months and rooms it does not show."""
+    _check_range(first, last, MAX_DAYS)
+    resolved = await resolve(session, viewer_id, OccupancyScope(ScopeKind.BUILDING, building_id), with_parts=False)
+    assert resolved.building is not None
+    calendar = await load_calendar(session, first, last)
+    counts = await count_days(session, resolved, first, last)
+    desks, _ = await count_desks(session, resolved)
+    days = _days(calendar, first, last, counts.total, counts, desks, None, known=counts.folded_total_known)
+    return BuildingDays(resolved.building, first, last, desks, days, summarise(days, desks, None))
 
 
 class OccupancyService:
@@ -190,7 +201,7 @@ class OccupancyService:
         async with self.db.read() as session:
             return await reportable_scopes(session, actor_id)
 
-    async def building_occupancy(self, actor_id: int, building_id: int, first: date, last: date) -> OccupancyReport:
+    async def building_occupancy(self, actor_id: int, building_id: int, first: date, last: date) -> BuildingDays:
         """See :func:`building_occupancy`."""
         async with self.db.read() as session:
             return await building_occupancy(session, actor_id, building_id, first, last)

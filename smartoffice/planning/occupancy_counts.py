@@ -16,6 +16,7 @@ be summed into the scope's), one for the desks per part, one for the headcount (
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, literal, null, select, tuple_
@@ -70,6 +71,17 @@ def day_index(column: Any, starts: list[datetime], end: datetime) -> Any:
     return search(0, len(bounds))
 
 
+@lru_cache(maxsize=256)
+def _zone_day_index(zone: str, first: date, last: date) -> tuple[Any, datetime, datetime]:
+    """:func:`day_index` of ``Booking.start_at`` over the local days ``first``..``last`` in ``zone``, with the UTC
+    instants the first day starts and the last one ends. Kept per process: the expression depends on nothing else
+    (SQL expressions are immutable), and building its ``CASE`` tree again cost more than the rest of a building's
+    month; reports ask for the same few ranges (this month, this quarter) over and over."""
+    starts = [LocalDay(d, zone).start_at for d in report_days(first, last)]
+    end = LocalDay(last, zone).end_at
+    return day_index(Booking.start_at, starts, end), starts[0], end
+
+
 def day_bucket(scope: ResolvedScope, days: list[date]) -> tuple[Any, datetime, datetime]:
     """The day-index expression for the scope's bookings, and the widest UTC range they may start in."""
     by_zone: dict[str, list[int]] = defaultdict(list)
@@ -80,11 +92,10 @@ def day_bucket(scope: ResolvedScope, days: list[date]) -> tuple[Any, datetime, d
     searches = []
     low, high = None, None
     for zone, buildings in sorted(by_zone.items()):
-        starts = [LocalDay(d, zone).start_at for d in days]
-        end = LocalDay(days[-1], zone).end_at
-        low = starts[0] if low is None else min(low, starts[0])
+        search, start, end = _zone_day_index(zone, days[0], days[-1])
+        low = start if low is None else min(low, start)
         high = end if high is None else max(high, end)
-        searches.append((buildings, day_index(Booking.start_at, starts, end)))
+        searches.append((buildings, search))
     assert low is not None and high is not None
     if len(searches) == 1:
         return searches[0][1].label("d"), low, high
@@ -128,15 +139,51 @@ def _counted(rows: Any) -> list[Any]:
     ]
 
 
+class _ScopeDays:
+    """A scope without parts and a range, equal to another when the statement counting them is the same: a place
+    (its kind, id and buildings with their zones; a place's filter depends on nothing else) or, for organisations
+    and units, only itself (their filters hold the unit subtree and sites; they are not kept)."""
+
+    __slots__ = ("first", "key", "last", "scope")
+
+    def __init__(self, scope: ResolvedScope, first: date, last: date) -> None:
+        self.scope, self.first, self.last = scope, first, last
+        buildings = tuple((b.id, b.time_zone) for b in scope.buildings)
+        self.key = (scope.kind, scope.ref.id, buildings, first, last) if scope.kind.is_place else (id(self),)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ScopeDays) and self.key == other.key
+
+
+def _totals_query(scope_days: _ScopeDays) -> Any:
+    """One grouped query for the scope's desk counts per day index (a scope without parts needs no more)."""
+    if scope_days.scope.kind.is_place:
+        return _place_totals_query(scope_days)
+    return _build_totals_query(scope_days)
+
+
+def _build_totals_query(scope_days: _ScopeDays) -> Any:
+    scope = scope_days.scope
+    bucket, low, high = day_bucket(scope, report_days(scope_days.first, scope_days.last))
+    rows = _desk_bookings(scope, bucket, None, low, high)
+    return select(rows.c.d, *_counted(rows)).group_by(rows.c.d)
+
+
+_place_totals_query = lru_cache(maxsize=256)(_build_totals_query)
+"""Kept per process for place scopes: the statement is immutable and depends only on the key of
+:class:`_ScopeDays`, and building it (the subquery's column collection above all) cost more CPU than the rest of
+a building's month; SQLAlchemy then also reuses its compiled form without working out its cache key again."""
+
+
 async def count_days(session: AsyncSession, scope: ResolvedScope, first: date, last: date) -> DayCounts:
     """The desk counts of the scope and its parts per day, folded days from the aggregates where they can say.
 
     PostgreSQL counts the scope and its parts in one pass (``GROUPING SETS``); SQLite, which has none, reads the
     rows twice."""
     days = report_days(first, last)
-    bucket, low, high = day_bucket(scope, days)
-    part = scope.booking_part() if scope.parts else None
-    rows = _desk_bookings(scope, bucket, part, low, high)
     counts = DayCounts()
 
     def keep(index: int, part_id: int | None, found: Counts) -> None:
@@ -147,10 +194,15 @@ async def count_days(session: AsyncSession, scope: ResolvedScope, first: date, l
         else:
             counts.parts[part_id][index] = found
 
-    if part is None:
-        for index, *found in await session.execute(select(rows.c.d, *_counted(rows)).group_by(rows.c.d)):
+    if not scope.parts:
+        for index, *found in await session.execute(_totals_query(_ScopeDays(scope, first, last))):
             keep(index, None, (found[0], found[1], found[2]))
-    elif session.get_bind().dialect.name == "postgresql":
+        await _fold(session, scope, first, last, counts)
+        return counts
+    bucket, low, high = day_bucket(scope, days)
+    part = scope.booking_part()
+    rows = _desk_bookings(scope, bucket, part, low, high)
+    if session.get_bind().dialect.name == "postgresql":
         query = select(rows.c.d, rows.c.p, func.grouping(rows.c.p), *_counted(rows)).group_by(
             func.grouping_sets(tuple_(rows.c.d), tuple_(rows.c.d, rows.c.p))
         )
@@ -203,8 +255,8 @@ async def _fold(session: AsyncSession, scope: ResolvedScope, first: date, last: 
 
 
 async def count_desks(session: AsyncSession, scope: ResolvedScope) -> tuple[int, dict[int, int]]:
-    """Desks in scope (not retired), in all and per part."""
-    part = scope.space_part()
+    """Desks in scope (not retired), in all and per part (none when the scope was resolved without parts)."""
+    part = scope.space_part() if scope.parts else None
     query = select(func.count(Space.id)).select_from(Space).join(Floor, Space.floor_id == Floor.id)
     if not scope.kind.is_place:
         query = query.outerjoin(Zone, Space.zone_id == Zone.id)

@@ -302,6 +302,19 @@ class OccupancyReport:
 
 
 @dataclass(frozen=True, slots=True)
+class BuildingDays:
+    """A building's days and their summary: what ``buildingOccupancy`` answers (the report without its breakdown,
+    heatmap, month trend and rooms, which it does not show and would cost most of its time)."""
+
+    building: Building
+    first: date
+    last: date
+    desks: int
+    days: list[OccupancyDay]
+    summary: OccupancySummary
+
+
+@dataclass(frozen=True, slots=True)
 class ScopeOption:
     """A scope a viewer may report on, for the pickers: in tree order, ``depth`` 0 for sites and organisations."""
 

@@ -135,14 +135,19 @@ class ResolvedScope:
         return Floor.building_id.in_(self.building_ids) if self.buildings else false()
 
 
-async def resolve(session: AsyncSession, viewer_id: int, scope: OccupancyScope) -> ResolvedScope:
-    """The scope, if the viewer may read it. Raises NotFound or PermissionDenied (NOT_A_FACILITIES_MANAGER)."""
+async def resolve(
+    session: AsyncSession, viewer_id: int, scope: OccupancyScope, *, with_parts: bool = True
+) -> ResolvedScope:
+    """The scope, if the viewer may read it. Raises NotFound or PermissionDenied (NOT_A_FACILITIES_MANAGER).
+    ``with_parts`` false (place scopes): no breakdown, so the counts do no per-part work."""
     if scope.kind.is_place:
-        return await _resolve_place(session, viewer_id, scope)
+        return await _resolve_place(session, viewer_id, scope, with_parts)
     return await _resolve_units(session, viewer_id, scope)
 
 
-async def _resolve_place(session: AsyncSession, viewer_id: int, scope: OccupancyScope) -> ResolvedScope:
+async def _resolve_place(
+    session: AsyncSession, viewer_id: int, scope: OccupancyScope, with_parts: bool
+) -> ResolvedScope:
     site_id: int
     building: Building | None = None
     floor_id = zone_id = None
@@ -188,7 +193,7 @@ async def _resolve_place(session: AsyncSession, viewer_id: int, scope: Occupancy
         buildings = [building]
     return ResolvedScope(
         ref=ref,
-        parts=await _place_parts(session, scope),
+        parts=await _place_parts(session, scope) if with_parts else [],
         buildings=buildings,
         building=building if scope.kind == ScopeKind.BUILDING else None,
         floor_id=floor_id,

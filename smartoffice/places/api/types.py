@@ -1,5 +1,6 @@
 """GraphQL types for places. Written apart from the ORM models: the public schema is not the table layout."""
 
+import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from enum import Enum
@@ -17,7 +18,7 @@ from smartoffice.availability.unavailable import Unavailability as Unavailabilit
 from smartoffice.availability.unavailable import UnavailableReason as UnavailableReasonValue
 from smartoffice.bookings.api.occupancy import SpaceBooking
 from smartoffice.bookings.occupants import FloorWindow
-from smartoffice.errors import CommonInputCode, InvalidInput
+from smartoffice.errors import CommonInputCode, InvalidInput, NotFound
 from smartoffice.identity.scopes import Scope
 from smartoffice.people.api.types import Employee, OrgUnit
 from smartoffice.places import models
@@ -276,6 +277,9 @@ class Floor(relay.Node):
     height: float = strawberry.field(description="Plan height in metres.")
     layout: strawberry.Private[FloorLayout | None] = None
     """Set when the floor was read through the layout cache: its fields then need no further query."""
+    finding: strawberry.Private["asyncio.Task[FloorLayout | None] | None"] = None
+    """The layout lookup in flight: the floor's fields resolve at once, and share one lookup (one layout version
+    read from Redis per floor, not one per field)."""
 
     @classmethod
     def from_model(cls, f: models.Floor) -> Self:
@@ -287,10 +291,19 @@ class Floor(relay.Node):
             id=f.id, building_id=f.building_id, level=f.level, name=f.name, width=f.width, height=f.height, layout=f
         )
 
-    async def _layout(self, info: Info) -> FloorLayout:
+    async def _find_layout(self, info: Info) -> FloorLayout | None:
+        """The floor's layout; ``None`` for a retired floor (it has none)."""
         if self.layout is None:
-            self.layout = await info.context.runtime.layouts.get(self.id)
+            if self.finding is None:
+                self.finding = asyncio.ensure_future(info.context.runtime.layouts.find(self.id))
+            self.layout = await self.finding
         return self.layout
+
+    async def _layout(self, info: Info) -> FloorLayout:
+        layout = await self._find_layout(info)
+        if layout is None:
+            raise NotFound("Floor", self.id)
+        return layout
 
     @strawberry.field
     async def building(self, info: Info) -> Building:
@@ -333,7 +346,7 @@ class Floor(relay.Node):
     )
     async def plan_image_url(self, info: Info) -> str | None:
         # The cached layout carries the plan's digest: no query (a retired floor has no layout, and no plan shown).
-        layout = self.layout or await info.context.runtime.layouts.find(self.id)
+        layout = await self._find_layout(info)
         return layout.plan_url if layout is not None else None
 
     @strawberry.field(
@@ -341,6 +354,12 @@ class Floor(relay.Node):
         "as `expectedVersion`, so that a save made after someone else's is refused instead of undoing it."
     )
     async def plan_version(self, info: Info) -> str:
+        # The cached layout carries it (loaded with the floor's spaces, current as the layout version says); a
+        # retired floor has no layout. A save checks the version again under its lock, so a layout read just
+        # before another save's version bump can only make a save be refused, never overwrite one.
+        layout = await self._find_layout(info)
+        if layout is not None:
+            return layout.plan_version
         return await info.context.runtime.plan_editor.version(self.id)
 
     @strawberry.field(

@@ -38,17 +38,16 @@ class BuildingOccupancy:
     )
 
     @classmethod
-    def from_report(cls, report: occupancy_report.OccupancyReport) -> Self:
-        assert report.building is not None
+    def from_report(cls, report: occupancy_report.BuildingDays) -> Self:
         return cls(
             building=Building.from_model(report.building),
             from_=report.first,
             to=report.last,
             desks=report.desks,
             days=[OccupancyDay.from_day(d) for d in report.days],
-            peak_booked=report.peak_booked,
-            mean_booked=round(report.mean_booked, 2),
-            percentile85_booked=report.percentile_85_booked,
+            peak_booked=report.summary.peak_booked,
+            mean_booked=round(report.summary.mean_booked, 2),
+            percentile85_booked=report.summary.percentile_85_booked,
         )
 
 
@@ -92,6 +91,8 @@ class PlanningQuery:
 
         building = decode_id(building_id, "Building", "buildingId")
         report = await info.context.runtime.occupancy.building_occupancy(viewer, building, from_, to)
+        # The report read the building: its ``openingHours`` need not read it again.
+        info.context.loaders.places.building_by_id.prime(report.building.id, report.building)
         return BuildingOccupancy.from_report(report)
 
     @strawberry.field(
