@@ -39,6 +39,7 @@ from smartoffice.notifications.admin import NotificationAdminService
 from smartoffice.notifications.service import NotificationService
 from smartoffice.people.grants import RoleService
 from smartoffice.people.imports.service import PeopleImportService
+from smartoffice.people.present import PresentPeople
 from smartoffice.people.service import PeopleService
 from smartoffice.places.closures import ClosureService
 from smartoffice.places.desk_csv import DeskFileService
@@ -181,6 +182,9 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
         db.after_commit.append(layouts.after_commit)  # a change to places bumps the layout version
         policy_facts = PolicyFacts.create(redis, availability.breaker)
         db.after_commit.append(policy_facts.after_commit)  # a change to policies, calendar, units bumps its version
+        # Who has not left, for the demo identity; none with a private embedded Redis (a CLI could not bump it).
+        present = PresentPeople.create(db, redis, availability.breaker, cached=not settings.is_embedded_redis)
+        db.after_commit.append(present.after_commit)  # a change to employees bumps its version
         yield Runtime(
             settings=settings,
             db=db,
@@ -195,7 +199,7 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             anchor_planner=AnchorPlannerService(db, clock),
             forecast=ForecastService(db, clock),
             identity=IdentityService(db, SessionStore(redis, settings.session_ttl_seconds, clock), clock),
-            people=PeopleService(db),
+            people=PeopleService(db, present),
             places=PlaceService(db),
             webhooks=WebhookService.from_settings(db, settings, clock),
             calendar_feeds=CalendarFeedService(db, clock),

@@ -95,7 +95,10 @@ class FloorOccupancy:
 
     def status(self, space_id: int, window: tuple[int, int]) -> SpaceStatus:
         first, last = window
-        span = self.slots.get(space_id, FREE * self.day.slot_count)[first:last]
+        slots = self.slots.get(space_id)
+        if slots is None:  # no booking this day (not ``.get(id, day.empty())``: that reckons the day per desk)
+            return SpaceStatus.FREE
+        span = slots[first:last]
         if TAKEN not in span:
             return SpaceStatus.FREE
         if FREE not in span:

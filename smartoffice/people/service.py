@@ -17,6 +17,7 @@ from smartoffice.notifications.models import Notification
 from smartoffice.notifications.service import unread
 from smartoffice.people import roles
 from smartoffice.people.models import Employee, Organisation, OrgUnit, Role
+from smartoffice.people.present import PresentPeople
 from smartoffice.people.visibility import Viewer
 
 BELL_CAP = 100
@@ -37,8 +38,14 @@ class ViewerFacts:
 
 
 class PeopleService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, present: PresentPeople | None = None) -> None:
         self.db = db
+        self.present = present if present is not None else PresentPeople(db, None)
+        """Who has not left, cached per process (``people/present.py``); without one, each check reads SQL."""
+
+    async def is_present(self, employee_id: int) -> bool:
+        """Someone by that id exists and has not left (``Employee.active``): the demo identity's check, cached."""
+        return await self.present.is_present(employee_id)
 
     async def employee(self, employee_id: int) -> Employee:
         """With their unit and organisation. Raises NotFound."""

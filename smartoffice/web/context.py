@@ -5,7 +5,7 @@ employee chosen with the demo's "act as" picker (an id in the signed client-side
 ever ask :func:`acting_employee_id`.
 
 A picker cookie naming a person who left (``Employee.active`` false) acts as nobody, as their login sessions
-count for nothing: :class:`DemoIdentityMiddleware` reads the person once per page request (demo mode, no login,
+count for nothing: :class:`DemoIdentityMiddleware` checks the person once per page request (demo mode, no login,
 a cookie naming someone; else it costs nothing) and :func:`acting_employee_id` answers what it found.
 """
 
@@ -18,7 +18,6 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from smartoffice.db import is_storable_id
 from smartoffice.identity.http import login_of
 from smartoffice.runtime import Runtime, runtime_of
 
@@ -56,10 +55,7 @@ class DemoIdentityMiddleware(ASGIMiddleware):
 
 async def _is_present(runtime: Runtime, employee_id: int) -> bool:
     """Someone by that id exists and has not left."""
-    if not is_storable_id(employee_id):
-        return False
-    employee = await runtime.people.find_employee(employee_id)
-    return employee is not None and employee.active
+    return await runtime.people.is_present(employee_id)  # cached per process, see people/present.py
 
 
 def _picked(connection: ASGIConnection[Any, Any, Any, Any]) -> int | None:

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from smartoffice.places.codes import natural_key
 from smartoffice.places.layout import FloorLayout, SpaceLayout
@@ -95,6 +95,8 @@ class DeskPlan:
     """The desk list's zone and equipment cells."""
     label_room: float
     """How many label characters fit across the desk at the default zoom (to decide whether a name fits)."""
+    code_html: Markup
+    """``code``, escaped: the page writes it three times per desk (``web/floor_html.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +246,7 @@ def _desk_plan(space: SpaceLayout, zone_names: dict[int, str], view: PlanView) -
         svg_blocked=Markup(f"<g{turn}>{rect}{cross}</g>" if turn else rect + cross) + label,
         list_cells=Markup("<td>{}</td><td>{}</td>").format(zone_name or "", ", ".join(space.amenities)),
         label_room=(s.width * view.scale - 6) / (CHAR_EM * LABEL_PX),
+        code_html=escape(space.code),
     )
 
 

@@ -9,8 +9,9 @@ Who booked a desk is named only as the API would name them (``bookings.occupants
 predicates), and the viewer's own org unit is "your team". The day-independent drawing is ``floor_plan``'s.
 """
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from smartoffice.i18n import DEFAULT_LANGUAGE, Language
 from smartoffice.places.models import SpaceKind
 from smartoffice.quotas.standing import QuotaStanding
 from smartoffice.runtime import Runtime
+from smartoffice.web.floor_html import Words, list_rows, plan_desks
 from smartoffice.web.floor_plan import DeskPlan, FloorDrawing, FloorLink, PlanView, RoomView, ZoneView, drawing_of
 
 MINE = "mine"
@@ -135,6 +137,11 @@ class FloorPage:
     chosen_amenities: Sequence[str] = ()
     """The amenities the visitor filters by (desks lacking one are dimmed on the plan and left out of the list)."""
     zone_counts: Sequence["ZoneCount"] = ()
+    _counts: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    """Desks by status, counted once (the page asks up to seven times)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_counts", Counter(desk.status for desk in self.desks))
 
     @property
     def is_past(self) -> bool:
@@ -154,7 +161,35 @@ class FloorPage:
         return self.has_desk_elsewhere or any(desk.my_booking_id is not None for desk in self.desks)
 
     def count(self, status: str) -> int:
-        return sum(1 for desk in self.desks if desk.status == status)
+        return self._counts.get(status, 0)
+
+    def plan_desk_links(
+        self,
+        desk_link: str,
+        selected_id: int | None,
+        labels: Mapping[str, Markup],
+        desk_label: Markup,
+        named_label: Markup,
+        team_word: Markup,
+    ) -> Markup:
+        """The plan's desk links (``_floor_plan.html``), in the words the template looked up."""
+        return plan_desks(self.desks, desk_link, selected_id, Words(labels, desk_label, named_label, team_word))
+
+    def desk_list_rows(
+        self,
+        desk_link: str,
+        can_book: bool,
+        labels: Mapping[str, Markup],
+        team_word: Markup,
+        cancel_label: Markup,
+        book_label: Markup,
+        time_label: Markup,
+    ) -> Markup:
+        """The desk list's rows (``_desk_list.html``), in the words the template looked up."""
+        words = Words(
+            labels, team_word=team_word, cancel_label=cancel_label, book_label=book_label, time_label=time_label
+        )
+        return list_rows(self.desks, desk_link, bool(can_book), words)
 
 
 def local_today(time_zone: str, now: datetime) -> date:

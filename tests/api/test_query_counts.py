@@ -135,16 +135,17 @@ class TestFloorWithOccupants:
             f"\nstatements: {len(cold.queries)} cold, {len(warm.queries)} warm "
             f"(+{cold.transaction_control}/{warm.transaction_control} BEGIN on SQLite)"
         )
-        # each request first reads its demo identity (is the person still here? one primary-key read, as a login
-        # session's check is); cold: the floor layout (floor with building and sibling floors, zones, spaces), the
-        # floor-day from SQL, what makes desks unavailable that day (the desk rule, the calendar's overrides, the
-        # closures, whether a seat quota covers the floor: cached beside the layout), then the bookings with their
-        # occupants' visible names
+        # each request first checks its demo identity (is the person still here?): cold, the process loads who is
+        # present (one read of the active people's ids, ``people/present.py``), warm it asks that set; cold: the
+        # floor layout (floor with building and sibling floors, zones, spaces), the floor-day from SQL, what makes
+        # desks unavailable that day (the desk rule, the calendar's overrides, the closures, whether a seat quota
+        # covers the floor: cached beside the layout), then the bookings with their occupants' visible names
         assert len(cold.queries) <= 10, "\n".join(q[:100] for q in cold.queries)
         assert len(cold.queries) == 10
         # warm: the layout and the floor-day's closures/rule/calendar from this process's cache, the floor-day from
-        # the index (no quota covers the floor: no standing to read); only the bookings with occupants
-        assert len(warm.queries) == 2, "\n".join(q[:100] for q in warm.queries)
+        # the index (no quota covers the floor: no standing to read), the demo identity from the present people
+        # (issue 17: no longer a primary-key read per request); only the bookings with occupants
+        assert len(warm.queries) == 1, "\n".join(q[:100] for q in warm.queries)
 
 
 CONCURRENT = """
