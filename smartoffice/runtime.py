@@ -93,7 +93,7 @@ class Runtime:
     hr_records: HrRecordsService
     """Performance ratings and discipline cases loaded from HR systems (``hr/``)."""
     roles: RoleService
-    """Granting, revoking and listing roles (``people/grants.py``)."""
+    """Granting, revoking and listing roles (``people/grants.py``, ``people/role_listing.py``)."""
     places_import: PlacesImportService
     """Creating and updating places from a file (``places/imports``): the command line and the facilities console."""
     quotas: QuotaService

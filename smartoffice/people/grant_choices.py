@@ -16,8 +16,8 @@ from sqlalchemy.orm import joinedload
 
 from smartoffice.db import Database
 from smartoffice.i18n import N_
-from smartoffice.people.grants import GrantableRole, RoleGrant
 from smartoffice.people.models import Employee, OrgUnit
+from smartoffice.people.role_grant import GrantableRole, RoleGrant
 from smartoffice.people.visibility import Viewer
 from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
 

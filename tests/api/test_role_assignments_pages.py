@@ -13,8 +13,9 @@ from smartoffice.audit.record import Actor
 from smartoffice.db import MAX_PAGE_SIZE
 from smartoffice.errors import InvalidInput
 from smartoffice.ids import decode_id, encode_id
-from smartoffice.people import grants
-from smartoffice.people.grants import GrantableRole, RoleGrant, RoleSearch, decode_cursor, encode_cursor
+from smartoffice.people import role_listing
+from smartoffice.people.role_grant import GrantableRole, RoleGrant
+from smartoffice.people.role_listing import RoleSearch, decode_cursor, encode_cursor
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.graphql import GraphQL, data_of
@@ -158,7 +159,7 @@ class TestPageSize:
     async def test_first_is_capped_and_at_least_one(
         self, runtime: Runtime, org: OrgChart, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(grants, "MAX_PAGE_SIZE", 4)
+        monkeypatch.setattr(role_listing, "MAX_PAGE_SIZE", 4)
 
         many = await runtime.roles.assignments(org.admin.id, first=1000)
         none = await runtime.roles.assignments(org.admin.id, first=0)
@@ -169,7 +170,7 @@ class TestPageSize:
         assert (len(negative.grants), negative.has_next) == (1, True)
 
     def test_the_api_caps_first_at_the_shared_page_size(self) -> None:
-        assert grants.MAX_PAGE_SIZE == MAX_PAGE_SIZE == 100
+        assert role_listing.MAX_PAGE_SIZE == MAX_PAGE_SIZE == 100
 
 
 def test_a_cursor_decodes_to_its_place() -> None:

@@ -14,8 +14,10 @@ from smartoffice.errors import InvalidInput
 from smartoffice.identity.idp_roles import GroupRole, RoleGroups, sync_idp_roles
 from smartoffice.people import roles
 from smartoffice.people.errors import RoleInputCode
-from smartoffice.people.grants import GrantableRole, RoleGrant, RoleSearch, RoleService
+from smartoffice.people.grants import RoleService
 from smartoffice.people.models import Employee, OrgUnit, Role, RoleAssignment, RoleSource
+from smartoffice.people.role_grant import GrantableRole, RoleGrant
+from smartoffice.people.role_listing import RoleSearch
 from smartoffice.places.models import Site
 from smartoffice.runtime import Runtime
 from smartoffice.settings import Settings

@@ -11,8 +11,9 @@ from smartoffice.audit.models import AuditEntry
 from smartoffice.audit.record import Actor
 from smartoffice.db import create_engine
 from smartoffice.migrations import downgrade, upgrade
-from smartoffice.people.grants import GrantableRole, RoleGrant, is_duplicate_grant
+from smartoffice.people.grants import is_duplicate_grant
 from smartoffice.people.models import Role, RoleAssignment
+from smartoffice.people.role_grant import GrantableRole, RoleGrant
 from smartoffice.places.models import room_approvers
 from smartoffice.runtime import Runtime
 from tests.factories import Factory

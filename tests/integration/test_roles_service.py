@@ -11,8 +11,10 @@ from smartoffice.audit.record import Actor
 from smartoffice.errors import DomainError, InvalidInput, NotFound
 from smartoffice.people import roles
 from smartoffice.people.errors import RoleInputCode, RolePermissionCode
-from smartoffice.people.grants import GrantableRole, RoleGrant, RoleSearch, RoleService
+from smartoffice.people.grants import RoleService
 from smartoffice.people.models import Employee
+from smartoffice.people.role_grant import GrantableRole, RoleGrant
+from smartoffice.people.role_listing import RoleSearch
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.org_chart import OrgChart, build_org_chart, set_employee

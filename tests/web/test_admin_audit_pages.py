@@ -7,8 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from smartoffice.audit.record import Actor, record_change
-from smartoffice.people.grants import GrantableRole, RoleGrant
 from smartoffice.people.models import Role
+from smartoffice.people.role_grant import GrantableRole, RoleGrant
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.org_chart import build_org_chart

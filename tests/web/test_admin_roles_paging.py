@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from smartoffice.people.grants import RoleSearch
+from smartoffice.people.role_listing import RoleSearch
 from smartoffice.runtime import Runtime
 from smartoffice.web.admin import roles as roles_page
 from tests.factories import Factory

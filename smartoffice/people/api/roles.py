@@ -15,10 +15,11 @@ from smartoffice.audit.record import Actor
 from smartoffice.db import MAX_PAGE_SIZE
 from smartoffice.errors import InvalidInput
 from smartoffice.ids import decode_id, encode_id
-from smartoffice.people import grants
 from smartoffice.people.api.types import Employee
 from smartoffice.people.errors import RoleInputCode
 from smartoffice.people.models import RoleSource as RoleSourceColumn
+from smartoffice.people.role_grant import SCOPE_KIND, GrantableRole, RoleGrant
+from smartoffice.people.role_listing import RoleSearch
 
 VIA = "graphql"
 """The channel written to the audit log for changes made here."""
@@ -80,8 +81,8 @@ class RoleAssignment:
         return Employee.from_model(await info.context.loaders.people.employee_by_id.load(self.employee_id))
 
     @classmethod
-    def from_grant(cls, grant: grants.RoleGrant) -> Self:
-        kind = grants.SCOPE_KIND.get(grant.role)
+    def from_grant(cls, grant: RoleGrant) -> Self:
+        kind = SCOPE_KIND.get(grant.role)
         scope = None if kind is None or grant.scope_id is None else strawberry.ID(encode_id(kind, grant.scope_id))
         if grant.derived:
             source = RoleSource.POSITION
@@ -108,13 +109,13 @@ class RoleInput:
         "MeetingRoom id for ROOM_APPROVER; omitted for ADMIN.",
     )
 
-    def to_grant(self) -> grants.RoleGrant:
-        role = grants.GrantableRole[self.role.name]
-        kind = grants.SCOPE_KIND.get(role)
+    def to_grant(self) -> RoleGrant:
+        role = GrantableRole[self.role.name]
+        kind = SCOPE_KIND.get(role)
         if kind is None and self.scope_id is not None:
             raise InvalidInput("scopeId", RoleInputCode.SCOPE_NOT_ALLOWED)
         scope = None if self.scope_id is None or kind is None else decode_id(self.scope_id, kind, "scopeId")
-        return grants.RoleGrant(decode_id(self.employee_id, "Employee", "employeeId"), role, scope)
+        return RoleGrant(decode_id(self.employee_id, "Employee", "employeeId"), role, scope)
 
 
 @strawberry.input(description="Which role assignments to list.")
@@ -158,7 +159,7 @@ class RoleAssignmentConnection:
     edges: list[RoleAssignmentEdge]
     page_info: PageInfo
     viewer_id: strawberry.Private[int]
-    search: strawberry.Private[grants.RoleSearch]
+    search: strawberry.Private[RoleSearch]
 
     @strawberry.field(description="How many role assignments match in all, on every page (counted when asked for).")
     async def total_count(self, info: Info) -> int:
@@ -176,12 +177,12 @@ RoleAssignmentsResult = Annotated[
 ]
 
 
-def _search(filter: RoleAssignmentsFilter | None) -> grants.RoleSearch:
+def _search(filter: RoleAssignmentsFilter | None) -> RoleSearch:
     if filter is None:
-        return grants.RoleSearch()
+        return RoleSearch()
     employee_id = None if filter.employee_id is None else decode_id(filter.employee_id, "Employee", "employeeId")
-    role = None if filter.role is None else grants.GrantableRole[filter.role.name]
-    return grants.RoleSearch(employee_id=employee_id, role=role)
+    role = None if filter.role is None else GrantableRole[filter.role.name]
+    return RoleSearch(employee_id=employee_id, role=role)
 
 
 @strawberry.type

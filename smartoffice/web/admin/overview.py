@@ -10,7 +10,7 @@ from litestar import Request, get
 from litestar.response import Template
 
 from smartoffice.people.grant_choices import ROLE_NAMES, scope_names
-from smartoffice.people.grants import GrantableRole, RoleGrant
+from smartoffice.people.role_grant import GrantableRole, RoleGrant
 from smartoffice.runtime import runtime_of
 from smartoffice.web.admin.access import StaffVisitor, staff_visitor
 from smartoffice.web.unit_links import unit_url

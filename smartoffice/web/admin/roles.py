@@ -32,8 +32,9 @@ from smartoffice.people.grant_choices import (
     scope_choices,
     scope_names,
 )
-from smartoffice.people.grants import SCOPE_KIND, GrantableRole, RoleGrant, RoleSearch
 from smartoffice.people.models import RoleSource
+from smartoffice.people.role_grant import SCOPE_KIND, GrantableRole, RoleGrant
+from smartoffice.people.role_listing import RoleSearch
 from smartoffice.runtime import runtime_of
 from smartoffice.web.admin.access import StaffVisitor, staff_visitor
 from smartoffice.web.errors import PageError
