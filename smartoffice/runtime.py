@@ -21,6 +21,7 @@ from smartoffice.bookings.approvals import ApprovalService
 from smartoffice.bookings.cancel_range import CancelRangeService
 from smartoffice.bookings.checkin import CheckInService
 from smartoffice.bookings.desk_search import DeskSearchService
+from smartoffice.bookings.facts import BookingFacts
 from smartoffice.bookings.my_bookings import MyBookingsService
 from smartoffice.bookings.required_days import RequiredDaysService
 from smartoffice.bookings.room_search import RoomSearchService
@@ -182,6 +183,8 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
         db.after_commit.append(layouts.after_commit)  # a change to places bumps the layout version
         policy_facts = PolicyFacts.create(redis, availability.breaker)
         db.after_commit.append(policy_facts.after_commit)  # a change to policies, calendar, units bumps its version
+        booking_facts = BookingFacts.create(redis, availability.breaker)
+        db.after_commit.append(booking_facts.after_commit)  # a change to rules, places, calendar, policies bumps it
         # Who has not left, for the demo identity; none with a private embedded Redis (a CLI could not bump it).
         present = PresentPeople.create(db, redis, availability.breaker, cached=not settings.is_embedded_redis)
         db.after_commit.append(present.after_commit)  # a change to employees bumps its version
@@ -190,7 +193,7 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             db=db,
             redis=redis,
             availability=availability,
-            bookings=BookingService(db, availability, clock),
+            bookings=BookingService(db, availability, clock, booking_facts),
             checkins=CheckInService(db, availability, clock),
             layouts=layouts,
             policies=PolicyService(db, clock, facts=policy_facts),

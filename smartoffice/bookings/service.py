@@ -19,8 +19,9 @@ from smartoffice.audit.record import Actor, record_change
 from smartoffice.availability.service import AvailabilityService, HoldResult, HoldStatus
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings import checks, idempotency
-from smartoffice.bookings.attendees import add_attendees, attendees_by_booking, check_invitations, employees_by_entry
+from smartoffice.bookings.attendees import add_attendees, attendees_by_booking, employees_by_entry
 from smartoffice.bookings.errors import BookingInputCode, BookingPermissionCode
+from smartoffice.bookings.facts import BookingFacts, BookingFactsView
 from smartoffice.bookings.listing import BookingListPage, BookingSearch, list_bookings, visible_bookings_by_id
 from smartoffice.bookings.models import (
     ACTIVE_STATUSES,
@@ -28,15 +29,15 @@ from smartoffice.bookings.models import (
     SPACE_OVERLAP_CONSTRAINT,
     SQLITE_OVERLAP_ERROR,
     Booking,
-    BookingRule,
     BookingStatus,
     overlapping,
 )
 from smartoffice.bookings.occupants import FloorWindow, SpaceBooking, bookings_in_windows
 from smartoffice.bookings.permissions import can_book_for, can_cancel, can_decide
+from smartoffice.bookings.preparing import prepare_booking
 from smartoffice.bookings.requests import BookDeskRequest, BookRoomRequest, CancelScope, SpaceRequest
-from smartoffice.bookings.rules import rules_for
-from smartoffice.bookings.sql import decode_cursor, encode_cursor, find_conflicts, get_booking
+from smartoffice.bookings.rules import RuleNumbers
+from smartoffice.bookings.sql import decode_cursor, encode_cursor, get_booking
 from smartoffice.bookings.visibility import refusal
 from smartoffice.db import MAX_PAGE_SIZE, Database, utcnow
 from smartoffice.errors import (
@@ -57,10 +58,7 @@ from smartoffice.people import service as people
 from smartoffice.people.models import Employee
 from smartoffice.places import service as places
 from smartoffice.places.models import DeskRelease, Floor, Space, SpaceKind
-from smartoffice.policies.enforcement import check_occupancy_cap
-from smartoffice.quotas.enforcement import check_quota
 from smartoffice.waitlist.grant import grant_freed
-from smartoffice.workcalendar.service import load_calendar
 
 MAX_DECISION_REASON = 500
 """A rejection's reason is kept in ``bookings.cancel_reason``: the column's length."""
@@ -97,10 +95,22 @@ class _DryRun(Exception):
 
 
 class BookingService:
-    def __init__(self, db: Database, availability: AvailabilityService, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        db: Database,
+        availability: AvailabilityService,
+        clock: Callable[[], datetime] = utcnow,
+        facts: BookingFacts | None = None,
+    ) -> None:
         self.db = db
         self.availability = availability
         self.clock = clock
+        self.facts = facts
+        """The process's cache of rules, calendar, building policies and places (``bookings/facts.py``); without
+        it every fact is read from SQL and no hold is taken."""
+
+    async def _facts(self) -> BookingFactsView:
+        return await self.facts.view() if self.facts is not None else BookingFactsView()
 
     async def book_desk(
         self, actor_id: int, request: BookDeskRequest, *, idempotency_key: str | None = None
@@ -143,14 +153,15 @@ class BookingService:
         operation = f"book_{request.kind.value}"
         digest = idempotency.request_hash(operation, request)
         key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
-        hold = await self._hold(actor_id, request) if key is None else None
+        facts = await self._facts()
+        hold = await self._hold(actor_id, request, facts) if key is None else None
         try:
             async with self.db.write() as session:
                 if key is not None and (
                     stored := await idempotency.stored_result(session, actor_id, key, operation, digest)
                 ):
                     return await get_booking(session, stored["booking_id"])
-                booking = await self.prepare(session, actor_id, request)
+                booking = await self.prepare(session, actor_id, request, facts)
                 await self._insert(session, booking, request)
                 await events.record(session, EventKind.CREATED, booking, actor_id=actor_id)
                 if key is not None:
@@ -169,30 +180,37 @@ class BookingService:
         await self.project(booking, hold)
         return booking
 
-    async def _hold(self, actor_id: int, request: SpaceRequest) -> HoldResult | None:
+    async def _hold(self, actor_id: int, request: SpaceRequest, facts: BookingFactsView) -> HoldResult | None:
         """Hold the requested slots in the index before the write transaction: a hint, never the decision.
 
-        A slot the index shows TAKEN is confirmed by running every check in a read transaction, so a lost race
-        is answered without queueing for the write lock, with the very error the write path would give. If the
-        checks pass (the holder's transaction failed, or its hold is stale) the write path runs as usual. Any
-        failure to work out the window skips the hold: the write path reports the error.
+        The window is worked out from the cached places and rule (no SQL when they are current; a cold process
+        loads its places once, whatever the burst; no hold at all when the cache's version is unknown, i.e. Redis
+        is unavailable, as the hold would be). A slot the index
+        shows TAKEN is confirmed by running every check in a read transaction, so a lost race is answered without
+        queueing for the write lock, with the very error the write path would give. If the checks pass (the
+        holder's transaction failed, or its hold is stale) the write path runs as usual. Any failure to work out
+        the window skips the hold: the write path reports the error.
         """
-        async with self.db.read() as session:
-            try:
-                space = await places.get_space(session, request.space_id, request.kind)
-                rule = await rules_for(session, space.floor.building_id, space.kind)
-                window = checks.resolve_window(space, rule, request.day, request.start, request.end)
-            except DomainError:
-                return None
-            building = space.floor.building
-            hold = await self.availability.hold(
-                space.id, space.floor_id, building.time_zone, window.start_at, window.blocks_until
-            )
-            if hold.status == HoldStatus.TAKEN:
-                await self.prepare(session, actor_id, request)  # raises BookingConflict when the index is right
+        spaces = await facts.places(self.db.read)
+        place = spaces.get(request.space_id) if spaces is not None else None
+        if place is None or place.hours.kind != request.kind:
+            return None
+        try:
+            rule = await facts.rule_outside(self.db.read, place.building_id, request.kind)
+            window = checks.resolve_place_window(place.hours, rule, request.day, request.start, request.end)
+        except DomainError:
+            return None
+        hold = await self.availability.hold(
+            request.space_id, place.floor_id, place.hours.time_zone, window.start_at, window.blocks_until
+        )
+        if hold.status == HoldStatus.TAKEN:
+            async with self.db.read() as session:
+                await self.prepare(session, actor_id, request, facts)  # raises BookingConflict when the index is right
         return hold
 
-    async def prepare(self, session: AsyncSession, actor_id: int, request: SpaceRequest) -> Booking:
+    async def prepare(
+        self, session: AsyncSession, actor_id: int, request: SpaceRequest, facts: BookingFactsView | None = None
+    ) -> Booking:
         """Check every rule for ``request`` and return the (unsaved) booking. Also used by recurring bookings.
 
         In a write transaction it takes row locks as it loads them: the space's, then the person's (``FOR NO KEY
@@ -205,50 +223,11 @@ class BookingService:
         UPDATE`` still lets other transactions insert rows that reference these (foreign key checks take ``KEY
         SHARE``). SQLite renders no lock clause: ``BEGIN IMMEDIATE`` serialises writers already. Read transactions
         (the hold's confirmation, the report after a lost race) lock nothing.
+
+        The rules, calendar and building policies come from ``facts`` (the process's cache, see
+        ``bookings/facts.py``); the space, the person and what is booked are read here (``preparing.py``).
         """
-        now = self.clock()
-        if isinstance(request, BookRoomRequest):
-            checks.check_title(request.title)
-        writing = self.db.is_writing(session)
-        space = await places.get_space(session, request.space_id, request.kind, lock=writing)
-        building = space.floor.building
-        checks.check_in_service(space)
-        employee = await self._employee_for(session, actor_id, request.for_employee_id, building.site_id, lock=writing)
-        rule = await rules_for(session, building.id, space.kind)
-        window = checks.resolve_window(space, rule, request.day, request.start, request.end)
-        checks.check_timing(window, rule, space.kind, now)
-        calendar = await load_calendar(session, window.day.day, window.day.day)
-        await checks.check_person_calendar(session, window, rule, calendar, employee.id, space.kind)
-        await checks.check_closures(session, space, window)
-        attendees: int | None = None
-        if isinstance(request, BookRoomRequest):
-            attendees = await check_invitations(
-                session, space, employee.id, request.attendee_ids, request.attendee_count
-            )
-            checks.check_attendees(space, attendees)
-        else:
-            await checks.check_assigned_desk(session, space, employee.id, window)
-            await check_occupancy_cap(session, space, window.day, employee.id)
-            await check_quota(session, space, window.day, employee)
-        await checks.check_active_limit(session, employee.id, space.kind, rule, now)
-        conflicts = await find_conflicts(
-            session, space.id, space.kind, employee.id, window.start_at, window.end_at, window.blocks_until
-        )
-        if conflicts:
-            raise BookingConflict(conflicts)
-        return Booking(
-            space=space,
-            space_kind=space.kind,
-            employee_id=employee.id,
-            booked_by_id=actor_id,
-            start_at=window.start_at,
-            end_at=window.end_at,
-            blocks_until=window.blocks_until,
-            status=BookingStatus.PENDING if space.requires_approval else BookingStatus.BOOKED,
-            attendee_count=attendees,
-            title=request.title if isinstance(request, BookRoomRequest) else None,
-            created_at=now,
-        )
+        return await prepare_booking(session, actor_id, request, facts or await self._facts(), self.clock())
 
     async def cancel(self, actor_id: int, booking_id: int) -> Booking:
         return (await self.cancel_bookings(actor_id, booking_id))[0]
@@ -288,7 +267,7 @@ class BookingService:
                 if scope == CancelScope.THIS_AND_FOLLOWING:
                     query = query.where(Booking.start_at >= anchor.start_at)
                 bookings += list(await session.scalars(query.order_by(Booking.start_at).with_for_update()))
-            rule = await rules_for(session, anchor.space.floor.building_id, anchor.space_kind)
+            rule = await (await self._facts()).rule(session, anchor.space.floor.building_id, anchor.space_kind)
             for booking in bookings:
                 booking.space = anchor.space
                 if booking is anchor or booking.is_active:
@@ -451,22 +430,6 @@ class BookingService:
 
     # shared with recurring bookings and check-in
 
-    async def _employee_for(
-        self, session: AsyncSession, actor_id: int, for_employee_id: int | None, site_id: int, *, lock: bool = False
-    ) -> Employee:
-        """The person a booking is for (the actor, or whom they book for, if they may); ``lock`` takes that
-        person's row lock (see :meth:`prepare`)."""
-        if for_employee_id is None or for_employee_id == actor_id:
-            employee = await people.get_employee(session, actor_id, lock=lock)
-            checks.check_person_active(employee)
-            return employee
-        await people.get_employee(session, actor_id)  # the actor must exist
-        employee = await people.get_employee(session, for_employee_id, lock=lock)
-        if not await can_book_for(session, actor_id, employee, site_id):
-            raise PermissionDenied(BookingPermissionCode.NOT_ALLOWED_TO_BOOK_FOR)
-        checks.check_person_active(employee)
-        return employee
-
     async def require_can_cancel(self, session: AsyncSession, actor_id: int, booking: Booking) -> None:
         if actor_id in (booking.employee_id, booking.booked_by_id):
             return
@@ -474,7 +437,7 @@ class BookingService:
         if not await can_cancel(session, actor_id, booking, employee, booking.space.floor.building.site_id):
             raise await refusal(session, actor_id, booking, BookingPermissionCode.NOT_YOURS_TO_CANCEL)
 
-    def apply_cancel(self, booking: Booking, rule: BookingRule) -> None:
+    def apply_cancel(self, booking: Booking, rule: RuleNumbers) -> None:
         """Cancel an active booking inside the caller's transaction (checks the cancellation deadline)."""
         if not booking.is_active:
             raise InvalidInput("bookingId", BookingInputCode.ALREADY_CANCELLED)

@@ -4,7 +4,7 @@ import base64
 import binascii
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -28,6 +28,27 @@ async def get_booking(session: AsyncSession, booking_id: int, *, for_update: boo
     return booking
 
 
+def conflicts_query(
+    space_id: int,
+    space_kind: SpaceKind,
+    employee_id: int,
+    start_at: datetime,
+    end_at: datetime,
+    blocks_until: datetime,
+) -> Select[Booking]:
+    """Active bookings that a new booking would overlap: on the space (``[start, blocks_until)`` against theirs),
+    or, for desks, another desk held by the same person at the same time (``[start, end)``)."""
+    on_space = and_(Booking.space_id == space_id, overlapping(start_at, blocks_until))
+    on_person = and_(
+        Booking.employee_id == employee_id,
+        Booking.space_kind == SpaceKind.DESK,
+        overlapping(start_at, end_at, until=Booking.end_at),
+    )
+    return select(Booking).where(
+        Booking.status.in_(ACTIVE_STATUSES), or_(on_space, on_person) if space_kind == SpaceKind.DESK else on_space
+    )
+
+
 async def find_conflicts(
     session: AsyncSession,
     space_id: int,
@@ -37,21 +58,8 @@ async def find_conflicts(
     end_at: datetime,
     blocks_until: datetime,
 ) -> list[Conflict]:
-    """Active bookings that a new booking would overlap: on the space (``[start, blocks_until)`` against theirs),
-    or, for desks, another desk held by the same person at the same time (``[start, end)``)."""
-    on_space = and_(Booking.space_id == space_id, overlapping(start_at, blocks_until))
-    on_person = and_(
-        Booking.employee_id == employee_id,
-        Booking.space_kind == SpaceKind.DESK,
-        overlapping(start_at, end_at, until=Booking.end_at),
-    )
-    query = (
-        select(Booking)
-        .where(
-            Booking.status.in_(ACTIVE_STATUSES), or_(on_space, on_person) if space_kind == SpaceKind.DESK else on_space
-        )
-        .order_by(Booking.start_at)
-    )
+    """The conflicts of :func:`conflicts_query`, in start order."""
+    query = conflicts_query(space_id, space_kind, employee_id, start_at, end_at, blocks_until)
     return [
         Conflict(
             ConflictKind.SPACE_TAKEN if b.space_id == space_id else ConflictKind.PERSON_ALREADY_BOOKED,
@@ -59,7 +67,7 @@ async def find_conflicts(
             b.start_at,
             b.end_at,
         )
-        for b in await session.scalars(query)
+        for b in await session.scalars(query.order_by(Booking.start_at))
     ]
 
 

@@ -1,5 +1,7 @@
 """What policies enforce at booking time: a building's occupancy cap (the emergency overlay of DOMAIN.md)."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -7,13 +9,39 @@ from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, overlapping
 from smartoffice.errors import PolicyRefusal
 from smartoffice.places.models import Building, Floor, Space, SpaceKind
+from smartoffice.policies.day_rules import PolicyView
 from smartoffice.policies.engine import occupancy_cap
 from smartoffice.policies.errors import PolicyRefusalCode
-from smartoffice.policies.facts import load_building_policies
+from smartoffice.policies.facts import load_building_policies, policy_view
+from smartoffice.policies.models import Policy
+
+
+async def load_building_level_policies(session: AsyncSession) -> tuple[PolicyView, ...]:
+    """Every policy about a building as such (no organisation, unit, position, employment type or person in its
+    scope), whatever its building and dates, in :func:`~smartoffice.policies.facts.load_building_policies`' order.
+    :func:`~smartoffice.policies.engine.occupancy_cap` filters them by building and day exactly as that query
+    does, so it answers the same from either (the booking path caches these: ``bookings/facts.py``)."""
+    rows = await session.scalars(
+        select(Policy)
+        .where(
+            Policy.organisation_id.is_(None),
+            Policy.org_unit_id.is_(None),
+            Policy.position_kind.is_(None),
+            Policy.position_level.is_(None),
+            Policy.employment_type.is_(None),
+            Policy.employee_id.is_(None),
+        )
+        .order_by(Policy.level, Policy.effective_from, Policy.id)
+    )
+    return tuple(policy_view(policy) for policy in rows)
 
 
 async def check_occupancy_cap(
-    session: AsyncSession, desk: Space, day: LocalDay, employee_id: int | None = None
+    session: AsyncSession,
+    desk: Space,
+    day: LocalDay,
+    employee_id: int | None = None,
+    policies: Sequence[PolicyView] | None = None,
 ) -> None:
     """Refuse a desk booking that would put the people with a desk booked in the building on ``day`` above its cap.
 
@@ -21,10 +49,13 @@ async def check_occupancy_cap(
     afternoon one) takes no further place.
 
     The building row is locked first (PostgreSQL), so concurrent bookings cannot both take the last place under
-    the cap; on SQLite the write lock serialises them already. Without a cap in force this costs one query.
+    the cap; on SQLite the write lock serialises them already. Without a cap in force this costs one query, or
+    none given ``policies`` (:func:`load_building_level_policies`' answer, e.g. cached).
     """
     building_id = desk.floor.building_id
-    cap = occupancy_cap(await load_building_policies(session, day.day, day.day, building_id), building_id, day.day)
+    if policies is None:
+        policies = await load_building_policies(session, day.day, day.day, building_id)
+    cap = occupancy_cap(policies, building_id, day.day)
     if cap is None:
         return
     percent, policy = cap

@@ -22,21 +22,45 @@ binding-quota lookup, about 0.1 ms in PostgreSQL: bitmap index scans on ``buildi
 """
 
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, Protocol
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.slots import LocalDay
 from smartoffice.db import Database
-from smartoffice.people.models import Employee
 from smartoffice.places.models import Space
 from smartoffice.quotas.errors import QuotaRefusal, QuotaRefusalCode
 from smartoffice.quotas.models import SeatQuota
 from smartoffice.quotas.sql import Taken, as_named, covering_desk, holder_contains, named_quotas, taken
 
 
-async def check_quota(session: AsyncSession, desk: Space, day: LocalDay, employee: Employee) -> None:
+def covering_quotas_query(
+    weekday: int | ColumnElement[int],
+    building_id: int | ColumnElement[int],
+    floor_id: int | ColumnElement[int],
+    zone_id: int | ColumnElement[int] | None,
+) -> Select[int]:
+    """The quotas of ``weekday`` whose place contains a desk of that building, floor and zone (as
+    :func:`~smartoffice.quotas.sql.covering_desk`), whoever holds them: a superset of the rows :func:`check_quota`
+    reads first, so when there are none, :func:`check_quota` has nothing to refuse (the booking path folds this
+    into one statement and skips the check then: ``bookings/gather.py``)."""
+    scopes = [SeatQuota.building_id == building_id, SeatQuota.floor_id == floor_id]
+    if zone_id is not None:
+        scopes.append(SeatQuota.zone_id == zone_id)
+    return select(SeatQuota.id).where(SeatQuota.weekday == weekday, or_(*scopes))
+
+
+class QuotaHolder(Protocol):
+    """Who books: an ``Employee`` row, or the light row the booking path locks (``bookings/gather.py``)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def org_unit_id(self) -> int: ...
+
+
+async def check_quota(session: AsyncSession, desk: Space, day: LocalDay, employee: QuotaHolder) -> None:
     """Refuse (:class:`QuotaRefusal`, naming the quota) a desk booking by ``employee`` in ``desk`` on ``day`` when a
     quota binding them there is full (``QUOTA_FULL``), or when the desk's zone is reserved for other holders that
     weekday (``QUOTA_ZONE_RESERVED``). One query when nothing binds. ``desk.floor`` must be loaded (the booking path

@@ -146,7 +146,7 @@ class TestInvitations:
             raise AssertionError("a desk booking checked invitations")
 
         with monkeypatch.context() as patched:
-            patched.setattr("smartoffice.bookings.service.check_invitations", never)
+            patched.setattr("smartoffice.bookings.preparing.check_invitations", never)
             await runtime.bookings.book_desk(person.id, BookDeskRequest(desk.id, next_weekday(2)))
         with statements(runtime) as sent:
             await runtime.bookings.book_room(person.id, BookRoomRequest(room.id, next_weekday(2), time(9), time(10)))
