@@ -3,7 +3,8 @@
 A room is offered only when booking it would be accepted as far as the room goes: every per-room check of
 ``BookingService.prepare`` runs here, in the same order, through the same predicates (``bookings.checks``): in
 service, the building's and the room's hours that day, the slot grid, the booking rule's timing, holidays, closures
-(:func:`~smartoffice.bookings.checks.closure_scope` and :func:`~smartoffice.bookings.checks.closure_overlaps`),
+(the union of :func:`~smartoffice.bookings.checks.closure_scope` over the rooms, and
+:func:`~smartoffice.bookings.checks.closure_overlaps`),
 capacity, and the room's bookings with their changeover buffer (``[start_at, blocks_until)`` against the new
 booking's, as ``find_conflicts``). What is left to booking is about the person (their active-booking limit).
 
@@ -14,20 +15,28 @@ all, and the bookings' titles come with it (only where the viewer may see the bo
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import case, false, null, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, case, false, null, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings import checks
 from smartoffice.bookings.errors import BookingInputCode
-from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingRule, BookingStatus, overlapping
-from smartoffice.bookings.rules import rules_for
+from smartoffice.bookings.models import (
+    ACTIVE_STATUSES,
+    MAX_BOOKING_SPAN,
+    Booking,
+    BookingStatus,
+    overlapping,
+)
+from smartoffice.bookings.rules import RuleNumbers, rules_for
 from smartoffice.bookings.visibility import visible_bookings
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import BookingConflict, Conflict, ConflictKind, DomainError, InvalidInput
 from smartoffice.places.models import Building, Closure, Floor, Space, SpaceKind
+from smartoffice.policies.shared_facts import PolicyFacts, PolicyFactsView
 from smartoffice.workcalendar.service import WorkingCalendar, load_calendar
 
 MAX_BUFFER = timedelta(minutes=12 * 60)
@@ -98,39 +107,56 @@ class RoomSearch:
 
 
 class RoomSearchService:
-    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime] = utcnow, *, facts: PolicyFacts | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.facts = facts
+        """The process's cache of booking rules and the working calendar (:mod:`~smartoffice.policies.shared_facts`);
+        None: read from SQL each time."""
 
     async def search(self, query: RoomQuery, viewer_id: int | None) -> RoomSearch | None:
         """The rooms of the building that fit ``query`` and their day; None for an unknown or retired building."""
+        shared = await self.facts.view() if self.facts is not None else None  # the version, before the SQL
         async with self.db.read() as session:
-            return await search_rooms(session, query, viewer_id, self.clock())
+            return await search_rooms(session, query, viewer_id, self.clock(), shared)
 
     async def free_rooms(self, query: RoomQuery) -> list[Space]:
-        """The rooms booking would accept for ``query``, smallest first ([] for an unknown building)."""
+        """The rooms booking would accept for ``query``, smallest first ([] for an unknown building); each with its
+        floor and building loaded."""
         found = await self.search(query, None)
         return [r.room for r in found.offered] if found else []
 
 
 async def search_rooms(
-    session: AsyncSession, query: RoomQuery, viewer_id: int | None, now: datetime
+    session: AsyncSession,
+    query: RoomQuery,
+    viewer_id: int | None,
+    now: datetime,
+    shared: PolicyFactsView | None = None,
 ) -> RoomSearch | None:
-    building = await session.scalar(
-        select(Building).where(Building.id == query.building_id, Building.retired_at.is_(None))
-    )
+    """``shared``: the room booking rule and the working calendar from the process's cache; without it, from
+    SQL."""
+    every_room = await _rooms_of(session, query.building_id)
+    # The rooms come with their (live) building: it is read on its own only when it has none.
+    building = every_room[0].floor.building if every_room else await _live_building(session, query.building_id)
     if building is None:
         return None
     local_day = LocalDay(query.day, building.time_zone)
-    rooms = [
-        room
-        for room in await _rooms_of(session, building.id)
-        if room.capacity >= query.attendees and query.amenities <= set(room.amenities)
-    ]
+    rooms = [room for room in every_room if room.capacity >= query.attendees and query.amenities <= set(room.amenities)]
     if not rooms:
         return RoomSearch(building, local_day, [])
-    rule = await rules_for(session, building.id, SpaceKind.ROOM)
-    calendar = await load_calendar(session, query.day, query.day)
+    rule = (
+        await shared.room_rule(session, building.id)
+        if shared is not None
+        else await rules_for(session, building.id, SpaceKind.ROOM)
+    )
+    calendar = (
+        await shared.calendar(session, query.day, query.day)
+        if shared is not None
+        else await load_calendar(session, query.day, query.day)
+    )
     closures = await _closures(session, building, rooms, local_day)
     booked = await _booked(session, [r.id for r in rooms], local_day, viewer_id)
     days = []
@@ -143,46 +169,63 @@ async def search_rooms(
     return RoomSearch(building, local_day, days)
 
 
-async def _rooms_of(session: AsyncSession, building_id: int) -> Sequence[Space]:
-    query = (
-        select(Space)
-        .join(Floor, Floor.id == Space.floor_id)
-        .join(Building, Building.id == Floor.building_id)
-        .where(
-            Floor.building_id == building_id,
-            Space.kind == SpaceKind.ROOM,
-            Space.retired_at.is_(None),
-            Floor.retired_at.is_(None),
-        )
-        .options(contains_eager(Space.floor).contains_eager(Floor.building))
-        .order_by(Space.capacity, Space.code, Space.id)
+async def _live_building(session: AsyncSession, building_id: int) -> Building | None:
+    return await session.scalar(select(Building).where(Building.id == building_id, Building.retired_at.is_(None)))
+
+
+_ROOMS = (
+    select(Space)
+    .join(Floor, Floor.id == Space.floor_id)
+    .join(Building, Building.id == Floor.building_id)
+    .where(
+        Floor.building_id == bindparam("building_id"),
+        Space.kind == SpaceKind.ROOM,
+        Space.retired_at.is_(None),
+        Floor.retired_at.is_(None),
+        Building.retired_at.is_(None),
     )
-    return (await session.scalars(query)).unique().all()
+    .options(contains_eager(Space.floor).contains_eager(Floor.building))
+    .order_by(Space.capacity, Space.code, Space.id)
+)
+_CLOSURES = (
+    select(Closure)
+    .where(
+        # the union of ``checks.closure_scope`` over the rooms' floors
+        or_(
+            Closure.space_id.in_(bindparam("room_ids", expanding=True)),
+            Closure.floor_id.in_(bindparam("floor_ids", expanding=True)),
+            Closure.building_id == bindparam("building_id"),
+            Closure.site_id == bindparam("site_id"),
+            Closure.zone_id.in_(bindparam("zone_ids", expanding=True)),
+        ),
+        Closure.start_at < bindparam("until"),
+        Closure.end_at > bindparam("since"),
+    )
+    .order_by(Closure.start_at, Closure.id)
+)
+"""The room search's reads of places, built once: a request binds its values (building and hashing a statement
+cost as much as running it)."""
+
+
+async def _rooms_of(session: AsyncSession, building_id: int) -> Sequence[Space]:
+    return (await session.scalars(_ROOMS, {"building_id": building_id})).unique().all()
 
 
 async def _closures(
     session: AsyncSession, building: Building, rooms: Sequence[Space], day: LocalDay
 ) -> Sequence[Closure]:
-    """Closures of the site, the building, the rooms' floors and zones, or a room, touching the day."""
-    floors = sorted({r.floor_id for r in rooms})
-    scope = or_(
-        *(
-            checks.closure_scope(
-                building.site_id,
-                building.id,
-                floor_id,
-                {r.zone_id for r in rooms if r.floor_id == floor_id and r.zone_id is not None},
-                [r.id for r in rooms if r.floor_id == floor_id],
-            )
-            for floor_id in floors
-        )
-    )
-    query = (
-        select(Closure)
-        .where(scope, Closure.start_at < day.end_at + MAX_BUFFER, Closure.end_at > day.start_at)
-        .order_by(Closure.start_at, Closure.id)
-    )
-    return (await session.scalars(query)).all()
+    """Closures of the site, the building, the rooms' floors and zones, or a room, touching the day (and the
+    longest buffer after it)."""
+    values = {
+        "room_ids": [r.id for r in rooms],
+        "floor_ids": sorted({r.floor_id for r in rooms}),
+        "zone_ids": sorted({r.zone_id for r in rooms if r.zone_id is not None}),
+        "building_id": building.id,
+        "site_id": building.site_id,
+        "since": day.start_at,
+        "until": day.end_at + MAX_BUFFER,
+    }
+    return (await session.scalars(_CLOSURES, values)).all()
 
 
 def _covers(closure: Closure, room: Space) -> bool:
@@ -206,8 +249,24 @@ class _Span(BookedSpan):
 async def _booked(
     session: AsyncSession, room_ids: Iterable[int], day: LocalDay, viewer_id: int | None
 ) -> list[tuple[int, _Span]]:
-    visible = await visible_bookings(session, viewer_id) if viewer_id is not None else false()
-    query = (
+    span = day.start_at, day.end_at + MAX_BUFFER
+    if viewer_id is None:  # nobody's titles: the statement is built once
+        values = {"room_ids": list(room_ids), "start": span[0], "end": span[1], "since": span[0] - MAX_BOOKING_SPAN}
+        rows = await session.execute(_BOOKED_UNSEEN, values)
+    else:
+        visible = await visible_bookings(session, viewer_id)
+        rows = await session.execute(_booked_query(room_ids, overlapping(*span), visible))
+    return [
+        (space_id, _Span(ident, start_at, end_at, status, title, employee_id == viewer_id, blocks_until))
+        for space_id, ident, start_at, end_at, blocks_until, status, title, employee_id in rows
+    ]
+
+
+def _booked_query(
+    room_ids: Iterable[int] | BindParameter[list[int]], when: ColumnElement[bool], visible: ColumnElement[bool]
+) -> Select[tuple[Any, ...]]:
+    """The rooms' active bookings ``when`` (overlapping the day), with the titles ``visible`` lets the viewer see."""
+    return (
         select(
             Booking.space_id,
             Booking.id,
@@ -218,17 +277,21 @@ async def _booked(
             case((visible, Booking.title), else_=null()),
             Booking.employee_id,
         )
-        .where(
-            Booking.space_id.in_(list(room_ids)),
-            Booking.status.in_(ACTIVE_STATUSES),
-            overlapping(day.start_at, day.end_at + MAX_BUFFER),
-        )
+        .where(Booking.space_id.in_(room_ids), Booking.status.in_(ACTIVE_STATUSES), when)
         .order_by(Booking.space_id, Booking.start_at)
     )
-    return [
-        (space_id, _Span(ident, start_at, end_at, status, title, employee_id == viewer_id, blocks_until))
-        for space_id, ident, start_at, end_at, blocks_until, status, title, employee_id in await session.execute(query)
-    ]
+
+
+_BOOKED_UNSEEN = _booked_query(
+    bindparam("room_ids", expanding=True),
+    # ``overlapping(start, end)``, bound
+    and_(
+        Booking.start_at < bindparam("end"),
+        Booking.blocks_until > bindparam("start"),
+        Booking.start_at > bindparam("since"),
+    ),
+    false(),
+)
 
 
 def _hours(room: Space, day: date) -> tuple[time, time] | None:
@@ -241,7 +304,7 @@ def _hours(room: Space, day: date) -> tuple[time, time] | None:
 def _refusal(
     room: Space,
     query: RoomQuery,
-    rule: BookingRule,
+    rule: RuleNumbers,
     calendar: WorkingCalendar,
     closures: Sequence[Closure],
     booked: Sequence[_Span],

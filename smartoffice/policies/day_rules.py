@@ -44,6 +44,8 @@ class PolicyView:
     employment_type: EmploymentType | None = None
     building_id: int | None = None
     employee_id: int | None = None
+    set_by: str | None = None
+    """Who decided it, as the decree names them (shown with the policy, not used by the engine; None: a draft)."""
 
     def is_in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)

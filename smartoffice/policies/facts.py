@@ -10,7 +10,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.bookings.models import Booking, BookingStatus
@@ -24,6 +39,7 @@ from smartoffice.policies.models import (
     DisciplineCase,
     Exemption,
     ExemptionStatus,
+    LocationKind,
     PerformanceRating,
     Policy,
     PolicyLevel,
@@ -57,6 +73,7 @@ def policy_view(policy: Policy) -> PolicyView:
         employment_type=policy.employment_type,
         building_id=policy.building_id,
         employee_id=policy.employee_id,
+        set_by=policy.set_by,
     )
 
 
@@ -165,9 +182,7 @@ async def load_people(
     else:
         buildings = await _home_buildings(session, all_units)
         anchors = await _anchor_weekdays(session, all_units, first, last)
-    cases = await _cases(session, ids)
-    ratings = await _latest_ratings(session, ids)
-    exemptions = await _approved_exemptions(session, ids, first, last)
+    cases, ratings, exemptions = await _standing(session, ids, first, last)
     people = {}
     for employee in employees:
         path = paths[employee.org_unit_id]
@@ -237,46 +252,105 @@ async def _anchor_weekdays(
     return {unit: frozenset(days) for unit, days in weekdays.items()}
 
 
-async def _cases(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Case]]:
-    rows = await session.scalars(select(DisciplineCase).where(DisciplineCase.employee_id.in_(ids)))
-    cases: dict[int, list[Case]] = defaultdict(list)
-    for case in rows:
-        cases[case.employee_id].append(Case(CaseStatus(case.status), case.opened_on, case.closed_on))
-    return cases
+_CASE, _RATING, _EXEMPTION = 0, 1, 2
 
 
-async def _latest_ratings(session: AsyncSession, ids: Sequence[int]) -> dict[int, Rating]:
-    rows = await session.execute(
-        select(PerformanceRating.employee_id, PerformanceRating.rating)
-        .where(PerformanceRating.employee_id.in_(ids))
-        .order_by(PerformanceRating.employee_id, PerformanceRating.period)
+def _standing_statement() -> Select[tuple[Any, ...]]:
+    number, date_, text, flag = Integer(), Date(), String(), Boolean()
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+    cases = select(
+        literal(_CASE, number).label("kind"),
+        DisciplineCase.employee_id,
+        null().cast(number).label("n1"),
+        null().cast(number).label("n2"),
+        DisciplineCase.opened_on.label("d1"),
+        DisciplineCase.closed_on.label("d2"),
+        cast(DisciplineCase.status, text).label("s"),
+        null().cast(flag).label("b"),
+    ).where(DisciplineCase.employee_id.in_(ids))
+    ratings = select(
+        literal(_RATING, number),
+        PerformanceRating.employee_id,
+        PerformanceRating.period,
+        null().cast(number),
+        null().cast(date_),
+        null().cast(date_),
+        cast(PerformanceRating.rating, text),
+        null().cast(flag),
+    ).where(PerformanceRating.employee_id.in_(ids))
+    exemptions = select(
+        literal(_EXEMPTION, number),
+        Exemption.employee_id,
+        Exemption.id,
+        Exemption.remote_days_per_week,
+        Exemption.starts_on,
+        Exemption.ends_on,
+        null().cast(text),
+        Exemption.overrides_discipline,
+    ).where(
+        Exemption.employee_id.in_(ids),
+        Exemption.status == ExemptionStatus.APPROVED,
+        Exemption.starts_on <= bindparam("last"),
+        Exemption.ends_on >= bindparam("first"),
     )
-    return {employee: rating for employee, rating in rows}  # the last period wins
+    union = union_all(cases, ratings, exemptions).subquery()
+    return select(union).order_by(union.c.kind, union.c.employee_id, union.c.n1)
 
 
-async def _approved_exemptions(
+_STANDING = _standing_statement()
+"""Built once: a request binds its values (building the statement cost more than running it)."""
+
+
+async def _standing(
     session: AsyncSession, ids: Sequence[int], first: date, last: date
-) -> dict[int, list[ExemptionView]]:
-    rows = await session.scalars(
-        select(Exemption).where(
-            Exemption.employee_id.in_(ids),
-            Exemption.status == ExemptionStatus.APPROVED,
-            Exemption.starts_on <= last,
-            Exemption.ends_on >= first,
-        )
+) -> tuple[dict[int, list[Case]], dict[int, Rating], dict[int, list[ExemptionView]]]:
+    """:func:`_cases`, :func:`_latest_ratings` and :func:`_approved_exemptions` in one round trip (``UNION ALL``
+    of the three, by kind, person and then the rating's period or the exemption's id)."""
+    rows = await session.execute(_STANDING, {"ids": list(ids), "first": first, "last": last})
+    found_cases: dict[int, list[Case]] = defaultdict(list)
+    found_ratings: dict[int, Rating] = {}
+    found_exemptions: dict[int, list[ExemptionView]] = defaultdict(list)
+    for kind, employee_id, n1, n2, d1, d2, text_value, overrides in rows:
+        if kind == _CASE:
+            found_cases[employee_id].append(Case(CaseStatus(text_value), d1, d2))
+        elif kind == _RATING:
+            found_ratings[employee_id] = Rating(text_value)  # the last period wins
+        else:
+            found_exemptions[employee_id].append(ExemptionView(n1, n2, d1, d2, bool(overrides)))
+    return found_cases, found_ratings, found_exemptions
+
+
+_WORK_DAYS = select(
+    WorkDay.employee_id, WorkDay.day, WorkDay.planned, WorkDay.actual, WorkDay.location_kind, WorkDay.location_detail
+).where(
+    WorkDay.employee_id.in_(bindparam("ids", expanding=True)),
+    WorkDay.day.between(bindparam("first"), bindparam("last")),
+)
+_DESK_BOOKINGS = (
+    select(Booking.employee_id, Booking.start_at, Booking.status, Booking.checked_in_at, Building.time_zone)
+    .join(Space, Booking.space_id == Space.id)
+    .join(Floor, Space.floor_id == Floor.id)
+    .join(Building, Floor.building_id == Building.id)
+    .where(
+        Booking.employee_id.in_(bindparam("ids", expanding=True)),
+        Booking.space_kind == SpaceKind.DESK,
+        Booking.start_at >= bindparam("since"),
+        Booking.start_at < bindparam("until"),
     )
-    exemptions: dict[int, list[ExemptionView]] = defaultdict(list)
-    for row in rows:
-        exemptions[row.employee_id].append(
-            ExemptionView(row.id, row.remote_days_per_week, row.starts_on, row.ends_on, row.overrides_discipline)
-        )
-    return exemptions
+)
+""":func:`load_attendance`'s two reads, built once (a request binds its values)."""
 
 
 async def load_attendance(
-    session: AsyncSession, employee_ids: Iterable[int], first: date, last: date
+    session: AsyncSession,
+    employee_ids: Iterable[int],
+    first: date,
+    last: date,
+    locations: dict[tuple[int, date], tuple[LocationKind, str | None]] | None = None,
 ) -> dict[int, dict[date, Attendance]]:
     """Planned and actual modes per person and local day: desk bookings, check-ins, then work-day rows.
+    ``locations``, when given, is filled from the same work-day rows with where each day with a location is worked
+    (``(employee id, day) → (kind, detail)``: ``myWeek``'s days' locations).
 
     An active desk booking plans an office day (it wins over a remote plan: it is the later, concrete intent) and a
     check-in makes it actual. Work-day rows add what bookings cannot say: remote days, leave, duty travel, and
@@ -286,28 +360,18 @@ async def load_attendance(
     ids = sorted(set(employee_ids))
     planned: dict[tuple[int, date], WorkMode] = {}
     actual: dict[tuple[int, date], WorkMode] = {}
-    for row in await session.scalars(
-        select(WorkDay).where(WorkDay.employee_id.in_(ids), WorkDay.day.between(first, last))
-    ):
-        if row.planned is not None:
-            planned[row.employee_id, row.day] = row.planned
-        if row.actual is not None:
-            actual[row.employee_id, row.day] = row.actual
+    work_days = await session.execute(_WORK_DAYS, {"ids": ids, "first": first, "last": last})
+    for employee_id, day, planned_mode, actual_mode, location_kind, location_detail in work_days:
+        if planned_mode is not None:
+            planned[employee_id, day] = planned_mode
+        if actual_mode is not None:
+            actual[employee_id, day] = actual_mode
+        if locations is not None and location_kind is not None:
+            locations[employee_id, day] = (location_kind, location_detail)
     # Local days span UTC instants a day either side of the range, whatever the building's zone.
     since = datetime.combine(first - timedelta(days=1), time(), UTC)
     until = datetime.combine(last + timedelta(days=2), time(), UTC)
-    bookings = await session.execute(
-        select(Booking.employee_id, Booking.start_at, Booking.status, Booking.checked_in_at, Building.time_zone)
-        .join(Space, Booking.space_id == Space.id)
-        .join(Floor, Space.floor_id == Floor.id)
-        .join(Building, Floor.building_id == Building.id)
-        .where(
-            Booking.employee_id.in_(ids),
-            Booking.space_kind == SpaceKind.DESK,
-            Booking.start_at >= since,
-            Booking.start_at < until,
-        )
-    )
+    bookings = await session.execute(_DESK_BOOKINGS, {"ids": ids, "since": since, "until": until})
     no_shows: set[tuple[int, date]] = set()
     for employee, start_at, status, checked_in_at, zone in bookings:
         day = start_at.astimezone(ZoneInfo(zone)).date()

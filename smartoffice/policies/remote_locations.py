@@ -8,18 +8,15 @@ fewer kinds (``allowed_location_kinds``; several policies intersect): a kind the
 not allow is refused, citing the policy that states the restriction.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.errors import InvalidInput, PolicyRefusal
 from smartoffice.people.models import Employee
 from smartoffice.policies.errors import PolicyInputCode, PolicyRefusalCode
-from smartoffice.policies.models import LocationKind, WorkDay, WorkMode
+from smartoffice.policies.models import LocationKind, WorkMode
 from smartoffice.policies.person_day import day_rules_of
 
 MAX_DETAIL_LENGTH = 200
@@ -85,26 +82,3 @@ async def check_location_allowed(session: AsyncSession, employee_id: int, day: d
         legal_basis=policy.legal_basis if policy is not None else "-",
         day=day.isoformat(),
     )
-
-
-async def planned_locations(
-    session: AsyncSession, employee_ids: Iterable[int], first: date, last: date
-) -> dict[int, dict[date, Location]]:
-    """The location of each remote plan from ``first`` to ``last``, per person and day (one query)."""
-    rows = await session.execute(
-        select(WorkDay.employee_id, WorkDay.day, WorkDay.location_kind, WorkDay.location_detail).where(
-            WorkDay.employee_id.in_(sorted(set(employee_ids))),
-            WorkDay.day.between(first, last),
-            WorkDay.location_kind.is_not(None),
-        )
-    )
-    locations: dict[int, dict[date, Location]] = defaultdict(dict)
-    for employee_id, day, kind, detail in rows:
-        locations[employee_id][day] = Location(kind, detail)
-    return dict(locations)
-
-
-async def week_locations(session: AsyncSession, employee_id: int, monday: date) -> dict[date, Location]:
-    """:func:`planned_locations` of one person's week, Monday to Sunday."""
-    located = await planned_locations(session, [employee_id], monday, monday + timedelta(days=6))
-    return located.get(employee_id, {})

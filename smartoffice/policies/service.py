@@ -382,18 +382,6 @@ class PolicyService:
         overview = await self.week_overview(actor_id, employee_id, week_of)
         return overview, dict(overview.week.locations)
 
-    async def locations_of_days(
-        self, keys: Sequence[tuple[int, date]]
-    ) -> dict[tuple[int, date], remote_locations.Location]:
-        """Where each (person, day) of ``keys`` has a remote day planned, in one query: for a DataLoader's batch
-        behind a week the caller was allowed to see (``myWeek``'s days)."""
-        if not keys:
-            return {}
-        days = [day for _, day in keys]
-        async with self.db.read() as session:
-            found = await remote_locations.planned_locations(session, {e for e, _ in keys}, min(days), max(days))
-        return {(e, d): found[e][d] for e, d in keys if d in found.get(e, {})}
-
     async def week_history(
         self, actor_id: int, employee_id: int, count: int = week_histories.DEFAULT_WEEKS
     ) -> week_histories.WeekHistory:

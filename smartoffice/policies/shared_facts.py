@@ -5,7 +5,8 @@ bookings and work plans) change with every booking and are read from SQL each ti
 everyone and changes only when an administrator edits it: **the policies**, **the working calendar's
 overrides**, **the unit tree**, **units' home buildings** (zones assigned to units) and **anchor days**. Those are
 read here, whole (hundreds to a few thousand small rows), with the live buildings and the desk booking rules My
-week's suggestions need (:mod:`~smartoffice.policies.suggestions`), and kept by :class:`PolicyFacts` until a committed
+week's suggestions need (:mod:`~smartoffice.policies.suggestions`) and the room booking rules the room search
+needs (:mod:`~smartoffice.bookings.room_search`), and kept by :class:`PolicyFacts` until a committed
 change to one of :data:`POLICY_FACT_MODELS` bumps ``so:policies:facts-version`` in Redis.
 
 Each read gives the same answer as the SQL it replaces (:mod:`smartoffice.policies.facts`,
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.availability.breaker import CircuitBreaker
 from smartoffice.bookings.models import BookingRule
+from smartoffice.bookings.rules import RuleFacts, rule_facts
 from smartoffice.db import Base
 from smartoffice.people.models import OrgUnit
 from smartoffice.places.models import Building, Floor, OpeningHours, SpaceKind, Zone, hours_on
@@ -196,6 +198,12 @@ class PolicyFactsView:
 
     async def desk_holiday_rules(self, session: AsyncSession) -> Mapping[int | None, bool]:
         return await self.snapshot.get("desk_holiday_rules", lambda: desk_holiday_rules(session))
+
+    async def room_rule(self, session: AsyncSession, building_id: int) -> RuleFacts:
+        """What :func:`~smartoffice.bookings.rules.rules_for` answers for the building's meeting rooms."""
+        return await self.snapshot.get(
+            ("room_rule", building_id), lambda: rule_facts(session, building_id, SpaceKind.ROOM)
+        )
 
 
 async def _all_policies(session: AsyncSession) -> tuple[PolicyView, ...]:

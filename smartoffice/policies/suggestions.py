@@ -10,6 +10,7 @@ same answer by construction. ``tests/integration/test_week_suggestions.py`` comp
 """
 
 import functools
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -23,8 +24,10 @@ from sqlalchemy import (
     ColumnElement,
     Executable,
     Select,
+    Text,
     and_,
     bindparam,
+    cast,
     exists,
     false,
     literal,
@@ -66,6 +69,39 @@ class _Held:
     time_zone: str
 
 
+TEAMMATE_DESKS = (
+    select(
+        Booking.employee_id,
+        Booking.start_at,
+        Booking.end_at,
+        Space.floor_id,
+        Space.x,
+        Space.y,
+        Space.width,
+        Space.height,
+        Zone.name,
+        Floor.retired_at.is_(None),
+        Building.time_zone,
+    )
+    .select_from(Space)
+    .join(Booking, Booking.space_id == Space.id)
+    .outerjoin(Zone, Space.zone_id == Zone.id)
+    .join(Floor, Space.floor_id == Floor.id)
+    .join(Building, Floor.building_id == Building.id)
+    .join(Employee, Booking.employee_id == Employee.id)
+    .where(
+        Employee.org_unit_id == bindparam("unit_id"),
+        Employee.id != bindparam("employee_id"),
+        Booking.status.in_(ACTIVE_STATUSES),
+        Booking.space_kind == SpaceKind.DESK,
+        Booking.start_at >= bindparam("since"),
+        Booking.start_at < bindparam("until"),
+    )
+)
+"""The desk bookings of a person's unit colleagues starting in a UTC range, with where the desk is: built once
+(a request binds its values)."""
+
+
 async def teammate_zones(
     session: AsyncSession, employee: Employee, first: date, last: date
 ) -> tuple[dict[date, Counter[str]], list[_Held]]:
@@ -75,35 +111,8 @@ async def teammate_zones(
     # local day of the range (none lasts longer than MAX_BOOKING_SPAN).
     since = datetime.combine(first - timedelta(days=1), time(), UTC) - MAX_BOOKING_SPAN
     until = datetime.combine(last + timedelta(days=2), time(), UTC)
-    rows = await session.execute(
-        select(
-            Booking.employee_id,
-            Booking.start_at,
-            Booking.end_at,
-            Space.floor_id,
-            Space.x,
-            Space.y,
-            Space.width,
-            Space.height,
-            Zone.name,
-            Floor.retired_at.is_(None),
-            Building.time_zone,
-        )
-        .select_from(Space)
-        .join(Booking, Booking.space_id == Space.id)
-        .outerjoin(Zone, Space.zone_id == Zone.id)
-        .join(Floor, Space.floor_id == Floor.id)
-        .join(Building, Floor.building_id == Building.id)
-        .join(Employee, Booking.employee_id == Employee.id)
-        .where(
-            Employee.org_unit_id == employee.org_unit_id,
-            Employee.id != employee.id,
-            Booking.status.in_(ACTIVE_STATUSES),
-            Booking.space_kind == SpaceKind.DESK,
-            Booking.start_at >= since,
-            Booking.start_at < until,
-        )
-    )
+    values = {"unit_id": employee.org_unit_id, "employee_id": employee.id, "since": since, "until": until}
+    rows = await session.execute(TEAMMATE_DESKS, values)
     held = [
         _Held(who, floor_id, (x + w / 2, y + h / 2), zone, bool(live), start_at, end_at, time_zone)
         for who, start_at, end_at, floor_id, x, y, w, h, zone, live, time_zone in rows
@@ -134,6 +143,11 @@ class _DaySearch:
     teammates: dict[int, list[tuple[int, float, float]]]
     home_building_id: int | None
 
+    @property
+    def has_near_tier(self) -> bool:
+        """Teammates sit somewhere that day and some building is open (their floors are searched first)."""
+        return bool(self.teammates and self.open_ids)
+
 
 async def week_desks(
     session: AsyncSession,
@@ -156,7 +170,18 @@ async def week_desks(
         open_ids = [b.id for b in buildings.values() if b.hours_on(day) is not None and not closed(b.id)]
         home = employee.home_building_id if employee.home_building_id in open_ids else None
         searches.append(_DaySearch(day, open_ids, _teammates_on(held, day), home))
-    rows = await _free_desks(session, employee.id, zones, searches)
+    # The home building's desks count only on a day with no free desk on the teammates' floors: asked for first
+    # only where there is no such floor, and for the (few) days whose teammates' floors turn out full.
+    first = [
+        (search.has_near_tier, search.home_building_id is not None and not search.has_near_tier) for search in searches
+    ]
+    rows = await _free_desks(session, employee.id, zones, searches, first)
+    then = [
+        (False, near and not rows.get(i) and s.home_building_id is not None)
+        for i, ((near, _), s) in enumerate(zip(first, searches, strict=True))
+    ]
+    if any(home for _, home in then):
+        rows.update(await _free_desks(session, employee.id, zones, searches, then))
     found: dict[date, DeskChoice | None] = {}
     for index, search in enumerate(searches):
         if not search.open_ids:
@@ -192,11 +217,15 @@ def _best(
     """As ``nearby.free_desks``'s ranking: nearest a teammate (metres), then the home building, then building,
     floor and natural code order. The natural keys are built only for the rows that tie on what comes before."""
     present = {floor_id: len({who for who, _, _ in desks}) for floor_id, desks in search.teammates.items()}
-    distances = []
+    distances: list[float | None] = []
+    hypot, teammates = math.hypot, search.teammates
     for d in rows:
-        around = search.teammates.get(d.floor_id, ())
-        cx, cy = d.x + d.width / 2, d.y + d.height / 2
-        distances.append(min((math.hypot(cx - tx, cy - ty) for _, tx, ty in around), default=None))
+        around = teammates.get(d.floor_id)
+        if around:
+            cx, cy = d.x + d.width / 2, d.y + d.height / 2
+            distances.append(min([hypot(cx - tx, cy - ty) for _, tx, ty in around]))
+        else:
+            distances.append(None)
 
     def head(index: int) -> tuple[Any, ...]:
         distance, d = distances[index], rows[index]
@@ -225,26 +254,29 @@ def _best(
         building_id=d.building_id,
         building_name=buildings[d.building_id].name,
         zone_name=d.zone_name,
-        amenities=tuple(d.amenities or ()),
+        amenities=tuple(json.loads(d.amenities) or ()) if d.amenities is not None else (),
         distance_m=None if distance is None else round(distance, 2),
         teammates_on_floor=present.get(d.floor_id, 0),
     )
 
 
 async def _free_desks(
-    session: AsyncSession, employee_id: int, zones: set[str], searches: Sequence[_DaySearch]
+    session: AsyncSession,
+    employee_id: int,
+    zones: set[str],
+    searches: Sequence[_DaySearch],
+    tiers: Sequence[tuple[bool, bool]],
 ) -> dict[int, list[Any]]:
-    """The free desks of each search's first two tiers (the teammates' floors in open buildings, the home
-    building), in one ``UNION ALL`` query; by the search's index. Free as ``nearby._free_desks`` decides it.
+    """The free desks of the tiers asked for each search (``(near, home)``: the teammates' floors in open
+    buildings, the home building), in one ``UNION ALL`` query; by the search's index. Free as
+    ``nearby._free_desks`` decides it.
 
     The statement is built once per shape (time zones, and which tiers each day has) with bound parameters, so a
     request only binds values: building a statement of this size (and its cache key) cost more than running it."""
     ordered_zones = tuple(sorted(zones))
     shape = []
     params: dict[str, Any] = {"employee_id": employee_id}
-    for index, search in enumerate(searches):
-        near = bool(search.teammates and search.open_ids)
-        home = search.home_building_id is not None
+    for index, (search, (near, home)) in enumerate(zip(searches, tiers, strict=True)):
         shape.append((near, home))
         if not (near or home):
             continue
@@ -314,4 +346,18 @@ def _free_on(zones: tuple[str, ...], index: int) -> Select[*tuple[Any, ...]]:
 
     that_day = or_(false(), *(and_(Building.time_zone == zone, free(z)) for z, zone in enumerate(zones)))
     released = exists().where(DeskRelease.space_id == Space.id, DeskRelease.day == bindparam(f"d{index}_day"))
-    return bookable_desks(bindparam("employee_id"), released, literal(index).label("search")).where(that_day)
+    desks = bookable_desks(bindparam("employee_id"), released, literal(index).label("search")).where(that_day)
+    # The amenities as JSON text: hundreds of free desks come back and one a day is chosen, so only the chosen
+    # desks' lists are decoded (the driver would decode every row's).
+    return desks.with_only_columns(
+        *(_as_text(column) if _is_amenities(column) else column for column in desks.selected_columns),
+        maintain_column_froms=True,
+    )
+
+
+def _is_amenities(column: Any) -> bool:
+    return getattr(column, "table", None) is Space.__table__ and getattr(column, "name", None) == "amenities"
+
+
+def _as_text(column: Any) -> ColumnElement[str]:
+    return cast(column, Text).label("amenities")

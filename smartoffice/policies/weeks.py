@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -25,8 +25,8 @@ from smartoffice.policies.day_rules import AWAY, PolicyView
 from smartoffice.policies.engine import DayPlan, Requirement, WeekPlan, monday_of, plan_week, remote_places
 from smartoffice.policies.errors import PolicyPermissionCode
 from smartoffice.policies.facts import load_attendance, load_people, load_policies_for
-from smartoffice.policies.models import WorkMode
-from smartoffice.policies.remote_locations import Location, week_locations
+from smartoffice.policies.models import LocationKind, WorkMode
+from smartoffice.policies.remote_locations import Location
 from smartoffice.policies.shared_facts import PolicyFactsView
 from smartoffice.policies.suggestions import teammate_zones, week_desks
 from smartoffice.workcalendar.service import WorkingCalendar, load_calendar
@@ -149,8 +149,16 @@ async def my_week(
     if not await can_see_week(session, viewer_id, employee):
         raise PermissionDenied(PolicyPermissionCode.NOT_YOUR_WEEK)
     monday = week_monday(week_of)
+    located: dict[tuple[int, date], tuple[LocationKind, str | None]] = {}
     plans = await plan_weeks(
-        session, [employee.id], monday, today, with_supervisors=True, shared=shared, known=(employee,)
+        session,
+        [employee.id],
+        monday,
+        today,
+        with_supervisors=True,
+        shared=shared,
+        known=(employee,),
+        locations=located,
     )
     plan = plans[employee.id]
     to_choose = office_days_to_choose(plan)
@@ -160,7 +168,8 @@ async def my_week(
     )
     suggestions = await _suggestions(session, employee, plan, to_choose, calendar, shared)
     desks = await booked_desks(session, employee.id, monday, sunday, shared)
-    locations = await week_locations(session, employee.id, monday)
+    # Where its remote days are worked came with the week's work-day rows.
+    locations = {day: Location(kind, detail) for (who, day), (kind, detail) in located.items() if who == employee.id}
     return MyWeek(plan, employee, suggestions, to_choose, desks, locations)
 
 
@@ -196,15 +205,17 @@ async def plan_weeks(
     with_supervisors: bool,
     shared: PolicyFactsView | None = None,
     known: Sequence[Employee] = (),
+    locations: dict[tuple[int, date], tuple[LocationKind, str | None]] | None = None,
 ) -> dict[int, WeekPlan]:
     """Each employee's week in a fixed number of queries (their supervisors' attendance too, for co-presence);
-    with ``shared``, the policies, calendar and unit facts come from the process's cache."""
+    with ``shared``, the policies, calendar and unit facts come from the process's cache. ``locations``: filled
+    with where the days of the week are worked (see :func:`~smartoffice.policies.facts.load_attendance`)."""
     sunday = monday + timedelta(days=6)
     persons = await load_people(session, employee_ids, monday, sunday, shared, known)
     supervisors = (
         {p.supervisor_id for p in persons.values() if p.supervisor_id is not None} if with_supervisors else set()
     )
-    attendance = await load_attendance(session, set(persons) | supervisors, monday, sunday)
+    attendance = await load_attendance(session, set(persons) | supervisors, monday, sunday, locations)
     policies = await load_policies_for(session, monday, sunday, persons.values(), shared)
     calendar = (
         await shared.calendar(session, monday, sunday) if shared else await load_calendar(session, monday, sunday)
@@ -275,6 +286,37 @@ def _total(zones_by_day: Mapping[date, Counter[str]], day: date) -> int:
     return zones.total() if zones else 0
 
 
+BOOKED_DESKS = (
+    select(
+        Booking.id,
+        Booking.space_id,
+        Booking.start_at,
+        Booking.end_at,
+        Booking.status,
+        Space.name,
+        Space.code,
+        Floor.id,
+        Floor.name,
+        Building.id,
+        Building.name,
+        Building.time_zone,
+    )
+    .join(Space, Booking.space_id == Space.id)
+    .join(Floor, Space.floor_id == Floor.id)
+    .join(Building, Floor.building_id == Building.id)
+    .where(
+        Booking.employee_id == bindparam("employee_id"),
+        Booking.space_kind == SpaceKind.DESK,
+        Booking.status.in_(ACTIVE_STATUSES),
+        Booking.start_at >= bindparam("since"),
+        Booking.start_at < bindparam("until"),
+    )
+    .order_by(Booking.start_at, Booking.id)
+)
+"""A person's active desk bookings starting in a UTC range, with their place: built once (a request binds its
+values; building the statement cost more than running it)."""
+
+
 async def booked_desks(
     session: AsyncSession, employee_id: int, first: date, last: date, shared: PolicyFactsView | None = None
 ) -> dict[date, list[BookedDesk]]:
@@ -282,35 +324,24 @@ async def booked_desks(
     check-in opens for each (the building's desk rule; with ``shared``, from the process's cache)."""
     since = datetime.combine(first - timedelta(days=1), time(), UTC)
     until = datetime.combine(last + timedelta(days=2), time(), UTC)
-    rows = (
-        await session.execute(
-            select(
-                Booking,
-                Space.name,
-                Space.code,
-                Floor.id,
-                Floor.name,
-                Building.id,
-                Building.name,
-                Building.time_zone,
-            )
-            .join(Space, Booking.space_id == Space.id)
-            .join(Floor, Space.floor_id == Floor.id)
-            .join(Building, Floor.building_id == Building.id)
-            .where(
-                Booking.employee_id == employee_id,
-                Booking.space_kind == SpaceKind.DESK,
-                Booking.status.in_(ACTIVE_STATUSES),
-                Booking.start_at >= since,
-                Booking.start_at < until,
-            )
-            .order_by(Booking.start_at, Booking.id)
-        )
-    ).all()
+    rows = (await session.execute(BOOKED_DESKS, {"employee_id": employee_id, "since": since, "until": until})).all()
     opens_before: dict[int, timedelta] = {}
     desks: dict[date, list[BookedDesk]] = defaultdict(list)
-    for booking, name, code, floor_id, floor_name, building_id, building_name, time_zone in rows:
-        day = booking.start_at.astimezone(ZoneInfo(time_zone)).date()
+    for (
+        booking_id,
+        space_id,
+        start_at,
+        end_at,
+        status,
+        name,
+        code,
+        floor_id,
+        floor_name,
+        building_id,
+        building_name,
+        time_zone,
+    ) in rows:
+        day = start_at.astimezone(ZoneInfo(time_zone)).date()
         if not first <= day <= last:
             continue
         if building_id not in opens_before:
@@ -321,17 +352,17 @@ async def booked_desks(
             opens_before[building_id] = timedelta(minutes=minutes)
         desks[day].append(
             BookedDesk(
-                booking.id,
-                booking.space_id,
+                booking_id,
+                space_id,
                 name or code,
                 floor_id,
                 floor_name,
                 building_name,
                 time_zone,
-                booking.start_at,
-                booking.end_at,
-                booking.status,
-                booking.start_at - opens_before[building_id],
+                start_at,
+                end_at,
+                status,
+                start_at - opens_before[building_id],
             )
         )
     return dict(desks)

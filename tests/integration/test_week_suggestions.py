@@ -98,9 +98,11 @@ async def test_the_week_reads_free_desks_in_one_query(runtime: Runtime, team: Te
     finally:
         event.remove(runtime.db.engine.sync_engine, "before_cursor_execute", record)
 
-    # then five days are suggested; their desks take one query, plus one for Friday's wider search (the home
-    # tower is closed and nobody of the team is in), which asks desks_near_team itself
+    # then five days are suggested; their desks take one query, plus one for the home tower on the days the team's
+    # floors are full (Wednesday: the home tower's desks are read only when needed, not every day: at tier M that
+    # is ~600 rows a week fewer), plus one for Friday's wider search (the home tower is closed and nobody of the
+    # team is in), which asks desks_near_team itself
     assert len(week.suggestions) == 5
     free_desk_queries = [s for s in seen if "FROM spaces JOIN floors" in s and "NOT (EXISTS" in s]
-    assert len(free_desk_queries) <= 2, free_desk_queries
+    assert len(free_desk_queries) <= 3, free_desk_queries
     assert len(seen) <= 17, seen  # with BEGIN on SQLite

@@ -59,4 +59,9 @@ class PlacesQuery:
         if ident is None or start_time >= end_time:
             return []
         query = RoomQuery(ident, date, start_time, end_time, min_capacity, frozenset(a.value for a in amenities or []))
-        return [MeetingRoom.from_model(r) for r in await info.context.runtime.room_search.free_rooms(query)]
+        rooms = await info.context.runtime.room_search.free_rooms(query)
+        # The rooms come with their floors: the answer's ``floor`` and per-room fields need no query of their own.
+        places = info.context.loaders.places
+        places.space_by_id.prime_many({r.id: r for r in rooms})
+        places.floor_by_id.prime_many({r.floor_id: r.floor for r in rooms})
+        return [MeetingRoom.from_model(r) for r in rooms]

@@ -12,6 +12,7 @@ from smartoffice.api.context import Info
 from smartoffice.ids import encode_id
 from smartoffice.people import models as people_models
 from smartoffice.policies import models, rules
+from smartoffice.policies.day_rules import PolicyView
 
 
 @strawberry.enum(description="Who sets a policy. A lower level may only tighten what the levels above allow.")
@@ -208,7 +209,9 @@ class Policy(relay.Node):
     rules: PolicyRules = strawberry.field(description="What it states.")
 
     @classmethod
-    def from_model(cls, p: models.Policy) -> Self:
+    def from_model(cls, p: models.Policy | PolicyView) -> Self:
+        """From the row, or from the engine's view of it (what a week was judged by, rules already parsed)."""
+        parsed = p.rules if isinstance(p, PolicyView) else rules.parse_rules(p.rules)
         return cls(
             id=p.id,
             code=p.code,
@@ -216,7 +219,7 @@ class Policy(relay.Node):
             level=PolicyLevel(p.level),
             is_overlay=p.is_overlay,
             legal_basis=p.legal_basis,
-            set_by=p.set_by,
+            set_by=p.set_by or "",
             effective_from=p.effective_from,
             effective_until=p.effective_until,
             scope=PolicyScope(
@@ -228,7 +231,7 @@ class Policy(relay.Node):
                 building_id=_global_id("Building", p.building_id),
                 employee_id=_global_id("Employee", p.employee_id),
             ),
-            rules=PolicyRules.from_rules(rules.parse_rules(p.rules)),
+            rules=PolicyRules.from_rules(parsed),
         )
 
 

@@ -12,15 +12,24 @@ import strawberry
 from smartoffice.api.context import Info
 from smartoffice.identity.scopes import Scope
 from smartoffice.ids import decode_id
-from smartoffice.policies import lists
+from smartoffice.policies import lists, weeks
 from smartoffice.policies.api.inputs import Exemption, MyWeekResult, UnitComplianceResult
 from smartoffice.policies.api.policy_types import Policy
 from smartoffice.policies.api.types import MyWeek, UnitCompliance
+from smartoffice.policies.day_rules import PolicyView
 
 
 def employee_or_viewer(info: Info, employee_id: strawberry.ID | None, field: str = "employeeId") -> int:
     viewer = info.context.require_viewer()
     return viewer if employee_id is None else decode_id(employee_id, "Employee", field)
+
+
+def week_policies(week: weeks.MyWeek) -> list[PolicyView]:
+    """The policies a week's reasons and problems cite (as the engine saw them when it judged the week)."""
+    plan = week.plan
+    reasons = [*plan.needed_because, *(r for day in plan.days for r in day.reasons)]
+    cited = [r.policy for r in reasons] + [p.policy for p in plan.problems]
+    return [p for p in cited if p is not None]
 
 
 WEEK_OF_HELP = "Any day of the week; default: this week (WITA)."
@@ -46,11 +55,8 @@ class PoliciesQuery:
 
         employee = employee_or_viewer(info, employee_id)
         week = await info.context.runtime.policies.my_week(viewer, employee, week_of)
-        # The week's transaction read where its remote days are worked: its days' ``location`` fields need no
-        # query of their own.
-        info.context.loaders.policies.location_by_day.prime_many(
-            {(week.employee.id, day.day): week.locations.get(day.day) for day in week.plan.days}
-        )
+        # Its reasons and problems cite the policies the week was judged by: their ``policy`` fields need no query.
+        info.context.loaders.policies.policy_by_id.prime_many({p.id: p for p in week_policies(week)})
         if viewer == week.employee.id:  # a person may always see their own NIP: no visibility query for it
             info.context.loaders.people.nip_by_employee_id.prime(viewer, week.employee.nip)
         return MyWeek.from_week(week, info.context.language)

@@ -17,8 +17,8 @@ from smartoffice.people import models as people_models
 from smartoffice.people.api.types import Employee, Organisation, OrgUnit
 from smartoffice.places.api.types import Desk
 from smartoffice.policies import day_rules, engine, models, weeks
-from smartoffice.policies.api.locations import day_location
 from smartoffice.policies.api.policy_types import DayHours, LocationKind, Policy, WorkingHours, policy_of
+from smartoffice.policies.remote_locations import Location
 from smartoffice.policies.wording import explain
 from smartoffice.workcalendar.api.types import CalendarDayKind
 
@@ -175,24 +175,17 @@ class DayPlan:
         description="A past working day the attendance source says nothing of (no check-in, no reported mode, no "
         "booking released as a no-show): neither an office day nor a missed one."
     )
-    employee_id: strawberry.Private[int | None] = None
-    """Whose day: where a remote day is worked is read only when asked (``location_kind``, ``location_detail``)."""
-
-    @strawberry.field(
+    location_kind: LocationKind | None = strawberry.field(
         description="Where a remote plan (HOME, ANYWHERE) is worked: REGISTERED_HOME, AGENCY_OFFICE or "
         "DESIGNATED_PLACE (PermenPANRB 4/2025); null for other plans."
     )
-    async def location_kind(self, info: Info) -> LocationKind | None:
-        where = await day_location(info, self.employee_id, self.date)
-        return LocationKind(where.kind.value) if where is not None and where.kind is not None else None
-
-    @strawberry.field(description="Which office or designated place, or the registered home's reference.")
-    async def location_detail(self, info: Info) -> str | None:
-        where = await day_location(info, self.employee_id, self.date)
-        return where.detail if where is not None else None
+    location_detail: str | None = strawberry.field(
+        description="Which office or designated place, or the registered home's reference."
+    )
 
     @classmethod
-    def from_plan(cls, day: engine.DayPlan, language: Language, employee_id: int | None = None) -> Self:
+    def from_plan(cls, day: engine.DayPlan, language: Language, where: Location | None = None) -> Self:
+        """``where``: where the day is worked, as the week's transaction read it (``weeks.MyWeek.locations``)."""
         return cls(
             date=day.day,
             requirement=DayRequirement(day.requirement.value),
@@ -204,7 +197,8 @@ class DayPlan:
             status=WorkMode(day.status.value) if day.status else None,
             hours=DayHours.from_rules(day.hours) if day.hours is not None else None,
             no_attendance_data=day.is_unknown,
-            employee_id=employee_id,
+            location_kind=LocationKind(where.kind.value) if where is not None and where.kind is not None else None,
+            location_detail=where.detail if where is not None else None,
         )
 
 
@@ -310,7 +304,7 @@ class MyWeek:
             employee=Employee.from_model(week.employee),
             week_of=plan.monday,
             today=plan.today,
-            days=[DayPlan.from_plan(day, language, week.employee.id) for day in plan.days],
+            days=[DayPlan.from_plan(day, language, week.locations.get(day.day)) for day in plan.days],
             office_days_needed=plan.office_days_needed,
             remote_days_allowed=plan.remote_days_allowed,
             office_days_to_choose=week.office_days_to_choose,

@@ -1,0 +1,129 @@
+"""Room search reads the room booking rule and the working calendar from the process's policy-facts cache
+(``policies/shared_facts.py``): a holiday or a rule change made through one app process is seen by every other's
+next search (two runtimes on one database and one Redis, as two workers), and Redis down reads them from SQL."""
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from smartoffice.bookings.errors import BookingInputCode
+from smartoffice.bookings.room_search import RoomQuery, RoomSearchService
+from smartoffice.db import Database
+from smartoffice.errors import InvalidInput
+from smartoffice.places.models import SpaceKind
+from smartoffice.policies.cache import VersionedCache
+from smartoffice.policies.shared_facts import PolicyFacts
+from smartoffice.runtime import Runtime, open_runtime
+from smartoffice.settings import Settings
+from smartoffice.workcalendar.models import DayKind
+from tests.factories import Factory
+from tests.support.policies import Team, build_team
+
+
+@pytest.fixture
+async def other(runtime: Runtime, settings: Settings) -> AsyncIterator[Runtime]:
+    """Another app process: its own engine and caches, the same database and Redis (torn down before ``runtime``)."""
+    async with open_runtime(settings) as second:
+        yield second
+
+
+@pytest.fixture
+async def team(factory: Factory) -> Team:
+    return await build_team(factory)
+
+
+def next_wednesday() -> date:
+    """A working day inside every booking horizon, not today (whatever the clock says)."""
+    today = datetime.now(UTC).date()
+    return today + timedelta(days=(2 - today.weekday()) % 7 or 7)
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_a_holiday_set_in_one_process_closes_the_rooms_in_another(
+    runtime: Runtime, other: Runtime, team: Team, factory: Factory
+) -> None:
+    # given a room, searched once in the second process (the calendar is now in its memory)
+    floor = await factory.floor()
+    room = await factory.room(floor)
+    day = next_wednesday()
+    query = RoomQuery(floor.building_id, day, time(10), time(11))
+    assert [r.id for r in await other.room_search.free_rooms(query)] == [room.id]
+    with statements(other.db) as seen:
+        assert [r.id for r in await other.room_search.free_rooms(query)] == [room.id]
+    assert not [s for s in seen if "FROM calendar_overrides" in s]  # the calendar came from the cache
+
+    # when the first process makes the day a holiday
+    await runtime.work_calendar.set_override(team.admin.id, day, DayKind.PUBLIC_HOLIDAY, "Libur daerah")
+
+    # then the second process's next search sees it (rooms close on holidays), and sees it lifted
+    assert await other.room_search.free_rooms(query) == []
+    found = await other.room_search.search(query, None)
+    assert found is not None and found.rooms[0].refusal is not None
+    await runtime.work_calendar.remove_override(team.admin.id, day)
+    assert [r.id for r in await other.room_search.free_rooms(query)] == [room.id]
+
+
+async def test_a_room_rule_changed_in_one_process_is_seen_by_another(
+    runtime: Runtime, other: Runtime, factory: Factory
+) -> None:
+    # given a room, searched twice in the second process (its rule is now in its memory)
+    building = await factory.building()
+    floor = await factory.floor(building)
+    room = await factory.room(floor)
+    query = RoomQuery(floor.building_id, next_wednesday(), time(10), time(11))
+    assert [r.id for r in await other.room_search.free_rooms(query)] == [room.id]
+    with statements(other.db) as seen:
+        assert [r.id for r in await other.room_search.free_rooms(query)] == [room.id]
+    assert not [s for s in seen if "FROM booking_rules" in s]  # the rule came from the cache
+
+    # when the first process gives the building a room rule that books no day ahead
+    await factory.booking_rule(building, SpaceKind.ROOM, max_days_in_advance=0)
+
+    # then the second process's next search refuses the room for it
+    found = await other.room_search.search(query, None)
+    assert found is not None and not found.offered
+    refusal = found.rooms[0].refusal
+    assert isinstance(refusal, InvalidInput) and refusal.code == BookingInputCode.TOO_FAR_AHEAD.name
+
+
+async def test_without_redis_the_calendar_is_read_from_sql(runtime: Runtime, team: Team, factory: Factory) -> None:
+    # given a process whose Redis is unreachable (its breaker open)
+    facts = runtime.policies.facts
+    assert facts is not None
+    cache = facts.cache
+    down = VersionedCache(cache.redis, cache.breaker, version_key=cache.version_key, models=())
+    down.version = _unknown  # type: ignore[method-assign]
+    search = RoomSearchService(runtime.db, facts=PolicyFacts(down))
+    floor = await factory.floor()
+    await factory.room(floor)
+    day = next_wednesday()
+    query = RoomQuery(floor.building_id, day, time(10), time(11))
+    assert len(await search.free_rooms(query)) == 1
+
+    # when the day becomes a holiday
+    await runtime.work_calendar.set_override(team.admin.id, day, DayKind.PUBLIC_HOLIDAY, "Libur daerah")
+
+    # then every search reads it from SQL
+    with statements(runtime.db) as seen:
+        assert await search.free_rooms(query) == []
+    assert [s for s in seen if "FROM calendar_overrides" in s]
+
+
+async def _unknown() -> None:
+    return None
