@@ -15,7 +15,9 @@ async def asgi_post_chunks(
     """POST ``chunks`` as a body without ``Content-Length`` (as a chunked request reaches the app) to the started
     app of ``client``; the status, the JSON body and how many chunks the app read before it answered.
 
-    litestar's test transport reads a streamed body whole before calling the app, so this calls the app itself."""
+    litestar's test transport reads a streamed body whole before calling the app, so this calls the app itself, on
+    the client's portal as the transport does: the app's lifespan (its database and Redis pools) lives on that event
+    loop, and a Redis connection opened on the test's own loop could not be closed at shutdown."""
     read = 0
     status = 0
     body = b""
@@ -50,7 +52,8 @@ async def asgi_post_chunks(
         "server": ("testserver.local", 80),
         "state": {},
     }
-    await client.app(scope, receive, send)
+    with client.portal() as portal:
+        portal.call(client.app, scope, receive, send)
     return status, json.loads(body), read
 
 
