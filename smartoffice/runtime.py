@@ -224,7 +224,7 @@ async def open_runtime(settings: Settings, clock: Callable[[], datetime] = utcno
             desk_search=DeskSearchService(db, clock),
             cancel_ranges=CancelRangeService(db, availability, clock),
             my_bookings=MyBookingsService(db, clock),
-            room_search=RoomSearchService(db, clock, facts=policy_facts),
+            room_search=RoomSearchService(db, clock, facts=policy_facts, layouts=layouts),
             approvals=ApprovalService(db, clock),
             required_days=RequiredDaysService(db, availability, clock),
             attendance=AttendanceService(db, redis, clock),

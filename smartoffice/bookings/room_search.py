@@ -13,7 +13,7 @@ all, and the bookings' titles come with it (only where the viewer may see the bo
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -35,6 +35,7 @@ from smartoffice.bookings.rules import RuleNumbers, rules_for
 from smartoffice.bookings.visibility import visible_bookings
 from smartoffice.db import Database, utcnow
 from smartoffice.errors import BookingConflict, Conflict, ConflictKind, DomainError, InvalidInput
+from smartoffice.places.layout import FloorLayoutCache
 from smartoffice.places.models import Building, Closure, Floor, Space, SpaceKind
 from smartoffice.policies.shared_facts import PolicyFacts, PolicyFactsView
 from smartoffice.workcalendar.service import WorkingCalendar, load_calendar
@@ -106,21 +107,68 @@ class RoomSearch:
         return [r for r in self.rooms if not r.is_offered]
 
 
+MAX_CACHED_BUILDINGS = 256
+MAX_CACHED_DAYS = 64
+"""Days of facts (closures, rule, calendar) kept per cached building."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildingRooms:
+    """A building's rooms as :func:`_rooms_of` reads them, and per day what the search reads besides the
+    bookings (the room rule, the day's calendar, the closures touching it), loaded under one layout version.
+    Detached rows (rooms with their floor and building, rules, closures) that nothing writes to: read only."""
+
+    version: str
+    loaded_at: float
+    rooms: Sequence[Space]
+    days: dict[date, tuple[RuleNumbers, WorkingCalendar, Sequence[Closure]]] = field(default_factory=dict)
+
+
 class RoomSearchService:
     def __init__(
-        self, db: Database, clock: Callable[[], datetime] = utcnow, *, facts: PolicyFacts | None = None
+        self,
+        db: Database,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        facts: PolicyFacts | None = None,
+        layouts: FloorLayoutCache | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.facts = facts
         """The process's cache of booking rules and the working calendar (:mod:`~smartoffice.policies.shared_facts`);
-        None: read from SQL each time."""
+        None: read from SQL each time. Not used with ``layouts``."""
+        self.layouts = layouts
+        """Whose version (bumped by every committed change to places, closures, booking rules and the calendar:
+        ``places.layout.PLACE_MODELS``) keeps each building's rooms and day facts in this process
+        (:class:`BuildingRooms`); None: they are read from SQL (or ``facts``) each time."""
+        self._buildings: dict[int, BuildingRooms] = {}
 
     async def search(self, query: RoomQuery, viewer_id: int | None) -> RoomSearch | None:
         """The rooms of the building that fit ``query`` and their day; None for an unknown or retired building."""
-        shared = await self.facts.view() if self.facts is not None else None  # the version, before the SQL
+        if self.layouts is None:
+            shared = await self.facts.view() if self.facts is not None else None  # the version, before the SQL
+            async with self.db.read() as session:
+                return await search_rooms(session, query, viewer_id, self.clock(), shared)
+        version = await self.layouts.version()  # before the SQL; None (Redis unreachable): nothing from the cache
+        cached = self._cached(query.building_id, version)
         async with self.db.read() as session:
-            return await search_rooms(session, query, viewer_id, self.clock(), shared)
+            if cached is None and version is not None:
+                cached = BuildingRooms(version, self.layouts.clock(), await _rooms_of(session, query.building_id))
+                if len(self._buildings) >= MAX_CACHED_BUILDINGS:
+                    self._buildings.clear()
+                self._buildings[query.building_id] = cached
+            return await search_rooms(session, query, viewer_id, self.clock(), None, cached)
+
+    def _cached(self, building_id: int, version: str | None) -> BuildingRooms | None:
+        """The building's entry loaded under ``version``, not too long ago; else None."""
+        entry = self._buildings.get(building_id)
+        if entry is None or version is None or self.layouts is None:
+            return None
+        if entry.version != version or self.layouts.clock() - entry.loaded_at >= self.layouts.max_age:
+            del self._buildings[building_id]
+            return None
+        return entry
 
     async def free_rooms(self, query: RoomQuery) -> list[Space]:
         """The rooms booking would accept for ``query``, smallest first ([] for an unknown building); each with its
@@ -135,10 +183,12 @@ async def search_rooms(
     viewer_id: int | None,
     now: datetime,
     shared: PolicyFactsView | None = None,
+    cached: BuildingRooms | None = None,
 ) -> RoomSearch | None:
     """``shared``: the room booking rule and the working calendar from the process's cache; without it, from
-    SQL."""
-    every_room = await _rooms_of(session, query.building_id)
+    SQL. ``cached``: the building's rooms and day facts from the process's cache (a day missing from it is read
+    from SQL and kept there)."""
+    every_room = cached.rooms if cached is not None else await _rooms_of(session, query.building_id)
     # The rooms come with their (live) building: it is read on its own only when it has none.
     building = every_room[0].floor.building if every_room else await _live_building(session, query.building_id)
     if building is None:
@@ -147,17 +197,24 @@ async def search_rooms(
     rooms = [room for room in every_room if room.capacity >= query.attendees and query.amenities <= set(room.amenities)]
     if not rooms:
         return RoomSearch(building, local_day, [])
-    rule = (
-        await shared.room_rule(session, building.id)
-        if shared is not None
-        else await rules_for(session, building.id, SpaceKind.ROOM)
-    )
-    calendar = (
-        await shared.calendar(session, query.day, query.day)
-        if shared is not None
-        else await load_calendar(session, query.day, query.day)
-    )
-    closures = await _closures(session, building, rooms, local_day)
+    facts = cached.days.get(query.day) if cached is not None else None
+    if facts is not None:
+        rule, calendar, closures = facts
+    else:
+        rule = (
+            await shared.room_rule(session, building.id)
+            if shared is not None
+            else await rules_for(session, building.id, SpaceKind.ROOM)
+        )
+        calendar = (
+            await shared.calendar(session, query.day, query.day)
+            if shared is not None
+            else await load_calendar(session, query.day, query.day)
+        )
+        # Cached: the closures of every room (each room takes those covering it below), for any later search.
+        closures = await _closures(session, building, every_room if cached is not None else rooms, local_day)
+        if cached is not None and len(cached.days) < MAX_CACHED_DAYS:
+            cached.days[query.day] = (rule, calendar, closures)
     booked = await _booked(session, [r.id for r in rooms], local_day, viewer_id)
     days = []
     for room in rooms:

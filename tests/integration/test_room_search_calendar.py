@@ -1,5 +1,6 @@
 """Room search reads the room booking rule and the working calendar from the process's policy-facts cache
-(``policies/shared_facts.py``): a holiday or a rule change made through one app process is seen by every other's
+(``policies/shared_facts.py``; with the runtime's floor-layout version, from the room search's own cache of each
+building's rooms and day facts): a holiday or a rule change made through one app process is seen by every other's
 next search (two runtimes on one database and one Redis, as two workers), and Redis down reads them from SQL."""
 
 from collections.abc import AsyncIterator, Iterator
@@ -13,7 +14,8 @@ from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.bookings.room_search import RoomQuery, RoomSearchService
 from smartoffice.db import Database
 from smartoffice.errors import InvalidInput
-from smartoffice.places.models import SpaceKind
+from smartoffice.places.layout import FloorLayoutCache
+from smartoffice.places.models import Space, SpaceKind
 from smartoffice.policies.cache import VersionedCache
 from smartoffice.policies.shared_facts import PolicyFacts
 from smartoffice.runtime import Runtime, open_runtime
@@ -127,3 +129,51 @@ async def test_without_redis_the_calendar_is_read_from_sql(runtime: Runtime, tea
 
 async def _unknown() -> None:
     return None
+
+
+async def test_a_room_or_closure_changed_in_one_process_is_seen_by_another(
+    runtime: Runtime, other: Runtime, factory: Factory
+) -> None:
+    """The building's rooms and the day's closures are kept in the second process's memory under the layout
+    version (``RoomSearchService``'s cache): a committed change in the first process bumps it."""
+    # given two rooms, searched twice in the second process (rooms and closures are now in its memory)
+    floor = await factory.floor()
+    small = await factory.room(floor, capacity=4)
+    large = await factory.room(floor, capacity=10)
+    day = next_wednesday()
+    query = RoomQuery(floor.building_id, day, time(10), time(11))
+    assert [r.id for r in await other.room_search.free_rooms(query)] == [small.id, large.id]
+    with statements(other.db) as seen:
+        assert [r.id for r in await other.room_search.free_rooms(query)] == [small.id, large.id]
+    assert not [s for s in seen if "FROM spaces" in s or "FROM closures" in s]  # both came from the cache
+
+    # when the first process closes the small room that morning
+    start = datetime.combine(day, time(0), UTC)
+    await factory.closure(space_id=small.id, start_at=start, end_at=start + timedelta(days=1))
+    # then the second process's next search no longer offers it
+    assert [r.id for r in await other.room_search.free_rooms(query)] == [large.id]
+
+    # when the first process retires the large room
+    async with runtime.db.write() as session:
+        row = await session.get(Space, large.id)
+        assert row is not None
+        row.retired_at = datetime.now(UTC)
+    # then the second process's next search does not show it at all
+    found = await other.room_search.search(query, None)
+    assert found is not None and [r.room.id for r in found.rooms] == [small.id]
+
+
+async def test_without_redis_the_rooms_are_read_from_sql(runtime: Runtime, factory: Factory) -> None:
+    # given a process whose Redis is unreachable (no layout version)
+    layouts = FloorLayoutCache(runtime.db, runtime.layouts.redis, runtime.layouts.breaker)
+    layouts.version = _unknown  # type: ignore[method-assign]
+    search = RoomSearchService(runtime.db, layouts=layouts)
+    floor = await factory.floor()
+    room = await factory.room(floor)
+    query = RoomQuery(floor.building_id, next_wednesday(), time(10), time(11))
+    assert [r.id for r in await search.free_rooms(query)] == [room.id]
+
+    # then every search reads the rooms from SQL
+    with statements(runtime.db) as seen:
+        assert [r.id for r in await search.free_rooms(query)] == [room.id]
+    assert [s for s in seen if "FROM spaces" in s]

@@ -475,10 +475,14 @@ class Desk(relay.Node):
     height: float
     rotation: float = strawberry.field(description="Degrees clockwise around the desk's centre.")
     amenities: list[Amenity]
+    space: strawberry.Private[models.Space | SpaceLayout | None] = None
+    """What the desk was built from: its row, or its floor's cached layout entry. Either holds what the fields
+    below read (zone, bookable, assignee), so they need no query of their own; None: read through the loader."""
 
     @classmethod
     def from_model(cls, s: models.Space | SpaceLayout) -> Self:
         return cls(
+            space=s,
             id=s.id,
             floor_id=s.floor_id,
             code=s.code,
@@ -490,17 +494,20 @@ class Desk(relay.Node):
             amenities=_amenities(s),
         )
 
+    async def _space(self, info: Info) -> models.Space | SpaceLayout:
+        return self.space if self.space is not None else await info.context.loaders.places.space_by_id.load(self.id)
+
     @strawberry.field
     async def floor(self, info: Info) -> Floor:
         return Floor.from_model(await info.context.loaders.places.floor_by_id.load(self.floor_id))
 
     @strawberry.field(description="The zone (neighbourhood) the desk is in, or null.")
     async def zone(self, info: Info) -> Annotated["Zone", strawberry.lazy("smartoffice.places.api.types")] | None:
-        return await _zone_of(info, self.id)
+        return await _zone_of(info, await self._space(info))
 
     @strawberry.field(description="False: shown on the plan but nobody may book it (out of service).")
     async def bookable(self, info: Info) -> bool:
-        return bool((await info.context.loaders.places.space_by_id.load(self.id)).bookable)
+        return bool((await self._space(info)).bookable)
 
     @strawberry.field(
         description="The person the desk is assigned to (others book it only on days they release it), or null. "
@@ -508,11 +515,11 @@ class Desk(relay.Node):
         "for everyone else."
     )
     async def assigned_to(self, info: Info) -> Employee | None:
-        return await _assigned_to(info, self.id)
+        return await _assigned_to(info, await self._space(info))
 
     @strawberry.field(description="Whether the desk is assigned to someone (visible to everyone who sees the desk).")
     async def is_assigned(self, info: Info) -> bool:
-        return (await info.context.loaders.places.space_by_id.load(self.id)).assigned_employee_id is not None
+        return (await self._space(info)).assigned_employee_id is not None
 
 
 @strawberry.type(description="A meeting room. Booking rooms comes with the booking core.")
@@ -625,17 +632,18 @@ class Zone(relay.Node):
         return [Desk.from_model(s) for s in rows if s.kind == models.SpaceKind.DESK]
 
 
-async def _zone_of(info: Info, space_id: int) -> Zone | None:
-    space = await info.context.loaders.places.space_by_id.load(space_id)
+async def _zone_of(info: Info, space: "models.Space | SpaceLayout | int") -> Zone | None:
+    """The zone of a space (its row or layout entry, or its id to load it), unless retired."""
+    if isinstance(space, int):
+        space = await info.context.loaders.places.space_by_id.load(space)
     if space.zone_id is None:
         return None
     zone = await info.context.loaders.places.zone_by_id.load(space.zone_id)
     return None if zone.retired_at is not None else Zone.from_model(zone)
 
 
-async def _assigned_to(info: Info, space_id: int) -> Employee | None:
+async def _assigned_to(info: Info, space: "models.Space | SpaceLayout") -> Employee | None:
     """The assignee, for the site's facilities managers and administrators (apps: with people:read:names)."""
-    space = await info.context.loaders.places.space_by_id.load(space_id)
     viewer = info.context.viewer_id
     if space.assigned_employee_id is None or viewer is None or not info.context.has_scope(Scope.PEOPLE_READ_NAMES):
         return None

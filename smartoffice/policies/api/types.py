@@ -5,7 +5,9 @@ Written apart from the engine's dataclasses and the ORM models. Messages (why a 
 with a week) are rendered in the request's language when the type is built.
 """
 
+import asyncio
 import datetime as dt
+from collections.abc import Iterable
 from enum import Enum
 from typing import Self
 
@@ -16,6 +18,7 @@ from smartoffice.i18n import Language
 from smartoffice.people import models as people_models
 from smartoffice.people.api.types import Employee, Organisation, OrgUnit
 from smartoffice.places.api.types import Desk
+from smartoffice.places.layout import FloorLayout, SpaceLayout
 from smartoffice.policies import day_rules, engine, models, weeks
 from smartoffice.policies.api.policy_types import DayHours, LocationKind, Policy, WorkingHours, policy_of
 from smartoffice.policies.remote_locations import Location
@@ -236,6 +239,8 @@ class CoPresence:
 @strawberry.type(description="A desk to book on a day, near the teammates who are in.")
 class Suggestion:
     desk_id: strawberry.Private[int | None]
+    floor_id: strawberry.Private[int | None]
+    desks: strawberry.Private["SuggestedDesks | None"]
     date: dt.date = strawberry.field(description="The local date.")
     requirement: DayRequirement = strawberry.field(
         description="REQUIRED days come first; FLEXIBLE days only while office days remain to be chosen."
@@ -245,9 +250,11 @@ class Suggestion:
     desk_label: str | None = strawberry.field(description="The free desk's name or code.")
 
     @classmethod
-    def from_suggestion(cls, s: weeks.Suggestion) -> Self:
+    def from_suggestion(cls, s: weeks.Suggestion, desks: "SuggestedDesks | None" = None) -> Self:
         return cls(
             desk_id=s.desk_id,
+            floor_id=s.floor_id,
+            desks=desks,
             date=s.day,
             requirement=DayRequirement(s.requirement.value),
             teammates_in=s.teammates_in,
@@ -259,7 +266,31 @@ class Suggestion:
     async def desk(self, info: Info) -> Desk | None:
         if self.desk_id is None:
             return None
+        if self.desks is not None and self.floor_id is not None:
+            desk = await self.desks.find(info, self.floor_id, self.desk_id)
+            if desk is not None:
+                return Desk.from_model(desk)
+        # not in its floor's current layout (retired since): as the desk's row says
         return Desk.from_model(await info.context.loaders.places.space_by_id.load(self.desk_id))
+
+
+class SuggestedDesks:
+    """A week's suggested desks from their floors' cached layouts
+    (:class:`~smartoffice.places.layout.FloorLayoutCache`), looked up once for all the suggestions (one layout
+    version read): no session of their own."""
+
+    __slots__ = ("finding", "floor_ids")
+
+    def __init__(self, floor_ids: Iterable[int]) -> None:
+        self.floor_ids = tuple(dict.fromkeys(floor_ids))
+        self.finding: asyncio.Future[dict[int, FloorLayout]] | None = None
+
+    async def find(self, info: Info, floor_id: int, desk_id: int) -> SpaceLayout | None:
+        if self.finding is None:
+            self.finding = asyncio.ensure_future(info.context.runtime.layouts.find_many(self.floor_ids))
+        layout = (await self.finding).get(floor_id)
+        desk = None if layout is None else next((s for s in layout.desks if s.id == desk_id), None)
+        return desk  # a Desk built from it answers zone, bookable and its assignee from it (places.api.types.Desk)
 
 
 def _office_days(plan: engine.WeekPlan, attribute: str) -> int:
@@ -300,6 +331,7 @@ class MyWeek:
     @classmethod
     def from_week(cls, week: weeks.MyWeek, language: Language) -> Self:
         plan = week.plan
+        desks = SuggestedDesks(s.floor_id for s in week.suggestions if s.desk_id is not None and s.floor_id is not None)
         return cls(
             employee=Employee.from_model(week.employee),
             week_of=plan.monday,
@@ -314,7 +346,7 @@ class MyWeek:
             working_hours=WorkingHours.from_rules(plan.working_hours),
             status=ComplianceStatus(plan.status.value),
             problems=[ComplianceProblem.from_problem(p, language) for p in plan.problems],
-            suggestions=[Suggestion.from_suggestion(s) for s in week.suggestions],
+            suggestions=[Suggestion.from_suggestion(s, desks) for s in week.suggestions],
         )
 
 
