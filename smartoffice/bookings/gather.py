@@ -20,12 +20,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Label, bindparam, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from smartoffice.bookings import checks
 from smartoffice.bookings.checks import Window
-from smartoffice.bookings.models import Booking
+from smartoffice.bookings.models import MAX_BOOKING_SPAN, Booking
 from smartoffice.bookings.sql import conflicts_query
 from smartoffice.errors import NotFound
 from smartoffice.people.models import Employee
@@ -43,12 +43,18 @@ class PersonRow:
     org_unit_id: int
 
 
+@cache
+def _person_query(lock: bool) -> Select[int, str, bool, int]:
+    """``person_row``'s statement, built once per shape with a bound ``employee_id``."""
+    query = select(Employee.id, Employee.name, Employee.active, Employee.org_unit_id).where(
+        Employee.id == bindparam("employee_id")
+    )
+    return query.with_for_update(of=Employee, key_share=True) if lock else query
+
+
 async def person_row(session: AsyncSession, employee_id: int, *, lock: bool) -> PersonRow:
     """As :func:`~smartoffice.people.service.get_employee` (``lock``: the same ``FOR NO KEY UPDATE``), lighter."""
-    query = select(Employee.id, Employee.name, Employee.active, Employee.org_unit_id).where(Employee.id == employee_id)
-    if lock:
-        query = query.with_for_update(of=Employee, key_share=True)
-    row = (await session.execute(query)).one_or_none()
+    row = (await session.execute(_person_query(lock), {"employee_id": employee_id})).one_or_none()
     if row is None:
         raise NotFound("Employee", employee_id)
     return PersonRow(*row)
@@ -74,11 +80,7 @@ async def read_for_booking(
     """One statement for what :class:`BookingReads` holds. ``space.floor`` and its building loaded."""
     floor = space.floor
     assigned_to_other = checks.is_assigned_to_other(space.assigned_employee_id, employee_id, released=False)
-    fixed = _fixed_columns(space.kind, space.zone_id is not None, assigned_to_other)
-    # The conflicts' subquery is built per booking: ``overlapping`` works out its index bound in Python.
-    may_conflict = conflicts_query(
-        space.id, space.kind, employee_id, window.start_at, window.end_at, window.blocks_until
-    ).exists()
+    statement = _statement(space.kind, space.zone_id is not None, assigned_to_other)
     params = {
         "r_site": floor.building.site_id,
         "r_building": floor.building_id,
@@ -91,9 +93,12 @@ async def read_for_booking(
         "r_now": now,
         "r_day": window.day.day,
         "r_weekday": window.day.day.isoweekday(),
+        "c_start_at": window.start_at,
+        "c_end_at": window.end_at,
+        "c_blocks_until": window.blocks_until,
+        "c_since": window.start_at - MAX_BOOKING_SPAN,
     }
-    query = select(*fixed, may_conflict.label("may_conflict"))
-    row = (await session.execute(query, params)).one()._mapping
+    row = (await session.execute(statement, params)).one()._mapping
     return BookingReads(
         closure_reason=row["closure_reason"],
         released=bool(row.get("released", False)),
@@ -104,9 +109,10 @@ async def read_for_booking(
 
 
 @cache
-def _fixed_columns(kind: SpaceKind, has_zone: bool, assigned_to_other: bool) -> tuple[Label[Any], ...]:
-    """The subqueries that do not depend on ``overlapping``'s Python arithmetic, built once per shape of booking
-    with bound parameters (building them took about as much CPU as running them); values come at execution."""
+def _statement(kind: SpaceKind, has_zone: bool, assigned_to_other: bool) -> Select[Any]:
+    """The statement, built once per shape of booking with bound parameters (building it and its cache key took
+    about as much CPU as running it); values come at execution. ``overlapping``'s index bound, which SQLite cannot
+    work out in SQL, is bound too (``c_since``)."""
     space, employee = bindparam("r_space", type_=Integer), bindparam("r_employee", type_=Integer)
     building = bindparam("r_building", type_=Integer)
     floor, zone = bindparam("r_floor", type_=Integer), bindparam("r_zone", type_=Integer) if has_zone else None
@@ -128,4 +134,15 @@ def _fixed_columns(kind: SpaceKind, has_zone: bool, assigned_to_other: bool) -> 
     if kind == SpaceKind.DESK:
         weekday = bindparam("r_weekday", type_=Integer)
         columns.append(covering_quotas_query(weekday, building, floor, zone).exists().label("quota_covers"))
-    return tuple(columns)
+    instant = Booking.start_at.type
+    may_conflict = conflicts_query(
+        space,
+        kind,
+        employee,
+        bindparam("c_start_at", type_=instant),
+        bindparam("c_end_at", type_=instant),
+        bindparam("c_blocks_until", type_=instant),
+        since=bindparam("c_since", type_=instant),
+    ).exists()
+    columns.append(may_conflict.label("may_conflict"))
+    return select(*columns)

@@ -215,7 +215,11 @@ class IdempotencyKey(Base):
 
 
 def overlapping(
-    start_at: datetime, end_at: datetime, *, until: InstrumentedAttribute[datetime] = Booking.blocks_until
+    start_at: datetime | ColumnElement[datetime],
+    end_at: datetime | ColumnElement[datetime],
+    *,
+    until: InstrumentedAttribute[datetime] = Booking.blocks_until,
+    since: datetime | ColumnElement[datetime] | None = None,
 ) -> ColumnElement[bool]:
     """Bookings overlapping ``[start_at, end_at)`` (by ``[start_at, until)``), in the form an index can serve.
 
@@ -223,5 +227,12 @@ def overlapping(
     ``(space_id, start_at)`` or ``(employee_id, start_at)`` it reads every earlier booking of the space or person,
     a year of history at IKN scale. No booking starts more than :data:`MAX_BOOKING_SPAN` before it ends, so the
     lower bound below loses no overlap and makes the scan a few rows.
+
+    The bound is worked out in Python (``start_at - MAX_BOOKING_SPAN``; SQLite cannot do that arithmetic on its
+    text instants): a statement built once with bound parameters passes it as ``since``.
     """
-    return and_(Booking.start_at < end_at, until > start_at, Booking.start_at > start_at - MAX_BOOKING_SPAN)
+    if since is None:
+        if not isinstance(start_at, datetime):
+            raise TypeError("overlapping: a bound start_at needs its bound `since` (start_at - MAX_BOOKING_SPAN)")
+        since = start_at - MAX_BOOKING_SPAN
+    return and_(Booking.start_at < end_at, until > start_at, Booking.start_at > since)

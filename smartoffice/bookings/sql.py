@@ -2,9 +2,10 @@
 
 import base64
 import binascii
+import functools
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -13,36 +14,44 @@ from smartoffice.errors import CommonInputCode, Conflict, ConflictKind, InvalidI
 from smartoffice.places.models import Floor, Space, SpaceKind
 
 
-async def get_booking(session: AsyncSession, booking_id: int, *, for_update: bool = False) -> Booking:
-    """A booking with its space, floor and building loaded."""
+@functools.cache
+def _booking_query(for_update: bool) -> Select[Booking]:
+    """``get_booking``'s statement, built once per shape with a bound ``booking_id`` (building it and its cache
+    key, with the joined loads, cost about as much CPU as running it)."""
     query = (
         select(Booking)
-        .where(Booking.id == booking_id)
+        .where(Booking.id == bindparam("booking_id"))
         .options(joinedload(Booking.space).joinedload(Space.floor).joinedload(Floor.building))
     )
-    if for_update:
-        query = query.with_for_update(of=Booking)
-    booking = await session.scalar(query)
+    return query.with_for_update(of=Booking) if for_update else query
+
+
+async def get_booking(session: AsyncSession, booking_id: int, *, for_update: bool = False) -> Booking:
+    """A booking with its space, floor and building loaded."""
+    booking = await session.scalar(_booking_query(for_update), {"booking_id": booking_id})
     if booking is None:
         raise NotFound("Booking", booking_id)
     return booking
 
 
 def conflicts_query(
-    space_id: int,
+    space_id: int | ColumnElement[int],
     space_kind: SpaceKind,
-    employee_id: int,
-    start_at: datetime,
-    end_at: datetime,
-    blocks_until: datetime,
+    employee_id: int | ColumnElement[int],
+    start_at: datetime | ColumnElement[datetime],
+    end_at: datetime | ColumnElement[datetime],
+    blocks_until: datetime | ColumnElement[datetime],
+    *,
+    since: datetime | ColumnElement[datetime] | None = None,
 ) -> Select[Booking]:
     """Active bookings that a new booking would overlap: on the space (``[start, blocks_until)`` against theirs),
-    or, for desks, another desk held by the same person at the same time (``[start, end)``)."""
-    on_space = and_(Booking.space_id == space_id, overlapping(start_at, blocks_until))
+    or, for desks, another desk held by the same person at the same time (``[start, end)``). ``since``: see
+    :func:`~smartoffice.bookings.models.overlapping` (for a statement built with bound parameters)."""
+    on_space = and_(Booking.space_id == space_id, overlapping(start_at, blocks_until, since=since))
     on_person = and_(
         Booking.employee_id == employee_id,
         Booking.space_kind == SpaceKind.DESK,
-        overlapping(start_at, end_at, until=Booking.end_at),
+        overlapping(start_at, end_at, until=Booking.end_at, since=since),
     )
     return select(Booking).where(
         Booking.status.in_(ACTIVE_STATUSES), or_(on_space, on_person) if space_kind == SpaceKind.DESK else on_space
