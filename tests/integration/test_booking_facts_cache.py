@@ -3,51 +3,22 @@ a change committed by one app process is obeyed by the next booking in another (
 one Redis, as two workers); without Redis every fact is read from SQL and the answers are the same."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from datetime import time
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import event
 
 from smartoffice.availability.breaker import CircuitBreaker
 from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.bookings.facts import BOOKING_FACTS_VERSION_KEY, BookingFacts
 from smartoffice.bookings.service import BookDeskRequest, BookingService
-from smartoffice.db import Database
 from smartoffice.errors import InvalidInput, PolicyRefusal
 from smartoffice.places.models import SpaceKind
-from smartoffice.runtime import Runtime, open_runtime, redis_client
-from smartoffice.settings import Settings
+from smartoffice.runtime import Runtime, redis_client
 from smartoffice.workcalendar.models import CalendarOverride, DayKind
 from tests.factories import Factory
 from tests.support.clock import days_ahead
-
-
-@pytest.fixture
-async def other(runtime: Runtime, settings: Settings) -> AsyncIterator[Runtime]:
-    """Another app process: its own engine and caches, the same database and Redis (torn down before ``runtime``)."""
-    async with open_runtime(settings) as second:
-        yield second
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
-
-
-def reads(seen: list[str], table: str) -> int:
-    return sum(1 for s in seen if f"FROM {table}" in s)
+from tests.support.statements import reads, statements
 
 
 class TestServedFromMemory:

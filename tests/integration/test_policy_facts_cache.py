@@ -2,14 +2,12 @@
 keeps policies, the calendar, the unit tree, home buildings and anchor days in memory, and a change committed by
 any process is seen by every other's next week (two runtimes on one database and one Redis, as two workers)."""
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import event, false, update
+from sqlalchemy import false, update
 
 from smartoffice.availability.breaker import CircuitBreaker
 from smartoffice.db import Base, Database
@@ -20,11 +18,11 @@ from smartoffice.policies.engine import Requirement
 from smartoffice.policies.models import PolicyLevel, WorkDay, WorkMode
 from smartoffice.policies.service import PolicyService
 from smartoffice.policies.shared_facts import POLICY_FACT_MODELS, POLICY_FACTS_VERSION_KEY, PolicyFacts
-from smartoffice.runtime import Runtime, open_runtime, redis_client
-from smartoffice.settings import Settings
+from smartoffice.runtime import Runtime, redis_client
 from smartoffice.workcalendar.models import DayKind
 from tests.factories import Factory
 from tests.support.policies import WED, WEEK, Team, build_team
+from tests.support.statements import reads, statements
 
 WITA = ZoneInfo("Asia/Makassar")
 TODAY = date(2026, 7, 3)
@@ -36,34 +34,9 @@ async def team(factory: Factory) -> Team:
     return await build_team(factory)
 
 
-@pytest.fixture
-async def other(runtime: Runtime, settings: Settings) -> AsyncIterator[Runtime]:
-    """Another app process: its own engine and caches, the same database and Redis (torn down before ``runtime``)."""
-    async with open_runtime(settings) as second:
-        yield second
-
-
 def policies_of(runtime: Runtime) -> PolicyService:
     """The runtime's policy service (with its cache) on a clock that makes ``WEEK`` next week."""
     return PolicyService(runtime.db, lambda: NOW, facts=runtime.policies.facts)
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
-
-
-def reads(seen: list[str], table: str) -> int:
-    return sum(1 for s in seen if f"FROM {table}" in s)
 
 
 async def uncached(db: Database, team: Team) -> weeks.MyWeek:

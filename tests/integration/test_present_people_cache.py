@@ -2,44 +2,15 @@
 the next request whichever process serves it (two runtimes on one database and one Redis, as two workers), and
 without Redis every check reads SQL."""
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-
-import pytest
 from redis.asyncio import Redis
-from sqlalchemy import event
 
 from smartoffice.api.context import demo_viewer
 from smartoffice.availability.breaker import CircuitBreaker
-from smartoffice.db import Database
 from smartoffice.people.present import PRESENT_VERSION_KEY, PresentPeople
-from smartoffice.runtime import Runtime, open_runtime, redis_client
-from smartoffice.settings import Settings
+from smartoffice.runtime import Runtime, redis_client
 from tests.factories import Factory
 from tests.support.leavers import mark_left
-
-
-@pytest.fixture
-async def other(runtime: Runtime, settings: Settings) -> AsyncIterator[Runtime]:
-    """Another app process: its own engine and caches, the same database and Redis (torn down before ``runtime``)."""
-    async with open_runtime(settings) as second:
-        yield second
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    """The reads of ``employees`` made inside the block."""
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if "FROM employees" in statement:
-            seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+from tests.support.statements import reads, statements
 
 
 class TestServedFromMemory:
@@ -52,7 +23,7 @@ class TestServedFromMemory:
             assert await demo_viewer(runtime, str(person.id)) == person.id
             assert not await runtime.people.is_present(person.id + 1000)  # nobody by that id
 
-        assert seen == []
+        assert reads(seen, "employees") == 0
 
     async def test_a_lost_version_reloads(self, runtime: Runtime, redis: Redis, factory: Factory) -> None:
         person = await factory.employee()
@@ -62,7 +33,7 @@ class TestServedFromMemory:
         with statements(runtime.db) as seen:
             assert await runtime.people.is_present(person.id)
 
-        assert len(seen) == 1
+        assert reads(seen, "employees") == 1
 
     async def test_without_redis_every_check_reads_sql_and_is_right(self, runtime: Runtime, factory: Factory) -> None:
         stays, leaves = await factory.employee(), await factory.employee()
@@ -72,7 +43,7 @@ class TestServedFromMemory:
             for _ in range(2):
                 with statements(runtime.db) as seen:
                     assert await present.is_present(stays.id)
-                assert len(seen) == 1
+                assert reads(seen, "employees") == 1
             await mark_left(runtime.db, leaves)
             assert not await present.is_present(leaves.id)
             assert not await present.is_present(leaves.id + 1000)
@@ -86,7 +57,7 @@ class TestServedFromMemory:
         for _ in range(2):
             with statements(runtime.db) as seen:
                 assert await present.is_present(person.id)
-            assert len(seen) == 1
+            assert reads(seen, "employees") == 1
 
 
 class TestAChangeInOneProcessIsSeenByAnother:

@@ -3,33 +3,22 @@
 building's rooms and day facts): a holiday or a rule change made through one app process is seen by every other's
 next search (two runtimes on one database and one Redis, as two workers), and Redis down reads them from SQL."""
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from smartoffice.bookings.errors import BookingInputCode
 from smartoffice.bookings.room_search import RoomQuery, RoomSearchService
-from smartoffice.db import Database
 from smartoffice.errors import InvalidInput
 from smartoffice.places.layout import FloorLayoutCache
 from smartoffice.places.models import Space, SpaceKind
 from smartoffice.policies.cache import VersionedCache
 from smartoffice.policies.shared_facts import PolicyFacts
-from smartoffice.runtime import Runtime, open_runtime
-from smartoffice.settings import Settings
+from smartoffice.runtime import Runtime
 from smartoffice.workcalendar.models import DayKind
 from tests.factories import Factory
 from tests.support.policies import Team, build_team
-
-
-@pytest.fixture
-async def other(runtime: Runtime, settings: Settings) -> AsyncIterator[Runtime]:
-    """Another app process: its own engine and caches, the same database and Redis (torn down before ``runtime``)."""
-    async with open_runtime(settings) as second:
-        yield second
+from tests.support.statements import statements
 
 
 @pytest.fixture
@@ -41,20 +30,6 @@ def next_wednesday() -> date:
     """A working day inside every booking horizon, not today (whatever the clock says)."""
     today = datetime.now(UTC).date()
     return today + timedelta(days=(2 - today.weekday()) % 7 or 7)
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
 
 
 async def test_a_holiday_set_in_one_process_closes_the_rooms_in_another(

@@ -1,21 +1,9 @@
 """My week's suggested desks are read from their floors' cached layouts (``FloorLayoutCache.find_many``, one
 version read for all of them): a desk changed through one app process is seen by another's next lookup."""
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from smartoffice.places.models import Space
-from smartoffice.runtime import Runtime, open_runtime
-from smartoffice.settings import Settings
+from smartoffice.runtime import Runtime
 from tests.factories import Factory
-
-
-@pytest.fixture
-async def other(runtime: Runtime, settings: Settings) -> AsyncIterator[Runtime]:
-    """Another app process: its own engine and caches, the same database and Redis (torn down before ``runtime``)."""
-    async with open_runtime(settings) as second:
-        yield second
 
 
 async def test_a_desk_changed_in_one_process_is_seen_by_another(
