@@ -15,7 +15,7 @@ applies to the release's next run, which reads the rules each time).
 """
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload
 from smartoffice.audit.record import Actor, record_change
 from smartoffice.bookings.models import MAX_BUFFER_MINUTES, BookingRule
 from smartoffice.bookings.rule_errors import RuleInputCode
+from smartoffice.bookings.rules import RuleFacts
 from smartoffice.db import Database
 from smartoffice.errors import CommonPermissionCode, InvalidInput, NotFound, PermissionDenied
 from smartoffice.places.models import Building, SpaceKind
@@ -52,22 +53,8 @@ def api_field(name: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class RuleValues:
-    """The numbers of one rule row (see ``BookingRule`` for what each means)."""
-
-    max_days_in_advance: int
-    min_duration_minutes: int
-    max_duration_minutes: int
-    max_active_bookings: int
-    cancellation_deadline_minutes: int
-    check_in_opens_minutes: int
-    check_in_grace_minutes: int
-    buffer_minutes: int
-    closed_on_holidays: bool
-
-    @classmethod
-    def of(cls, rule: BookingRule) -> "RuleValues":
-        return cls(**{f.name: getattr(rule, f.name) for f in fields(cls)})
+class RuleValues(RuleFacts):
+    """The numbers of one rule row (:class:`~smartoffice.bookings.rules.RuleFacts`), as an editor sends them."""
 
     def check(self, kind: SpaceKind) -> None:
         """InvalidInput with the first value out of bounds, else nothing."""

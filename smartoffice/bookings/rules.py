@@ -1,7 +1,7 @@
 """Which booking rules apply: the building's own row for a kind of space, else the global default row."""
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, Self
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,7 +35,8 @@ class RuleNumbers(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class RuleFacts:
-    """A rule's numbers, detached from the session: safe to share between requests (``bookings/facts.py``)."""
+    """A rule's numbers (see ``BookingRule`` for what each means), detached from the session: safe to share between
+    requests (``bookings/facts.py``); the rules editor's ``RuleValues`` adds its checks."""
 
     max_days_in_advance: int
     min_duration_minutes: int
@@ -48,7 +49,7 @@ class RuleFacts:
     closed_on_holidays: bool
 
     @classmethod
-    def of(cls, rule: BookingRule) -> "RuleFacts":
+    def of(cls, rule: BookingRule) -> Self:
         return cls(
             rule.max_days_in_advance,
             rule.min_duration_minutes,
