@@ -30,6 +30,7 @@ from smartoffice.bench.audit import audit_bookings
 from smartoffice.bench.driver import Outcome, Recorder, Series, Step, percentile, run_phase
 from smartoffice.bench.http import HttpConnection
 from smartoffice.bench.operations import probe_my_week, probe_occupancy
+from smartoffice.bench.report import json_ready
 from smartoffice.bench.scenarios import (
     BookingWorkload,
     Targets,
@@ -157,16 +158,7 @@ class OverloadReport:
         ]
 
     def to_json(self) -> str:
-        def clean(value: Any) -> Any:
-            if isinstance(value, float):
-                return None if math.isnan(value) else round(value, 3)
-            if isinstance(value, dict):
-                return {k: clean(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [clean(v) for v in value]
-            return value
-
-        data = clean(asdict(self))
+        data = json_ready(asdict(self))
         data.update(masked=self.masked, errors=self.errors, ok=self.ok)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

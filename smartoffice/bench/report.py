@@ -22,6 +22,17 @@ FIGURES = ("p50_ms", "p95_ms", "p99_ms", "per_second", "server_cpu_ms", "client_
 SPREAD = "min–max"
 
 
+def json_ready(value: Any) -> Any:
+    """``value`` (an ``asdict``) for JSON: floats to 3 places, NaN (a figure not measured) as null."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 3)
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_ready(v) for v in value]
+    return value
+
+
 @dataclass
 class Row:
     key: str
@@ -141,16 +152,7 @@ class Report:
     # output
 
     def to_json(self) -> str:
-        def clean(value: Any) -> Any:
-            if isinstance(value, float):
-                return None if math.isnan(value) else round(value, 3)
-            if isinstance(value, dict):
-                return {k: clean(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [clean(v) for v in value]
-            return value
-
-        return json.dumps(clean(asdict(self)), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(json_ready(asdict(self)), indent=2, ensure_ascii=False) + "\n"
 
     HEADERS = (
         "", "path", "requests", "ok / conflict / error", "p50 ms", "p95 ms", "p99 ms", "ok/s",

@@ -25,8 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from smartoffice.availability.slots import LocalDay
 from smartoffice.bookings.models import ACTIVE_STATUSES, Booking, BookingRule, overlapping
 from smartoffice.people.models import Employee
+from smartoffice.places import service as places
 from smartoffice.places.codes import natural_key
-from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Space, SpaceKind, Zone, hours_on
+from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Space, SpaceKind, Zone
 from smartoffice.policies.collective_leave import works_on_collective_leave
 from smartoffice.workcalendar.models import DayKind
 from smartoffice.workcalendar.service import load_calendar
@@ -165,22 +166,9 @@ async def free_desks(
 
 
 async def _live_buildings(session: AsyncSession, day: date) -> dict[int, _Building]:
-    rows = await session.execute(
-        select(
-            Building.id,
-            Building.name,
-            Building.code,
-            Building.time_zone,
-            Building.opens_at,
-            Building.closes_at,
-            Building.opening_hours,
-        ).where(Building.retired_at.is_(None))
-    )
     return {
-        r.id: _Building(
-            r.id, r.name, r.code, r.time_zone, hours_on(r.opens_at, r.closes_at, r.opening_hours, day) is not None
-        )
-        for r in rows
+        b.id: _Building(b.id, b.name, b.code, b.time_zone, b.hours_on(day) is not None)
+        for b in (await places.live_buildings(session)).values()
     }
 
 

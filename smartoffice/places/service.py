@@ -9,7 +9,10 @@ run inside their own sessions (a booking locks its space with :func:`get_space`)
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, bindparam, select
@@ -18,7 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from smartoffice.db import Database
 from smartoffice.errors import NotFound
-from smartoffice.places.models import Building, Floor, Site, Space, SpaceKind, Zone
+from smartoffice.places.models import Building, Floor, OpeningHours, Site, Space, SpaceKind, Zone, hours_on
 
 M = TypeVar("M", Building, Floor, Zone, Space)
 T = TypeVar("T")
@@ -160,3 +163,35 @@ async def get_space(
     if space is None or (kind is not None and space.kind != kind):
         raise NotFound(SPACE_TYPE_NAMES[kind] if kind else "Space", space_id)
     return space
+
+
+@dataclass(frozen=True, slots=True)
+class LiveBuilding:
+    """A building that is not retired, as the desk searches read it (``bookings/nearby.py``, the week's suggestions)."""
+
+    id: int
+    name: str
+    code: str
+    time_zone: str
+    opens_at: time
+    closes_at: time
+    opening_hours: OpeningHours | None
+
+    def hours_on(self, day: date) -> tuple[time, time] | None:
+        return hours_on(self.opens_at, self.closes_at, self.opening_hours, day)
+
+
+async def live_buildings(session: AsyncSession) -> Mapping[int, LiveBuilding]:
+    """Every building not retired, by id (read-only: the policy-facts cache shares it)."""
+    rows = await session.execute(
+        select(
+            Building.id,
+            Building.name,
+            Building.code,
+            Building.time_zone,
+            Building.opens_at,
+            Building.closes_at,
+            Building.opening_hours,
+        ).where(Building.retired_at.is_(None))
+    )
+    return MappingProxyType({r.id: LiveBuilding(*r) for r in rows})

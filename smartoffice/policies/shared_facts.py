@@ -17,7 +17,7 @@ those queries apply in SQL are applied here in Python, in the same order.
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from types import MappingProxyType
 
 from redis.asyncio import Redis
@@ -29,7 +29,8 @@ from smartoffice.bookings.models import BookingRule
 from smartoffice.bookings.rules import RuleFacts, rule_facts
 from smartoffice.db import Base
 from smartoffice.people.models import OrgUnit
-from smartoffice.places.models import Building, Floor, OpeningHours, SpaceKind, Zone, hours_on
+from smartoffice.places.models import Building, Floor, SpaceKind, Zone
+from smartoffice.places.service import LiveBuilding, live_buildings
 from smartoffice.policies.cache import CacheSnapshot, VersionedCache
 from smartoffice.policies.day_rules import Person, PolicyView
 from smartoffice.policies.facts import policy_view
@@ -82,37 +83,6 @@ class OrgStructure:
             ):
                 weekdays[row.org_unit_id].add(row.weekday)
         return {unit: frozenset(days) for unit, days in weekdays.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class LiveBuilding:
-    """A building that is not retired, as the desk search (``bookings/nearby.py``) reads it."""
-
-    id: int
-    name: str
-    code: str
-    time_zone: str
-    opens_at: time
-    closes_at: time
-    opening_hours: OpeningHours | None
-
-    def hours_on(self, day: date) -> tuple[time, time] | None:
-        return hours_on(self.opens_at, self.closes_at, self.opening_hours, day)
-
-
-async def live_buildings(session: AsyncSession) -> Mapping[int, LiveBuilding]:
-    rows = await session.execute(
-        select(
-            Building.id,
-            Building.name,
-            Building.code,
-            Building.time_zone,
-            Building.opens_at,
-            Building.closes_at,
-            Building.opening_hours,
-        ).where(Building.retired_at.is_(None))
-    )
-    return MappingProxyType({r.id: LiveBuilding(*r) for r in rows})
 
 
 async def desk_check_in_opens(session: AsyncSession) -> Mapping[int | None, int]:

@@ -43,8 +43,9 @@ from smartoffice.bookings.nearby import DeskChoice, bookable_desks, desks_near_t
 from smartoffice.people.models import Employee
 from smartoffice.places.codes import natural_key
 from smartoffice.places.models import Building, Closure, DeskRelease, Floor, Space, SpaceKind, Zone
+from smartoffice.places.service import LiveBuilding, live_buildings
 from smartoffice.policies.engine import DayPlan
-from smartoffice.policies.shared_facts import LiveBuilding, PolicyFactsView, desk_holiday_rules, live_buildings
+from smartoffice.policies.shared_facts import PolicyFactsView, desk_holiday_rules
 from smartoffice.workcalendar.models import DayKind
 from smartoffice.workcalendar.service import WorkingCalendar
 
