@@ -16,6 +16,7 @@ from strawberry.utils.logging import StrawberryLogger
 from graphql import DocumentNode, GraphQLError, GraphQLSchema
 from smartoffice.api.error_codes import CodedMaskErrors, ValidationCodes, coded, log_level
 from smartoffice.api.errors import map_domain_errors
+from smartoffice.api.execution import PlainValuesFirst
 from smartoffice.api.limits import RequestLimits
 from smartoffice.api.nodes import NodeQuery
 from smartoffice.api.scalars import SCALARS
@@ -216,6 +217,7 @@ def build_schema(*, debug: bool = False) -> Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
+        execution_context_class=PlainValuesFirst,
         config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=True, scalar_map=SCALARS),
     )
     schema.debug = debug
