@@ -18,6 +18,7 @@ from smartoffice.api.controller import GRAPHQL_PATH, graphql_controller
 from smartoffice.api.doors import API_GRAPHQL_PATH
 from smartoffice.api.schema import build_schema
 from smartoffice.busy import busy_from
+from smartoffice.cache_versions import CacheVersionsMiddleware
 from smartoffice.identity.clients import ForwardedClientMiddleware
 from smartoffice.identity.http import LoginSessionMiddleware
 from smartoffice.integrations.api.live import subscriptions_controller
@@ -105,6 +106,7 @@ def create_app(settings: Settings) -> Litestar:
         middleware=[
             # First: everything after it reads the client's address and scheme it decided.
             ForwardedClientMiddleware(settings.trusted_proxies),
+            CacheVersionsMiddleware(),  # one MGET for the caches' versions, on a request's first use of them
             prometheus_config().middleware,
             CookieBackendConfig(secret=session_secret, httponly=True, samesite="lax").middleware,
             LoginSessionMiddleware(),

@@ -41,6 +41,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, joinedload, selectinload
 
 from smartoffice.availability.breaker import CircuitBreaker
 from smartoffice.bookings.models import BookingRule
+from smartoffice.cache_versions import forget, read_version, register
 from smartoffice.db import Base, Database
 from smartoffice.errors import NotFound
 from smartoffice.ids import encode_id
@@ -351,20 +352,9 @@ class FloorLayoutCache:
         return found
 
     async def version(self) -> str | None:
-        """The current layout version, or None when Redis cannot say (then nothing is served from the cache)."""
-        if not self.breaker.allow():
-            return None
-        try:
-            raw = await self.redis.get(LAYOUT_VERSION_KEY)
-            if raw is None:  # never set, or Redis lost it: start a new version no entry can carry
-                await self.redis.set(LAYOUT_VERSION_KEY, secrets.token_hex(8), nx=True)
-                raw = await self.redis.get(LAYOUT_VERSION_KEY)
-        except RedisError as exc:
-            self.breaker.record_failure()
-            log.warning("layout version unavailable (%r): reading floor layouts from SQL", exc)
-            return None
-        self.breaker.record_success()
-        return raw.decode() if isinstance(raw, bytes) else raw
+        """The current layout version, or None when Redis cannot say (then nothing is served from the cache).
+        Within an HTTP request, read once with the other caches' (:mod:`smartoffice.cache_versions`)."""
+        return await read_version(self.redis, self.breaker, LAYOUT_VERSION_KEY)
 
     async def floor_day_facts(
         self, layout: FloorLayout, key: Hashable, load: Callable[[AsyncSession], Awaitable[T]]
@@ -391,6 +381,7 @@ class FloorLayoutCache:
         if not session.info.pop(LAYOUT_CHANGED, False):
             return
         self.clear()
+        forget(LAYOUT_VERSION_KEY)
         try:
             await bump_layout_version(self.redis)
         except RedisError as exc:
@@ -422,3 +413,4 @@ def _note_statement(state: ORMExecuteState) -> None:
 
 
 track_layout_changes()
+register(LAYOUT_VERSION_KEY)

@@ -18,7 +18,8 @@ by key, each stored with the **version** it was loaded under.
 * **Writers outside ``Database.write()``** (raw SQL on another connection, scripts editing a running deployment)
   must call :func:`bump_version` with the cache's key after their commit.
 
-A request reads the version once (:meth:`VersionedCache.snapshot`), then asks for as many keys as it needs.
+A request reads the version once (:meth:`VersionedCache.snapshot`), then asks for as many keys as it needs; an HTTP
+request reads every cache's version in one ``MGET`` (:mod:`smartoffice.cache_versions`).
 
 How to use it for another domain (e.g. the booking path's rules and calendar)::
 
@@ -47,6 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from smartoffice.availability.breaker import CircuitBreaker
+from smartoffice.cache_versions import forget, read_version, register
 from smartoffice.db import Base
 
 log = logging.getLogger(__name__)
@@ -129,22 +131,12 @@ class VersionedCache:
         self._flag = changed_flag(version_key)
         self._entries: dict[Hashable, _Entry] = {}
         track_changes(version_key, models)
+        register(version_key)
 
     async def version(self) -> str | None:
-        """The current version, or None when Redis cannot say (then nothing is served from the cache)."""
-        if not self.breaker.allow():
-            return None
-        try:
-            raw = await self.redis.get(self.version_key)
-            if raw is None:  # never set, or Redis lost it: a new version no entry can carry
-                await self.redis.set(self.version_key, secrets.token_hex(8), nx=True)
-                raw = await self.redis.get(self.version_key)
-        except RedisError as exc:
-            self.breaker.record_failure()
-            log.warning("%s unavailable (%r): reading from SQL", self.version_key, exc)
-            return None
-        self.breaker.record_success()
-        return raw.decode() if isinstance(raw, bytes) else raw
+        """The current version, or None when Redis cannot say (then nothing is served from the cache). Within an
+        HTTP request, read once with the other caches' (:mod:`smartoffice.cache_versions`)."""
+        return await read_version(self.redis, self.breaker, self.version_key)
 
     async def snapshot(self) -> "CacheSnapshot":
         """The cache as of the version read now: one Redis read for all the keys a request asks for."""
@@ -182,6 +174,7 @@ class VersionedCache:
         if not session.info.pop(self._flag, False):
             return
         self.clear()
+        forget(self.version_key)
         try:
             await bump_version(self.redis, self.version_key)
         except RedisError as exc:
