@@ -1,5 +1,6 @@
 """The ASGI application: ``create_app(settings)`` wires the runtime, GraphQL and the pages."""
 
+import gc
 import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -117,6 +118,26 @@ def create_app(settings: Settings) -> Litestar:
     )
 
 
+GC_YOUNG_THRESHOLD = 50_000
+"""Container allocations between two collections of the youngest generation (CPython's default: 700).
+
+A request allocates tens of thousands of objects (a week's plan, an ORM row's state, GraphQL's result maps), and a
+worker holds ~500,000 long-lived ones (floor layouts, the booking path's place map, SQLAlchemy's statement cache).
+At 700, 32 requests in flight collected the young generation every few hundred microseconds and promoted what they
+still held, so the full collections that walk the long-lived half million came every ~85 requests: 23 % of a
+`myWeek`'s CPU (12.4 ms → 9.5 ms) and 15 % of `{ __typename }`'s (0.91 → 0.77 ms) at 32 concurrent requests,
+measured in one process on a tier-M copy. At 50,000, the young collections are ~100 times rarer and the full ones
+rarer still; the cost is a few megabytes more of young objects between collections. Python 3.13 raised the default
+to 2,000 for the same reason."""
+
+
+def tune_garbage_collector() -> None:
+    """For a server process (see :data:`GC_YOUNG_THRESHOLD`); the older generations keep their defaults."""
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
+
+
 def app_from_env() -> Litestar:
     """Factory for ASGI servers started by the CLI: reads the environment when called, not when imported."""
+    tune_garbage_collector()
     return create_app(Settings.from_env())
