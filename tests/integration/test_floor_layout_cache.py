@@ -1,40 +1,23 @@
 """The per-process floor layout cache: served from memory while the layout version in Redis stands, reloaded
 when any process commits a change to places, when Redis loses the version, and never trusted without Redis."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import event, text, update
+from sqlalchemy import text, update
 
 from smartoffice.availability.breaker import CircuitBreaker
-from smartoffice.db import Database
 from smartoffice.demo import seed_demo
 from smartoffice.errors import NotFound
 from smartoffice.places.layout import LAYOUT_VERSION_KEY, FloorLayoutCache, bump_layout_version
 from smartoffice.places.models import Floor, Space
 from smartoffice.runtime import Runtime, redis_client
 from tests.factories import Factory
+from tests.support.statements import statements
 
 
 def other_process(runtime: Runtime) -> FloorLayoutCache:
     """A cache as another app process holds it: its own entries, the same database and Redis."""
     return FloorLayoutCache(runtime.db, runtime.redis, CircuitBreaker())
-
-
-@contextmanager
-def counting_queries(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
 
 
 async def test_a_floor_is_read_from_sql_once_then_from_memory(runtime: Runtime, factory: Factory) -> None:
@@ -44,7 +27,7 @@ async def test_a_floor_is_read_from_sql_once_then_from_memory(runtime: Runtime, 
     await factory.room(floor, code="R01")
     cache = other_process(runtime)
     # when
-    with counting_queries(runtime.db) as queries:
+    with statements(runtime.db) as queries:
         first = await cache.get(floor.id)
         loads = len(queries)
         second = await cache.get(floor.id)

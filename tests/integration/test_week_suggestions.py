@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 
 from smartoffice.bookings.nearby import desks_near_team
 from smartoffice.bookings.requests import BookDeskRequest
@@ -18,6 +17,7 @@ from smartoffice.policies.service import PolicyService
 from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.policies import FRI, MON, THU, TUE, WED, WEEK, Team, build_team
+from tests.support.statements import statements
 
 WITA = ZoneInfo("Asia/Makassar")
 TODAY = date(2026, 7, 3)
@@ -86,17 +86,9 @@ async def test_the_week_reads_free_desks_in_one_query(runtime: Runtime, team: Te
     person = team.staff[0]
     cached = PolicyService(runtime.db, lambda: NOW, facts=runtime.policies.facts)
     await cached.my_week(person.id, person.id, WEEK)  # the shared facts are now in memory
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
     # when
-    event.listen(runtime.db.engine.sync_engine, "before_cursor_execute", record)
-    try:
+    with statements(runtime.db) as seen:
         week = await cached.my_week(person.id, person.id, WEEK)
-    finally:
-        event.remove(runtime.db.engine.sync_engine, "before_cursor_execute", record)
 
     # then five days are suggested; their desks take one query, plus one for the home tower on the days the team's
     # floors are full (Wednesday: the home tower's desks are read only when needed, not every day: at tier M that

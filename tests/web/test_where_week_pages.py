@@ -7,13 +7,11 @@ agency's offices: no designated places).
 """
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from smartoffice.db import Database
 from smartoffice.people.models import Employee
@@ -23,6 +21,7 @@ from smartoffice.runtime import Runtime
 from tests.factories import Factory
 from tests.support.clock import Clock, at
 from tests.support.pages import PageClient
+from tests.support.statements import statements as recorded
 from tests.support.week_places import BALIKPAPAN, HOME_REF, WHERE_POLICY, where_directorate
 
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = (date(2030, 7, d) for d in range(8, 13))
@@ -136,20 +135,6 @@ async def test_the_places_in_bahasa_indonesia(
     assert str(escape(PolicyInputCode.LOCATION_DETAIL_NEEDED.message_in("id"))) in refused.text
 
 
-@contextmanager
-def counting_queries(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
-
-
 async def test_the_history_of_weeks(pages: PageClient, runtime: Runtime, factory: Factory, clock: Clock) -> None:
     # given Siti's last three weeks: in the office three days (compliant), nothing reported (no data), and three
     # days at home, one more than the week allows (not compliant)
@@ -164,7 +149,7 @@ async def test_the_history_of_weeks(pages: PageClient, runtime: Runtime, factory
     await pages.act_as(office.siti.id)
 
     # when she opens her history (from My week), the weeks are judged in a bounded number of queries
-    with counting_queries(pages.http.app.state.runtime.db) as statements:
+    with recorded(pages.http.app.state.runtime.db) as statements:
         page = await pages.get("/my-week/history")
     assert len(statements) < 30, len(statements)
 
