@@ -74,7 +74,7 @@ async def grant_freed(
     if not desks:
         return []
     await session.flush()  # the freeing must be visible to the checks (the session does not autoflush)
-    places = await _places(session, {b.space_id for b in desks})
+    places = await _places(session, desks)
     offers: set[tuple[int, date]] = set()
     for booking in desks:
         time_zone = places[booking.space_id][2]
@@ -179,11 +179,23 @@ async def _anyone_waiting(session: AsyncSession, floor_ids: set[int], days: set[
     return await session.scalar(waiting.limit(1)) is not None
 
 
-async def _places(session: AsyncSession, space_ids: set[int]) -> dict[int, tuple[int, int | None, str]]:
-    rows = await session.execute(
-        select(Space.id, Space.floor_id, Space.zone_id, Building.time_zone)
-        .join(Floor, Floor.id == Space.floor_id)
-        .join(Building, Building.id == Floor.building_id)
-        .where(Space.id.in_(sorted(space_ids)))
-    )
-    return {space_id: (floor_id, zone_id, time_zone) for space_id, floor_id, zone_id, time_zone in rows}
+async def _places(session: AsyncSession, desks: Sequence[Booking]) -> dict[int, tuple[int, int | None, str]]:
+    """Each freed desk's floor, zone and building time zone: from the booking's loaded space where the caller loaded
+    it with its floor and building (a cancellation does), else in one query."""
+    places: dict[int, tuple[int, int | None, str]] = {}
+    for booking in desks:
+        space = booking.__dict__.get("space")  # never a lazy load: only what is already in memory
+        floor = space.__dict__.get("floor") if space is not None else None
+        building = floor.__dict__.get("building") if floor is not None else None
+        if space is not None and building is not None:
+            places[booking.space_id] = (space.floor_id, space.zone_id, building.time_zone)
+    missing = sorted({b.space_id for b in desks} - places.keys())
+    if missing:
+        rows = await session.execute(
+            select(Space.id, Space.floor_id, Space.zone_id, Building.time_zone)
+            .join(Floor, Floor.id == Space.floor_id)
+            .join(Building, Building.id == Floor.building_id)
+            .where(Space.id.in_(missing))
+        )
+        places.update((space_id, (floor_id, zone_id, zone)) for space_id, floor_id, zone_id, zone in rows)
+    return places

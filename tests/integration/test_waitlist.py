@@ -20,6 +20,7 @@ from smartoffice.waitlist.service import JoinWaitlistRequest, WaitlistService
 from tests.factories import Factory
 from tests.support.bookings import set_rule, status_between
 from tests.support.clock import DAY, Clock, at, install_clock
+from tests.support.statements import statements
 
 
 @pytest.fixture
@@ -105,9 +106,12 @@ async def test_a_cancelled_desk_goes_to_the_first_in_line_and_shows_on_my_bookin
     assert [(await waitlist.mine(p.id)).waiting[0].position for p in (first, second, third)] == [1, 2, 3]
 
     # when the owner cancels
-    await runtime.bookings.cancel(owner.id, booking.id)
+    with statements(runtime.db) as seen:
+        await runtime.bookings.cancel(owner.id, booking.id)
 
-    # then the first in line holds the desk for the whole day, booked by themself, with the usual event
+    # then the first in line holds the desk for the whole day, booked by themself, with the usual event; the grant
+    # took the desk's floor, zone and time zone from the cancelled booking, as loaded, not from another query
+    assert not [s for s in seen if "buildings.time_zone" in s and "spaces.zone_id" in s], seen
     async with runtime.db.read() as session:
         granted = (await session.scalars(select(Booking).where(Booking.employee_id == first.id))).one()
         kinds = list(await session.scalars(select(BookingEvent.kind).where(BookingEvent.booking_id == granted.id)))
