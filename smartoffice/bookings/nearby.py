@@ -48,6 +48,25 @@ class DeskChoice:
     sits on the desk's floor."""
     teammates_on_floor: int
 
+    @classmethod
+    def from_row(
+        cls, d: Any, building_name: str, amenities: Sequence[str], distance: float | None, teammates: int
+    ) -> "DeskChoice":
+        """A free desk's row (``id``, ``code``, ``floor_id``, ``floor_name``, ``building_id``, ``zone_name``) as a
+        choice; its amenities decoded by the caller, which reads them in its own form."""
+        return cls(
+            space_id=d.id,
+            code=d.code,
+            floor_id=d.floor_id,
+            floor_name=d.floor_name,
+            building_id=d.building_id,
+            building_name=building_name,
+            zone_name=d.zone_name,
+            amenities=amenities,
+            distance_m=None if distance is None else round(distance, 2),
+            teammates_on_floor=teammates,
+        )
+
 
 DayPredicate = Callable[[LocalDay], ColumnElement[bool]]
 
@@ -149,17 +168,8 @@ async def free_desks(
         ranked.append((rank, distance, d))
     # Only the best few become choices: a campus may offer thousands of free desks.
     return [
-        DeskChoice(
-            space_id=d.id,
-            code=d.code,
-            floor_id=d.floor_id,
-            floor_name=d.floor_name,
-            building_id=d.building_id,
-            building_name=buildings[d.building_id].name,
-            zone_name=d.zone_name,
-            amenities=tuple(d.amenities or ()),
-            distance_m=None if distance is None else round(distance, 2),
-            teammates_on_floor=present.get(d.floor_id, 0),
+        DeskChoice.from_row(
+            d, buildings[d.building_id].name, tuple(d.amenities or ()), distance, present.get(d.floor_id, 0)
         )
         for _, distance, d in heapq.nsmallest(limit, ranked, key=itemgetter(0))
     ]

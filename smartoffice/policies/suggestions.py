@@ -247,18 +247,8 @@ def _best(
     first_floor = min(floor_of(i) for i in tied)
     best = min((i for i in tied if floor_of(i) == first_floor), key=lambda i: (natural_key(rows[i].code), rows[i].id))
     d, distance = rows[best], distances[best]
-    return DeskChoice(
-        space_id=d.id,
-        code=d.code,
-        floor_id=d.floor_id,
-        floor_name=d.floor_name,
-        building_id=d.building_id,
-        building_name=buildings[d.building_id].name,
-        zone_name=d.zone_name,
-        amenities=tuple(json.loads(d.amenities) or ()) if d.amenities is not None else (),
-        distance_m=None if distance is None else round(distance, 2),
-        teammates_on_floor=present.get(d.floor_id, 0),
-    )
+    amenities = tuple(json.loads(d.amenities) or ()) if d.amenities is not None else ()
+    return DeskChoice.from_row(d, buildings[d.building_id].name, amenities, distance, present.get(d.floor_id, 0))
 
 
 async def _free_desks(
