@@ -81,13 +81,13 @@ def managed_unit_roots(employee_id: int) -> Select[Any]:
     )
 
 
-_EMPLOYEE = bindparam("employee_id", type_=Integer)
+_EMPLOYEE, _SITE = bindparam("employee_id", type_=Integer), bindparam("site_id", type_=Integer)
 _IS_ADMIN = granted(_EMPLOYEE, Role.ADMIN).with_only_columns(RoleAssignment.id).limit(1)
 _IS_FACILITIES_MANAGER = (
     select(RoleAssignment.id)
     .where(
         RoleAssignment.employee_id == _EMPLOYEE,
-        ((RoleAssignment.role == Role.FACILITIES_MANAGER) & (RoleAssignment.site_id == bindparam("site_id", type_=Integer)))
+        ((RoleAssignment.role == Role.FACILITIES_MANAGER) & (RoleAssignment.site_id == _SITE))
         | (RoleAssignment.role == Role.ADMIN),
         is_active(_EMPLOYEE),
     )
