@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
-from sqlalchemy import update
+from sqlalchemy import func, update
 
 from smartoffice.availability.breaker import CircuitBreaker
 from smartoffice.cache_versions import read_version, request_versions
@@ -20,6 +20,7 @@ from smartoffice.places.models import Floor
 from smartoffice.runtime import Runtime, redis_client
 from tests.factories import Factory
 from tests.support.graphql import GraphQL
+from tests.support.statements import statements
 
 BUILDING_FLOORS = """
 query($id: ID!) { node(id: $id) { ... on Building { floors { id name planVersion deskOrder } } } }
@@ -121,3 +122,65 @@ async def test_a_lost_version_becomes_a_new_one_in_a_request(runtime: Runtime, r
         token = await read_version(runtime.redis, CircuitBreaker(), LAYOUT_VERSION_KEY)
     stored = await redis.get(LAYOUT_VERSION_KEY)
     assert token is not None and stored is not None and stored.decode() == token
+
+
+BUILDING_FLOORS_AND_HOURS = """
+query($id: ID!) {
+  node(id: $id) { ... on Building { floors { id level planVersion } openingHours { weekday opens closes } } }
+}
+"""
+
+
+async def test_a_buildings_floors_and_hours_come_from_the_cached_layouts(
+    client: AsyncTestClient, graphql: GraphQL, factory: Factory, runtime: Runtime
+) -> None:
+    # given a building of two floors, open Monday to Friday, read once
+    building = await factory.building(opening_hours={str(d): ["07:00", "19:00"] for d in range(1, 6)})
+    lower, upper = await factory.floor(building, level=1), await factory.floor(building, level=2)
+    me = await factory.employee()
+    variables = {"id": encode_id("Building", building.id)}
+    await graphql(BUILDING_FLOORS_AND_HOURS, variables, as_employee=me.id)
+    # when it is read again
+    with statements(client.app.state.runtime.db) as seen:
+        body = await graphql(BUILDING_FLOORS_AND_HOURS, variables, as_employee=me.id)
+    # then its floors were not read from SQL, and the building once (``node`` itself), not again for its hours
+    node = body["data"]["node"]
+    assert [f["id"] for f in node["floors"]] == [encode_id("Floor", f.id) for f in (lower, upper)]
+    assert all(f["planVersion"] for f in node["floors"])
+    assert [(h["weekday"], h["opens"]) for h in node["openingHours"]][:2] == [(1, "07:00:00"), (2, "07:00:00")]
+    assert not [s for s in seen if "FROM floors" in s], seen
+    assert len([s for s in seen if "FROM buildings" in s]) == 1, seen
+
+    # and a floor added (by another process) shows on the next read, a floor retired leaves it
+    basement = await factory.floor(building, level=0)
+    body = await graphql(BUILDING_FLOORS_AND_HOURS, variables, as_employee=me.id)
+    assert [f["id"] for f in body["data"]["node"]["floors"]] == [
+        encode_id("Floor", f.id) for f in (basement, lower, upper)
+    ]
+    async with runtime.db.write() as session:  # this test's process: the app sees it through the version
+        await session.execute(update(Floor).where(Floor.id == upper.id).values(retired_at=func.now()))
+    body = await graphql(BUILDING_FLOORS_AND_HOURS, variables, as_employee=me.id)
+    assert [f["id"] for f in body["data"]["node"]["floors"]] == [encode_id("Floor", f.id) for f in (basement, lower)]
+
+
+FLOOR_PLAN_FIELDS = """query($id: ID!) { node(id: $id) { ... on Floor { planImageUrl planVersion } } }"""
+FLOOR_DESK_ORDER = """query($id: ID!) { node(id: $id) { ... on Floor { deskOrder } } }"""
+
+
+async def test_a_retired_floors_layout_fields_answer_without_a_layout(
+    graphql: GraphQL, factory: Factory, runtime: Runtime
+) -> None:
+    # given a floor with a desk, read, then retired
+    floor = await factory.floor()
+    await factory.desk(floor)
+    me = await factory.employee()
+    variables = {"id": encode_id("Floor", floor.id)}
+    live = (await graphql(FLOOR_PLAN_FIELDS, variables, as_employee=me.id))["data"]["node"]
+    async with runtime.db.write() as session:
+        await session.execute(update(Floor).where(Floor.id == floor.id).values(retired_at=func.now()))
+    # when
+    plan = await graphql(FLOOR_PLAN_FIELDS, variables, as_employee=me.id)
+    order = await graphql(FLOOR_DESK_ORDER, variables, as_employee=me.id)
+    # then: no plan shown, the plan editor's version, and no desk order (the one field that needs the layout)
+    assert plan["data"]["node"] == {"planImageUrl": None, "planVersion": live["planVersion"]}
+    assert [(e["path"], e["extensions"]["code"]) for e in order["errors"]] == [(["node", "deskOrder"], "NOT_FOUND")]

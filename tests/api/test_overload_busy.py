@@ -4,8 +4,8 @@
 
 The pool really starves: the app's engine has one connection, no overflow and a 50 ms wait, and the test takes that
 connection (on the app's own event loop, as a concurrent request would) at the moment the read in question asks
-for one: the floors DataLoader's batch, which strawberry runs beside its sibling ``openingHours`` (graphql-core
-cancels the sibling when one fails), and the SQL-only floor-day read. Earlier reads of the same request (the demo
+for one: the building's floor list (read once per layout version, then kept beside the floor layouts), and the
+SQL-only floor-day read. Earlier reads of the same request (the demo
 identity, the report, the layout) get the connection; only that read does not. SQLite's file databases use the same
 queue pool (``AsyncAdaptedQueuePool``), so this runs on both databases.
 """
@@ -116,7 +116,7 @@ async def test_building_occupancy_whose_floors_loader_finds_the_pool_exhausted_i
     await factory.floor(building)
     manager = await factory.employee()
     await factory.role(manager, Role.FACILITIES_MANAGER, site_id=site.id)
-    starved = pool_taken_during(app, app.state.runtime.places, "floors_by_building_id", monkeypatch)
+    starved = pool_taken_during(app, app.state.runtime.layouts, "building_floor_ids", monkeypatch)
     today = datetime.now(UTC).date()
     variables = {"buildingId": encode_id("Building", building.id), "from": today.isoformat(), "to": today.isoformat()}
 
@@ -128,7 +128,7 @@ async def test_building_occupancy_whose_floors_loader_finds_the_pool_exhausted_i
     )
 
     # then the whole request is refused busy, typed, not masked
-    assert starved == ["floors_by_building_id"]
+    assert starved == ["building_floor_ids"]
     assert_busy(response)
 
 
