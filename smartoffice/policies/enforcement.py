@@ -12,7 +12,7 @@ from smartoffice.places.models import Building, Floor, Space, SpaceKind
 from smartoffice.policies.day_rules import PolicyView
 from smartoffice.policies.engine import occupancy_cap
 from smartoffice.policies.errors import PolicyRefusalCode
-from smartoffice.policies.facts import load_building_policies, policy_view
+from smartoffice.policies.facts import ABOUT_A_BUILDING, load_building_policies, policy_view
 from smartoffice.policies.models import Policy
 
 
@@ -22,16 +22,7 @@ async def load_building_level_policies(session: AsyncSession) -> tuple[PolicyVie
     :func:`~smartoffice.policies.engine.occupancy_cap` filters them by building and day exactly as that query
     does, so it answers the same from either (the booking path caches these: ``bookings/facts.py``)."""
     rows = await session.scalars(
-        select(Policy)
-        .where(
-            Policy.organisation_id.is_(None),
-            Policy.org_unit_id.is_(None),
-            Policy.position_kind.is_(None),
-            Policy.position_level.is_(None),
-            Policy.employment_type.is_(None),
-            Policy.employee_id.is_(None),
-        )
-        .order_by(Policy.level, Policy.effective_from, Policy.id)
+        select(Policy).where(*ABOUT_A_BUILDING).order_by(Policy.level, Policy.effective_from, Policy.id)
     )
     return tuple(policy_view(policy) for policy in rows)
 

@@ -121,21 +121,24 @@ async def load_policies_for(
     )
 
 
+ABOUT_A_BUILDING = (
+    Policy.organisation_id.is_(None),
+    Policy.org_unit_id.is_(None),
+    Policy.position_kind.is_(None),
+    Policy.position_level.is_(None),
+    Policy.employment_type.is_(None),
+    Policy.employee_id.is_(None),
+)
+"""A policy about a building as such (or about everyone): scoped to no organisation, unit, position, employment type
+or person. What an occupancy cap can come from; its building, if any, is filtered beside it."""
+
+
 async def load_building_policies(session: AsyncSession, first: date, last: date, building_id: int) -> list[PolicyView]:
     """The policies in force in ``[first, last]`` that are about a building as such: scoped to no organisation,
     unit, position, employment type or person, and to this building or none (what an occupancy cap can come
     from). Filtered in SQL: a deployment has hundreds of unit policies that a booking need not read."""
     return await _load(
-        session,
-        first,
-        last,
-        Policy.organisation_id.is_(None),
-        Policy.org_unit_id.is_(None),
-        Policy.position_kind.is_(None),
-        Policy.position_level.is_(None),
-        Policy.employment_type.is_(None),
-        Policy.employee_id.is_(None),
-        or_(Policy.building_id.is_(None), Policy.building_id == building_id),
+        session, first, last, *ABOUT_A_BUILDING, or_(Policy.building_id.is_(None), Policy.building_id == building_id)
     )
 
 
